@@ -1,0 +1,13 @@
+//! The discrete-event kernel: simulation time, the event calendar, random
+//! streams and distributions, and streaming statistics.
+//!
+//! It knows nothing of banks, files or threads; the model builds on it.
+
+pub mod calendar;
+pub mod rng;
+pub mod stats;
+pub mod time;
+
+pub use calendar::Calendar;
+pub use rng::{Dist, Stream};
+pub use time::Time;

@@ -1,0 +1,302 @@
+//! Streaming statistics whose memory does not grow with run length: sums and
+//! counts, Welford's mean and variance, time-weighted averages over a window,
+//! a histogram for quantiles, and estimates with Student-t confidence
+//! intervals across replications.
+
+use hdrhistogram::Histogram;
+use statrs::distribution::{ContinuousCDF, StudentsT};
+
+/// Count and sum of observations: the cheapest running mean, for the hot
+/// loop. The spread across replications is what the confidence intervals use.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Tally {
+    /// Number of observations.
+    pub count: u64,
+    /// Sum of the observations.
+    pub sum: f64,
+}
+
+impl Tally {
+    /// Adds one observation.
+    #[inline]
+    pub fn add(&mut self, x: f64) {
+        self.count += 1;
+        self.sum += x;
+    }
+
+    /// The mean, or NaN with no observations.
+    pub fn mean(&self) -> f64 {
+        if self.count == 0 {
+            f64::NAN
+        } else {
+            self.sum / self.count as f64
+        }
+    }
+
+    /// Adds another tally's observations to this one.
+    pub fn merge(&mut self, other: &Tally) {
+        self.count += other.count;
+        self.sum += other.sum;
+    }
+}
+
+/// Welford's numerically stable running mean and variance.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Welford {
+    count: u64,
+    mean: f64,
+    m2: f64,
+}
+
+impl Welford {
+    /// Adds one observation.
+    pub fn add(&mut self, x: f64) {
+        self.count += 1;
+        let delta = x - self.mean;
+        self.mean += delta / self.count as f64;
+        self.m2 += delta * (x - self.mean);
+    }
+
+    /// Number of observations.
+    pub fn count(&self) -> u64 {
+        self.count
+    }
+
+    /// The mean, or NaN with no observations.
+    pub fn mean(&self) -> f64 {
+        if self.count == 0 { f64::NAN } else { self.mean }
+    }
+
+    /// The sample variance (n - 1 in the denominator); 0 with fewer than two
+    /// observations.
+    pub fn variance(&self) -> f64 {
+        if self.count < 2 {
+            0.0
+        } else {
+            self.m2 / (self.count - 1) as f64
+        }
+    }
+}
+
+/// The time average of a piecewise-constant quantity (clients waiting, busy
+/// servers) over a window [start, end]: changes outside it are tracked but
+/// not counted, so warm-up and the drain after the horizon are excluded.
+#[derive(Clone, Copy, Debug)]
+pub struct TimeAverage {
+    start: f64,
+    end: f64,
+    last: f64,
+    value: f64,
+    area: f64,
+}
+
+impl TimeAverage {
+    /// Tracks a quantity that is 0 at time 0, averaged over [start, end].
+    pub fn new(start: f64, end: f64) -> Self {
+        TimeAverage {
+            start,
+            end,
+            last: 0.0,
+            value: 0.0,
+            area: 0.0,
+        }
+    }
+
+    /// The quantity changes by `delta` at time `t` (not before the last
+    /// change).
+    #[inline]
+    pub fn change(&mut self, t: f64, delta: f64) {
+        let from = self.last.clamp(self.start, self.end);
+        let to = t.clamp(self.start, self.end);
+        self.area += self.value * (to - from);
+        self.last = t;
+        self.value += delta;
+    }
+
+    /// The current value.
+    #[inline]
+    pub fn value(&self) -> f64 {
+        self.value
+    }
+
+    /// The time average over the window, counting the current value up to
+    /// the window's end if the clock has not reached it.
+    pub fn mean(&self) -> f64 {
+        let from = self.last.clamp(self.start, self.end);
+        let area = self.area + self.value * (self.end - from);
+        let length = self.end - self.start;
+        if length > 0.0 {
+            area / length
+        } else {
+            f64::NAN
+        }
+    }
+}
+
+/// A histogram of non-negative durations in minutes with three significant
+/// digits from 1e-4 minutes up to 1e8 minutes, for quantiles of waits.
+#[derive(Clone, Debug)]
+pub struct DurationHistogram {
+    histogram: Histogram<u64>,
+}
+
+/// Histogram units per minute: the resolution is 1e-4 minutes (6 ms).
+const UNITS_PER_MINUTE: f64 = 1e4;
+const MAX_UNITS: u64 = 1_000_000_000_000;
+
+impl Default for DurationHistogram {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl DurationHistogram {
+    /// An empty histogram (about 250 KB, allocated once).
+    pub fn new() -> Self {
+        let histogram =
+            Histogram::new_with_bounds(1, MAX_UNITS, 3).expect("valid histogram bounds");
+        DurationHistogram { histogram }
+    }
+
+    /// Records one duration; values beyond the range are clamped to it.
+    #[inline]
+    pub fn record(&mut self, minutes: f64) {
+        let units = (minutes * UNITS_PER_MINUTE)
+            .round()
+            .clamp(0.0, MAX_UNITS as f64) as u64;
+        self.histogram.saturating_record(units);
+    }
+
+    /// Number of recorded durations.
+    pub fn count(&self) -> u64 {
+        self.histogram.len()
+    }
+
+    /// The `q`-quantile (0 < q < 1) in minutes, or NaN when empty.
+    pub fn quantile(&self, q: f64) -> f64 {
+        if self.histogram.is_empty() {
+            return f64::NAN;
+        }
+        self.histogram.value_at_quantile(q) as f64 / UNITS_PER_MINUTE
+    }
+
+    /// Adds another histogram's counts to this one.
+    pub fn merge(&mut self, other: &DurationHistogram) {
+        self.histogram
+            .add(&other.histogram)
+            .expect("histograms share their bounds");
+    }
+}
+
+/// A point estimate with the half-width of its 95% confidence interval.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Estimate {
+    /// The mean over replications.
+    pub mean: f64,
+    /// Half-width of the Student-t 95% interval; 0 with one replication.
+    pub ci95: f64,
+    /// Number of replications in which the metric was defined.
+    pub n: u64,
+}
+
+impl Estimate {
+    /// Estimate from one value per replication; NaN values (a metric
+    /// undefined in that replication, e.g. a wait with nobody served) are
+    /// left out. With no defined value the mean is NaN.
+    pub fn from_values(values: impl IntoIterator<Item = f64>) -> Estimate {
+        let mut w = Welford::default();
+        for v in values.into_iter().filter(|v| !v.is_nan()) {
+            w.add(v);
+        }
+        Estimate {
+            mean: w.mean(),
+            ci95: student_t_half_width(w.variance(), w.count()),
+            n: w.count(),
+        }
+    }
+}
+
+/// Half-width of the 95% confidence interval of a mean of `n` observations
+/// with sample variance `variance`: t(0.975, n-1) * sqrt(variance / n).
+pub fn student_t_half_width(variance: f64, n: u64) -> f64 {
+    if n < 2 {
+        return 0.0;
+    }
+    t_quantile_975(n - 1) * (variance / n as f64).sqrt()
+}
+
+/// The 0.975 quantile of Student's t with `dof` degrees of freedom.
+pub fn t_quantile_975(dof: u64) -> f64 {
+    StudentsT::new(0.0, 1.0, dof as f64)
+        .expect("positive degrees of freedom")
+        .inverse_cdf(0.975)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn welford_matches_two_pass() {
+        let xs = [1e9 + 4.0, 1e9 + 7.0, 1e9 + 13.0, 1e9 + 16.0];
+        let mut w = Welford::default();
+        xs.iter().for_each(|&x| w.add(x));
+        assert_eq!(w.count(), 4);
+        assert!((w.mean() - (1e9 + 10.0)).abs() < 1e-6);
+        // Variance of 4, 7, 13, 16 is 30: catastrophic cancellation would
+        // lose it at this offset.
+        assert!((w.variance() - 30.0).abs() < 1e-6, "{}", w.variance());
+    }
+
+    #[test]
+    fn time_average_respects_window() {
+        // Value 1 on [0, 5), 3 on [5, 10), 0 after; window [2, 8].
+        let mut ta = TimeAverage::new(2.0, 8.0);
+        ta.change(0.0, 1.0);
+        ta.change(5.0, 2.0);
+        ta.change(10.0, -3.0);
+        assert!((ta.mean() - (3.0 * 1.0 + 3.0 * 3.0) / 6.0).abs() < 1e-12);
+        // A quantity still set when the clock stops counts to the window end.
+        let mut open = TimeAverage::new(0.0, 10.0);
+        open.change(4.0, 2.0);
+        assert!((open.mean() - 1.2).abs() < 1e-12);
+    }
+
+    #[test]
+    fn histogram_quantiles() {
+        let mut h = DurationHistogram::new();
+        for i in 1..=1000 {
+            h.record(i as f64 / 100.0);
+        }
+        // Three significant digits: relative error below 1e-3.
+        assert!((h.quantile(0.9) - 9.0).abs() <= 9.0 * 1e-3);
+        assert!((h.quantile(0.5) - 5.0).abs() <= 5.0 * 1e-3);
+        h.record(0.0);
+        assert_eq!(h.count(), 1001);
+        assert!(DurationHistogram::new().quantile(0.9).is_nan());
+    }
+
+    #[test]
+    fn t_quantiles_match_tables() {
+        // Standard table values of t(0.975, dof).
+        for (dof, t) in [
+            (1, 12.706),
+            (4, 2.776),
+            (9, 2.262),
+            (29, 2.045),
+            (1000, 1.962),
+        ] {
+            assert!((t_quantile_975(dof) - t).abs() < 1e-3, "dof {dof}");
+        }
+    }
+
+    #[test]
+    fn estimate_skips_undefined_and_handles_one_value() {
+        let e = Estimate::from_values([2.0, f64::NAN, 4.0]);
+        assert_eq!(e.n, 2);
+        assert_eq!(e.mean, 3.0);
+        assert!((e.ci95 - 12.706 * (2.0f64 / 2.0).sqrt()).abs() < 1e-2);
+        let one = Estimate::from_values([5.0]);
+        assert_eq!((one.mean, one.ci95), (5.0, 0.0));
+    }
+}

@@ -1,0 +1,17 @@
+//! The `tiersim` binary: parses arguments, runs the command, and reports an
+//! error with exit code 2 for a bad scenario and 1 for anything else.
+
+use clap::Parser;
+
+fn main() {
+    let cli = tiersim::cli::Cli::parse();
+    if let Err(e) = tiersim::cli::run(cli) {
+        // A scenario error is already rendered with its file, line and caret.
+        if let Some(tiersim::Error::Scenario(problems)) = e.downcast_ref::<tiersim::Error>() {
+            eprintln!("{problems}");
+            std::process::exit(2);
+        }
+        eprintln!("error: {e:#}");
+        std::process::exit(1);
+    }
+}

@@ -1,0 +1,104 @@
+//! The named metrics of the summary, computed from one replication's counts.
+//! The names are a contract with users' scripts: add, never rename.
+
+use super::replication::{ClientCounts, TierCounts};
+
+/// Metric names for the whole system and for each segment, in output order.
+pub const CLIENT_METRICS: [&str; 13] = [
+    "arrived",
+    "served",
+    "abandoned",
+    "blocked",
+    "inside",
+    "abandon_rate",
+    "blocked_rate",
+    "wait_mean",
+    "wait_served_mean",
+    "wait_p_positive",
+    "service_level",
+    "sojourn_mean",
+    "wait_p90",
+];
+
+/// Metric names for each tier (per visit), in output order.
+pub const TIER_METRICS: [&str; 16] = [
+    "arrived",
+    "served",
+    "abandoned",
+    "blocked",
+    "escalated",
+    "wait_mean",
+    "wait_served_mean",
+    "wait_p_positive",
+    "service_level",
+    "sojourn_mean",
+    "queue_len_mean",
+    "in_system_mean",
+    "utilization",
+    "abandon_rate",
+    "blocked_rate",
+    "escalation_rate",
+];
+
+/// `numerator / denominator`, or NaN (undefined in this replication) when
+/// the denominator is zero.
+fn ratio(numerator: u64, denominator: u64) -> f64 {
+    if denominator == 0 {
+        f64::NAN
+    } else {
+        numerator as f64 / denominator as f64
+    }
+}
+
+/// Values of [`CLIENT_METRICS`], in the same order.
+pub fn client_values(c: &ClientCounts) -> [f64; CLIENT_METRICS.len()] {
+    let finished = c.served + c.abandoned;
+    [
+        c.arrived as f64,
+        c.served as f64,
+        c.abandoned as f64,
+        c.blocked as f64,
+        c.inside as f64,
+        ratio(c.abandoned, c.arrived - c.blocked),
+        ratio(c.blocked, c.arrived),
+        c.wait.mean(),
+        c.wait_served.mean(),
+        ratio(c.waited, finished),
+        ratio(c.within_service_level, finished),
+        c.sojourn.mean(),
+        c.wait_histogram.quantile(0.9),
+    ]
+}
+
+/// Values of [`TIER_METRICS`], in the same order.
+pub fn tier_values(t: &TierCounts) -> [f64; TIER_METRICS.len()] {
+    let finished = t.served + t.abandoned;
+    let servers = t.servers as f64;
+    [
+        t.arrived as f64,
+        t.served as f64,
+        t.abandoned as f64,
+        t.blocked as f64,
+        t.escalated as f64,
+        t.wait.mean(),
+        t.wait_served.mean(),
+        ratio(t.waited, finished),
+        ratio(t.within_service_level, finished),
+        t.sojourn.mean(),
+        t.queue_len_mean,
+        t.queue_len_mean + t.busy_mean,
+        t.busy_mean / servers,
+        ratio(t.abandoned, t.arrived - t.blocked),
+        ratio(t.blocked, t.arrived),
+        ratio(t.escalated, t.served),
+    ]
+}
+
+/// All segments' counts merged: the `overall` view.
+pub fn overall(segments: &[ClientCounts]) -> ClientCounts {
+    let mut all = ClientCounts::default();
+    for s in segments {
+        all.merge(s);
+    }
+    all
+}

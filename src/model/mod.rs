@@ -1,0 +1,104 @@
+//! The service-operations model on top of the engine: client segments, tiers
+//! of servers, escalation, patience and priorities, and the event loop of one
+//! replication. No I/O; built from a validated scenario.
+
+pub mod load;
+pub mod metrics;
+pub mod replication;
+
+pub use load::{TierLoad, offered_loads};
+pub use metrics::{CLIENT_METRICS, TIER_METRICS};
+pub use replication::{ClientCounts, ReplicationResult, TierCounts, simulate};
+
+use crate::engine::Dist;
+
+/// A complete, validated model: what one scenario describes.
+#[derive(Clone, Debug)]
+pub struct Model {
+    /// Scenario name.
+    pub name: String,
+    /// Run control: horizon, warm-up, replications, seed.
+    pub run: RunControl,
+    /// Client segments, in file order.
+    pub segments: Vec<Segment>,
+    /// Tiers, in file order.
+    pub tiers: Vec<Tier>,
+}
+
+/// How long to run, what to count, and how to seed.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RunControl {
+    /// Minutes; arrivals stop at the horizon.
+    pub horizon: f64,
+    /// Minutes; clients arriving before are not counted, and time averages
+    /// cover warm-up to horizon.
+    pub warmup: f64,
+    /// Number of independent replications.
+    pub replications: u32,
+    /// Scenario seed; replication r draws from streams keyed by (seed, r).
+    pub seed: u64,
+    /// Minutes: a client whose first service starts within it is within the
+    /// service level.
+    pub service_level_threshold: f64,
+    /// Minutes after the horizon during which clients already inside may
+    /// still finish; those still inside then are counted as `inside`.
+    /// `f64::INFINITY` lets every client finish.
+    pub drain_limit: f64,
+}
+
+/// A class of clients with its own arrival process, patience and priority.
+#[derive(Clone, Debug)]
+pub struct Segment {
+    /// Segment name.
+    pub name: String,
+    /// Poisson arrival rate, clients per hour.
+    pub rate_per_hour: f64,
+    /// Patience in a queue, drawn afresh at each queue joined; none means
+    /// the client waits as long as it takes.
+    pub patience: Option<Dist>,
+    /// Priority: smaller is served first.
+    pub priority: i64,
+    /// Index of the tier the client joins first.
+    pub entry: usize,
+}
+
+/// The order in which a tier's waiting clients are served.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Discipline {
+    /// By segment priority (smaller first), first come first served within
+    /// a priority.
+    Priority,
+    /// First come first served, ignoring priorities.
+    Fifo,
+}
+
+/// A pool of servers of one skill level.
+#[derive(Clone, Debug)]
+pub struct Tier {
+    /// Tier name.
+    pub name: String,
+    /// Number of servers.
+    pub servers: u32,
+    /// Service-time distribution for each segment (index = segment).
+    pub service: Vec<Dist>,
+    /// Most clients waiting (not counting those in service); `None` is
+    /// unlimited. An arrival finding it full is blocked.
+    pub queue_capacity: Option<u32>,
+    /// Preemptive-resume priority: a higher-priority arrival interrupts the
+    /// lowest-priority client in service when every server is busy.
+    pub preemptive: bool,
+    /// Queue discipline.
+    pub discipline: Discipline,
+    /// After service, move on to tier `to` with probability `probability`
+    /// (one draw; the rest leave).
+    pub escalate: Vec<Escalation>,
+}
+
+/// One escalation route out of a tier.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Escalation {
+    /// Index of the next tier.
+    pub to: usize,
+    /// Probability of taking this route after service.
+    pub probability: f64,
+}

@@ -1,0 +1,651 @@
+//! One replication's event loop: clients arrive, queue, are served, escalate,
+//! abandon or are blocked, and every step is tallied.
+//!
+//! The state is a slab of clients reused through a free list, one queue per
+//! (tier, priority rank) with lazy deletion, and the event calendar; nothing
+//! is allocated per event once they have grown to the working size, and
+//! memory depends on the most clients inside at once, not on run length.
+
+use std::collections::VecDeque;
+
+use super::{Discipline, Model};
+use crate::engine::rng::stream;
+use crate::engine::stats::{DurationHistogram, Tally, TimeAverage};
+use crate::engine::{Calendar, Dist, Stream, Time};
+
+/// What can happen.
+#[derive(Clone, Copy, Debug)]
+enum Event {
+    /// The next client of a segment arrives.
+    Arrival { segment: u32 },
+    /// A client's service ends, unless the client's generation moved on
+    /// (it was preempted).
+    ServiceEnd { client: u32, generation: u32 },
+    /// A waiting client's patience runs out, unless its generation moved on
+    /// (service began, or it left).
+    Abandon { client: u32, generation: u32 },
+}
+
+/// Where a client is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Phase {
+    /// The slab slot is free.
+    Free,
+    /// In a queue, not yet served in this visit.
+    Waiting,
+    /// Being served.
+    InService,
+    /// Back in the queue after a preemption, with service left to do.
+    Preempted,
+}
+
+/// One client inside the system.
+#[derive(Clone, Copy, Debug)]
+struct Client {
+    /// Bumped at every change of phase, so stale events and queue entries
+    /// are recognised in O(1).
+    generation: u32,
+    phase: Phase,
+    segment: u16,
+    tier: u16,
+    /// Arrived after the warm-up: tallied.
+    counted: bool,
+    /// Some service has started (the first one decides the service level).
+    started: bool,
+    arrival: f64,
+    /// When the client joined the current tier.
+    joined: f64,
+    /// Wait before service in the current tier's visit.
+    visit_wait: f64,
+    /// Wait summed over the tiers visited.
+    wait: f64,
+    /// Wait before the first service (valid once `started`).
+    first_wait: f64,
+    /// When the current service ends (valid in service).
+    service_end: f64,
+    /// Service left after a preemption.
+    remaining: f64,
+}
+
+impl Client {
+    const FREE: Client = Client {
+        generation: 0,
+        phase: Phase::Free,
+        segment: 0,
+        tier: 0,
+        counted: false,
+        started: false,
+        arrival: 0.0,
+        joined: 0.0,
+        visit_wait: 0.0,
+        wait: 0.0,
+        first_wait: 0.0,
+        service_end: 0.0,
+        remaining: 0.0,
+    };
+}
+
+/// Per-client outcomes of one segment (or all segments merged) in one
+/// replication. Clients arriving before the warm-up are not counted.
+#[derive(Clone, Debug, Default)]
+pub struct ClientCounts {
+    /// Clients that arrived.
+    pub arrived: u64,
+    /// Clients that left after service.
+    pub served: u64,
+    /// Clients that left a queue unserved when their patience ran out.
+    pub abandoned: u64,
+    /// Clients turned away by a full queue (at any tier).
+    pub blocked: u64,
+    /// Clients still inside when the replication stopped.
+    pub inside: u64,
+    /// Total wait of each served or abandoned client.
+    pub wait: Tally,
+    /// Total wait of each served client.
+    pub wait_served: Tally,
+    /// Served or abandoned clients who could not start service on arrival.
+    pub waited: u64,
+    /// Served or abandoned clients whose first service started within the
+    /// service-level threshold.
+    pub within_service_level: u64,
+    /// Arrival to departure of each served client.
+    pub sojourn: Tally,
+    /// Distribution of the total wait of served or abandoned clients.
+    pub wait_histogram: DurationHistogram,
+}
+
+impl ClientCounts {
+    /// Tallies the waits of a client leaving after admission (served or
+    /// abandoned). A client never served could not start on arrival and
+    /// misses the service level.
+    #[inline]
+    fn record_admitted(&mut self, c: &Client, threshold: f64) {
+        self.wait.add(c.wait);
+        self.wait_histogram.record(c.wait);
+        if !c.started || c.first_wait > 0.0 {
+            self.waited += 1;
+        }
+        if c.started && c.first_wait <= threshold {
+            self.within_service_level += 1;
+        }
+    }
+
+    /// Adds another segment's counts.
+    pub fn merge(&mut self, other: &ClientCounts) {
+        self.arrived += other.arrived;
+        self.served += other.served;
+        self.abandoned += other.abandoned;
+        self.blocked += other.blocked;
+        self.inside += other.inside;
+        self.wait.merge(&other.wait);
+        self.wait_served.merge(&other.wait_served);
+        self.waited += other.waited;
+        self.within_service_level += other.within_service_level;
+        self.sojourn.merge(&other.sojourn);
+        self.wait_histogram.merge(&other.wait_histogram);
+    }
+}
+
+/// Per-visit outcomes at one tier in one replication.
+#[derive(Clone, Debug, Default)]
+pub struct TierCounts {
+    /// Visits that arrived at the tier.
+    pub arrived: u64,
+    /// Visits that ended with service.
+    pub served: u64,
+    /// Visits that ended in abandonment.
+    pub abandoned: u64,
+    /// Visits turned away by a full queue.
+    pub blocked: u64,
+    /// Served visits passed on to another tier.
+    pub escalated: u64,
+    /// Wait of each served or abandoned visit.
+    pub wait: Tally,
+    /// Wait of each served visit.
+    pub wait_served: Tally,
+    /// Served or abandoned visits that had to queue.
+    pub waited: u64,
+    /// Served or abandoned visits whose service started within the
+    /// threshold.
+    pub within_service_level: u64,
+    /// Joining the tier to service end, served visits.
+    pub sojourn: Tally,
+    /// Time-average number of clients waiting, warm-up to horizon.
+    pub queue_len_mean: f64,
+    /// Time-average number of busy servers, warm-up to horizon.
+    pub busy_mean: f64,
+    /// Number of servers.
+    pub servers: u32,
+}
+
+/// Everything one replication measured.
+#[derive(Clone, Debug)]
+pub struct ReplicationResult {
+    /// Per segment, in model order.
+    pub segments: Vec<ClientCounts>,
+    /// Per tier, in model order.
+    pub tiers: Vec<TierCounts>,
+    /// Events taken from the calendar (including stale ones skipped).
+    pub events: u64,
+}
+
+/// The running state of one tier.
+struct TierState {
+    busy: u32,
+    /// Valid entries in the queues (clients waiting or preempted).
+    waiting: u32,
+    /// One FIFO per priority rank; entries are (client, generation) and may
+    /// be stale (abandoned clients are left in place and skipped).
+    queues: Vec<VecDeque<(u32, u32)>>,
+    /// Clients in service, kept only for preemptive tiers.
+    in_service: Vec<u32>,
+    queue_len: TimeAverage,
+    busy_servers: TimeAverage,
+    counts: TierCounts,
+    service: Stream,
+    route: Stream,
+}
+
+impl TierState {
+    /// Entries in the queues, valid or stale.
+    fn entries(&self) -> usize {
+        self.queues.iter().map(VecDeque::len).sum()
+    }
+}
+
+/// The running state of one replication.
+struct Replication<'m> {
+    model: &'m Model,
+    /// Priority rank of each segment at each tier (0 = first served).
+    ranks: Vec<Vec<u16>>,
+    calendar: Calendar<Event>,
+    clients: Vec<Client>,
+    free: Vec<u32>,
+    tiers: Vec<TierState>,
+    segments: Vec<ClientCounts>,
+    arrivals: Vec<Stream>,
+    patience: Vec<Stream>,
+    threshold: f64,
+    warmup: f64,
+}
+
+/// Runs replication `replication` of `model` and returns what it measured.
+/// Deterministic: the same model and replication give the same result.
+pub fn simulate(model: &Model, replication: u32) -> ReplicationResult {
+    Replication::new(model, replication).run()
+}
+
+impl<'m> Replication<'m> {
+    fn new(model: &'m Model, replication: u32) -> Self {
+        let seed = model.run.seed;
+        let rep = replication as u64;
+        let (start, end) = (model.run.warmup, model.run.horizon);
+        let mut priorities: Vec<i64> = model.segments.iter().map(|s| s.priority).collect();
+        priorities.sort_unstable();
+        priorities.dedup();
+        let ranks = model
+            .tiers
+            .iter()
+            .map(|t| {
+                model
+                    .segments
+                    .iter()
+                    .map(|s| match t.discipline {
+                        Discipline::Fifo => 0,
+                        Discipline::Priority => {
+                            priorities.binary_search(&s.priority).unwrap_or(0) as u16
+                        }
+                    })
+                    .collect()
+            })
+            .collect();
+        let tiers = model
+            .tiers
+            .iter()
+            .map(|t| TierState {
+                busy: 0,
+                waiting: 0,
+                queues: vec![VecDeque::new(); priorities.len()],
+                in_service: Vec::new(),
+                queue_len: TimeAverage::new(start, end),
+                busy_servers: TimeAverage::new(start, end),
+                counts: TierCounts {
+                    servers: t.servers,
+                    ..TierCounts::default()
+                },
+                service: stream(seed, rep, &format!("service/{}", t.name)),
+                route: stream(seed, rep, &format!("route/{}", t.name)),
+            })
+            .collect();
+        Replication {
+            model,
+            ranks,
+            calendar: Calendar::new(),
+            clients: Vec::with_capacity(1024),
+            free: Vec::with_capacity(1024),
+            tiers,
+            segments: vec![ClientCounts::default(); model.segments.len()],
+            arrivals: model
+                .segments
+                .iter()
+                .map(|s| stream(seed, rep, &format!("arrival/{}", s.name)))
+                .collect(),
+            patience: model
+                .segments
+                .iter()
+                .map(|s| stream(seed, rep, &format!("patience/{}", s.name)))
+                .collect(),
+            threshold: model.run.service_level_threshold,
+            warmup: model.run.warmup,
+        }
+    }
+
+    fn run(mut self) -> ReplicationResult {
+        for segment in 0..self.model.segments.len() {
+            self.schedule_arrival(segment, 0.0);
+        }
+        let stop = self.model.run.horizon + self.model.run.drain_limit;
+        let mut events = 0u64;
+        while let Some((time, event)) = self.calendar.next() {
+            let t = time.minutes();
+            if t > stop {
+                break;
+            }
+            events += 1;
+            match event {
+                Event::Arrival { segment } => self.arrival(segment as usize, t),
+                Event::ServiceEnd { client, generation } => {
+                    if self.clients[client as usize].generation == generation {
+                        self.service_end(client, t);
+                    }
+                }
+                Event::Abandon { client, generation } => {
+                    if self.clients[client as usize].generation == generation {
+                        self.abandon(client, t);
+                    }
+                }
+            }
+        }
+        self.finish(events)
+    }
+
+    /// Schedules the segment's next arrival after `now`, if before the
+    /// horizon.
+    #[inline]
+    fn schedule_arrival(&mut self, segment: usize, now: f64) {
+        let mean_gap = 60.0 / self.model.segments[segment].rate_per_hour;
+        let gap = Dist::exponential(mean_gap).sample(&mut self.arrivals[segment]);
+        let at = now + gap;
+        if at <= self.model.run.horizon {
+            self.calendar.schedule(
+                Time(at),
+                Event::Arrival {
+                    segment: segment as u32,
+                },
+            );
+        }
+    }
+
+    fn arrival(&mut self, segment: usize, t: f64) {
+        self.schedule_arrival(segment, t);
+        let counted = t >= self.warmup;
+        let id = match self.free.pop() {
+            Some(id) => id,
+            None => {
+                self.clients.push(Client::FREE);
+                (self.clients.len() - 1) as u32
+            }
+        };
+        let c = &mut self.clients[id as usize];
+        *c = Client {
+            generation: c.generation,
+            segment: segment as u16,
+            counted,
+            arrival: t,
+            ..Client::FREE
+        };
+        if counted {
+            self.segments[segment].arrived += 1;
+        }
+        let entry = self.model.segments[segment].entry;
+        self.join(id, entry, t);
+    }
+
+    /// The client joins tier `tier`: starts service, preempts, waits, or is
+    /// blocked.
+    fn join(&mut self, id: u32, tier: usize, t: f64) {
+        let model = self.model;
+        let c = &mut self.clients[id as usize];
+        c.tier = tier as u16;
+        c.joined = t;
+        c.visit_wait = 0.0;
+        let (segment, counted) = (c.segment as usize, c.counted);
+        let rank = self.ranks[tier][segment];
+        let spec = &model.tiers[tier];
+        let ts = &mut self.tiers[tier];
+        if counted {
+            ts.counts.arrived += 1;
+        }
+        if ts.busy < spec.servers {
+            self.start_service(id, t);
+            return;
+        }
+        if spec.preemptive {
+            if let Some(victim) = self.preemption_victim(tier, rank) {
+                self.preempt(victim, t);
+                self.start_service(id, t);
+                return;
+            }
+        }
+        let ts = &mut self.tiers[tier];
+        if spec.queue_capacity.is_some_and(|cap| ts.waiting >= cap) {
+            if counted {
+                ts.counts.blocked += 1;
+            }
+            self.depart_blocked(id);
+            return;
+        }
+        ts.queue_len.change(t, 1.0);
+        ts.waiting += 1;
+        let c = &mut self.clients[id as usize];
+        c.generation = c.generation.wrapping_add(1);
+        c.phase = Phase::Waiting;
+        let generation = c.generation;
+        ts.queues[rank as usize].push_back((id, generation));
+        if let Some(patience) = &model.segments[segment].patience {
+            let p = patience.sample(&mut self.patience[segment]);
+            self.calendar.schedule(
+                Time(t + p),
+                Event::Abandon {
+                    client: id,
+                    generation,
+                },
+            );
+        }
+    }
+
+    /// The lowest-priority client in service at a preemptive tier that an
+    /// arrival of priority `rank` may interrupt (latest started among equals).
+    fn preemption_victim(&self, tier: usize, rank: u16) -> Option<u32> {
+        let ranks = &self.ranks[tier];
+        self.tiers[tier]
+            .in_service
+            .iter()
+            .copied()
+            .filter(|&v| ranks[self.clients[v as usize].segment as usize] > rank)
+            .max_by(|&a, &b| {
+                let (ca, cb) = (&self.clients[a as usize], &self.clients[b as usize]);
+                ranks[ca.segment as usize]
+                    .cmp(&ranks[cb.segment as usize])
+                    .then(ca.service_end.total_cmp(&cb.service_end))
+            })
+    }
+
+    /// Interrupts `victim`'s service; it goes back to the head of its
+    /// priority's queue with the rest of its service to do.
+    fn preempt(&mut self, victim: u32, t: f64) {
+        let c = &mut self.clients[victim as usize];
+        let tier = c.tier as usize;
+        c.remaining = c.service_end - t;
+        c.generation = c.generation.wrapping_add(1);
+        c.phase = Phase::Preempted;
+        let (generation, rank) = (c.generation, self.ranks[tier][c.segment as usize]);
+        let ts = &mut self.tiers[tier];
+        ts.busy_servers.change(t, -1.0);
+        ts.busy -= 1;
+        if let Some(pos) = ts.in_service.iter().position(|&v| v == victim) {
+            ts.in_service.swap_remove(pos);
+        }
+        ts.queue_len.change(t, 1.0);
+        ts.waiting += 1;
+        ts.queues[rank as usize].push_front((victim, generation));
+    }
+
+    /// The client takes a free server at its tier now.
+    fn start_service(&mut self, id: u32, t: f64) {
+        let model = self.model;
+        let c = &mut self.clients[id as usize];
+        let tier = c.tier as usize;
+        let resumed = c.phase == Phase::Preempted;
+        let ts = &mut self.tiers[tier];
+        ts.busy_servers.change(t, 1.0);
+        ts.busy += 1;
+        let duration = if resumed {
+            c.remaining
+        } else {
+            let wait = t - c.joined;
+            c.visit_wait = wait;
+            c.wait += wait;
+            if !c.started {
+                c.started = true;
+                c.first_wait = c.wait;
+            }
+            model.tiers[tier].service[c.segment as usize].sample(&mut ts.service)
+        };
+        c.generation = c.generation.wrapping_add(1);
+        c.phase = Phase::InService;
+        c.service_end = t + duration;
+        if model.tiers[tier].preemptive {
+            ts.in_service.push(id);
+        }
+        self.calendar.schedule(
+            Time(c.service_end),
+            Event::ServiceEnd {
+                client: id,
+                generation: c.generation,
+            },
+        );
+    }
+
+    fn service_end(&mut self, id: u32, t: f64) {
+        let model = self.model;
+        let c = self.clients[id as usize];
+        let tier = c.tier as usize;
+        let spec = &model.tiers[tier];
+        let ts = &mut self.tiers[tier];
+        ts.busy_servers.change(t, -1.0);
+        ts.busy -= 1;
+        if spec.preemptive {
+            if let Some(pos) = ts.in_service.iter().position(|&v| v == id) {
+                ts.in_service.swap_remove(pos);
+            }
+        }
+        // Where the client goes next: one draw against the cumulative
+        // escalation probabilities.
+        let next = if spec.escalate.is_empty() {
+            None
+        } else {
+            let u: f64 = rand::Rng::random(&mut ts.route);
+            let mut acc = 0.0;
+            spec.escalate.iter().find_map(|e| {
+                acc += e.probability;
+                (u < acc).then_some(e.to)
+            })
+        };
+        if c.counted {
+            let k = &mut ts.counts;
+            k.served += 1;
+            k.wait.add(c.visit_wait);
+            k.wait_served.add(c.visit_wait);
+            if c.visit_wait > 0.0 {
+                k.waited += 1;
+            }
+            if c.visit_wait <= self.threshold {
+                k.within_service_level += 1;
+            }
+            k.sojourn.add(t - c.joined);
+            if next.is_some() {
+                k.escalated += 1;
+            }
+        }
+        self.serve_next(tier, t);
+        match next {
+            Some(to) => self.join(id, to, t),
+            None => self.depart_served(id, t),
+        }
+    }
+
+    /// A server at `tier` became free: it takes the first valid client in
+    /// priority order.
+    fn serve_next(&mut self, tier: usize, t: f64) {
+        let ts = &mut self.tiers[tier];
+        if ts.waiting == 0 {
+            return;
+        }
+        for q in 0..ts.queues.len() {
+            while let Some((id, generation)) = ts.queues[q].pop_front() {
+                if self.clients[id as usize].generation == generation {
+                    ts.queue_len.change(t, -1.0);
+                    ts.waiting -= 1;
+                    self.start_service(id, t);
+                    return;
+                }
+            }
+        }
+    }
+
+    fn abandon(&mut self, id: u32, t: f64) {
+        let c = &mut self.clients[id as usize];
+        let tier = c.tier as usize;
+        let wait = t - c.joined;
+        c.visit_wait = wait;
+        c.wait += wait;
+        let c = *c;
+        let ts = &mut self.tiers[tier];
+        ts.queue_len.change(t, -1.0);
+        ts.waiting -= 1;
+        if c.counted {
+            let k = &mut ts.counts;
+            k.abandoned += 1;
+            k.wait.add(wait);
+            if wait > 0.0 {
+                k.waited += 1;
+            }
+            let counts = &mut self.segments[c.segment as usize];
+            counts.abandoned += 1;
+            counts.record_admitted(&c, self.threshold);
+        }
+        self.release(id);
+        // Abandoned entries stay in the queue and are skipped when reached;
+        // compact when they outnumber the live ones so memory stays bounded.
+        let ts = &mut self.tiers[tier];
+        let entries = ts.entries();
+        if entries > 64 && entries > 2 * ts.waiting as usize {
+            let clients = &self.clients;
+            for q in &mut ts.queues {
+                q.retain(|&(id, g)| clients[id as usize].generation == g);
+            }
+        }
+    }
+
+    fn depart_served(&mut self, id: u32, t: f64) {
+        let c = self.clients[id as usize];
+        if c.counted {
+            let counts = &mut self.segments[c.segment as usize];
+            counts.served += 1;
+            counts.record_admitted(&c, self.threshold);
+            counts.wait_served.add(c.wait);
+            counts.sojourn.add(t - c.arrival);
+        }
+        self.release(id);
+    }
+
+    fn depart_blocked(&mut self, id: u32) {
+        let c = self.clients[id as usize];
+        if c.counted {
+            self.segments[c.segment as usize].blocked += 1;
+        }
+        self.release(id);
+    }
+
+    /// Frees the client's slot; bumping the generation makes every event and
+    /// queue entry still naming it stale.
+    fn release(&mut self, id: u32) {
+        let c = &mut self.clients[id as usize];
+        c.generation = c.generation.wrapping_add(1);
+        c.phase = Phase::Free;
+        self.free.push(id);
+    }
+
+    fn finish(mut self, events: u64) -> ReplicationResult {
+        for c in &self.clients {
+            if c.phase != Phase::Free && c.counted {
+                self.segments[c.segment as usize].inside += 1;
+            }
+        }
+        let tiers = self
+            .tiers
+            .into_iter()
+            .map(|ts| TierCounts {
+                queue_len_mean: ts.queue_len.mean(),
+                busy_mean: ts.busy_servers.mean(),
+                ..ts.counts
+            })
+            .collect();
+        ReplicationResult {
+            segments: self.segments,
+            tiers,
+            events,
+        }
+    }
+}

@@ -1,0 +1,697 @@
+//! Scenario files (TOML) into validated models: the only place for
+//! user-facing validation. Every problem is reported with file, line,
+//! column and field, what is allowed, and the nearest valid name for a
+//! misspelling.
+
+pub mod raw;
+
+use std::collections::BTreeMap;
+use std::ops::Range;
+use std::path::Path;
+
+use codespan_reporting::diagnostic::{Diagnostic, Label};
+use codespan_reporting::files::SimpleFile;
+use codespan_reporting::term::{self, termcolor::NoColor};
+use toml::Spanned;
+
+use crate::engine::Dist;
+use crate::error::{Error, Problem, ScenarioError};
+use crate::model::{Discipline, Escalation, Model, RunControl, Segment, Tier, offered_loads};
+use raw::{RawDist, RawScenario};
+
+/// A validated scenario: the model, plus warnings that do not stop a run.
+#[derive(Clone, Debug)]
+pub struct Scenario {
+    /// The model to simulate.
+    pub model: Model,
+    /// Things the user should know (e.g. a tier loaded at or over capacity).
+    pub warnings: Vec<String>,
+}
+
+/// Reads and validates the scenario file at `path`.
+pub fn load(path: &Path) -> Result<Scenario, Error> {
+    let source = std::fs::read(path).map_err(|source| Error::Read {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    let file = path.display().to_string();
+    match String::from_utf8(source) {
+        Ok(text) => parse(&text, &file),
+        Err(_) => Err(Error::Scenario(ScenarioError {
+            rendered: format!(
+                "error: {file}: not a text file (it is not valid UTF-8); a scenario is a TOML file\n"
+            ),
+            file,
+            problems: vec![Problem {
+                line: 1,
+                column: 1,
+                field: String::new(),
+                message: "not valid UTF-8".into(),
+            }],
+        })),
+    }
+}
+
+/// Parses and validates scenario `source`; `file` names it in messages.
+pub fn parse(source: &str, file: &str) -> Result<Scenario, Error> {
+    let mut checker = Checker::new(source, file);
+    let raw: RawScenario = match toml::from_str(source) {
+        Ok(raw) => raw,
+        Err(e) => {
+            checker.syntax(&e);
+            return Err(checker.into_error());
+        }
+    };
+    match checker.model(&raw) {
+        Some(model) if checker.problems.is_empty() => {
+            let warnings = warnings(&model);
+            Ok(Scenario { model, warnings })
+        }
+        _ => Err(checker.into_error()),
+    }
+}
+
+/// Loads that the user should hear about before a run.
+fn warnings(model: &Model) -> Vec<String> {
+    offered_loads(model)
+        .into_iter()
+        .filter(|l| l.unbounded)
+        .map(|l| {
+            format!(
+                "tier `{}` is loaded at or over capacity: offered load {:.2} Erlangs on {} servers \
+                 (utilization {:.2}) with no patience and no queue capacity to bound its queue; \
+                 the queue grows for the whole run and the run stops at the horizon",
+                l.tier, l.offered_load, l.servers, l.utilization
+            )
+        })
+        .collect()
+}
+
+/// The distribution kinds and the parameters each takes.
+const DISTS: [(&str, &[&str]); 7] = [
+    ("exponential", &["mean"]),
+    ("deterministic", &["mean"]),
+    ("erlang", &["mean", "k"]),
+    ("gamma", &["mean", "cv"]),
+    ("lognormal", &["mean", "cv"]),
+    ("uniform", &["low", "high"]),
+    ("empirical", &["values"]),
+];
+
+/// Probabilities out of a tier may exceed 1 by at most this (rounding in
+/// files such as 0.1 + 0.2 + 0.7).
+const PROBABILITY_SLACK: f64 = 1e-9;
+
+/// Collects problems while turning a raw scenario into a model.
+struct Checker<'s> {
+    source: &'s str,
+    file: &'s str,
+    problems: Vec<(Range<usize>, String, String)>,
+}
+
+impl<'s> Checker<'s> {
+    fn new(source: &'s str, file: &'s str) -> Self {
+        Checker {
+            source,
+            file,
+            problems: Vec::new(),
+        }
+    }
+
+    fn problem(
+        &mut self,
+        span: Range<usize>,
+        field: impl Into<String>,
+        message: impl Into<String>,
+    ) {
+        self.problems.push((span, field.into(), message.into()));
+    }
+
+    /// A TOML syntax or type error, with a suggestion for unknown fields.
+    fn syntax(&mut self, e: &toml::de::Error) {
+        let span = e.span().unwrap_or(0..0);
+        let mut message = e.message().trim().to_string();
+        if let Some(hint) = unknown_field_hint(&message) {
+            message.push_str(&hint);
+        }
+        let field = self.key_at(span.start);
+        self.problem(span, field, message);
+    }
+
+    /// The key written on the line holding byte `at`, for messages about
+    /// TOML errors that name no field.
+    fn key_at(&self, at: usize) -> String {
+        let start = self.source[..at.min(self.source.len())]
+            .rfind('\n')
+            .map_or(0, |i| i + 1);
+        let line = self.source[start..].lines().next().unwrap_or("");
+        line.split('=')
+            .next()
+            .unwrap_or("")
+            .trim()
+            .trim_start_matches('[')
+            .trim_end_matches(']')
+            .to_string()
+    }
+
+    fn into_error(self) -> Error {
+        let file = SimpleFile::new(self.file, self.source);
+        let config = term::Config::default();
+        let mut out = NoColor::new(Vec::new());
+        let mut problems = Vec::new();
+        let mut sorted = self.problems;
+        sorted.sort_by_key(|(span, _, _)| span.start);
+        for (span, field, message) in sorted {
+            let (line, column) = line_column(self.source, span.start);
+            let header = if field.is_empty() {
+                format!("{}:{line}:{column}: {message}", self.file)
+            } else {
+                format!("{}:{line}:{column}: field `{field}`: {message}", self.file)
+            };
+            let label_span = if span.is_empty() && span.start < self.source.len() {
+                span.start..span.start + 1
+            } else {
+                span.clone()
+            };
+            let diagnostic = Diagnostic::error()
+                .with_message(header)
+                .with_labels(vec![Label::primary((), label_span)]);
+            // Rendering into memory cannot fail for spans inside the source.
+            let _ = term::emit(&mut out, &config, &file, &diagnostic);
+            problems.push(Problem {
+                line,
+                column,
+                field,
+                message,
+            });
+        }
+        Error::Scenario(ScenarioError {
+            file: self.file.to_string(),
+            problems,
+            rendered: String::from_utf8_lossy(out.get_ref()).into_owned(),
+        })
+    }
+
+    /// A finite number, checked against `ok` (described by `allowed`).
+    fn number(
+        &mut self,
+        v: &Spanned<f64>,
+        field: &str,
+        ok: impl Fn(f64) -> bool,
+        allowed: &str,
+    ) -> f64 {
+        let x = *v.get_ref();
+        if !x.is_finite() || !ok(x) {
+            self.problem(v.span(), field, format!("got {x}; allowed: {allowed}"));
+        }
+        x
+    }
+
+    fn positive(&mut self, v: &Spanned<f64>, field: &str) -> f64 {
+        self.number(v, field, |x| x > 0.0, "a finite number > 0")
+    }
+
+    fn non_negative(&mut self, v: &Spanned<f64>, field: &str) -> f64 {
+        self.number(v, field, |x| x >= 0.0, "a finite number >= 0")
+    }
+
+    fn model(&mut self, raw: &RawScenario) -> Option<Model> {
+        let name = raw.name.get_ref().trim().to_string();
+        if name.is_empty() || name.contains(['/', '\\']) || name.starts_with('.') {
+            self.problem(
+                raw.name.span(),
+                "name",
+                "allowed: a non-empty name without `/` or `\\` that does not start with `.` (it names the output folder)",
+            );
+        }
+        let run = self.run(raw);
+        let tier_names = self.names(raw.tier.iter().map(|t| &t.get_ref().name), "tier");
+        let segment_names = self.names(raw.segment.iter().map(|s| &s.get_ref().name), "segment");
+        if raw.segment.is_empty() {
+            self.problem(
+                0..0,
+                "segment",
+                "no `[[segment]]`: a scenario needs at least one client segment",
+            );
+        }
+        if raw.tier.is_empty() {
+            self.problem(
+                0..0,
+                "tier",
+                "no `[[tier]]`: a scenario needs at least one tier",
+            );
+        }
+        let segments: Vec<Option<Segment>> = raw
+            .segment
+            .iter()
+            .map(|s| self.segment(s.get_ref(), &tier_names))
+            .collect();
+        let tiers: Vec<Option<Tier>> = raw
+            .tier
+            .iter()
+            .map(|t| self.tier(t.get_ref(), &tier_names, &segment_names))
+            .collect();
+        let segments: Option<Vec<Segment>> = segments.into_iter().collect();
+        let tiers: Option<Vec<Tier>> = tiers.into_iter().collect();
+        let (run, segments, tiers) = (run?, segments?, tiers?);
+        self.routes_exit(raw, &tiers);
+        for (raw_tier, tier) in raw.tier.iter().zip(&tiers) {
+            if tier.preemptive && tier.discipline == Discipline::Fifo {
+                let span = raw_tier
+                    .get_ref()
+                    .preemptive
+                    .as_ref()
+                    .map_or(0..0, |p| p.span());
+                self.problem(
+                    span,
+                    format!("tier.{}.preemptive", tier.name),
+                    "preemption needs priorities; allowed with discipline = \"priority\" only",
+                );
+            }
+        }
+        let mut model = Model {
+            name,
+            run,
+            segments,
+            tiers,
+        };
+        // A design that cannot keep up and has nothing to bound its queue
+        // stops at the horizon rather than draining for ever.
+        if raw.run.get_ref().drain_limit.is_none()
+            && offered_loads(&model).iter().any(|l| l.unbounded)
+        {
+            model.run.drain_limit = 0.0;
+        }
+        Some(model)
+    }
+
+    fn run(&mut self, raw: &RawScenario) -> Option<RunControl> {
+        let r = raw.run.get_ref();
+        let horizon = self.positive(&r.horizon, "run.horizon");
+        let warmup = r
+            .warmup
+            .as_ref()
+            .map_or(0.0, |w| self.non_negative(w, "run.warmup"));
+        if let Some(w) = &r.warmup {
+            if warmup >= horizon && horizon.is_finite() {
+                self.problem(
+                    w.span(),
+                    "run.warmup",
+                    format!("got {warmup}, not below run.horizon = {horizon}; allowed: 0 <= warmup < horizon"),
+                );
+            }
+        }
+        let replications = r.replications.as_ref().map_or(10, |v| *v.get_ref());
+        if replications == 0 {
+            let span = r.replications.as_ref().map_or(0..0, |v| v.span());
+            self.problem(span, "run.replications", "got 0; allowed: an integer >= 1");
+        }
+        let threshold = match &r.service_level_threshold {
+            Some(v) => self.non_negative(v, "run.service_level_threshold"),
+            None => {
+                self.problem(
+                    raw.run.span(),
+                    "run.service_level_threshold",
+                    "missing; give the wait in minutes within which service should start (e.g. 0.333 for 20 seconds)",
+                );
+                0.0
+            }
+        };
+        let drain_limit = r.drain_limit.as_ref().map_or(f64::INFINITY, |d| {
+            self.number(
+                d,
+                "run.drain_limit",
+                |x| x >= 0.0 || x.is_infinite(),
+                "a number >= 0 or inf",
+            )
+        });
+        Some(RunControl {
+            horizon,
+            warmup,
+            replications,
+            seed: r.seed.as_ref().map_or(1, |s| *s.get_ref()),
+            service_level_threshold: threshold,
+            drain_limit,
+        })
+    }
+
+    /// Checks names are unique and well formed; returns them in file order.
+    fn names<'a>(
+        &mut self,
+        names: impl Iterator<Item = &'a Spanned<String>>,
+        kind: &str,
+    ) -> Vec<String> {
+        let mut seen: BTreeMap<&str, ()> = BTreeMap::new();
+        let mut out = Vec::new();
+        for n in names {
+            let name = n.get_ref().as_str();
+            if name.trim().is_empty() || name.contains(['.', '/', '\\', '"']) {
+                self.problem(
+                    n.span(),
+                    format!("{kind}.name"),
+                    "allowed: a non-empty name without `.`, `/`, `\\` or `\"`",
+                );
+            }
+            if seen.insert(name, ()).is_some() {
+                self.problem(
+                    n.span(),
+                    format!("{kind}.name"),
+                    format!("duplicate {kind} name `{name}`; each {kind} needs its own name"),
+                );
+            }
+            out.push(name.to_string());
+        }
+        out
+    }
+
+    /// Looks up a name among `known`, reporting a miss with the nearest name.
+    fn reference(
+        &mut self,
+        name: &Spanned<String>,
+        known: &[String],
+        field: &str,
+        kind: &str,
+    ) -> Option<usize> {
+        let found = known.iter().position(|k| k == name.get_ref());
+        if found.is_none() {
+            let mut message = format!(
+                "no {kind} named `{}`; allowed: {}",
+                name.get_ref(),
+                list(known.iter().map(String::as_str))
+            );
+            if let Some(near) = nearest(name.get_ref(), known.iter().map(String::as_str)) {
+                message.push_str(&format!(" (did you mean `{near}`?)"));
+            }
+            self.problem(name.span(), field, message);
+        }
+        found
+    }
+
+    fn segment(&mut self, s: &raw::RawSegment, tiers: &[String]) -> Option<Segment> {
+        let name = s.name.get_ref().clone();
+        let field = |f: &str| format!("segment.{name}.{f}");
+        let rate = self.positive(&s.rate_per_hour, &field("rate_per_hour"));
+        let patience = match &s.patience {
+            Some(p) => Some(self.dist(p, &field("patience"))?),
+            None => None,
+        };
+        let entry = match &s.entry {
+            Some(e) => self.reference(e, tiers, &field("entry"), "tier")?,
+            None => 0,
+        };
+        Some(Segment {
+            rate_per_hour: rate,
+            patience,
+            priority: s.priority.as_ref().map_or(0, |p| *p.get_ref()),
+            entry,
+            name,
+        })
+    }
+
+    fn tier(&mut self, t: &raw::RawTier, tiers: &[String], segments: &[String]) -> Option<Tier> {
+        let name = t.name.get_ref().clone();
+        let field = |f: &str| format!("tier.{name}.{f}");
+        let servers = *t.servers.get_ref();
+        if servers == 0 {
+            self.problem(
+                t.servers.span(),
+                field("servers"),
+                "got 0; allowed: an integer >= 1",
+            );
+        }
+        let service = self.dist(&t.service, &field("service"));
+        let mut by_segment = vec![None; segments.len()];
+        for (seg, dist) in t.service_by_segment.iter().flatten() {
+            let index = self.reference(seg, segments, &field("service_by_segment"), "segment");
+            let d = self.dist(
+                dist,
+                &format!("{}.{}", field("service_by_segment"), seg.get_ref()),
+            );
+            if let (Some(i), Some(d)) = (index, d) {
+                by_segment[i] = Some(d);
+            }
+        }
+        let discipline = match &t.discipline {
+            None => Discipline::Priority,
+            Some(d) => match d.get_ref().as_str() {
+                "priority" => Discipline::Priority,
+                "fifo" => Discipline::Fifo,
+                other => {
+                    self.problem(
+                        d.span(),
+                        field("discipline"),
+                        format!("unknown discipline `{other}`; allowed: \"priority\", \"fifo\""),
+                    );
+                    Discipline::Priority
+                }
+            },
+        };
+        let mut escalate = Vec::new();
+        let mut total = 0.0;
+        for e in t.escalate.iter().flatten() {
+            let e = e.get_ref();
+            let p = self.number(
+                &e.probability,
+                &field("escalate.probability"),
+                |p| (0.0..=1.0).contains(&p),
+                "a probability in [0, 1]",
+            );
+            total += p;
+            if let Some(to) = self.reference(&e.to, tiers, &field("escalate.to"), "tier") {
+                escalate.push(Escalation { to, probability: p });
+            }
+        }
+        if total > 1.0 + PROBABILITY_SLACK {
+            let span = t
+                .escalate
+                .iter()
+                .flatten()
+                .next()
+                .map_or(t.name.span(), |e| e.span());
+            self.problem(
+                span,
+                field("escalate"),
+                format!("probabilities sum to {total}; allowed: a sum <= 1 (the rest leave)"),
+            );
+        }
+        let service = service?;
+        Some(Tier {
+            servers,
+            service: by_segment
+                .into_iter()
+                .map(|d| d.unwrap_or_else(|| service.clone()))
+                .collect(),
+            queue_capacity: t.queue_capacity.as_ref().map(|q| *q.get_ref()),
+            preemptive: t.preemptive.as_ref().is_some_and(|p| *p.get_ref()),
+            discipline,
+            escalate,
+            name,
+        })
+    }
+
+    /// Every tier must let clients leave eventually: a set of tiers whose
+    /// escalations all lead back into the set with probability 1 would keep
+    /// clients for ever.
+    fn routes_exit(&mut self, raw: &RawScenario, tiers: &[Tier]) {
+        let n = tiers.len();
+        let mut exits: Vec<bool> = tiers
+            .iter()
+            .map(|t| {
+                t.escalate.iter().map(|e| e.probability).sum::<f64>() < 1.0 - PROBABILITY_SLACK
+            })
+            .collect();
+        loop {
+            let mut changed = false;
+            for j in 0..n {
+                if !exits[j]
+                    && tiers[j]
+                        .escalate
+                        .iter()
+                        .any(|e| e.probability > 0.0 && exits[e.to])
+                {
+                    exits[j] = true;
+                    changed = true;
+                }
+            }
+            if !changed {
+                break;
+            }
+        }
+        for (j, tier) in tiers.iter().enumerate() {
+            if !exits[j] {
+                let span = raw.tier[j]
+                    .get_ref()
+                    .escalate
+                    .iter()
+                    .flatten()
+                    .next()
+                    .map_or(raw.tier[j].span(), |e| e.span());
+                self.problem(
+                    span,
+                    format!("tier.{}.escalate", tier.name),
+                    "clients escalated from here return among the same tiers with probability 1 and never leave; \
+                     allowed: escalation probabilities that leave some chance of departing",
+                );
+            }
+        }
+    }
+
+    /// A distribution with exactly the parameters its kind takes.
+    fn dist(&mut self, d: &Spanned<RawDist>, field: &str) -> Option<Dist> {
+        let raw = d.get_ref();
+        let kind = raw.dist.get_ref().as_str();
+        let Some((_, params)) = DISTS.iter().find(|(k, _)| *k == kind) else {
+            let mut message = format!(
+                "unknown distribution `{kind}`; allowed: {}",
+                list(DISTS.iter().map(|(k, _)| *k))
+            );
+            if let Some(near) = nearest(kind, DISTS.iter().map(|(k, _)| *k)) {
+                message.push_str(&format!(" (did you mean `{near}`?)"));
+            }
+            self.problem(raw.dist.span(), format!("{field}.dist"), message);
+            return None;
+        };
+        let given: [(&str, Option<Range<usize>>); 6] = [
+            ("mean", raw.mean.as_ref().map(Spanned::span)),
+            ("k", raw.k.as_ref().map(Spanned::span)),
+            ("cv", raw.cv.as_ref().map(Spanned::span)),
+            ("low", raw.low.as_ref().map(Spanned::span)),
+            ("high", raw.high.as_ref().map(Spanned::span)),
+            ("values", raw.values.as_ref().map(Spanned::span)),
+        ];
+        let mut complete = true;
+        for (param, span) in given {
+            let wanted = params.contains(&param);
+            match span {
+                Some(span) if !wanted => self.problem(
+                    span,
+                    format!("{field}.{param}"),
+                    format!(
+                        "`{param}` is not a parameter of {kind}; it takes: {}",
+                        list(params.iter().copied())
+                    ),
+                ),
+                None if wanted => {
+                    complete = false;
+                    self.problem(
+                        d.span(),
+                        format!("{field}.{param}"),
+                        format!(
+                            "{kind} needs `{param}`; it takes: {}",
+                            list(params.iter().copied())
+                        ),
+                    );
+                }
+                _ => {}
+            }
+        }
+        if !complete {
+            return None;
+        }
+        let problems = self.problems.len();
+        let mean = raw
+            .mean
+            .as_ref()
+            .map(|m| self.positive(m, &format!("{field}.mean")));
+        let cv = raw
+            .cv
+            .as_ref()
+            .map(|c| self.non_negative(c, &format!("{field}.cv")));
+        let dist = match kind {
+            "exponential" => Dist::exponential(mean?),
+            "deterministic" => Dist::Deterministic { mean: mean? },
+            "erlang" => {
+                let k = raw.k.as_ref()?;
+                if *k.get_ref() == 0 {
+                    self.problem(
+                        k.span(),
+                        format!("{field}.k"),
+                        "got 0; allowed: an integer >= 1",
+                    );
+                }
+                if self.problems.len() > problems {
+                    return None;
+                }
+                Dist::erlang(mean?, *k.get_ref())
+            }
+            "gamma" | "lognormal" => {
+                if self.problems.len() > problems {
+                    return None;
+                }
+                if kind == "gamma" {
+                    Dist::gamma(mean?, cv?)
+                } else {
+                    Dist::lognormal(mean?, cv?)
+                }
+            }
+            "uniform" => {
+                let low = self.non_negative(raw.low.as_ref()?, &format!("{field}.low"));
+                let high = raw.high.as_ref()?;
+                self.number(
+                    high,
+                    &format!("{field}.high"),
+                    |h| h > low,
+                    "a finite number > low",
+                );
+                Dist::Uniform {
+                    low,
+                    high: *high.get_ref(),
+                }
+            }
+            _ => {
+                let values = raw.values.as_ref()?;
+                let v = values.get_ref();
+                if v.is_empty()
+                    || v.iter().any(|x| !x.is_finite() || *x < 0.0)
+                    || v.iter().all(|x| *x == 0.0)
+                {
+                    self.problem(
+                        values.span(),
+                        format!("{field}.values"),
+                        "allowed: a non-empty list of finite numbers >= 0, not all zero",
+                    );
+                }
+                Dist::Empirical {
+                    values: v.clone().into(),
+                }
+            }
+        };
+        (self.problems.len() == problems).then_some(dist)
+    }
+}
+
+/// 1-based line and column of byte `at` in `source`.
+fn line_column(source: &str, at: usize) -> (usize, usize) {
+    let at = at.min(source.len());
+    let before = &source[..at];
+    let line = before.matches('\n').count() + 1;
+    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    (line, column)
+}
+
+/// `a`, `b`, `c` as a readable list.
+fn list<'a>(items: impl Iterator<Item = &'a str>) -> String {
+    items
+        .map(|i| format!("`{i}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The candidate closest to `word`, if it is close enough to be a likely
+/// misspelling.
+fn nearest<'a>(word: &str, candidates: impl Iterator<Item = &'a str>) -> Option<&'a str> {
+    candidates
+        .map(|c| (strsim::jaro_winkler(word, c), c))
+        .filter(|(score, _)| *score > 0.8)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, c)| c)
+}
+
+/// For serde's "unknown field `x`, expected one of `a`, `b`" message, a
+/// suggestion of the nearest expected field.
+fn unknown_field_hint(message: &str) -> Option<String> {
+    let rest = message.strip_prefix("unknown field `")?;
+    let (unknown, expected) = rest.split_once('`')?;
+    let candidates: Vec<&str> = expected.split('`').skip(1).step_by(2).collect();
+    nearest(unknown, candidates.into_iter()).map(|near| format!(" (did you mean `{near}`?)"))
+}
