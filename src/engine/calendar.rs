@@ -75,7 +75,7 @@ impl<E: Copy> Calendar<E> {
     /// Takes the earliest event (ties in scheduling order) and advances the
     /// clock to it.
     #[inline]
-    pub fn next(&mut self) -> Option<(Time, E)> {
+    pub fn pop(&mut self) -> Option<(Time, E)> {
         let last = self.heap.pop()?;
         let top = if self.heap.is_empty() {
             last
@@ -148,7 +148,7 @@ mod tests {
         cal.schedule(Time(5.0), 'c');
         cal.schedule(Time(0.0), 'd');
         cal.schedule(Time(5.0), 'e');
-        let order: Vec<char> = std::iter::from_fn(|| cal.next().map(|(_, e)| e)).collect();
+        let order: Vec<char> = std::iter::from_fn(|| cal.pop().map(|(_, e)| e)).collect();
         assert_eq!(order, vec!['d', 'b', 'a', 'c', 'e']);
         assert_eq!(cal.now(), Time(5.0));
     }
@@ -168,18 +168,18 @@ mod tests {
                 reference.push((t, seq));
                 seq += 1;
             }
-            if round % 3 != 0 {
-                if let Some((t, e)) = cal.next() {
-                    reference.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
-                    let expected = reference.remove(0);
-                    assert_eq!((t.0, e), expected);
-                    now = t.0;
-                }
+            if round % 3 != 0
+                && let Some((t, e)) = cal.pop()
+            {
+                reference.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+                let expected = reference.remove(0);
+                assert_eq!((t.0, e), expected);
+                now = t.0;
             }
         }
         reference.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
         let rest: Vec<(f64, u32)> =
-            std::iter::from_fn(|| cal.next().map(|(t, e)| (t.0, e))).collect();
+            std::iter::from_fn(|| cal.pop().map(|(t, e)| (t.0, e))).collect();
         assert_eq!(rest, reference);
     }
 }

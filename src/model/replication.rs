@@ -8,6 +8,8 @@
 
 use std::collections::VecDeque;
 
+use rand::SeedableRng;
+
 use super::{Discipline, Model};
 use crate::engine::rng::stream;
 use crate::engine::stats::{DurationHistogram, Tally, TimeAverage};
@@ -50,6 +52,12 @@ struct Client {
     tier: u16,
     /// Arrived after the warm-up: tallied.
     counted: bool,
+    /// Queues joined so far (numbers the client's patience draws).
+    queue_joins: u32,
+    /// The client's own random key, drawn at arrival: its patience in its
+    /// n-th queue depends only on (key, n), so a change elsewhere in the
+    /// design (staffing, say) leaves every client exactly as patient.
+    key: u64,
     /// Some service has started (the first one decides the service level).
     started: bool,
     arrival: f64,
@@ -74,6 +82,8 @@ impl Client {
         segment: 0,
         tier: 0,
         counted: false,
+        queue_joins: 0,
+        key: 0,
         started: false,
         arrival: 0.0,
         joined: 0.0,
@@ -227,12 +237,18 @@ struct Replication<'m> {
     patience: Vec<Stream>,
     threshold: f64,
     warmup: f64,
+    /// (segment, arrival time, key) of every client, for tests of common
+    /// random numbers.
+    #[cfg(test)]
+    trace: Vec<(usize, f64, u64)>,
 }
 
 /// Runs replication `replication` of `model` and returns what it measured.
 /// Deterministic: the same model and replication give the same result.
 pub fn simulate(model: &Model, replication: u32) -> ReplicationResult {
-    Replication::new(model, replication).run()
+    let mut r = Replication::new(model, replication);
+    let events = r.run();
+    r.finish(events)
 }
 
 impl<'m> Replication<'m> {
@@ -297,16 +313,19 @@ impl<'m> Replication<'m> {
                 .collect(),
             threshold: model.run.service_level_threshold,
             warmup: model.run.warmup,
+            #[cfg(test)]
+            trace: Vec::new(),
         }
     }
 
-    fn run(mut self) -> ReplicationResult {
+    /// Runs the event loop to the end; returns the number of events taken.
+    fn run(&mut self) -> u64 {
         for segment in 0..self.model.segments.len() {
             self.schedule_arrival(segment, 0.0);
         }
         let stop = self.model.run.horizon + self.model.run.drain_limit;
         let mut events = 0u64;
-        while let Some((time, event)) = self.calendar.next() {
+        while let Some((time, event)) = self.calendar.pop() {
             let t = time.minutes();
             if t > stop {
                 break;
@@ -326,7 +345,7 @@ impl<'m> Replication<'m> {
                 }
             }
         }
-        self.finish(events)
+        events
     }
 
     /// Schedules the segment's next arrival after `now`, if before the
@@ -349,6 +368,9 @@ impl<'m> Replication<'m> {
     fn arrival(&mut self, segment: usize, t: f64) {
         self.schedule_arrival(segment, t);
         let counted = t >= self.warmup;
+        let key = rand::Rng::random(&mut self.patience[segment]);
+        #[cfg(test)]
+        self.trace.push((segment, t, key));
         let id = match self.free.pop() {
             Some(id) => id,
             None => {
@@ -361,6 +383,7 @@ impl<'m> Replication<'m> {
             generation: c.generation,
             segment: segment as u16,
             counted,
+            key,
             arrival: t,
             ..Client::FREE
         };
@@ -390,12 +413,12 @@ impl<'m> Replication<'m> {
             self.start_service(id, t);
             return;
         }
-        if spec.preemptive {
-            if let Some(victim) = self.preemption_victim(tier, rank) {
-                self.preempt(victim, t);
-                self.start_service(id, t);
-                return;
-            }
+        if spec.preemptive
+            && let Some(victim) = self.preemption_victim(tier, rank)
+        {
+            self.preempt(victim, t);
+            self.start_service(id, t);
+            return;
         }
         let ts = &mut self.tiers[tier];
         if spec.queue_capacity.is_some_and(|cap| ts.waiting >= cap) {
@@ -412,8 +435,10 @@ impl<'m> Replication<'m> {
         c.phase = Phase::Waiting;
         let generation = c.generation;
         ts.queues[rank as usize].push_back((id, generation));
+        c.queue_joins += 1;
         if let Some(patience) = &model.segments[segment].patience {
-            let p = patience.sample(&mut self.patience[segment]);
+            let mut own = Stream::seed_from_u64(c.key ^ c.queue_joins as u64);
+            let p = patience.sample(&mut own);
             self.calendar.schedule(
                 Time(t + p),
                 Event::Abandon {
@@ -505,10 +530,10 @@ impl<'m> Replication<'m> {
         let ts = &mut self.tiers[tier];
         ts.busy_servers.change(t, -1.0);
         ts.busy -= 1;
-        if spec.preemptive {
-            if let Some(pos) = ts.in_service.iter().position(|&v| v == id) {
-                ts.in_service.swap_remove(pos);
-            }
+        if spec.preemptive
+            && let Some(pos) = ts.in_service.iter().position(|&v| v == id)
+        {
+            ts.in_service.swap_remove(pos);
         }
         // Where the client goes next: one draw against the cumulative
         // escalation probabilities.
@@ -647,5 +672,104 @@ impl<'m> Replication<'m> {
             tiers,
             events,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::Dist;
+    use crate::model::{Escalation, RunControl, Segment, Tier};
+
+    fn two_tier(front_servers: u32) -> Model {
+        let segment = |name: &str, rate: f64, priority: i64| Segment {
+            name: name.into(),
+            rate_per_hour: rate,
+            patience: Some(Dist::exponential(3.0)),
+            priority,
+            entry: 0,
+        };
+        let tier = |name: &str, servers: u32, escalate: Vec<Escalation>| Tier {
+            name: name.into(),
+            servers,
+            service: vec![Dist::exponential(2.0); 2],
+            queue_capacity: Some(5),
+            preemptive: false,
+            discipline: Discipline::Priority,
+            escalate,
+        };
+        Model {
+            name: "crn".into(),
+            run: RunControl {
+                horizon: 2000.0,
+                warmup: 100.0,
+                replications: 3,
+                seed: 11,
+                service_level_threshold: 1.0,
+                drain_limit: f64::INFINITY,
+            },
+            segments: vec![segment("vip", 30.0, 0), segment("ordinary", 120.0, 1)],
+            tiers: vec![
+                tier(
+                    "front",
+                    front_servers,
+                    vec![Escalation {
+                        to: 1,
+                        probability: 0.3,
+                    }],
+                ),
+                tier("expert", 2, vec![]),
+            ],
+        }
+    }
+
+    fn traced(model: &Model, replication: u32) -> (ReplicationResult, Vec<(usize, f64, u64)>) {
+        let mut r = Replication::new(model, replication);
+        let events = r.run();
+        let trace = std::mem::take(&mut r.trace);
+        (r.finish(events), trace)
+    }
+
+    /// Common random numbers: a change of staffing leaves every client's
+    /// arrival time and random key (hence patience) exactly as they were,
+    /// while the outcomes do change.
+    #[test]
+    fn staffing_change_keeps_the_same_clients() {
+        for replication in 0..3 {
+            let (few, few_trace) = traced(&two_tier(3), replication);
+            let (many, many_trace) = traced(&two_tier(6), replication);
+            assert!(few_trace.len() > 3000);
+            assert_eq!(few_trace, many_trace);
+            assert_ne!(few.tiers[0].wait.sum, many.tiers[0].wait.sum);
+        }
+        // A different replication is a different set of clients.
+        assert_ne!(traced(&two_tier(3), 0).1, traced(&two_tier(3), 1).1);
+    }
+
+    /// Abandoned entries are compacted away: the queues hold no more than
+    /// twice the waiting clients (plus the compaction floor) at the end.
+    #[test]
+    fn stale_queue_entries_stay_bounded() {
+        let mut model = two_tier(1);
+        model.tiers[0].queue_capacity = None;
+        model.run.drain_limit = 0.0;
+        let mut r = Replication::new(&model, 0);
+        r.run();
+        for ts in &r.tiers {
+            assert!(
+                ts.entries() <= 2 * ts.waiting as usize + 65,
+                "{} entries",
+                ts.entries()
+            );
+        }
+    }
+
+    #[test]
+    fn same_replication_same_result() {
+        let model = two_tier(3);
+        let (a, b) = (simulate(&model, 2), simulate(&model, 2));
+        assert_eq!(a.events, b.events);
+        assert_eq!(a.segments[1].wait, b.segments[1].wait);
+        assert_eq!(a.tiers[1].queue_len_mean, b.tiers[1].queue_len_mean);
     }
 }

@@ -292,14 +292,15 @@ impl<'s> Checker<'s> {
             .warmup
             .as_ref()
             .map_or(0.0, |w| self.non_negative(w, "run.warmup"));
-        if let Some(w) = &r.warmup {
-            if warmup >= horizon && horizon.is_finite() {
-                self.problem(
+        if let Some(w) = &r.warmup
+            && warmup >= horizon
+            && horizon.is_finite()
+        {
+            self.problem(
                     w.span(),
                     "run.warmup",
                     format!("got {warmup}, not below run.horizon = {horizon}; allowed: 0 <= warmup < horizon"),
                 );
-            }
         }
         let replications = r.replications.as_ref().map_or(10, |v| *v.get_ref());
         if replications == 0 {
