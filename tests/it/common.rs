@@ -1,0 +1,33 @@
+//! Helpers shared by the integration tests.
+
+use tiersim::engine::stats::{Estimate, t_quantile_975};
+use tiersim::model::Model;
+
+/// Parses a scenario written inline, panicking with the rendered error.
+pub fn model(toml: &str) -> Model {
+    match tiersim::scenario::parse(toml, "test.toml") {
+        Ok(s) => s.model,
+        Err(e) => panic!("{e}"),
+    }
+}
+
+/// Asserts that `estimate` agrees with the theoretical `expected` within
+/// four standard errors of the replication mean (a false alarm on a fixed
+/// seed about once in 16,000 checks), and that the run was precise enough
+/// for the check to mean something: the standard error is at most
+/// `max_relative_se` of the expected value.
+pub fn assert_agrees(what: &str, estimate: Estimate, expected: f64, max_relative_se: f64) {
+    assert!(estimate.n >= 2, "{what}: needs at least two replications");
+    let se = estimate.ci95 / t_quantile_975(estimate.n - 1);
+    let z = (estimate.mean - expected) / se;
+    assert!(
+        z.abs() <= 4.0,
+        "{what}: simulated {:.5} ± {:.5} (95% CI) vs theory {expected:.5}: z = {z:.2}",
+        estimate.mean,
+        estimate.ci95
+    );
+    assert!(
+        se <= max_relative_se * expected.abs(),
+        "{what}: standard error {se:.5} too wide to test against {expected:.5}"
+    );
+}

@@ -1,0 +1,1 @@
+//! Queueing theory: the simulator against closed forms from `tiersim::analytic`.
