@@ -15,9 +15,16 @@ struct Entry<E> {
 /// A future-event list holding events of type `E` (a plain `Copy` enum in
 /// practice). Scheduling and taking the next event are O(log n); nothing is
 /// allocated once the heap has grown to its working size.
+///
+/// Taking an event leaves its slot at the root as a hole until the next call:
+/// a handler usually schedules a follow-up (the next arrival, the next
+/// service end), which then fills the hole with one sift-down instead of a
+/// removal plus an insertion.
 #[derive(Debug)]
 pub struct Calendar<E> {
     heap: Vec<Entry<E>>,
+    /// The root was taken and not yet replaced.
+    hole: bool,
     sequence: u64,
     now: Time,
 }
@@ -33,6 +40,7 @@ impl<E: Copy> Calendar<E> {
     pub fn new() -> Self {
         Calendar {
             heap: Vec::with_capacity(64),
+            hole: false,
             sequence: 0,
             now: Time::ZERO,
         }
@@ -47,13 +55,13 @@ impl<E: Copy> Calendar<E> {
     /// Number of events waiting.
     #[inline]
     pub fn len(&self) -> usize {
-        self.heap.len()
+        self.heap.len() - self.hole as usize
     }
 
     /// True when no event is waiting.
     #[inline]
     pub fn is_empty(&self) -> bool {
-        self.heap.is_empty()
+        self.len() == 0
     }
 
     /// Schedules `event` at absolute time `at`, which must not be in the past.
@@ -62,8 +70,15 @@ impl<E: Copy> Calendar<E> {
         debug_assert!(at >= self.now, "event scheduled in the past");
         let key = ((at.key() as u128) << 64) | self.sequence as u128;
         self.sequence += 1;
-        self.heap.push(Entry { key, event });
-        self.sift_up(self.heap.len() - 1);
+        let entry = Entry { key, event };
+        if self.hole {
+            self.hole = false;
+            self.heap[0] = entry;
+            self.sift_down(0);
+        } else {
+            self.heap.push(entry);
+            self.sift_up(self.heap.len() - 1);
+        }
     }
 
     /// Schedules `event` `delay` minutes from now.
@@ -76,21 +91,31 @@ impl<E: Copy> Calendar<E> {
     /// clock to it.
     #[inline]
     pub fn pop(&mut self) -> Option<(Time, E)> {
-        let last = self.heap.pop()?;
-        let top = if self.heap.is_empty() {
-            last
-        } else {
-            let top = std::mem::replace(&mut self.heap[0], last);
-            self.sift_down_to_bottom(0);
-            top
-        };
+        self.fill_hole();
+        let top = *self.heap.first()?;
+        self.hole = true;
         self.now = Time(f64::from_bits((top.key >> 64) as u64));
         Some((self.now, top.event))
     }
 
+    /// Removes the taken root for good: the last entry moves into it.
+    #[inline]
+    fn fill_hole(&mut self) {
+        if !self.hole {
+            return;
+        }
+        self.hole = false;
+        let last = self.heap.pop().expect("a hole is a slot in the heap");
+        if !self.heap.is_empty() {
+            self.heap[0] = last;
+            self.sift_down_to_bottom(0);
+        }
+    }
+
     /// The time of the earliest event, without taking it.
     #[inline]
-    pub fn peek_time(&self) -> Option<Time> {
+    pub fn peek_time(&mut self) -> Option<Time> {
+        self.fill_hole();
         self.heap
             .first()
             .map(|e| Time(f64::from_bits((e.key >> 64) as u64)))
@@ -106,6 +131,28 @@ impl<E: Copy> Calendar<E> {
             }
             self.heap[pos] = self.heap[parent];
             pos = parent;
+        }
+        self.heap[pos] = item;
+    }
+
+    /// Moves the entry at `pos` down until no child is earlier.
+    #[inline]
+    fn sift_down(&mut self, mut pos: usize) {
+        let end = self.heap.len();
+        let item = self.heap[pos];
+        loop {
+            let mut child = 2 * pos + 1;
+            if child >= end {
+                break;
+            }
+            if child + 1 < end && self.heap[child + 1].key < self.heap[child].key {
+                child += 1;
+            }
+            if item.key <= self.heap[child].key {
+                break;
+            }
+            self.heap[pos] = self.heap[child];
+            pos = child;
         }
         self.heap[pos] = item;
     }
