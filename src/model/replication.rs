@@ -69,6 +69,8 @@ struct Client {
     wait: f64,
     /// Wait before the first service (valid once `started`).
     first_wait: f64,
+    /// When the current (or resumed) service started (valid in service).
+    service_start: f64,
     /// When the current service ends (valid in service).
     service_end: f64,
     /// Service left after a preemption.
@@ -90,6 +92,7 @@ impl Client {
         visit_wait: 0.0,
         wait: 0.0,
         first_wait: 0.0,
+        service_start: 0.0,
         service_end: 0.0,
         remaining: 0.0,
     };
@@ -462,7 +465,7 @@ impl<'m> Replication<'m> {
                 let (ca, cb) = (&self.clients[a as usize], &self.clients[b as usize]);
                 ranks[ca.segment as usize]
                     .cmp(&ranks[cb.segment as usize])
-                    .then(ca.service_end.total_cmp(&cb.service_end))
+                    .then(ca.service_start.total_cmp(&cb.service_start))
             })
     }
 
@@ -509,6 +512,7 @@ impl<'m> Replication<'m> {
         };
         c.generation = c.generation.wrapping_add(1);
         c.phase = Phase::InService;
+        c.service_start = t;
         c.service_end = t + duration;
         if model.tiers[tier].preemptive {
             ts.in_service.push(id);
