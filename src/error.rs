@@ -19,6 +19,15 @@ pub enum Error {
         #[source]
         source: std::io::Error,
     },
+    /// Results on disk are missing, damaged, or belong to another scenario
+    /// or run (fatal; nothing on disk was changed).
+    #[error("{}: {message}", path.display())]
+    Results {
+        /// The file or folder.
+        path: PathBuf,
+        /// What is wrong and what to do.
+        message: String,
+    },
     /// A result file could not be written (what was already written is
     /// intact: files are replaced atomically).
     #[error("cannot write {}: {source}", path.display())]

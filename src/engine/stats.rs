@@ -202,16 +202,29 @@ pub struct Estimate {
 impl Estimate {
     /// Estimate from one value per replication; NaN values (a metric
     /// undefined in that replication, e.g. a wait with nobody served) are
-    /// left out. With no defined value the mean is NaN.
+    /// left out. With no defined value the mean is NaN. The values are few
+    /// (one per replication), so the mean is their plain sum over n (exact
+    /// for counts) and the variance is taken in two passes.
     pub fn from_values(values: impl IntoIterator<Item = f64>) -> Estimate {
-        let mut w = Welford::default();
-        for v in values.into_iter().filter(|v| !v.is_nan()) {
-            w.add(v);
+        let values: Vec<f64> = values.into_iter().filter(|v| !v.is_nan()).collect();
+        let n = values.len() as u64;
+        if n == 0 {
+            return Estimate {
+                mean: f64::NAN,
+                ci95: 0.0,
+                n,
+            };
         }
+        let mean = values.iter().sum::<f64>() / n as f64;
+        let variance = if n < 2 {
+            0.0
+        } else {
+            values.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / (n - 1) as f64
+        };
         Estimate {
-            mean: w.mean(),
-            ci95: student_t_half_width(w.variance(), w.count()),
-            n: w.count(),
+            mean,
+            ci95: student_t_half_width(variance, n),
+            n,
         }
     }
 }

@@ -1,8 +1,16 @@
-//! Running a scenario's replications in parallel and summarising them as
-//! estimates with 95% confidence intervals. rayon lives here and nowhere
-//! below; results do not depend on the number of threads because each
-//! replication's streams depend only on (seed, replication) and results are
-//! gathered in replication order.
+//! Experiments: running the points of a sweep (one scenario is a sweep of
+//! one point) for as many replications as asked or as a precision needs,
+//! with common random numbers across points and compared scenarios, and
+//! summarising them as estimates with 95% confidence intervals.
+//!
+//! rayon lives here and nowhere below. Results never depend on the number of
+//! threads: replication r of every point draws from streams keyed by
+//! (seed, r, purpose), and results are gathered by (point, replication).
+
+pub mod compare;
+pub mod journal;
+pub mod precision;
+pub mod runner;
 
 use rayon::prelude::*;
 
@@ -10,13 +18,78 @@ use crate::engine::stats::Estimate;
 use crate::model::metrics::{client_values, overall, tier_values};
 use crate::model::{CLIENT_METRICS, Model, ReplicationResult, TIER_METRICS, simulate};
 
+pub use compare::{Difference, paired};
+pub use journal::Journal;
+pub use precision::Precision;
+pub use runner::{PointResult, RunOptions, StopReason, run_points};
+
 /// Named estimates, in the order of the metric list they come from.
 pub type Metrics = Vec<(&'static str, Estimate)>;
 
-/// Everything a run of one scenario found.
+/// The groups a scenario reports on: its segments and tiers, by name.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Shape {
+    /// Segment names in model order.
+    pub segments: Vec<String>,
+    /// Tier names in model order.
+    pub tiers: Vec<String>,
+}
+
+impl Shape {
+    /// The groups of `model`.
+    pub fn of(model: &Model) -> Shape {
+        Shape {
+            segments: model.segments.iter().map(|s| s.name.clone()).collect(),
+            tiers: model.tiers.iter().map(|t| t.name.clone()).collect(),
+        }
+    }
+
+    /// Every (group label, metric names) in output order: `overall`, then
+    /// `segment.<name>`, then `tier.<name>`.
+    pub fn groups(&self) -> Vec<(String, &'static [&'static str])> {
+        let mut out: Vec<(String, &'static [&'static str])> = vec![("overall".into(), &CLIENT_METRICS)];
+        out.extend(self.segments.iter().map(|s| (format!("segment.{s}"), &CLIENT_METRICS[..])));
+        out.extend(self.tiers.iter().map(|t| (format!("tier.{t}"), &TIER_METRICS[..])));
+        out
+    }
+}
+
+/// One replication's metric values, in the orders of `CLIENT_METRICS` and
+/// `TIER_METRICS`; NaN where a metric is undefined in that replication.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ReplicationMetrics {
+    /// All clients.
+    pub overall: Vec<f64>,
+    /// Per segment, in model order.
+    pub segments: Vec<Vec<f64>>,
+    /// Per tier, in model order.
+    pub tiers: Vec<Vec<f64>>,
+}
+
+impl ReplicationMetrics {
+    /// The metrics of one replication's raw counts.
+    pub fn of(result: &ReplicationResult) -> Self {
+        ReplicationMetrics {
+            overall: client_values(&overall(&result.segments)).to_vec(),
+            segments: result.segments.iter().map(|s| client_values(s).to_vec()).collect(),
+            tiers: result.tiers.iter().map(|t| tier_values(t).to_vec()).collect(),
+        }
+    }
+
+    /// All values flattened in the order of [`Shape::groups`].
+    pub fn flat(&self) -> impl Iterator<Item = f64> + '_ {
+        self.overall
+            .iter()
+            .chain(self.segments.iter().flatten())
+            .chain(self.tiers.iter().flatten())
+            .copied()
+    }
+}
+
+/// Everything a run of one scenario (one point) found.
 #[derive(Clone, Debug)]
 pub struct ScenarioSummary {
-    /// Scenario name.
+    /// Scenario (point) name.
     pub name: String,
     /// Replications run.
     pub replications: u32,
@@ -26,12 +99,10 @@ pub struct ScenarioSummary {
     pub segments: Vec<(String, Metrics)>,
     /// Per tier, in model order.
     pub tiers: Vec<(String, Metrics)>,
-    /// Events processed, summed over replications.
-    pub events: u64,
 }
 
 /// Runs every replication of `model` (in parallel on the current rayon
-/// pool) and returns the per-replication results in replication order.
+/// pool) and returns the raw results in replication order.
 pub fn replicate(model: &Model) -> Vec<ReplicationResult> {
     (0..model.run.replications)
         .into_par_iter()
@@ -39,55 +110,39 @@ pub fn replicate(model: &Model) -> Vec<ReplicationResult> {
         .collect()
 }
 
-/// Runs `model` and summarises it.
+/// Runs `model` for its replications and summarises it.
 pub fn run(model: &Model) -> ScenarioSummary {
-    summarise(model, &replicate(model))
+    let metrics: Vec<ReplicationMetrics> = replicate(model).iter().map(ReplicationMetrics::of).collect();
+    summarise(&model.name, &Shape::of(model), &metrics)
 }
 
-/// Estimates from per-replication results: each metric's mean and 95%
+/// Estimates from per-replication metrics: each metric's mean and 95%
 /// Student-t half-width across replications.
-pub fn summarise(model: &Model, results: &[ReplicationResult]) -> ScenarioSummary {
-    let overall_values: Vec<_> = results
-        .iter()
-        .map(|r| client_values(&overall(&r.segments)))
-        .collect();
-    let segments = model
-        .segments
-        .iter()
-        .enumerate()
-        .map(|(s, seg)| {
-            let values: Vec<_> = results
-                .iter()
-                .map(|r| client_values(&r.segments[s]))
-                .collect();
-            (seg.name.clone(), estimates(&CLIENT_METRICS, &values))
-        })
-        .collect();
-    let tiers = model
-        .tiers
-        .iter()
-        .enumerate()
-        .map(|(t, tier)| {
-            let values: Vec<_> = results.iter().map(|r| tier_values(&r.tiers[t])).collect();
-            (tier.name.clone(), estimates(&TIER_METRICS, &values))
-        })
-        .collect();
+pub fn summarise(name: &str, shape: &Shape, replications: &[ReplicationMetrics]) -> ScenarioSummary {
+    let column = |select: &dyn Fn(&ReplicationMetrics) -> &[f64], names: &[&'static str]| -> Metrics {
+        names
+            .iter()
+            .enumerate()
+            .map(|(i, n)| (*n, Estimate::from_values(replications.iter().map(|r| select(r)[i]))))
+            .collect()
+    };
     ScenarioSummary {
-        name: model.name.clone(),
-        replications: results.len() as u32,
-        overall: estimates(&CLIENT_METRICS, &overall_values),
-        segments,
-        tiers,
-        events: results.iter().map(|r| r.events).sum(),
+        name: name.to_string(),
+        replications: replications.len() as u32,
+        overall: column(&|r| &r.overall, &CLIENT_METRICS),
+        segments: shape
+            .segments
+            .iter()
+            .enumerate()
+            .map(|(s, n)| (n.clone(), column(&|r| &r.segments[s], &CLIENT_METRICS)))
+            .collect(),
+        tiers: shape
+            .tiers
+            .iter()
+            .enumerate()
+            .map(|(t, n)| (n.clone(), column(&|r| &r.tiers[t], &TIER_METRICS)))
+            .collect(),
     }
-}
-
-fn estimates<const N: usize>(names: &[&'static str; N], values: &[[f64; N]]) -> Metrics {
-    names
-        .iter()
-        .enumerate()
-        .map(|(i, name)| (*name, Estimate::from_values(values.iter().map(|v| v[i]))))
-        .collect()
 }
 
 impl ScenarioSummary {
@@ -98,18 +153,20 @@ impl ScenarioSummary {
 
     /// The estimate of metric `name` for segment `segment`.
     pub fn segment(&self, segment: &str, name: &str) -> Option<Estimate> {
-        self.segments
-            .iter()
-            .find(|(s, _)| s == segment)
-            .and_then(|(_, m)| find(m, name))
+        self.segments.iter().find(|(s, _)| s == segment).and_then(|(_, m)| find(m, name))
     }
 
     /// The estimate of metric `name` for tier `tier`.
     pub fn tier(&self, tier: &str, name: &str) -> Option<Estimate> {
-        self.tiers
-            .iter()
-            .find(|(t, _)| t == tier)
-            .and_then(|(_, m)| find(m, name))
+        self.tiers.iter().find(|(t, _)| t == tier).and_then(|(_, m)| find(m, name))
+    }
+
+    /// Every group with its metrics, in the order of [`Shape::groups`].
+    pub fn groups(&self) -> Vec<(String, &Metrics)> {
+        let mut out = vec![("overall".to_string(), &self.overall)];
+        out.extend(self.segments.iter().map(|(n, m)| (format!("segment.{n}"), m)));
+        out.extend(self.tiers.iter().map(|(n, m)| (format!("tier.{n}"), m)));
+        out
     }
 }
 

@@ -2,21 +2,27 @@
 //!
 //! ```text
 //! {"tool": "tiersim", "version": "..", "scenarios": [
-//!   {"name": .., "replications": R, "seed": S, "warnings": [..],
+//!   {"name": .., "replications": R, "seed": S, "parameters": {..},
+//!    "stop_reason": "replications" | "precision" | "max_replications",
+//!    "warnings": [..],
 //!    "overall": {"<metric>": {"mean": x, "ci95": h}, ..},
-//!    "segments": {"<segment>": {..}}, "tiers": {"<tier>": {..}}}]}
+//!    "segments": {"<segment>": {..}}, "tiers": {"<tier>": {..}},
+//!    "vs_baseline": {"<group>": {"<metric>": {"mean", "ci95", "significant"}}}}]}
 //! ```
 //!
-//! Metrics keep the order of `model::CLIENT_METRICS` and
-//! `model::TIER_METRICS`, groups the order of the scenario file; a metric
-//! undefined in every replication (a wait when nobody was served) is `null`.
+//! One entry per point of a sweep (one for a plain run). Metrics keep the
+//! order of `model::CLIENT_METRICS` and `model::TIER_METRICS`, groups the
+//! order of the scenario file; a metric undefined in every replication (a
+//! wait when nobody was served) is `null`. `vs_baseline` appears only in a
+//! sweep with a baseline.
 
 use serde_json::{Map, Value, json};
 
-use crate::experiment::{Metrics, ScenarioSummary};
+use crate::experiment::{Difference, Metrics, ScenarioSummary, StopReason};
+use crate::scenario::Point;
 
 /// JSON has no NaN: an undefined value is `null`.
-fn number(x: f64) -> Value {
+pub fn number(x: f64) -> Value {
     if x.is_finite() { json!(x) } else { Value::Null }
 }
 
@@ -24,47 +30,74 @@ fn number(x: f64) -> Value {
 fn metrics(metrics: &Metrics) -> Value {
     let map: Map<String, Value> = metrics
         .iter()
-        .map(|(name, e)| {
-            (
-                name.to_string(),
-                json!({"mean": number(e.mean), "ci95": number(e.ci95)}),
-            )
-        })
+        .map(|(name, e)| (name.to_string(), json!({"mean": number(e.mean), "ci95": number(e.ci95)})))
         .collect();
     Value::Object(map)
 }
 
 /// Named groups (segments or tiers) as an object in model order.
 fn groups(groups: &[(String, Metrics)]) -> Value {
-    Value::Object(
-        groups
-            .iter()
-            .map(|(name, m)| (name.clone(), metrics(m)))
-            .collect(),
-    )
+    Value::Object(groups.iter().map(|(name, m)| (name.clone(), metrics(m))).collect())
 }
 
-/// One scenario's entry in `scenarios`.
-pub fn scenario(summary: &ScenarioSummary, seed: u64, warnings: &[String]) -> Value {
-    json!({
+/// Paired differences as `{group: {metric: {mean, ci95, significant}}}`.
+pub fn differences(differences: &[Difference]) -> Value {
+    let mut out = Map::new();
+    for d in differences {
+        let group = out.entry(d.group.clone()).or_insert_with(|| Value::Object(Map::new()));
+        group.as_object_mut().expect("groups are objects").insert(
+            d.metric.to_string(),
+            json!({
+                "a": number(d.a.mean),
+                "b": number(d.b.mean),
+                "mean": number(d.difference.mean),
+                "ci95": number(d.difference.ci95),
+                "significant": d.significant,
+                "variance_reduction": number(d.variance_reduction),
+            }),
+        );
+    }
+    Value::Object(out)
+}
+
+/// One point's entry in `scenarios`.
+pub fn point(point: &Point, summary: &ScenarioSummary, stop: StopReason, vs_baseline: Option<&[Difference]>) -> Value {
+    let parameters: Map<String, Value> = point
+        .parameters
+        .iter()
+        .map(|(path, v)| (path.clone(), serde_json::to_value(v).expect("TOML values are JSON")))
+        .collect();
+    let mut entry = json!({
         "name": summary.name,
         "replications": summary.replications,
-        "seed": seed,
-        "warnings": warnings,
+        "seed": point.scenario.model.run.seed,
+        "parameters": parameters,
+        "stop_reason": stop.as_str(),
+        "warnings": point.scenario.warnings,
         "overall": metrics(&summary.overall),
         "segments": groups(&summary.segments),
         "tiers": groups(&summary.tiers),
-    })
+    });
+    if let Some(d) = vs_baseline {
+        entry["vs_baseline"] = differences(d);
+    }
+    entry
 }
 
-/// The whole `summary.json`, pretty-printed, ending in a newline.
-pub fn summary(scenarios: Vec<Value>) -> String {
+/// A whole JSON document with the tool's name and version first,
+/// pretty-printed and ending in a newline.
+pub fn document(key: &str, value: Value) -> String {
     let doc = json!({
         "tool": "tiersim",
         "version": env!("CARGO_PKG_VERSION"),
-        "scenarios": scenarios,
+        key: value,
     });
     let mut text = serde_json::to_string_pretty(&doc).expect("a JSON value serialises");
     text.push('\n');
     text
+}
+
+/// The whole `summary.json`.
+pub fn summary(scenarios: Vec<Value>) -> String {
+    document("scenarios", Value::Array(scenarios))
 }

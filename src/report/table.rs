@@ -96,3 +96,78 @@ pub fn render(summary: &ScenarioSummary) -> String {
     table(&mut out, "tiers (per visit)", &tiers);
     out
 }
+
+/// Left-aligned first column, right-aligned others, two spaces apart.
+fn grid(rows: &[Vec<String>]) -> String {
+    let columns = rows.iter().map(Vec::len).max().unwrap_or(0);
+    let widths: Vec<usize> = (0..columns)
+        .map(|c| rows.iter().filter_map(|r| r.get(c)).map(|s| s.chars().count()).max().unwrap_or(0))
+        .collect();
+    let mut out = String::new();
+    for row in rows {
+        for (c, (cell, w)) in row.iter().zip(&widths).enumerate() {
+            if c == 0 {
+                let _ = write!(out, "{cell:<w$}");
+            } else {
+                let _ = write!(out, "  {cell:>w$}");
+            }
+        }
+        out.push('\n');
+    }
+    out
+}
+
+/// A sweep of several points: one row per point with the headline metrics.
+pub fn points(summaries: &[ScenarioSummary], stops: &[&str]) -> String {
+    let Some(first) = summaries.first() else {
+        return String::new();
+    };
+    let mut header = vec![
+        "point".to_string(),
+        "reps".to_string(),
+        "stop".to_string(),
+        "wait_mean (min)".to_string(),
+        "service_level".to_string(),
+        "abandon_rate".to_string(),
+    ];
+    header.extend(first.tiers.iter().map(|(t, _)| format!("{t} utilization")));
+    let mut rows = vec![header];
+    for (s, stop) in summaries.iter().zip(stops) {
+        let pick = |m: &str| s.overall(m).map_or("-".to_string(), |e| cell(e.mean, e.ci95));
+        let mut row = vec![
+            s.name.clone(),
+            s.replications.to_string(),
+            stop.to_string(),
+            pick("wait_mean"),
+            pick("service_level"),
+            pick("abandon_rate"),
+        ];
+        row.extend(first.tiers.iter().map(|(t, _)| s.tier(t, "utilization").map_or("-".into(), |e| cell(e.mean, e.ci95))));
+        rows.push(row);
+    }
+    grid(&rows)
+}
+
+/// Paired differences B − A: one row per metric, significant ones marked.
+pub fn differences(a: &str, b: &str, diffs: &[crate::experiment::Difference]) -> String {
+    let mut rows = vec![vec![
+        "metric".to_string(),
+        format!("A: {a}"),
+        format!("B: {b}"),
+        "B - A (95% CI)".to_string(),
+        "significant".to_string(),
+        "CRN variance cut".to_string(),
+    ]];
+    for d in diffs {
+        let value = |x: f64| if x.is_finite() { cell(x, 0.0).split(" ±").next().unwrap_or("").to_string() } else { "-".into() };
+        rows.push(vec![
+            format!("{}.{} ({})", d.group, d.metric, unit(d.metric)),
+            value(d.a.mean),
+            value(d.b.mean),
+            cell(d.difference.mean, d.difference.ci95),
+            if d.significant { "yes" } else { "no" }.to_string(),
+            if d.variance_reduction.is_finite() { format!("{:.0}%", 100.0 * d.variance_reduction) } else { "-".into() },
+        ]);
+    }
+    grid(&rows)
+}

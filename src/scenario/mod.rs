@@ -4,6 +4,9 @@
 //! misspelling.
 
 pub mod raw;
+pub mod sweep;
+
+pub use sweep::{Point, Sweep, load_sweep, parse_sweep};
 
 use std::collections::BTreeMap;
 use std::ops::Range;
@@ -103,14 +106,14 @@ const DISTS: [(&str, &[&str]); 7] = [
 const PROBABILITY_SLACK: f64 = 1e-9;
 
 /// Collects problems while turning a raw scenario into a model.
-struct Checker<'s> {
+pub(crate) struct Checker<'s> {
     source: &'s str,
     file: &'s str,
     problems: Vec<(Range<usize>, String, String)>,
 }
 
 impl<'s> Checker<'s> {
-    fn new(source: &'s str, file: &'s str) -> Self {
+    pub(crate) fn new(source: &'s str, file: &'s str) -> Self {
         Checker {
             source,
             file,
@@ -118,7 +121,7 @@ impl<'s> Checker<'s> {
         }
     }
 
-    fn problem(
+    pub(crate) fn problem(
         &mut self,
         span: Range<usize>,
         field: impl Into<String>,
@@ -154,7 +157,7 @@ impl<'s> Checker<'s> {
             .to_string()
     }
 
-    fn into_error(self) -> Error {
+    pub(crate) fn into_error(self) -> Error {
         let file = SimpleFile::new(self.file, self.source);
         let config = term::Config::default();
         let mut out = NoColor::new(Vec::new());
@@ -671,7 +674,7 @@ fn line_column(source: &str, at: usize) -> (usize, usize) {
 }
 
 /// `a`, `b`, `c` as a readable list.
-fn list<'a>(items: impl Iterator<Item = &'a str>) -> String {
+pub(crate) fn list<'a>(items: impl Iterator<Item = &'a str>) -> String {
     items
         .map(|i| format!("`{i}`"))
         .collect::<Vec<_>>()
@@ -680,7 +683,10 @@ fn list<'a>(items: impl Iterator<Item = &'a str>) -> String {
 
 /// The candidate closest to `word`, if it is close enough to be a likely
 /// misspelling.
-fn nearest<'a>(word: &str, candidates: impl Iterator<Item = &'a str>) -> Option<&'a str> {
+pub(crate) fn nearest<'a>(
+    word: &str,
+    candidates: impl Iterator<Item = &'a str>,
+) -> Option<&'a str> {
     candidates
         .map(|c| (strsim::jaro_winkler(word, c), c))
         .filter(|(score, _)| *score > 0.8)

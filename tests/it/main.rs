@@ -3,5 +3,6 @@
 
 mod cli;
 mod common;
+mod experiments;
 mod scenarios;
 mod theory;

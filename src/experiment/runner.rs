@@ -1,0 +1,195 @@
+//! Running the points of a sweep: every (point, replication) pair in
+//! parallel, more replications for points that have not reached their
+//! precision, each point handed to a callback (the journal) the moment it is
+//! final, and a clean stop when cancelled.
+
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+
+use rayon::prelude::*;
+
+use super::{Precision, ReplicationMetrics};
+use crate::model::{Model, simulate};
+
+/// How many replications each point gets.
+#[derive(Clone, Debug, Default)]
+pub struct RunOptions {
+    /// Targets every point must meet (all of them); empty runs each point
+    /// for its scenario's `replications`.
+    pub precision: Vec<Precision>,
+    /// With precision targets: the most replications a point may take.
+    pub max_replications: u32,
+}
+
+/// Why a point stopped adding replications.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum StopReason {
+    /// It ran the scenario's `replications`.
+    Replications,
+    /// Every precision target was met.
+    Precision,
+    /// The targets were not met within the most replications allowed.
+    MaxReplications,
+}
+
+impl StopReason {
+    /// The name written in outputs.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            StopReason::Replications => "replications",
+            StopReason::Precision => "precision",
+            StopReason::MaxReplications => "max_replications",
+        }
+    }
+
+    /// The reason named `s` in outputs.
+    pub fn parse(s: &str) -> Option<StopReason> {
+        [StopReason::Replications, StopReason::Precision, StopReason::MaxReplications]
+            .into_iter()
+            .find(|r| r.as_str() == s)
+    }
+}
+
+/// A finished point.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PointResult {
+    /// Index of the point in its sweep.
+    pub point: usize,
+    /// Metrics of replications 0, 1, ..., in order.
+    pub replications: Vec<ReplicationMetrics>,
+    /// Why it stopped.
+    pub stop: StopReason,
+}
+
+/// The run was cancelled; these points had finished (and were handed to the
+/// callback).
+#[derive(Debug)]
+pub struct Interrupted(pub Vec<PointResult>);
+
+/// A point still collecting replications.
+struct Pending<'m> {
+    point: usize,
+    model: &'m Model,
+    replications: Vec<Option<ReplicationMetrics>>,
+    /// Replications of this round still running.
+    outstanding: usize,
+}
+
+/// Runs `points` ((index, model) pairs) until each is final, calling
+/// `finished` for each point as soon as it is (from a worker thread) and
+/// `progress(done, total)` after every replication; `total` grows when a
+/// point needs more replications for its precision. Checks `cancel` before
+/// starting each replication. Returns the finished points in point order.
+pub fn run_points(
+    points: &[(usize, &Model)],
+    options: &RunOptions,
+    finished: &(dyn Fn(&PointResult) + Sync),
+    progress: &(dyn Fn(u64, u64) + Sync),
+    cancel: &AtomicBool,
+) -> Result<Vec<PointResult>, Interrupted> {
+    let first = |m: &Model| {
+        if options.precision.is_empty() {
+            m.run.replications
+        } else {
+            m.run.replications.max(2).min(options.max_replications.max(2))
+        }
+    };
+    let mut pending: Vec<Pending<'_>> = points
+        .iter()
+        .map(|&(point, model)| Pending {
+            point,
+            model,
+            replications: vec![None; first(model) as usize],
+            outstanding: 0,
+        })
+        .collect();
+    let total = AtomicU64::new(pending.iter().map(|p| p.replications.len() as u64).sum());
+    let done = AtomicU64::new(0);
+    let results = Mutex::new(Vec::new());
+    while !pending.is_empty() {
+        // This round's work: every replication not yet run, point by point.
+        let units: Vec<(usize, u32)> = pending
+            .iter_mut()
+            .enumerate()
+            .flat_map(|(slot, p)| {
+                let missing: Vec<u32> = (0..p.replications.len() as u32)
+                    .filter(|&r| p.replications[r as usize].is_none())
+                    .collect();
+                p.outstanding = missing.len();
+                missing.into_iter().map(move |r| (slot, r))
+            })
+            .collect();
+        let states: Vec<Mutex<&mut Pending<'_>>> = pending.iter_mut().map(Mutex::new).collect();
+        // Points whose replications are all in but whose targets are not met.
+        let again = Mutex::new(Vec::new());
+        units.into_par_iter().with_max_len(1).for_each(|(slot, r)| {
+            if cancel.load(Ordering::Relaxed) {
+                return;
+            }
+            let model = states[slot].lock().expect("no panics while locked").model;
+            let metrics = ReplicationMetrics::of(&simulate(model, r));
+            let mut p = states[slot].lock().expect("no panics while locked");
+            p.replications[r as usize] = Some(metrics);
+            p.outstanding -= 1;
+            progress(done.fetch_add(1, Ordering::Relaxed) + 1, total.load(Ordering::Relaxed));
+            if p.outstanding > 0 {
+                return;
+            }
+            let reps: Vec<ReplicationMetrics> = p.replications.iter().flatten().cloned().collect();
+            match decide(&reps, options) {
+                Some(stop) => {
+                    let result = PointResult {
+                        point: p.point,
+                        replications: reps,
+                        stop,
+                    };
+                    finished(&result);
+                    results.lock().expect("no panics while locked").push(result);
+                }
+                None => {
+                    let more = next_count(&reps, options);
+                    total.fetch_add(more - reps.len() as u64, Ordering::Relaxed);
+                    p.replications.resize(more as usize, None);
+                    again.lock().expect("no panics while locked").push(p.point);
+                }
+            }
+        });
+        drop(states);
+        let again = again.into_inner().expect("no panics while locked");
+        if cancel.load(Ordering::Relaxed) {
+            let mut results = results.into_inner().expect("no panics while locked");
+            results.sort_by_key(|r| r.point);
+            return Err(Interrupted(results));
+        }
+        pending.retain(|p| again.contains(&p.point));
+    }
+    let mut results = results.into_inner().expect("no panics while locked");
+    results.sort_by_key(|r| r.point);
+    Ok(results)
+}
+
+/// Whether a point with these replications is final, and why.
+fn decide(replications: &[ReplicationMetrics], options: &RunOptions) -> Option<StopReason> {
+    if options.precision.is_empty() {
+        Some(StopReason::Replications)
+    } else if options.precision.iter().all(|p| p.met(replications)) {
+        Some(StopReason::Precision)
+    } else if replications.len() as u32 >= options.max_replications {
+        Some(StopReason::MaxReplications)
+    } else {
+        None
+    }
+}
+
+/// How many replications a point should have after the next round: what the
+/// widest target asks for, at least one more, at most the maximum.
+fn next_count(replications: &[ReplicationMetrics], options: &RunOptions) -> u64 {
+    let n = replications.len() as u64;
+    let wanted = options
+        .precision
+        .iter()
+        .map(|p| p.replications_needed(replications))
+        .max()
+        .unwrap_or(n);
+    wanted.max(n + 1).min(options.max_replications as u64)
+}
