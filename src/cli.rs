@@ -117,11 +117,17 @@ pub fn run(cli: Cli) -> Result<()> {
             // A second Ctrl-C: stop now.
             std::process::exit(INTERRUPTED);
         }
-        eprintln!("\ninterrupted: finishing the replications in progress and saving finished points...");
+        eprintln!(
+            "\ninterrupted: finishing the replications in progress and saving finished points..."
+        );
     });
     match cli.command {
         Command::Run { scenario, run } => sweep(&scenario, &run, None),
-        Command::Sweep { scenario, run, shard } => {
+        Command::Sweep {
+            scenario,
+            run,
+            shard,
+        } => {
             let shard = shard.as_deref().map(parse_shard).transpose()?;
             sweep(&scenario, &run, shard)
         }
@@ -138,9 +144,12 @@ pub fn run(cli: Cli) -> Result<()> {
 
 /// `K/N` with 1 <= K <= N.
 fn parse_shard(s: &str) -> Result<(usize, usize)> {
-    let parsed = s
-        .split_once('/')
-        .and_then(|(k, n)| Some((k.trim().parse::<usize>().ok()?, n.trim().parse::<usize>().ok()?)));
+    let parsed = s.split_once('/').and_then(|(k, n)| {
+        Some((
+            k.trim().parse::<usize>().ok()?,
+            n.trim().parse::<usize>().ok()?,
+        ))
+    });
     match parsed {
         Some((k, n)) if k >= 1 && k <= n => Ok((k, n)),
         _ => bail!("--shard {s}: expected K/N with 1 <= K <= N, like 1/4"),
@@ -225,7 +234,11 @@ fn print_warnings(file: &Path, sweep: &Sweep) {
     let mut seen = Vec::new();
     for p in &sweep.points {
         for w in &p.scenario.warnings {
-            let line = if sweep.points.len() > 1 { format!("point `{}`: {w}", p.name) } else { w.clone() };
+            let line = if sweep.points.len() > 1 {
+                format!("point `{}`: {w}", p.name)
+            } else {
+                w.clone()
+            };
             if !seen.contains(&line) {
                 eprintln!("warning: {}: {line}", file.display());
                 seen.push(line);
@@ -254,11 +267,22 @@ fn run_journaled(
     let write_error = Mutex::new(None);
     let finished = |r: &PointResult| {
         if let Err(e) = journal.append(r, &sweep.points[r.point].name) {
-            write_error.lock().expect("no panics while locked").get_or_insert(e);
+            write_error
+                .lock()
+                .expect("no panics while locked")
+                .get_or_insert(e);
             CANCEL.store(true, Ordering::SeqCst);
         }
     };
-    let outcome = pool.install(|| run_points(&todo, options, &finished, &|d, t| progress.update(d, t), &CANCEL));
+    let outcome = pool.install(|| {
+        run_points(
+            &todo,
+            options,
+            &finished,
+            &|d, t| progress.update(d, t),
+            &CANCEL,
+        )
+    });
     progress.finish();
     if let Some(e) = write_error.into_inner().expect("no panics while locked") {
         return Err(e.into());
@@ -301,7 +325,11 @@ fn sweep(file: &Path, args: &RunArgs, shard: Option<(usize, usize)>) -> Result<(
         String::new()
     } else {
         let specs: Vec<&str> = precision.iter().map(|p| p.spec.as_str()).collect();
-        format!("precision {} within {} replications", specs.join(", "), args.max_replications)
+        format!(
+            "precision {} within {} replications",
+            specs.join(", "),
+            args.max_replications
+        )
     };
     let options = RunOptions {
         precision,
@@ -314,7 +342,8 @@ fn sweep(file: &Path, args: &RunArgs, shard: Option<(usize, usize)>) -> Result<(
             None => base,
         }
     });
-    let source = std::fs::read_to_string(file).with_context(|| format!("cannot read {}", file.display()))?;
+    let source =
+        std::fs::read_to_string(file).with_context(|| format!("cannot read {}", file.display()))?;
     let header = Header {
         tool_version: env!("CARGO_PKG_VERSION").into(),
         scenario: sweep.name.clone(),
@@ -331,9 +360,14 @@ fn sweep(file: &Path, args: &RunArgs, shard: Option<(usize, usize)>) -> Result<(
     };
     let selected = shard_points(sweep.points.len(), shard);
     if !done.is_empty() {
-        eprintln!("resuming: {} of {} points already finished", done.len(), selected.len());
+        eprintln!(
+            "resuming: {} of {} points already finished",
+            done.len(),
+            selected.len()
+        );
     }
-    let (results, threads) = run_journaled(&sweep, &selected, &options, &journal, done, args.threads)?;
+    let (results, threads) =
+        run_journaled(&sweep, &selected, &options, &journal, done, args.threads)?;
     let info = RunInfo {
         file: file.display().to_string(),
         command_line: std::env::args().collect(),
@@ -378,7 +412,10 @@ fn merge(dirs: &[PathBuf], out: Option<PathBuf>) -> Result<()> {
     }
     let (first_dir, (first, _)) = &parts[0];
     let Some((_, n)) = first.shard else {
-        bail!("{}: not a shard (it was run without --shard)", first_dir.display());
+        bail!(
+            "{}: not a shard (it was run without --shard)",
+            first_dir.display()
+        );
     };
     let mut results: Vec<PointResult> = Vec::new();
     let mut seen_shards = Vec::new();
@@ -415,7 +452,10 @@ fn merge(dirs: &[PathBuf], out: Option<PathBuf>) -> Result<()> {
         bail!("shards {missing:?} of {n} are missing");
     }
     results.sort_by_key(|r| r.point);
-    let sweep = scenario::parse_sweep(&first.source, &format!("{} (scenario of the shards)", first.scenario))?;
+    let sweep = scenario::parse_sweep(
+        &first.source,
+        &format!("{} (scenario of the shards)", first.scenario),
+    )?;
     if sweep.content_hash != first.content_hash || sweep.points.len() != first.points {
         bail!("the shards' scenario text does not expand to the sweep they ran");
     }
@@ -434,18 +474,34 @@ fn merge(dirs: &[PathBuf], out: Option<PathBuf>) -> Result<()> {
 }
 
 /// `compare`: A and B as the two points of a sweep whose baseline is A.
-fn compare(a: &Path, b: &Path, out: Option<PathBuf>, threads: Option<usize>, independent: bool) -> Result<()> {
+fn compare(
+    a: &Path,
+    b: &Path,
+    out: Option<PathBuf>,
+    threads: Option<usize>,
+    independent: bool,
+) -> Result<()> {
     let started = SystemTime::now();
     let (sa, sb) = (scenario::load(a)?, scenario::load(b)?);
     let mut sb = sb;
     let (seed, reps) = (sa.model.run.seed, sa.model.run.replications);
     if sb.model.run.seed != seed || sb.model.run.replications != reps {
-        eprintln!("note: B runs with A's seed ({seed}) and replications ({reps}) so that both see the same clients");
+        eprintln!(
+            "note: B runs with A's seed ({seed}) and replications ({reps}) so that both see the same clients"
+        );
     }
-    sb.model.run.seed = if independent { seed ^ 0x5DEE_CE66_D1CE_4E5B } else { seed };
+    sb.model.run.seed = if independent {
+        seed ^ 0x5DEE_CE66_D1CE_4E5B
+    } else {
+        seed
+    };
     sb.model.run.replications = reps;
     let (na, nb) = (sa.model.name.clone(), sb.model.name.clone());
-    let (la, lb) = if na == nb { (format!("A:{na}"), format!("B:{nb}")) } else { (na.clone(), nb.clone()) };
+    let (la, lb) = if na == nb {
+        (format!("A:{na}"), format!("B:{nb}"))
+    } else {
+        (na.clone(), nb.clone())
+    };
     let bytes = |p: &Path| std::fs::read(p).with_context(|| format!("cannot read {}", p.display()));
     let mut both = bytes(a)?;
     both.extend(bytes(b)?);
@@ -475,11 +531,22 @@ fn compare(a: &Path, b: &Path, out: Option<PathBuf>, threads: Option<usize>, ind
         content_hash: sweep.content_hash.clone(),
         points: 2,
         shard: None,
-        options: if independent { "independent streams".into() } else { String::new() },
+        options: if independent {
+            "independent streams".into()
+        } else {
+            String::new()
+        },
         source: String::new(),
     };
     let journal = Journal::create(&dir, &header)?;
-    let (results, threads) = run_journaled(&sweep, &[0, 1], &RunOptions::default(), &journal, Vec::new(), threads)?;
+    let (results, threads) = run_journaled(
+        &sweep,
+        &[0, 1],
+        &RunOptions::default(),
+        &journal,
+        Vec::new(),
+        threads,
+    )?;
     let info = RunInfo {
         file: format!("{} vs {}", a.display(), b.display()),
         command_line: std::env::args().collect(),
@@ -500,7 +567,10 @@ fn compare(a: &Path, b: &Path, out: Option<PathBuf>, threads: Option<usize>, ind
         "common_random_numbers": !independent,
         "differences": report::json::differences(diffs),
     });
-    report::write_atomic(&dir.join("compare.json"), report::json::document("comparison", doc).as_bytes())?;
+    report::write_atomic(
+        &dir.join("compare.json"),
+        report::json::document("comparison", doc).as_bytes(),
+    )?;
     print!("{}", report::table::differences(&la, &lb, diffs));
     eprintln!("\nwrote {}", dir.display());
     Ok(())
@@ -514,7 +584,8 @@ mod tests {
     fn shards_are_disjoint_balanced_and_complete() {
         for total in [0, 1, 7, 100] {
             for n in 1..=5 {
-                let parts: Vec<Vec<usize>> = (1..=n).map(|k| shard_points(total, Some((k, n)))).collect();
+                let parts: Vec<Vec<usize>> =
+                    (1..=n).map(|k| shard_points(total, Some((k, n)))).collect();
                 let mut all: Vec<usize> = parts.concat();
                 all.sort();
                 assert_eq!(all, (0..total).collect::<Vec<_>>());

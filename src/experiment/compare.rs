@@ -44,7 +44,12 @@ fn column<'a>(
     } else if let Some(s) = group.strip_prefix("segment.") {
         Which::Segment(shape.segments.iter().position(|n| n == s)?)
     } else {
-        Which::Tier(shape.tiers.iter().position(|n| Some(n.as_str()) == group.strip_prefix("tier."))?)
+        Which::Tier(
+            shape
+                .tiers
+                .iter()
+                .position(|n| Some(n.as_str()) == group.strip_prefix("tier."))?,
+        )
     };
     Some(replications.iter().map(move |r| match which {
         Which::Overall => r.overall[index],
@@ -56,16 +61,27 @@ fn column<'a>(
 /// Compares B with A metric by metric, pairing replication r of B with
 /// replication r of A (the first min(len) of each). Groups present in only
 /// one of them are left out.
-pub fn paired(shape_a: &Shape, a: &[ReplicationMetrics], shape_b: &Shape, b: &[ReplicationMetrics]) -> Vec<Difference> {
+pub fn paired(
+    shape_a: &Shape,
+    a: &[ReplicationMetrics],
+    shape_b: &Shape,
+    b: &[ReplicationMetrics],
+) -> Vec<Difference> {
     let n = a.len().min(b.len());
     let (a, b) = (&a[..n], &b[..n]);
     let mut out = Vec::new();
     for (group, metrics) in shape_a.groups() {
         for (index, metric) in metrics.iter().enumerate() {
-            let (Some(xa), Some(xb)) = (column(a, shape_a, &group, index), column(b, shape_b, &group, index)) else {
+            let (Some(xa), Some(xb)) = (
+                column(a, shape_a, &group, index),
+                column(b, shape_b, &group, index),
+            ) else {
                 continue;
             };
-            let pairs: Vec<(f64, f64)> = xa.zip(xb).filter(|(x, y)| !x.is_nan() && !y.is_nan()).collect();
+            let pairs: Vec<(f64, f64)> = xa
+                .zip(xb)
+                .filter(|(x, y)| !x.is_nan() && !y.is_nan())
+                .collect();
             let (mut va, mut vb) = (Welford::default(), Welford::default());
             for &(x, y) in &pairs {
                 va.add(x);
@@ -84,7 +100,11 @@ pub fn paired(shape_a: &Shape, a: &[ReplicationMetrics], shape_b: &Shape, b: &[R
                 a: Estimate::from_values(pairs.iter().map(|p| p.0)),
                 b: Estimate::from_values(pairs.iter().map(|p| p.1)),
                 significant: difference.n >= 2 && difference.mean.abs() > difference.ci95,
-                variance_reduction: if independent > 0.0 { 1.0 - d_var / independent } else { f64::NAN },
+                variance_reduction: if independent > 0.0 {
+                    1.0 - d_var / independent
+                } else {
+                    f64::NAN
+                },
                 difference,
             });
         }
@@ -133,6 +153,9 @@ mod tests {
             segments: vec![],
             tiers: vec![],
         };
-        assert_eq!(paired(&shape, &a, &none, &reps(&[1.0, 2.0, 3.0, 4.0])).len(), CLIENT_METRICS.len());
+        assert_eq!(
+            paired(&shape, &a, &none, &reps(&[1.0, 2.0, 3.0, 4.0])).len(),
+            CLIENT_METRICS.len()
+        );
     }
 }

@@ -74,12 +74,18 @@ impl Header {
 
     /// A one-line description for messages.
     fn describe(&self) -> String {
-        let shard = self.shard.map_or(String::new(), |(k, n)| format!(", shard {k}/{n}"));
+        let shard = self
+            .shard
+            .map_or(String::new(), |(k, n)| format!(", shard {k}/{n}"));
         format!(
             "scenario `{}` (file hash {}…{shard}, {}, tiersim {})",
             self.scenario,
             &self.content_hash[..12.min(self.content_hash.len())],
-            if self.options.is_empty() { "fixed replications" } else { &self.options },
+            if self.options.is_empty() {
+                "fixed replications"
+            } else {
+                &self.options
+            },
             self.tool_version
         )
     }
@@ -171,11 +177,17 @@ fn read_at(dir: &Path) -> Result<Option<(Header, Vec<PointResult>, u64)>, Error>
         if read == 0 || !line.ends_with('\n') {
             break; // end, or a torn last line
         }
-        let value: Value = serde_json::from_str(&line).map_err(|e| damaged(number, &e.to_string()))?;
+        let value: Value =
+            serde_json::from_str(&line).map_err(|e| damaged(number, &e.to_string()))?;
         if header.is_none() {
-            header = Some(Header::from_json(&value).ok_or_else(|| damaged(number, "not a tiersim journal header"))?);
+            header = Some(
+                Header::from_json(&value)
+                    .ok_or_else(|| damaged(number, "not a tiersim journal header"))?,
+            );
         } else {
-            points.push(point_from_json(&value).ok_or_else(|| damaged(number, "not a finished point"))?);
+            points.push(
+                point_from_json(&value).ok_or_else(|| damaged(number, "not a finished point"))?,
+            );
         }
         intact += read as u64;
     }
@@ -301,7 +313,12 @@ mod tests {
     }
 
     fn same(a: &PointResult, b: &PointResult) -> bool {
-        let bits = |r: &PointResult| -> Vec<u64> { r.replications.iter().flat_map(|m| m.flat().map(f64::to_bits).collect::<Vec<_>>()).collect() };
+        let bits = |r: &PointResult| -> Vec<u64> {
+            r.replications
+                .iter()
+                .flat_map(|m| m.flat().map(f64::to_bits).collect::<Vec<_>>())
+                .collect()
+        };
         a.point == b.point && a.stop == b.stop && bits(a) == bits(b)
     }
 
@@ -313,7 +330,10 @@ mod tests {
         j.append(&point(1), "p1").unwrap();
         drop(j);
         // A write cut short by a kill.
-        let mut f = OpenOptions::new().append(true).open(dir.join(FILE)).unwrap();
+        let mut f = OpenOptions::new()
+            .append(true)
+            .open(dir.join(FILE))
+            .unwrap();
         f.write_all(b"{\"point\": 0, \"na").unwrap();
         drop(f);
         let (j, points) = Journal::resume(&dir, &header()).unwrap();

@@ -47,9 +47,18 @@ impl Shape {
     /// Every (group label, metric names) in output order: `overall`, then
     /// `segment.<name>`, then `tier.<name>`.
     pub fn groups(&self) -> Vec<(String, &'static [&'static str])> {
-        let mut out: Vec<(String, &'static [&'static str])> = vec![("overall".into(), &CLIENT_METRICS)];
-        out.extend(self.segments.iter().map(|s| (format!("segment.{s}"), &CLIENT_METRICS[..])));
-        out.extend(self.tiers.iter().map(|t| (format!("tier.{t}"), &TIER_METRICS[..])));
+        let mut out: Vec<(String, &'static [&'static str])> =
+            vec![("overall".into(), &CLIENT_METRICS)];
+        out.extend(
+            self.segments
+                .iter()
+                .map(|s| (format!("segment.{s}"), &CLIENT_METRICS[..])),
+        );
+        out.extend(
+            self.tiers
+                .iter()
+                .map(|t| (format!("tier.{t}"), &TIER_METRICS[..])),
+        );
         out
     }
 }
@@ -71,8 +80,16 @@ impl ReplicationMetrics {
     pub fn of(result: &ReplicationResult) -> Self {
         ReplicationMetrics {
             overall: client_values(&overall(&result.segments)).to_vec(),
-            segments: result.segments.iter().map(|s| client_values(s).to_vec()).collect(),
-            tiers: result.tiers.iter().map(|t| tier_values(t).to_vec()).collect(),
+            segments: result
+                .segments
+                .iter()
+                .map(|s| client_values(s).to_vec())
+                .collect(),
+            tiers: result
+                .tiers
+                .iter()
+                .map(|t| tier_values(t).to_vec())
+                .collect(),
         }
     }
 
@@ -112,20 +129,33 @@ pub fn replicate(model: &Model) -> Vec<ReplicationResult> {
 
 /// Runs `model` for its replications and summarises it.
 pub fn run(model: &Model) -> ScenarioSummary {
-    let metrics: Vec<ReplicationMetrics> = replicate(model).iter().map(ReplicationMetrics::of).collect();
+    let metrics: Vec<ReplicationMetrics> = replicate(model)
+        .iter()
+        .map(ReplicationMetrics::of)
+        .collect();
     summarise(&model.name, &Shape::of(model), &metrics)
 }
 
 /// Estimates from per-replication metrics: each metric's mean and 95%
 /// Student-t half-width across replications.
-pub fn summarise(name: &str, shape: &Shape, replications: &[ReplicationMetrics]) -> ScenarioSummary {
-    let column = |select: &dyn Fn(&ReplicationMetrics) -> &[f64], names: &[&'static str]| -> Metrics {
-        names
-            .iter()
-            .enumerate()
-            .map(|(i, n)| (*n, Estimate::from_values(replications.iter().map(|r| select(r)[i]))))
-            .collect()
-    };
+pub fn summarise(
+    name: &str,
+    shape: &Shape,
+    replications: &[ReplicationMetrics],
+) -> ScenarioSummary {
+    let column =
+        |select: &dyn Fn(&ReplicationMetrics) -> &[f64], names: &[&'static str]| -> Metrics {
+            names
+                .iter()
+                .enumerate()
+                .map(|(i, n)| {
+                    (
+                        *n,
+                        Estimate::from_values(replications.iter().map(|r| select(r)[i])),
+                    )
+                })
+                .collect()
+        };
     ScenarioSummary {
         name: name.to_string(),
         replications: replications.len() as u32,
@@ -153,18 +183,28 @@ impl ScenarioSummary {
 
     /// The estimate of metric `name` for segment `segment`.
     pub fn segment(&self, segment: &str, name: &str) -> Option<Estimate> {
-        self.segments.iter().find(|(s, _)| s == segment).and_then(|(_, m)| find(m, name))
+        self.segments
+            .iter()
+            .find(|(s, _)| s == segment)
+            .and_then(|(_, m)| find(m, name))
     }
 
     /// The estimate of metric `name` for tier `tier`.
     pub fn tier(&self, tier: &str, name: &str) -> Option<Estimate> {
-        self.tiers.iter().find(|(t, _)| t == tier).and_then(|(_, m)| find(m, name))
+        self.tiers
+            .iter()
+            .find(|(t, _)| t == tier)
+            .and_then(|(_, m)| find(m, name))
     }
 
     /// Every group with its metrics, in the order of [`Shape::groups`].
     pub fn groups(&self) -> Vec<(String, &Metrics)> {
         let mut out = vec![("overall".to_string(), &self.overall)];
-        out.extend(self.segments.iter().map(|(n, m)| (format!("segment.{n}"), m)));
+        out.extend(
+            self.segments
+                .iter()
+                .map(|(n, m)| (format!("segment.{n}"), m)),
+        );
         out.extend(self.tiers.iter().map(|(n, m)| (format!("tier.{n}"), m)));
         out
     }

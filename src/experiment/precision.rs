@@ -43,10 +43,13 @@ pub struct Precision {
 impl Precision {
     /// Parses `METRIC=VALUE[min|abs]` against the groups of a scenario.
     pub fn parse(spec: &str, shape: &Shape) -> Result<Precision, String> {
-        let (metric, value) = spec
-            .split_once('=')
-            .ok_or_else(|| format!("`{spec}`: expected METRIC=0.05 (relative) or METRIC=0.1min (absolute)"))?;
-        let (number, absolute) = match value.strip_suffix("min").or_else(|| value.strip_suffix("abs")) {
+        let (metric, value) = spec.split_once('=').ok_or_else(|| {
+            format!("`{spec}`: expected METRIC=0.05 (relative) or METRIC=0.1min (absolute)")
+        })?;
+        let (number, absolute) = match value
+            .strip_suffix("min")
+            .or_else(|| value.strip_suffix("abs"))
+        {
             Some(n) => (n, true),
             None => (value, false),
         };
@@ -55,25 +58,42 @@ impl Precision {
             .parse()
             .ok()
             .filter(|x: &f64| x.is_finite() && *x > 0.0)
-            .ok_or_else(|| format!("`{spec}`: the target must be a number > 0, like 0.05 or 0.1min"))?;
+            .ok_or_else(|| {
+                format!("`{spec}`: the target must be a number > 0, like 0.05 or 0.1min")
+            })?;
         let parts: Vec<&str> = metric.trim().split('.').collect();
         let find = |names: &[&str], group: Group, name: &str| -> Result<(Group, usize), String> {
             names
                 .iter()
                 .position(|n| *n == name)
                 .map(|i| (group, i))
-                .ok_or_else(|| format!("`{spec}`: no metric `{name}`; allowed: {}", names.join(", ")))
+                .ok_or_else(|| {
+                    format!(
+                        "`{spec}`: no metric `{name}`; allowed: {}",
+                        names.join(", ")
+                    )
+                })
         };
         let lookup = |names: &[String], kind: &str, name: &str| -> Result<usize, String> {
-            names
-                .iter()
-                .position(|n| n == name)
-                .ok_or_else(|| format!("`{spec}`: no {kind} `{name}`; allowed: {}", names.join(", ")))
+            names.iter().position(|n| n == name).ok_or_else(|| {
+                format!(
+                    "`{spec}`: no {kind} `{name}`; allowed: {}",
+                    names.join(", ")
+                )
+            })
         };
         let (group, index) = match parts.as_slice() {
             [m] | ["overall", m] => find(&CLIENT_METRICS, Group::Overall, m)?,
-            ["segment", s, m] => find(&CLIENT_METRICS, Group::Segment(lookup(&shape.segments, "segment", s)?), m)?,
-            ["tier", t, m] => find(&TIER_METRICS, Group::Tier(lookup(&shape.tiers, "tier", t)?), m)?,
+            ["segment", s, m] => find(
+                &CLIENT_METRICS,
+                Group::Segment(lookup(&shape.segments, "segment", s)?),
+                m,
+            )?,
+            ["tier", t, m] => find(
+                &TIER_METRICS,
+                Group::Tier(lookup(&shape.tiers, "tier", t)?),
+                m,
+            )?,
             _ => {
                 return Err(format!(
                     "`{spec}`: METRIC is `wait_mean`, `overall.wait_mean`, `segment.<name>.<metric>` or `tier.<name>.<metric>`"
@@ -84,7 +104,11 @@ impl Precision {
             spec: spec.to_string(),
             group,
             index,
-            target: if absolute { Target::Absolute(x) } else { Target::Relative(x) },
+            target: if absolute {
+                Target::Absolute(x)
+            } else {
+                Target::Relative(x)
+            },
         })
     }
 
@@ -139,12 +163,27 @@ mod tests {
     #[test]
     fn parses_metric_paths_and_units() {
         let p = Precision::parse("wait_mean=0.05", &shape()).unwrap();
-        assert_eq!((p.group, p.target), (Group::Overall, Target::Relative(0.05)));
+        assert_eq!(
+            (p.group, p.target),
+            (Group::Overall, Target::Relative(0.05))
+        );
         let p = Precision::parse("segment.vip.wait_mean=0.1min", &shape()).unwrap();
-        assert_eq!((p.group, p.target), (Group::Segment(0), Target::Absolute(0.1)));
+        assert_eq!(
+            (p.group, p.target),
+            (Group::Segment(0), Target::Absolute(0.1))
+        );
         let p = Precision::parse("tier.junior.utilization=0.01abs", &shape()).unwrap();
-        assert_eq!((p.group, p.index, p.target), (Group::Tier(0), 12, Target::Absolute(0.01)));
-        for bad in ["wait_mean", "wait=0.1", "tier.senior.wait_mean=0.1", "wait_mean=-1", "wait_mean=x"] {
+        assert_eq!(
+            (p.group, p.index, p.target),
+            (Group::Tier(0), 12, Target::Absolute(0.01))
+        );
+        for bad in [
+            "wait_mean",
+            "wait=0.1",
+            "tier.senior.wait_mean=0.1",
+            "wait_mean=-1",
+            "wait_mean=x",
+        ] {
             assert!(Precision::parse(bad, &shape()).is_err(), "{bad}");
         }
     }

@@ -44,9 +44,13 @@ impl StopReason {
 
     /// The reason named `s` in outputs.
     pub fn parse(s: &str) -> Option<StopReason> {
-        [StopReason::Replications, StopReason::Precision, StopReason::MaxReplications]
-            .into_iter()
-            .find(|r| r.as_str() == s)
+        [
+            StopReason::Replications,
+            StopReason::Precision,
+            StopReason::MaxReplications,
+        ]
+        .into_iter()
+        .find(|r| r.as_str() == s)
     }
 }
 
@@ -91,7 +95,10 @@ pub fn run_points(
         if options.precision.is_empty() {
             m.run.replications
         } else {
-            m.run.replications.max(2).min(options.max_replications.max(2))
+            m.run
+                .replications
+                .max(2)
+                .min(options.max_replications.max(2))
         }
     };
     let mut pending: Vec<Pending<'_>> = points
@@ -131,7 +138,10 @@ pub fn run_points(
             let mut p = states[slot].lock().expect("no panics while locked");
             p.replications[r as usize] = Some(metrics);
             p.outstanding -= 1;
-            progress(done.fetch_add(1, Ordering::Relaxed) + 1, total.load(Ordering::Relaxed));
+            progress(
+                done.fetch_add(1, Ordering::Relaxed) + 1,
+                total.load(Ordering::Relaxed),
+            );
             if p.outstanding > 0 {
                 return;
             }

@@ -8,10 +8,10 @@
 
 use std::collections::VecDeque;
 
-use rand::SeedableRng;
+use rand::Rng;
 
 use super::{Discipline, Model};
-use crate::engine::rng::stream;
+use crate::engine::rng::{keyed, name_hash, stream};
 use crate::engine::stats::{DurationHistogram, Tally, TimeAverage};
 use crate::engine::{Calendar, Dist, Stream, Time};
 
@@ -52,11 +52,12 @@ struct Client {
     tier: u16,
     /// Arrived after the warm-up: tallied.
     counted: bool,
-    /// Queues joined so far (numbers the client's patience draws).
-    queue_joins: u32,
-    /// The client's own random key, drawn at arrival: its patience in its
-    /// n-th queue depends only on (key, n), so a change elsewhere in the
-    /// design (staffing, say) leaves every client exactly as patient.
+    /// Tiers joined so far: numbers the client's keyed draws.
+    visits: u32,
+    /// The client's own random key, drawn at arrival: its patience, service
+    /// and routing at its n-th tier depend only on (key, tier, n), so a
+    /// change elsewhere in the design (staffing, say) leaves every client
+    /// exactly as patient, as long to serve, and on the same route.
     key: u64,
     /// Some service has started (the first one decides the service level).
     started: bool,
@@ -84,7 +85,7 @@ impl Client {
         segment: 0,
         tier: 0,
         counted: false,
-        queue_joins: 0,
+        visits: 0,
         key: 0,
         started: false,
         arrival: 0.0,
@@ -215,8 +216,9 @@ struct TierState {
     queue_len: TimeAverage,
     busy_servers: TimeAverage,
     counts: TierCounts,
-    service: Stream,
-    route: Stream,
+    /// Purpose salts of the keyed service and routing draws at this tier.
+    service_salt: u64,
+    route_salt: u64,
 }
 
 impl TierState {
@@ -237,7 +239,10 @@ struct Replication<'m> {
     tiers: Vec<TierState>,
     segments: Vec<ClientCounts>,
     arrivals: Vec<Stream>,
-    patience: Vec<Stream>,
+    /// Per segment: the stream of client keys.
+    keys: Vec<Stream>,
+    /// Per segment: purpose salt of the keyed patience draws.
+    patience_salts: Vec<u64>,
     threshold: f64,
     warmup: f64,
     /// (segment, arrival time, key) of every client, for tests of common
@@ -292,8 +297,8 @@ impl<'m> Replication<'m> {
                     servers: t.servers,
                     ..TierCounts::default()
                 },
-                service: stream(seed, rep, &format!("service/{}", t.name)),
-                route: stream(seed, rep, &format!("route/{}", t.name)),
+                service_salt: name_hash(&format!("service/{}", t.name)),
+                route_salt: name_hash(&format!("route/{}", t.name)),
             })
             .collect();
         Replication {
@@ -309,10 +314,15 @@ impl<'m> Replication<'m> {
                 .iter()
                 .map(|s| stream(seed, rep, &format!("arrival/{}", s.name)))
                 .collect(),
-            patience: model
+            keys: model
                 .segments
                 .iter()
-                .map(|s| stream(seed, rep, &format!("patience/{}", s.name)))
+                .map(|s| stream(seed, rep, &format!("client/{}", s.name)))
+                .collect(),
+            patience_salts: model
+                .segments
+                .iter()
+                .map(|s| name_hash(&format!("patience/{}", s.name)))
                 .collect(),
             threshold: model.run.service_level_threshold,
             warmup: model.run.warmup,
@@ -371,7 +381,7 @@ impl<'m> Replication<'m> {
     fn arrival(&mut self, segment: usize, t: f64) {
         self.schedule_arrival(segment, t);
         let counted = t >= self.warmup;
-        let key = rand::Rng::random(&mut self.patience[segment]);
+        let key = self.keys[segment].random();
         #[cfg(test)]
         self.trace.push((segment, t, key));
         let id = match self.free.pop() {
@@ -403,6 +413,7 @@ impl<'m> Replication<'m> {
         let model = self.model;
         let c = &mut self.clients[id as usize];
         c.tier = tier as u16;
+        c.visits += 1;
         c.joined = t;
         c.visit_wait = 0.0;
         let (segment, counted) = (c.segment as usize, c.counted);
@@ -438,10 +449,12 @@ impl<'m> Replication<'m> {
         c.phase = Phase::Waiting;
         let generation = c.generation;
         ts.queues[rank as usize].push_back((id, generation));
-        c.queue_joins += 1;
         if let Some(patience) = &model.segments[segment].patience {
-            let mut own = Stream::seed_from_u64(c.key ^ c.queue_joins as u64);
-            let p = patience.sample(&mut own);
+            let p = patience.sample(&mut keyed(
+                c.key,
+                self.patience_salts[segment],
+                c.visits as u64,
+            ));
             self.calendar.schedule(
                 Time(t + p),
                 Event::Abandon {
@@ -508,7 +521,11 @@ impl<'m> Replication<'m> {
                 c.started = true;
                 c.first_wait = c.wait;
             }
-            model.tiers[tier].service[c.segment as usize].sample(&mut ts.service)
+            model.tiers[tier].service[c.segment as usize].sample(&mut keyed(
+                c.key,
+                ts.service_salt,
+                c.visits as u64,
+            ))
         };
         c.generation = c.generation.wrapping_add(1);
         c.phase = Phase::InService;
@@ -544,7 +561,7 @@ impl<'m> Replication<'m> {
         let next = if spec.escalate.is_empty() {
             None
         } else {
-            let u: f64 = rand::Rng::random(&mut ts.route);
+            let u: f64 = keyed(c.key, ts.route_salt, c.visits as u64).random();
             let mut acc = 0.0;
             spec.escalate.iter().find_map(|e| {
                 acc += e.probability;

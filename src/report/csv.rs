@@ -11,7 +11,11 @@ use crate::scenario::Sweep;
 use crate::scenario::sweep::display;
 
 fn cell(x: f64) -> String {
-    if x.is_finite() { format!("{x}") } else { String::new() }
+    if x.is_finite() {
+        format!("{x}")
+    } else {
+        String::new()
+    }
 }
 
 fn finish(w: Writer<Vec<u8>>) -> Vec<u8> {

@@ -30,21 +30,33 @@ pub fn number(x: f64) -> Value {
 fn metrics(metrics: &Metrics) -> Value {
     let map: Map<String, Value> = metrics
         .iter()
-        .map(|(name, e)| (name.to_string(), json!({"mean": number(e.mean), "ci95": number(e.ci95)})))
+        .map(|(name, e)| {
+            (
+                name.to_string(),
+                json!({"mean": number(e.mean), "ci95": number(e.ci95)}),
+            )
+        })
         .collect();
     Value::Object(map)
 }
 
 /// Named groups (segments or tiers) as an object in model order.
 fn groups(groups: &[(String, Metrics)]) -> Value {
-    Value::Object(groups.iter().map(|(name, m)| (name.clone(), metrics(m))).collect())
+    Value::Object(
+        groups
+            .iter()
+            .map(|(name, m)| (name.clone(), metrics(m)))
+            .collect(),
+    )
 }
 
 /// Paired differences as `{group: {metric: {mean, ci95, significant}}}`.
 pub fn differences(differences: &[Difference]) -> Value {
     let mut out = Map::new();
     for d in differences {
-        let group = out.entry(d.group.clone()).or_insert_with(|| Value::Object(Map::new()));
+        let group = out
+            .entry(d.group.clone())
+            .or_insert_with(|| Value::Object(Map::new()));
         group.as_object_mut().expect("groups are objects").insert(
             d.metric.to_string(),
             json!({
@@ -61,11 +73,21 @@ pub fn differences(differences: &[Difference]) -> Value {
 }
 
 /// One point's entry in `scenarios`.
-pub fn point(point: &Point, summary: &ScenarioSummary, stop: StopReason, vs_baseline: Option<&[Difference]>) -> Value {
+pub fn point(
+    point: &Point,
+    summary: &ScenarioSummary,
+    stop: StopReason,
+    vs_baseline: Option<&[Difference]>,
+) -> Value {
     let parameters: Map<String, Value> = point
         .parameters
         .iter()
-        .map(|(path, v)| (path.clone(), serde_json::to_value(v).expect("TOML values are JSON")))
+        .map(|(path, v)| {
+            (
+                path.clone(),
+                serde_json::to_value(v).expect("TOML values are JSON"),
+            )
+        })
         .collect();
     let mut entry = json!({
         "name": summary.name,

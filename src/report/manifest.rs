@@ -10,11 +10,12 @@ use crate::scenario::Sweep;
 
 /// How random numbers are derived: the same for every run, so it is fixed
 /// text.
-pub const SEED_SCHEME: &str = "replication r of every point draws each random purpose from its own \
-xoshiro256++ stream seeded with SplitMix64(SplitMix64(SplitMix64(seed) ^ r) ^ FNV-1a(purpose)); \
-purposes: arrival/<segment>, patience/<segment> (one key per client, from which its patience in \
-each queue is drawn), service/<tier>, route/<tier>; so points and compared scenarios share their \
-random numbers wherever the model is the same (common random numbers)";
+pub const SEED_SCHEME: &str = "replication r of every point seeds a xoshiro256++ stream per sequential purpose \
+with SplitMix64(SplitMix64(SplitMix64(seed) ^ r) ^ FNV-1a(purpose)): arrival/<segment> (arrival times) and \
+client/<segment> (one key per client); each client's patience, service and routing at its n-th tier are keyed \
+draws from a SplitMix64 seeded with a mix of (client key, FNV-1a(patience/<segment> | service/<tier> | \
+route/<tier>), n); so points and compared scenarios share their random numbers wherever the model is the same \
+(common random numbers)";
 
 /// Facts about a run that are not in the results.
 #[derive(Clone, Debug)]

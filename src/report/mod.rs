@@ -66,13 +66,21 @@ pub fn summarise_points(sweep: &Sweep, results: &[PointResult]) -> PointSummarie
                 .collect(),
         )
     });
-    PointSummaries { summaries, vs_baseline }
+    PointSummaries {
+        summaries,
+        vs_baseline,
+    }
 }
 
 /// Writes a finished sweep's files into `dir`: `summary.json`,
 /// `results.csv`, `replications.csv`, `differences.csv` (with a baseline)
 /// and `manifest.json`. `results` holds every point, in order.
-pub fn write_sweep(dir: &Path, sweep: &Sweep, results: &[PointResult], info: &RunInfo) -> Result<PointSummaries, Error> {
+pub fn write_sweep(
+    dir: &Path,
+    sweep: &Sweep,
+    results: &[PointResult],
+    info: &RunInfo,
+) -> Result<PointSummaries, Error> {
     let s = summarise_points(sweep, results);
     let entries = results
         .iter()
@@ -89,7 +97,10 @@ pub fn write_sweep(dir: &Path, sweep: &Sweep, results: &[PointResult], info: &Ru
     write_atomic(&dir.join("summary.json"), json::summary(entries).as_bytes())?;
     let rows: Vec<_> = results.iter().zip(&s.summaries).collect();
     write_atomic(&dir.join("results.csv"), &csv::results(sweep, &rows))?;
-    write_atomic(&dir.join("replications.csv"), &csv::replications(sweep, results))?;
+    write_atomic(
+        &dir.join("replications.csv"),
+        &csv::replications(sweep, results),
+    )?;
     if let Some(d) = &s.vs_baseline {
         let rows: Vec<(String, &[Difference])> = results
             .iter()
@@ -103,6 +114,14 @@ pub fn write_sweep(dir: &Path, sweep: &Sweep, results: &[PointResult], info: &Ru
 }
 
 /// Writes `manifest.json` into `dir`.
-pub fn write_manifest(dir: &Path, sweep: &Sweep, results: &[PointResult], info: &RunInfo) -> Result<(), Error> {
-    write_atomic(&dir.join("manifest.json"), manifest::manifest(sweep, results, info).as_bytes())
+pub fn write_manifest(
+    dir: &Path,
+    sweep: &Sweep,
+    results: &[PointResult],
+    info: &RunInfo,
+) -> Result<(), Error> {
+    write_atomic(
+        &dir.join("manifest.json"),
+        manifest::manifest(sweep, results, info).as_bytes(),
+    )
 }

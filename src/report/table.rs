@@ -101,7 +101,13 @@ pub fn render(summary: &ScenarioSummary) -> String {
 fn grid(rows: &[Vec<String>]) -> String {
     let columns = rows.iter().map(Vec::len).max().unwrap_or(0);
     let widths: Vec<usize> = (0..columns)
-        .map(|c| rows.iter().filter_map(|r| r.get(c)).map(|s| s.chars().count()).max().unwrap_or(0))
+        .map(|c| {
+            rows.iter()
+                .filter_map(|r| r.get(c))
+                .map(|s| s.chars().count())
+                .max()
+                .unwrap_or(0)
+        })
         .collect();
     let mut out = String::new();
     for row in rows {
@@ -133,7 +139,10 @@ pub fn points(summaries: &[ScenarioSummary], stops: &[&str]) -> String {
     header.extend(first.tiers.iter().map(|(t, _)| format!("{t} utilization")));
     let mut rows = vec![header];
     for (s, stop) in summaries.iter().zip(stops) {
-        let pick = |m: &str| s.overall(m).map_or("-".to_string(), |e| cell(e.mean, e.ci95));
+        let pick = |m: &str| {
+            s.overall(m)
+                .map_or("-".to_string(), |e| cell(e.mean, e.ci95))
+        };
         let mut row = vec![
             s.name.clone(),
             s.replications.to_string(),
@@ -142,7 +151,10 @@ pub fn points(summaries: &[ScenarioSummary], stops: &[&str]) -> String {
             pick("service_level"),
             pick("abandon_rate"),
         ];
-        row.extend(first.tiers.iter().map(|(t, _)| s.tier(t, "utilization").map_or("-".into(), |e| cell(e.mean, e.ci95))));
+        row.extend(first.tiers.iter().map(|(t, _)| {
+            s.tier(t, "utilization")
+                .map_or("-".into(), |e| cell(e.mean, e.ci95))
+        }));
         rows.push(row);
     }
     grid(&rows)
@@ -159,14 +171,24 @@ pub fn differences(a: &str, b: &str, diffs: &[crate::experiment::Difference]) ->
         "CRN variance cut".to_string(),
     ]];
     for d in diffs {
-        let value = |x: f64| if x.is_finite() { cell(x, 0.0).split(" ±").next().unwrap_or("").to_string() } else { "-".into() };
+        let value = |x: f64| {
+            if x.is_finite() {
+                cell(x, 0.0).split(" ±").next().unwrap_or("").to_string()
+            } else {
+                "-".into()
+            }
+        };
         rows.push(vec![
             format!("{}.{} ({})", d.group, d.metric, unit(d.metric)),
             value(d.a.mean),
             value(d.b.mean),
             cell(d.difference.mean, d.difference.ci95),
             if d.significant { "yes" } else { "no" }.to_string(),
-            if d.variance_reduction.is_finite() { format!("{:.0}%", 100.0 * d.variance_reduction) } else { "-".into() },
+            if d.variance_reduction.is_finite() {
+                format!("{:.0}%", 100.0 * d.variance_reduction)
+            } else {
+                "-".into()
+            },
         ]);
     }
     grid(&rows)

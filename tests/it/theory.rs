@@ -880,7 +880,10 @@ fn jackson_two_tier_escalation() {
         exponential(mean2),
     ));
     let results = experiment::replicate(&m);
-    let metrics: Vec<experiment::ReplicationMetrics> = results.iter().map(experiment::ReplicationMetrics::of).collect();
+    let metrics: Vec<experiment::ReplicationMetrics> = results
+        .iter()
+        .map(experiment::ReplicationMetrics::of)
+        .collect();
     let s = experiment::summarise(&m.name, &experiment::Shape::of(&m), &metrics);
     let rates = jackson_arrival_rates(&[lambda, 0.0], &[vec![0.0, p], vec![0.0, 0.0]])
         .expect("routing lets clients leave");
