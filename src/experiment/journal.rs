@@ -206,11 +206,13 @@ pub fn read(dir: &Path) -> Result<(Header, Vec<PointResult>), Error> {
 }
 
 impl Journal {
-    /// Starts a new journal in `dir`. Refuses if `dir` holds the journal of
-    /// another scenario or run, so that nothing of it is overwritten.
+    /// Starts a new journal in `dir`, replacing the results of an earlier
+    /// run of the same scenario (by name: an edited file may be re-run).
+    /// Refuses if `dir` holds the results of another scenario, or of
+    /// another shard layout, so that nothing of them is overwritten.
     pub fn create(dir: &Path, header: &Header) -> Result<Journal, Error> {
         if let Some((existing, _, _)) = read_at(dir)?
-            && (existing.content_hash != header.content_hash || existing.shard != header.shard)
+            && (existing.scenario != header.scenario || existing.shard != header.shard)
         {
             return Err(Error::Results {
                 path: dir.to_path_buf(),
@@ -343,12 +345,17 @@ mod tests {
         let (_, points) = read(&dir).unwrap();
         assert_eq!(points.len(), 2);
         assert!(same(&points[1], &point(0)));
-        // Another scenario may neither resume nor overwrite it.
-        let other = Header {
+        // An edited file may not resume it; another scenario may not
+        // overwrite it either.
+        let edited = Header {
             content_hash: "ffff".into(),
             ..header()
         };
-        assert!(Journal::resume(&dir, &other).is_err());
+        assert!(Journal::resume(&dir, &edited).is_err());
+        let other = Header {
+            scenario: "t".into(),
+            ..header()
+        };
         assert!(Journal::create(&dir, &other).is_err());
         assert_eq!(read(&dir).unwrap().1.len(), 2);
         std::fs::remove_dir_all(&dir).unwrap();

@@ -424,6 +424,9 @@ fn sweep_outputs_are_identical_whatever_the_thread_count() {
             out.to_str().unwrap(),
         ]);
         assert!(o.status.success(), "{}", text(&o.stderr));
+        // Not a terminal: plain progress lines, the last at 100%.
+        let err = text(&o.stderr);
+        assert!(err.contains("progress: 24/24 replications (100%)"), "{err}");
     }
     assert_same_files(&dir.join("1"), &dir.join("2"));
     assert_same_files(&dir.join("1"), &dir.join("3"));
@@ -604,14 +607,22 @@ fn killed_sweep_resumes_to_identical_files() {
     }
 }
 
+/// `--resume` needs the very same scenario file; without it, an edited
+/// version of the same scenario replaces the results, but the folder of
+/// another scenario is never overwritten.
 #[test]
 fn resume_or_overwrite_of_another_scenarios_folder_is_refused() {
     let dir = scratch("other");
     let a = write(&dir, "a.toml", &sweep_toml(1000.0, 2));
-    let b = write(
+    let edited = write(
         &dir,
-        "b.toml",
+        "edited.toml",
         &sweep_toml(1000.0, 2).replace("seed = 42", "seed = 43"),
+    );
+    let other = write(
+        &dir,
+        "other.toml",
+        &sweep_toml(1000.0, 2).replace("sweep-test", "other-scenario"),
     );
     let out = dir.join("out");
     assert!(
@@ -619,26 +630,50 @@ fn resume_or_overwrite_of_another_scenarios_folder_is_refused() {
             .status
             .success()
     );
-    let before: Vec<Vec<u8>> = FINAL_FILES
-        .iter()
-        .map(|f| std::fs::read(out.join(f)).unwrap())
-        .collect();
-    for extra in [&["--resume"][..], &[][..]] {
-        let mut args = vec!["sweep", b.to_str().unwrap(), "--out", out.to_str().unwrap()];
+    let read_all = || -> Vec<Vec<u8>> {
+        FINAL_FILES
+            .iter()
+            .map(|f| std::fs::read(out.join(f)).unwrap())
+            .collect()
+    };
+    let before = read_all();
+    for (file, extra, message) in [
+        (
+            &other,
+            Some("--resume"),
+            "holds the results of scenario `sweep-test`",
+        ),
+        (&other, None, "holds the results of scenario `sweep-test`"),
+        (&edited, Some("--resume"), "cannot resume"),
+    ] {
+        let mut args = vec![
+            "sweep",
+            file.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+        ];
         args.extend(extra);
         let o = tiersim(&args);
-        assert_eq!(o.status.code(), Some(1));
+        assert_eq!(o.status.code(), Some(1), "{args:?}");
         assert!(
-            text(&o.stderr).contains("holds the results of scenario `sweep-test`"),
-            "{}",
+            text(&o.stderr).contains(message),
+            "{args:?}: {}",
             text(&o.stderr)
         );
+        assert_eq!(read_all(), before, "{args:?} changed the results on disk");
     }
-    let after: Vec<Vec<u8>> = FINAL_FILES
-        .iter()
-        .map(|f| std::fs::read(out.join(f)).unwrap())
-        .collect();
-    assert_eq!(before, after);
+    // Re-running the edited file without --resume replaces the results.
+    assert!(
+        tiersim(&[
+            "sweep",
+            edited.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap()
+        ])
+        .status
+        .success()
+    );
+    assert_ne!(read_all()[0], before[0]);
 }
 
 #[test]

@@ -24,12 +24,15 @@ fn shipped() -> Vec<std::path::PathBuf> {
     files
 }
 
+/// Every shipped scenario parses, every point of its sweep validates, and
+/// its first point runs with its own replications.
 #[test]
 fn every_shipped_scenario_parses_and_runs() {
     let files = shipped();
-    assert!(files.len() >= 4, "{files:?}");
+    assert!(files.len() >= 5, "{files:?}");
     for path in files {
-        let s = scenario::load(&path).unwrap_or_else(|e| panic!("{e}"));
+        let sweep = scenario::load_sweep(&path).unwrap_or_else(|e| panic!("{e}"));
+        let s = &sweep.points[0].scenario;
         assert!(
             s.warnings.is_empty(),
             "{}: {:?}",
