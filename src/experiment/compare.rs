@@ -124,6 +124,7 @@ mod tests {
                 overall: vec![*v; CLIENT_METRICS.len()],
                 segments: vec![],
                 tiers: vec![vec![*v; TIER_METRICS.len()]],
+                wait_quantiles: vec![],
             })
             .collect()
     }

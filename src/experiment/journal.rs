@@ -115,7 +115,8 @@ fn point_json(r: &PointResult, name: &str) -> Value {
         "replications": r.replications.iter().map(|m| json!({
             "overall": numbers(&m.overall),
             "segments": m.segments.iter().map(|s| numbers(s)).collect::<Vec<_>>(),
-            "tiers": m.tiers.iter().map(|t| numbers(t)).collect::<Vec<_>>(),
+                        "tiers": m.tiers.iter().map(|t| numbers(t)).collect::<Vec<_>>(),
+            "wait_quantiles": m.wait_quantiles.iter().map(|q| numbers(q)).collect::<Vec<_>>(),
         })).collect::<Vec<_>>(),
     })
 }
@@ -139,6 +140,7 @@ fn point_from_json(v: &Value) -> Option<PointResult> {
                 overall: list(&r["overall"])?,
                 segments: lists(&r["segments"])?,
                 tiers: lists(&r["tiers"])?,
+                wait_quantiles: lists(&r["wait_quantiles"])?,
             })
         })
         .collect::<Option<Vec<_>>>()?;
@@ -309,6 +311,7 @@ mod tests {
                 overall: vec![1.5, f64::NAN, 0.1 + 0.2],
                 segments: vec![vec![2.0]],
                 tiers: vec![vec![3.0], vec![]],
+                wait_quantiles: vec![vec![0.5, f64::NAN]],
             }],
             stop: StopReason::Replications,
         }

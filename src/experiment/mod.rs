@@ -15,7 +15,7 @@ pub mod runner;
 use rayon::prelude::*;
 
 use crate::engine::stats::Estimate;
-use crate::model::metrics::{client_values, overall, tier_values};
+use crate::model::metrics::{WAIT_QUANTILES, client_values, overall, tier_values, wait_quantiles};
 use crate::model::{CLIENT_METRICS, Model, ReplicationResult, TIER_METRICS, simulate};
 
 pub use compare::{Difference, paired};
@@ -73,13 +73,21 @@ pub struct ReplicationMetrics {
     pub segments: Vec<Vec<f64>>,
     /// Per tier, in model order.
     pub tiers: Vec<Vec<f64>>,
+    /// Quantiles of the total wait at `model::metrics::WAIT_QUANTILES`:
+    /// overall first, then per segment.
+    pub wait_quantiles: Vec<Vec<f64>>,
 }
 
 impl ReplicationMetrics {
     /// The metrics of one replication's raw counts.
     pub fn of(result: &ReplicationResult) -> Self {
+        let all = overall(&result.segments);
         ReplicationMetrics {
-            overall: client_values(&overall(&result.segments)).to_vec(),
+            wait_quantiles: std::iter::once(&all)
+                .chain(&result.segments)
+                .map(wait_quantiles)
+                .collect(),
+            overall: client_values(&all).to_vec(),
             segments: result
                 .segments
                 .iter()
@@ -116,6 +124,9 @@ pub struct ScenarioSummary {
     pub segments: Vec<(String, Metrics)>,
     /// Per tier, in model order.
     pub tiers: Vec<(String, Metrics)>,
+    /// The total wait's quantiles at `model::metrics::WAIT_QUANTILES`,
+    /// each an estimate over replications: overall first, then per segment.
+    pub wait_quantiles: Vec<Vec<Estimate>>,
 }
 
 /// Runs every replication of `model` (in parallel on the current rayon
@@ -171,6 +182,15 @@ pub fn summarise(
             .iter()
             .enumerate()
             .map(|(t, n)| (n.clone(), column(&|r| &r.tiers[t], &TIER_METRICS)))
+            .collect(),
+        wait_quantiles: (0..=shape.segments.len())
+            .map(|g| {
+                (0..WAIT_QUANTILES.len())
+                    .map(|q| {
+                        Estimate::from_values(replications.iter().map(|r| r.wait_quantiles[g][q]))
+                    })
+                    .collect()
+            })
             .collect(),
     }
 }

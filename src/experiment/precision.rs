@@ -198,6 +198,7 @@ mod tests {
                     overall: vec![*v; CLIENT_METRICS.len()],
                     segments: vec![],
                     tiers: vec![],
+                    wait_quantiles: vec![],
                 })
                 .collect()
         };

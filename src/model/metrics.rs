@@ -40,6 +40,21 @@ pub const TIER_METRICS: [&str; 16] = [
     "escalation_rate",
 ];
 
+/// Probabilities at which the distribution of the total wait is reported
+/// (its quantile function, for CDF plots): 0.05 to 0.95 by 0.05, and 0.99.
+pub const WAIT_QUANTILES: [f64; 20] = [
+    0.05, 0.10, 0.15, 0.20, 0.25, 0.30, 0.35, 0.40, 0.45, 0.50, 0.55, 0.60, 0.65, 0.70, 0.75, 0.80,
+    0.85, 0.90, 0.95, 0.99,
+];
+
+/// The total wait's quantiles at [`WAIT_QUANTILES`], minutes.
+pub fn wait_quantiles(c: &ClientCounts) -> Vec<f64> {
+    WAIT_QUANTILES
+        .iter()
+        .map(|&q| c.wait_histogram.quantile(q))
+        .collect()
+}
+
 /// `numerator / denominator`, or NaN (undefined in this replication) when
 /// the denominator is zero.
 fn ratio(numerator: u64, denominator: u64) -> f64 {

@@ -100,10 +100,33 @@ pub fn point(
         "segments": groups(&summary.segments),
         "tiers": groups(&summary.tiers),
     });
+    entry["wait_quantiles"] = wait_quantiles(summary);
     if let Some(d) = vs_baseline {
         entry["vs_baseline"] = differences(d);
     }
     entry
+}
+
+/// The total wait's quantile function per client group:
+/// `{"p": [...], "overall": {"mean": [...], "ci95": [...]}, "segments": {...}}`.
+fn wait_quantiles(summary: &ScenarioSummary) -> Value {
+    let curve = |q: &[crate::engine::stats::Estimate]| {
+        json!({
+            "mean": q.iter().map(|e| number(e.mean)).collect::<Vec<_>>(),
+            "ci95": q.iter().map(|e| number(e.ci95)).collect::<Vec<_>>(),
+        })
+    };
+    let segments: Map<String, Value> = summary
+        .segments
+        .iter()
+        .zip(summary.wait_quantiles.iter().skip(1))
+        .map(|((name, _), q)| (name.clone(), curve(q)))
+        .collect();
+    json!({
+        "p": crate::model::metrics::WAIT_QUANTILES,
+        "overall": curve(&summary.wait_quantiles[0]),
+        "segments": segments,
+    })
 }
 
 /// A whole JSON document with the tool's name and version first,

@@ -72,6 +72,24 @@ fn run_writes_the_documented_summary() {
         let v = s["overall"][share]["mean"].as_f64().unwrap();
         assert!((0.0..=1.0).contains(&v), "{share} = {v}");
     }
+    // The wait distribution: increasing in p, and its 0.9 point is wait_p90.
+    let q = &s["wait_quantiles"];
+    let p: Vec<f64> = q["p"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x.as_f64().unwrap())
+        .collect();
+    let w: Vec<f64> = q["segments"]["retail"]["mean"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x.as_f64().unwrap())
+        .collect();
+    assert_eq!(p.len(), w.len());
+    assert!(w.windows(2).all(|x| x[0] <= x[1]), "{w:?}");
+    let p90 = p.iter().position(|x| *x == 0.9).unwrap();
+    assert_eq!(q["overall"]["mean"][p90], s["overall"]["wait_p90"]["mean"]);
     // The table shows the same numbers as the file.
     let wait = s["overall"]["wait_mean"]["mean"].as_f64().unwrap();
     assert!(stdout.contains(&format!("{wait:.4}")), "{stdout}");
