@@ -144,6 +144,28 @@ impl Dist {
         Dist::LogNormal { mean, cv, sampler }
     }
 
+    /// The same law with every duration multiplied by `factor` (> 0): the
+    /// mean scales, the coefficient of variation stays.
+    pub fn scaled(&self, factor: f64) -> Dist {
+        match self {
+            Dist::Exponential { mean } => Dist::Exponential {
+                mean: mean * factor,
+            },
+            Dist::Deterministic { mean } => Dist::Deterministic {
+                mean: mean * factor,
+            },
+            Dist::Gamma { mean, shape, .. } => Self::gamma_shape(mean * factor, *shape),
+            Dist::LogNormal { mean, cv, .. } => Self::lognormal(mean * factor, *cv),
+            Dist::Uniform { low, high } => Dist::Uniform {
+                low: low * factor,
+                high: high * factor,
+            },
+            Dist::Empirical { values } => Dist::Empirical {
+                values: values.iter().map(|v| v * factor).collect(),
+            },
+        }
+    }
+
     /// Draws one value from `rng`.
     #[inline]
     pub fn sample<R: Rng + ?Sized>(&self, rng: &mut R) -> f64 {
@@ -276,6 +298,26 @@ mod tests {
             (below - 0.25).abs() < 5.0 * (0.25f64 * 0.75 / n as f64).sqrt(),
             "{below}"
         );
+    }
+
+    #[test]
+    fn scaling_keeps_the_shape() {
+        for d in [
+            Dist::exponential(2.0),
+            Dist::erlang(6.0, 3),
+            Dist::lognormal(5.0, 0.6),
+            Dist::Uniform {
+                low: 1.0,
+                high: 3.0,
+            },
+            Dist::Empirical {
+                values: vec![1.0, 2.0].into(),
+            },
+        ] {
+            let s = d.scaled(1.5);
+            assert!((s.mean() - 1.5 * d.mean()).abs() < 1e-12, "{d:?}");
+            assert!((s.scv() - d.scv()).abs() < 1e-12, "{d:?}");
+        }
     }
 
     #[test]

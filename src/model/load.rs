@@ -28,29 +28,36 @@ pub struct TierLoad {
 /// validated so that every client eventually leaves.
 pub fn offered_loads(model: &Model) -> Vec<TierLoad> {
     let n = model.tiers.len();
-    let routing: Vec<Vec<f64>> = model
-        .tiers
-        .iter()
-        .map(|t| {
-            let mut row = vec![0.0; n];
-            for e in &t.escalate {
-                row[e.to] += e.probability;
-            }
-            row
-        })
-        .collect();
+    let kinds = model.requests.len();
     let mut rate = vec![0.0; n];
     let mut load = vec![0.0; n];
     let mut impatient_only = vec![true; n];
-    for (s, segment) in model.segments.iter().enumerate() {
-        let mut external = vec![0.0; n];
-        external[segment.entry] = segment.rate_per_hour;
-        let visits = jackson_arrival_rates(&external, &routing).unwrap_or(external);
-        for (j, v) in visits.iter().enumerate() {
-            rate[j] += v;
-            load[j] += v / 60.0 * model.tiers[j].service[s].mean();
-            if *v > 0.0 && segment.patience.is_none() {
-                impatient_only[j] = false;
+    for request in 0..kinds {
+        let routing: Vec<Vec<f64>> = model
+            .tiers
+            .iter()
+            .map(|t| {
+                let mut row = vec![0.0; n];
+                for e in &t.routes[request] {
+                    row[e.to] += e.probability;
+                }
+                row
+            })
+            .collect();
+        for (s, segment) in model.segments.iter().enumerate() {
+            let share = segment.requests[request];
+            if share == 0.0 {
+                continue;
+            }
+            let mut external = vec![0.0; n];
+            external[segment.entry] = segment.rate_per_hour * share;
+            let visits = jackson_arrival_rates(&external, &routing).unwrap_or(external);
+            for (j, v) in visits.iter().enumerate() {
+                rate[j] += v;
+                load[j] += v / 60.0 * model.tiers[j].service_of(s, request, kinds).mean();
+                if *v > 0.0 && segment.patience.is_none() {
+                    impatient_only[j] = false;
+                }
             }
         }
     }
@@ -59,7 +66,11 @@ pub fn offered_loads(model: &Model) -> Vec<TierLoad> {
         .iter()
         .enumerate()
         .map(|(j, t)| {
-            let utilization = load[j] / t.servers as f64;
+            let utilization = if t.unlimited {
+                0.0
+            } else {
+                load[j] / t.servers as f64
+            };
             TierLoad {
                 tier: t.name.clone(),
                 arrival_rate_per_hour: rate[j],

@@ -4,7 +4,7 @@
 use super::replication::{ClientCounts, TierCounts};
 
 /// Metric names for the whole system and for each segment, in output order.
-pub const CLIENT_METRICS: [&str; 13] = [
+pub const CLIENT_METRICS: [&str; 22] = [
     "arrived",
     "served",
     "abandoned",
@@ -18,6 +18,15 @@ pub const CLIENT_METRICS: [&str; 13] = [
     "service_level",
     "sojourn_mean",
     "wait_p90",
+    "satisfaction_mean",
+    "csat",
+    "complaint_rate",
+    "formal_complaint_rate",
+    "fcr",
+    "handoffs_mean",
+    "deflection_rate",
+    "sales",
+    "revenue",
 ];
 
 /// Metric names for each tier (per visit), in output order.
@@ -82,6 +91,15 @@ pub fn client_values(c: &ClientCounts) -> [f64; CLIENT_METRICS.len()] {
         ratio(c.within_service_level, finished),
         c.sojourn.mean(),
         c.wait_histogram.quantile(0.9),
+        c.satisfaction.mean(),
+        ratio(c.top_box, c.finished),
+        ratio(c.complaints, c.finished),
+        ratio(c.formal_complaints, c.finished),
+        ratio(c.first_contact, c.finished),
+        c.handoffs.mean(),
+        ratio(c.deflected, c.finished),
+        c.sales as f64,
+        c.revenue,
     ]
 }
 
@@ -102,7 +120,11 @@ pub fn tier_values(t: &TierCounts) -> [f64; TIER_METRICS.len()] {
         t.sojourn.mean(),
         t.queue_len_mean,
         t.queue_len_mean + t.busy_mean,
-        t.busy_mean / servers,
+        if t.unlimited {
+            f64::NAN
+        } else {
+            t.busy_mean / servers
+        },
         ratio(t.abandoned, t.arrived - t.blocked),
         ratio(t.blocked, t.arrived),
         ratio(t.escalated, t.served),

@@ -4,10 +4,12 @@
 
 pub mod load;
 pub mod metrics;
+pub mod outcome;
 pub mod replication;
 
 pub use load::{TierLoad, offered_loads};
 pub use metrics::{CLIENT_METRICS, TIER_METRICS};
+pub use outcome::Outcomes;
 pub use replication::{ClientCounts, ReplicationResult, TierCounts, simulate};
 
 use crate::engine::Dist;
@@ -23,6 +25,33 @@ pub struct Model {
     pub segments: Vec<Segment>,
     /// Tiers, in file order.
     pub tiers: Vec<Tier>,
+    /// Request types, in file order (one implicit type when the file
+    /// names none).
+    pub requests: Vec<RequestType>,
+    /// The satisfaction, complaint and sales model.
+    pub outcomes: Outcomes,
+}
+
+/// A kind of request: what the client wants. It shapes service times,
+/// escalation and the chance of a sale.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RequestType {
+    /// Request type name.
+    pub name: String,
+    /// P(sale) of a journey at the ideal satisfaction (p_base).
+    pub sale_probability: f64,
+    /// Revenue of one sale, in the scenario's currency.
+    pub revenue_per_sale: f64,
+}
+
+/// How a client is handed from one tier to the next.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Handoff {
+    /// The case goes with the client (an escalation): half a cold
+    /// transfer's penalty.
+    Warm,
+    /// The client starts over (a chatbot passing on without context).
+    Cold,
 }
 
 /// How long to run, what to count, and how to seed.
@@ -60,6 +89,12 @@ pub struct Segment {
     pub priority: i64,
     /// Index of the tier the client joins first.
     pub entry: usize,
+    /// Share of the segment's clients with each request type (index =
+    /// request type; sums to 1).
+    pub requests: Vec<f64>,
+    /// The wait the segment tolerates, minutes (τ of the satisfaction
+    /// model).
+    pub tolerance: f64,
 }
 
 /// The order in which a tier's waiting clients are served.
@@ -77,9 +112,12 @@ pub enum Discipline {
 pub struct Tier {
     /// Tier name.
     pub name: String,
-    /// Number of servers.
+    /// Number of servers (`u32::MAX` for an unlimited tier).
     pub servers: u32,
-    /// Service-time distribution for each segment (index = segment).
+    /// A chatbot or self-service tier: every client is served at once.
+    pub unlimited: bool,
+    /// Service-time distribution for each (segment, request type), at index
+    /// `segment * requests + request`.
     pub service: Vec<Dist>,
     /// Most clients waiting (not counting those in service); `None` is
     /// unlimited. An arrival finding it full is blocked.
@@ -89,9 +127,20 @@ pub struct Tier {
     pub preemptive: bool,
     /// Queue discipline.
     pub discipline: Discipline,
-    /// After service, move on to tier `to` with probability `probability`
-    /// (one draw; the rest leave).
-    pub escalate: Vec<Escalation>,
+    /// Per request type: after service, move on to tier `to` with
+    /// probability `probability` (one draw; the rest leave, resolved).
+    pub routes: Vec<Vec<Escalation>>,
+    /// How clients moving on from this tier are handed over.
+    pub handoff: Handoff,
+}
+
+impl Tier {
+    /// The service-time distribution of a client of `segment` with request
+    /// type `request`, given `requests` types in the model.
+    #[inline]
+    pub fn service_of(&self, segment: usize, request: usize, requests: usize) -> &Dist {
+        &self.service[segment * requests + request]
+    }
 }
 
 /// One escalation route out of a tier.

@@ -10,7 +10,8 @@ use std::collections::VecDeque;
 
 use rand::Rng;
 
-use super::{Discipline, Model};
+use super::outcome::{Journey, Prepared};
+use super::{Discipline, Handoff, Model};
 use crate::engine::rng::{keyed, name_hash, stream};
 use crate::engine::stats::{DurationHistogram, Tally, TimeAverage};
 use crate::engine::{Calendar, Dist, Stream, Time};
@@ -54,6 +55,13 @@ struct Client {
     counted: bool,
     /// Tiers joined so far: numbers the client's keyed draws.
     visits: u32,
+    /// Request type.
+    request: u16,
+    /// Hand-offs so far, cold and warm.
+    cold_handoffs: u16,
+    warm_handoffs: u16,
+    /// A staffed (not unlimited) tier has served the client.
+    human: bool,
     /// The client's own random key, drawn at arrival: its patience, service
     /// and routing at its n-th tier depend only on (key, tier, n), so a
     /// change elsewhere in the design (staffing, say) leaves every client
@@ -86,6 +94,10 @@ impl Client {
         tier: 0,
         counted: false,
         visits: 0,
+        request: 0,
+        cold_handoffs: 0,
+        warm_handoffs: 0,
+        human: false,
         key: 0,
         started: false,
         arrival: 0.0,
@@ -126,6 +138,26 @@ pub struct ClientCounts {
     pub sojourn: Tally,
     /// Distribution of the total wait of served or abandoned clients.
     pub wait_histogram: DurationHistogram,
+    /// Clients whose journey ended (served, abandoned or blocked).
+    pub finished: u64,
+    /// Satisfaction score (0-100) of each finished client.
+    pub satisfaction: Tally,
+    /// Finished clients answering top-box.
+    pub top_box: u64,
+    /// Finished clients making a front-line complaint.
+    pub complaints: u64,
+    /// Finished clients making a formal recorded complaint.
+    pub formal_complaints: u64,
+    /// Clients resolved at the first tier they contacted.
+    pub first_contact: u64,
+    /// Hand-offs of each finished client.
+    pub handoffs: Tally,
+    /// Clients resolved by an unlimited (chatbot) tier alone.
+    pub deflected: u64,
+    /// Sales made.
+    pub sales: u64,
+    /// Revenue of the sales.
+    pub revenue: f64,
 }
 
 impl ClientCounts {
@@ -157,6 +189,16 @@ impl ClientCounts {
         self.within_service_level += other.within_service_level;
         self.sojourn.merge(&other.sojourn);
         self.wait_histogram.merge(&other.wait_histogram);
+        self.finished += other.finished;
+        self.satisfaction.merge(&other.satisfaction);
+        self.top_box += other.top_box;
+        self.complaints += other.complaints;
+        self.formal_complaints += other.formal_complaints;
+        self.first_contact += other.first_contact;
+        self.handoffs.merge(&other.handoffs);
+        self.deflected += other.deflected;
+        self.sales += other.sales;
+        self.revenue += other.revenue;
     }
 }
 
@@ -190,6 +232,8 @@ pub struct TierCounts {
     pub busy_mean: f64,
     /// Number of servers.
     pub servers: u32,
+    /// An unlimited (chatbot) tier: utilization is undefined.
+    pub unlimited: bool,
 }
 
 /// Everything one replication measured.
@@ -243,6 +287,11 @@ struct Replication<'m> {
     keys: Vec<Stream>,
     /// Per segment: purpose salt of the keyed patience draws.
     patience_salts: Vec<u64>,
+    /// The satisfaction model's coefficients, worked out once.
+    scorer: Prepared,
+    /// Purpose salts of the keyed request-type and outcome draws.
+    request_salt: u64,
+    outcome_salt: u64,
     threshold: f64,
     warmup: f64,
     /// (segment, arrival time, key) of every client, for tests of common
@@ -295,6 +344,7 @@ impl<'m> Replication<'m> {
                 busy_servers: TimeAverage::new(start, end),
                 counts: TierCounts {
                     servers: t.servers,
+                    unlimited: t.unlimited,
                     ..TierCounts::default()
                 },
                 service_salt: name_hash(&format!("service/{}", t.name)),
@@ -324,6 +374,9 @@ impl<'m> Replication<'m> {
                 .iter()
                 .map(|s| name_hash(&format!("patience/{}", s.name)))
                 .collect(),
+            scorer: model.outcomes.prepared(),
+            request_salt: name_hash("request"),
+            outcome_salt: name_hash("outcome"),
             threshold: model.run.service_level_threshold,
             warmup: model.run.warmup,
             #[cfg(test)]
@@ -391,10 +444,24 @@ impl<'m> Replication<'m> {
                 (self.clients.len() - 1) as u32
             }
         };
+        let mix = &self.model.segments[segment].requests;
+        let request = if mix.len() == 1 {
+            0
+        } else {
+            let u: f64 = keyed(key, self.request_salt, 0).random();
+            let mut acc = 0.0;
+            mix.iter()
+                .position(|p| {
+                    acc += p;
+                    u < acc
+                })
+                .unwrap_or(mix.len() - 1)
+        };
         let c = &mut self.clients[id as usize];
         *c = Client {
             generation: c.generation,
             segment: segment as u16,
+            request: request as u16,
             counted,
             key,
             arrival: t,
@@ -521,11 +588,10 @@ impl<'m> Replication<'m> {
                 c.started = true;
                 c.first_wait = c.wait;
             }
-            model.tiers[tier].service[c.segment as usize].sample(&mut keyed(
-                c.key,
-                ts.service_salt,
-                c.visits as u64,
-            ))
+            let kinds = model.requests.len();
+            model.tiers[tier]
+                .service_of(c.segment as usize, c.request as usize, kinds)
+                .sample(&mut keyed(c.key, ts.service_salt, c.visits as u64))
         };
         c.generation = c.generation.wrapping_add(1);
         c.phase = Phase::InService;
@@ -558,12 +624,13 @@ impl<'m> Replication<'m> {
         }
         // Where the client goes next: one draw against the cumulative
         // escalation probabilities.
-        let next = if spec.escalate.is_empty() {
+        let routes = &spec.routes[c.request as usize];
+        let next = if routes.is_empty() {
             None
         } else {
             let u: f64 = keyed(c.key, ts.route_salt, c.visits as u64).random();
             let mut acc = 0.0;
-            spec.escalate.iter().find_map(|e| {
+            routes.iter().find_map(|e| {
                 acc += e.probability;
                 (u < acc).then_some(e.to)
             })
@@ -585,8 +652,16 @@ impl<'m> Replication<'m> {
             }
         }
         self.serve_next(tier, t);
+        let c = &mut self.clients[id as usize];
+        c.human |= !spec.unlimited;
         match next {
-            Some(to) => self.join(id, to, t),
+            Some(to) => {
+                match spec.handoff {
+                    Handoff::Cold => c.cold_handoffs += 1,
+                    Handoff::Warm => c.warm_handoffs += 1,
+                }
+                self.join(id, to, t)
+            }
             None => self.depart_served(id, t),
         }
     }
@@ -630,6 +705,7 @@ impl<'m> Replication<'m> {
             let counts = &mut self.segments[c.segment as usize];
             counts.abandoned += 1;
             counts.record_admitted(&c, self.threshold);
+            self.record_outcome(&c, false);
         }
         self.release(id);
         // Abandoned entries stay in the queue and are skipped when reached;
@@ -652,6 +728,7 @@ impl<'m> Replication<'m> {
             counts.record_admitted(&c, self.threshold);
             counts.wait_served.add(c.wait);
             counts.sojourn.add(t - c.arrival);
+            self.record_outcome(&c, true);
         }
         self.release(id);
     }
@@ -660,8 +737,44 @@ impl<'m> Replication<'m> {
         let c = self.clients[id as usize];
         if c.counted {
             self.segments[c.segment as usize].blocked += 1;
+            self.record_outcome(&c, false);
         }
         self.release(id);
+    }
+
+    /// Tallies what a finished journey leaves behind: satisfaction, top-box,
+    /// complaints, first-contact resolution, hand-offs, deflection, sales.
+    fn record_outcome(&mut self, c: &Client, resolved: bool) {
+        let model = self.model;
+        let o = &model.outcomes;
+        let segment = &model.segments[c.segment as usize];
+        let request = &model.requests[c.request as usize];
+        let journey = Journey {
+            wait: c.wait,
+            tolerance: segment.tolerance,
+            cold_handoffs: c.cold_handoffs as u32,
+            warm_handoffs: c.warm_handoffs as u32,
+            resolved,
+        };
+        let p = self.scorer.top_box(&journey);
+        let mut draws = keyed(c.key, self.outcome_salt, 0);
+        let counts = &mut self.segments[c.segment as usize];
+        counts.finished += 1;
+        counts.satisfaction.add(100.0 * p);
+        counts.top_box += (draws.random::<f64>() < p) as u64;
+        counts.complaints += (draws.random::<f64>() < o.complaint(p)) as u64;
+        counts.formal_complaints += (draws.random::<f64>() < o.formal_complaint(p)) as u64;
+        let handoffs = c.cold_handoffs as u32 + c.warm_handoffs as u32;
+        counts.handoffs.add(handoffs as f64);
+        if resolved {
+            counts.first_contact += (handoffs == 0) as u64;
+            counts.deflected += (!c.human) as u64;
+            let sale = draws.random::<f64>() < o.sale(p, request.sale_probability, !c.human);
+            counts.sales += sale as u64;
+            if sale {
+                counts.revenue += request.revenue_per_sale;
+            }
+        }
     }
 
     /// Frees the client's slot; bumping the generation makes every event and
@@ -700,7 +813,7 @@ impl<'m> Replication<'m> {
 mod tests {
     use super::*;
     use crate::engine::Dist;
-    use crate::model::{Escalation, RunControl, Segment, Tier};
+    use crate::model::{Escalation, Outcomes, RequestType, RunControl, Segment, Tier};
 
     fn two_tier(front_servers: u32) -> Model {
         let segment = |name: &str, rate: f64, priority: i64| Segment {
@@ -709,15 +822,19 @@ mod tests {
             patience: Some(Dist::exponential(3.0)),
             priority,
             entry: 0,
+            requests: vec![1.0],
+            tolerance: 2.0,
         };
         let tier = |name: &str, servers: u32, escalate: Vec<Escalation>| Tier {
             name: name.into(),
             servers,
+            unlimited: false,
             service: vec![Dist::exponential(2.0); 2],
             queue_capacity: Some(5),
             preemptive: false,
             discipline: Discipline::Priority,
-            escalate,
+            routes: vec![escalate],
+            handoff: Handoff::Warm,
         };
         Model {
             name: "crn".into(),
@@ -741,6 +858,12 @@ mod tests {
                 ),
                 tier("expert", 2, vec![]),
             ],
+            requests: vec![RequestType {
+                name: "default".into(),
+                sale_probability: 0.03,
+                revenue_per_sale: 0.0,
+            }],
+            outcomes: Outcomes::default(),
         }
     }
 

@@ -19,7 +19,10 @@ use toml::Spanned;
 
 use crate::engine::Dist;
 use crate::error::{Error, Problem, ScenarioError};
-use crate::model::{Discipline, Escalation, Model, RunControl, Segment, Tier, offered_loads};
+use crate::model::{
+    Discipline, Escalation, Handoff, Model, Outcomes, RequestType, RunControl, Segment, Tier,
+    offered_loads,
+};
 use raw::{RawDist, RawScenario};
 
 /// A validated scenario: the model, plus warnings that do not stop a run.
@@ -100,6 +103,15 @@ const DISTS: [(&str, &[&str]); 7] = [
     ("uniform", &["low", "high"]),
     ("empirical", &["values"]),
 ];
+
+/// P(sale) per service contact when a request type does not say
+/// (parameters.md §9.7: about 15% of contacts see a cross-sale attempt, an
+/// assumed 20% of which succeed).
+const DEFAULT_SALE_PROBABILITY: f64 = 0.03;
+
+/// The wait a segment tolerates when it does not say, minutes: the phone
+/// hold tolerance of parameters.md §9.4.
+const DEFAULT_TOLERANCE: f64 = 2.0;
 
 /// Probabilities out of a tier may exceed 1 by at most this (rounding in
 /// files such as 0.1 + 0.2 + 0.7).
@@ -230,6 +242,7 @@ impl<'s> Checker<'s> {
         let run = self.run(raw);
         let tier_names = self.names(raw.tier.iter().map(|t| &t.get_ref().name), "tier");
         let segment_names = self.names(raw.segment.iter().map(|s| &s.get_ref().name), "segment");
+        let request_names = self.names(raw.request.iter().map(|r| &r.get_ref().name), "request");
         if raw.segment.is_empty() {
             self.problem(
                 0..0,
@@ -244,20 +257,23 @@ impl<'s> Checker<'s> {
                 "no `[[tier]]`: a scenario needs at least one tier",
             );
         }
+        let requests = self.requests(raw);
         let segments: Vec<Option<Segment>> = raw
             .segment
             .iter()
-            .map(|s| self.segment(s.get_ref(), &tier_names))
+            .map(|s| self.segment(s, &tier_names, &request_names))
             .collect();
         let tiers: Vec<Option<Tier>> = raw
             .tier
             .iter()
-            .map(|t| self.tier(t.get_ref(), &tier_names, &segment_names))
+            .map(|t| self.tier(t.get_ref(), &tier_names, &segment_names, &request_names))
             .collect();
+        let outcomes = self.outcomes(raw);
         let segments: Option<Vec<Segment>> = segments.into_iter().collect();
         let tiers: Option<Vec<Tier>> = tiers.into_iter().collect();
-        let (run, segments, tiers) = (run?, segments?, tiers?);
-        self.routes_exit(raw, &tiers);
+        let (run, segments, mut tiers) = (run?, segments?, tiers?);
+        self.request_overrides(raw, &mut tiers, &tier_names, segments.len());
+        self.routes_exit(raw, &tiers, &requests);
         for (raw_tier, tier) in raw.tier.iter().zip(&tiers) {
             if tier.preemptive && tier.discipline == Discipline::Fifo {
                 let span = raw_tier
@@ -277,6 +293,8 @@ impl<'s> Checker<'s> {
             run,
             segments,
             tiers,
+            requests,
+            outcomes: outcomes?,
         };
         // A design that cannot keep up and has nothing to bound its queue
         // stops at the horizon rather than draining for ever.
@@ -286,6 +304,125 @@ impl<'s> Checker<'s> {
             model.run.drain_limit = 0.0;
         }
         Some(model)
+    }
+
+    /// The request types; one implicit type (`default`) when the file
+    /// declares none.
+    fn requests(&mut self, raw: &RawScenario) -> Vec<RequestType> {
+        if raw.request.is_empty() {
+            return vec![RequestType {
+                name: "default".into(),
+                sale_probability: DEFAULT_SALE_PROBABILITY,
+                revenue_per_sale: 0.0,
+            }];
+        }
+        raw.request
+            .iter()
+            .map(|r| {
+                let r = r.get_ref();
+                let field = |f: &str| format!("request.{}.{f}", r.name.get_ref());
+                let probability =
+                    r.sale_probability
+                        .as_ref()
+                        .map_or(DEFAULT_SALE_PROBABILITY, |p| {
+                            self.number(
+                                p,
+                                &field("sale_probability"),
+                                |x| (0.0..=1.0).contains(&x),
+                                "a probability in [0, 1]",
+                            )
+                        });
+                let revenue = r
+                    .revenue_per_sale
+                    .as_ref()
+                    .map_or(0.0, |v| self.non_negative(v, &field("revenue_per_sale")));
+                RequestType {
+                    name: r.name.get_ref().clone(),
+                    sale_probability: probability,
+                    revenue_per_sale: revenue,
+                }
+            })
+            .collect()
+    }
+
+    /// `[outcomes]`, each coefficient defaulting to the evidence.
+    fn outcomes(&mut self, raw: &RawScenario) -> Option<Outcomes> {
+        let mut o = Outcomes::default();
+        let Some(r) = &raw.outcomes else {
+            return Some(o);
+        };
+        let r = r.get_ref();
+        let before = self.problems.len();
+        let probability = |c: &mut Self, v: &Option<Spanned<f64>>, field: &str, slot: &mut f64| {
+            if let Some(v) = v {
+                *slot = c.number(
+                    v,
+                    &format!("outcomes.{field}"),
+                    |x| (0.0..=1.0).contains(&x),
+                    "a probability in [0, 1]",
+                );
+            }
+        };
+        let coefficient = |c: &mut Self, v: &Option<Spanned<f64>>, field: &str, slot: &mut f64| {
+            if let Some(v) = v {
+                *slot = c.non_negative(v, &format!("outcomes.{field}"));
+            }
+        };
+        probability(
+            self,
+            &r.complaint_if_top_box,
+            "complaint_if_top_box",
+            &mut o.complaint_if_top_box,
+        );
+        probability(
+            self,
+            &r.complaint_otherwise,
+            "complaint_otherwise",
+            &mut o.complaint_otherwise,
+        );
+        probability(
+            self,
+            &r.formal_complaint_kappa,
+            "formal_complaint_kappa",
+            &mut o.formal_complaint_kappa,
+        );
+        probability(
+            self,
+            &r.bot_sale_factor,
+            "bot_sale_factor",
+            &mut o.bot_sale_factor,
+        );
+        probability(
+            self,
+            &r.loyalty_ratio,
+            "loyalty_ratio",
+            &mut o.loyalty_ratio,
+        );
+        coefficient(self, &r.beta_wait, "beta_wait", &mut o.beta_wait);
+        coefficient(
+            self,
+            &r.beta_transfer,
+            "beta_transfer",
+            &mut o.beta_transfer,
+        );
+        coefficient(
+            self,
+            &r.beta_unresolved,
+            "beta_unresolved",
+            &mut o.beta_unresolved,
+        );
+        if let Some(v) = &r.top_box_ideal {
+            o.top_box_ideal = self.number(
+                v,
+                "outcomes.top_box_ideal",
+                |x| x > 0.0 && x < 1.0,
+                "a probability strictly between 0 and 1",
+            );
+        }
+        if let Some(v) = &r.loss_aversion {
+            o.loss_aversion = self.positive(v, "outcomes.loss_aversion");
+        }
+        (self.problems.len() == before).then_some(o)
     }
 
     fn run(&mut self, raw: &RawScenario) -> Option<RunControl> {
@@ -391,7 +528,13 @@ impl<'s> Checker<'s> {
         found
     }
 
-    fn segment(&mut self, s: &raw::RawSegment, tiers: &[String]) -> Option<Segment> {
+    fn segment(
+        &mut self,
+        raw: &Spanned<raw::RawSegment>,
+        tiers: &[String],
+        requests: &[String],
+    ) -> Option<Segment> {
+        let s = raw.get_ref();
         let name = s.name.get_ref().clone();
         let field = |f: &str| format!("segment.{name}.{f}");
         let rate = self.positive(&s.rate_per_hour, &field("rate_per_hour"));
@@ -403,25 +546,160 @@ impl<'s> Checker<'s> {
             Some(e) => self.reference(e, tiers, &field("entry"), "tier")?,
             None => 0,
         };
+        let tolerance = s
+            .tolerance
+            .as_ref()
+            .map_or(DEFAULT_TOLERANCE, |t| self.positive(t, &field("tolerance")));
+        let mix = match (&s.requests, requests.is_empty()) {
+            (None, true) => vec![1.0],
+            (Some(m), true) => {
+                self.problem(
+                    m.span(),
+                    field("requests"),
+                    "no `[[request]]` types are declared; declare them before giving a mix",
+                );
+                return None;
+            }
+            (None, false) => {
+                self.problem(
+                    raw.span(),
+                    field("requests"),
+                    format!("missing; give the share of each request type, e.g. requests = {{ {} = 1.0 }}", requests[0]),
+                );
+                return None;
+            }
+            (Some(m), false) => {
+                let mut mix = vec![0.0; requests.len()];
+                for (k, v) in m.get_ref() {
+                    let p = self.number(
+                        v,
+                        &field("requests"),
+                        |x| (0.0..=1.0).contains(&x),
+                        "a share in [0, 1]",
+                    );
+                    if let Some(r) = self.reference(k, requests, &field("requests"), "request type")
+                    {
+                        mix[r] = p;
+                    }
+                }
+                let total: f64 = mix.iter().sum();
+                if (total - 1.0).abs() > 1e-6 {
+                    self.problem(
+                        m.span(),
+                        field("requests"),
+                        format!("shares sum to {total}; allowed: a mix summing to 1"),
+                    );
+                }
+                mix
+            }
+        };
         Some(Segment {
             rate_per_hour: rate,
             patience,
             priority: s.priority.as_ref().map_or(0, |p| *p.get_ref()),
             entry,
+            requests: mix,
+            tolerance,
             name,
         })
     }
 
-    fn tier(&mut self, t: &raw::RawTier, tiers: &[String], segments: &[String]) -> Option<Tier> {
+    fn tier(
+        &mut self,
+        t: &raw::RawTier,
+        tiers: &[String],
+        segments: &[String],
+        requests: &[String],
+    ) -> Option<Tier> {
         let name = t.name.get_ref().clone();
         let field = |f: &str| format!("tier.{name}.{f}");
-        let servers = *t.servers.get_ref();
-        if servers == 0 {
-            self.problem(
-                t.servers.span(),
-                field("servers"),
-                "got 0; allowed: an integer >= 1",
-            );
+        let chatbot = match t.kind.as_ref().map(|k| k.get_ref().as_str()) {
+            None | Some("staffed") => false,
+            Some("chatbot") => true,
+            Some(other) => {
+                let span = t.kind.as_ref().map_or(0..0, |k| k.span());
+                self.problem(
+                    span,
+                    field("kind"),
+                    format!("unknown kind `{other}`; allowed: \"staffed\", \"chatbot\""),
+                );
+                false
+            }
+        };
+        let servers = match (&t.servers, chatbot) {
+            (Some(s), false) => {
+                if *s.get_ref() == 0 {
+                    self.problem(
+                        s.span(),
+                        field("servers"),
+                        "got 0; allowed: an integer >= 1",
+                    );
+                }
+                *s.get_ref()
+            }
+            (None, false) => {
+                self.problem(
+                    t.name.span(),
+                    field("servers"),
+                    "missing; a staffed tier needs `servers` (an integer >= 1)",
+                );
+                1
+            }
+            (_, true) => u32::MAX,
+        };
+        // What belongs to one kind of tier only.
+        let misplaced: [(&str, Option<Range<usize>>, bool); 7] = [
+            ("servers", t.servers.as_ref().map(Spanned::span), chatbot),
+            (
+                "queue_capacity",
+                t.queue_capacity.as_ref().map(Spanned::span),
+                chatbot,
+            ),
+            (
+                "preemptive",
+                t.preemptive.as_ref().map(Spanned::span),
+                chatbot,
+            ),
+            (
+                "escalate",
+                t.escalate
+                    .as_ref()
+                    .and_then(|e| e.first())
+                    .map(Spanned::span),
+                chatbot,
+            ),
+            (
+                "resolves",
+                t.resolves
+                    .as_ref()
+                    .and_then(|r| r.keys().next())
+                    .map(Spanned::span),
+                !chatbot,
+            ),
+            (
+                "handoff_to",
+                t.handoff_to.as_ref().map(Spanned::span),
+                !chatbot,
+            ),
+            (
+                "context_passed",
+                t.context_passed.as_ref().map(Spanned::span),
+                !chatbot,
+            ),
+        ];
+        for (key, span, wrong) in misplaced {
+            if let (Some(span), true) = (span, wrong) {
+                let kind = if chatbot {
+                    "a chatbot tier (kind = \"chatbot\")"
+                } else {
+                    "a staffed tier"
+                };
+                self.problem(
+                    span,
+                    field(key),
+                    format!("`{key}` does not apply to {kind}"),
+                );
+            }
         }
         let service = self.dist(&t.service, &field("service"));
         let mut by_segment = vec![None; segments.len()];
@@ -450,93 +728,233 @@ impl<'s> Checker<'s> {
                 }
             },
         };
-        let mut escalate = Vec::new();
-        let mut total = 0.0;
-        for e in t.escalate.iter().flatten() {
-            let e = e.get_ref();
-            let p = self.number(
-                &e.probability,
-                &field("escalate.probability"),
-                |p| (0.0..=1.0).contains(&p),
-                "a probability in [0, 1]",
-            );
-            total += p;
-            if let Some(to) = self.reference(&e.to, tiers, &field("escalate.to"), "tier") {
-                escalate.push(Escalation { to, probability: p });
+        let kinds = requests.len().max(1);
+        let routes = if chatbot {
+            let Some(to) = &t.handoff_to else {
+                self.problem(
+                    t.name.span(),
+                    field("handoff_to"),
+                    "missing; a chatbot needs the tier that takes what it does not resolve",
+                );
+                return None;
+            };
+            let to = self.reference(to, tiers, &field("handoff_to"), "tier")?;
+            let mut resolves = vec![0.0; kinds];
+            for (k, v) in t.resolves.iter().flatten() {
+                let p = self.number(
+                    v,
+                    &field("resolves"),
+                    |x| (0.0..=1.0).contains(&x),
+                    "a share in [0, 1]",
+                );
+                if requests.is_empty() {
+                    if k.get_ref() == "default" {
+                        resolves[0] = p;
+                    } else {
+                        self.problem(
+                            k.span(),
+                            field("resolves"),
+                            "no `[[request]]` types are declared; use `default` for all requests",
+                        );
+                    }
+                } else if let Some(r) =
+                    self.reference(k, requests, &field("resolves"), "request type")
+                {
+                    resolves[r] = p;
+                }
             }
-        }
-        if total > 1.0 + PROBABILITY_SLACK {
-            let span = t
-                .escalate
+            resolves
                 .iter()
-                .flatten()
-                .next()
-                .map_or(t.name.span(), |e| e.span());
-            self.problem(
-                span,
-                field("escalate"),
-                format!("probabilities sum to {total}; allowed: a sum <= 1 (the rest leave)"),
-            );
-        }
+                .map(|p| {
+                    vec![Escalation {
+                        to,
+                        probability: 1.0 - p,
+                    }]
+                })
+                .collect()
+        } else {
+            let routes = self.escalations(
+                t.escalate.as_deref().unwrap_or(&[]),
+                tiers,
+                &field("escalate"),
+                t.name.span(),
+            )?;
+            vec![routes; kinds]
+        };
         let service = service?;
+        let handoff = if !chatbot || t.context_passed.as_ref().is_some_and(|c| *c.get_ref()) {
+            Handoff::Warm
+        } else {
+            Handoff::Cold
+        };
         Some(Tier {
             servers,
+            unlimited: chatbot,
             service: by_segment
                 .into_iter()
-                .map(|d| d.unwrap_or_else(|| service.clone()))
+                .flat_map(|d| std::iter::repeat_n(d.unwrap_or_else(|| service.clone()), kinds))
                 .collect(),
             queue_capacity: t.queue_capacity.as_ref().map(|q| *q.get_ref()),
             preemptive: t.preemptive.as_ref().is_some_and(|p| *p.get_ref()),
             discipline,
-            escalate,
+            routes,
+            handoff,
             name,
         })
     }
 
-    /// Every tier must let clients leave eventually: a set of tiers whose
-    /// escalations all lead back into the set with probability 1 would keep
-    /// clients for ever.
-    fn routes_exit(&mut self, raw: &RawScenario, tiers: &[Tier]) {
-        let n = tiers.len();
-        let mut exits: Vec<bool> = tiers
-            .iter()
-            .map(|t| {
-                t.escalate.iter().map(|e| e.probability).sum::<f64>() < 1.0 - PROBABILITY_SLACK
-            })
-            .collect();
-        loop {
-            let mut changed = false;
-            for j in 0..n {
-                if !exits[j]
-                    && tiers[j]
-                        .escalate
-                        .iter()
-                        .any(|e| e.probability > 0.0 && exits[e.to])
-                {
-                    exits[j] = true;
-                    changed = true;
+    /// A list of `{ to, probability }` with probabilities in [0, 1] summing
+    /// to at most 1.
+    fn escalations(
+        &mut self,
+        list: &[Spanned<raw::RawEscalation>],
+        tiers: &[String],
+        field: &str,
+        fallback: Range<usize>,
+    ) -> Option<Vec<Escalation>> {
+        let mut out = Vec::new();
+        let mut total = 0.0;
+        let before = self.problems.len();
+        for e in list {
+            let e = e.get_ref();
+            let p = self.number(
+                &e.probability,
+                &format!("{field}.probability"),
+                |p| (0.0..=1.0).contains(&p),
+                "a probability in [0, 1]",
+            );
+            total += p;
+            if let Some(to) = self.reference(&e.to, tiers, &format!("{field}.to"), "tier") {
+                out.push(Escalation { to, probability: p });
+            }
+        }
+        if total > 1.0 + PROBABILITY_SLACK {
+            let span = list.first().map_or(fallback, |e| e.span());
+            self.problem(
+                span,
+                field,
+                format!("probabilities sum to {total}; allowed: a sum <= 1 (the rest leave)"),
+            );
+        }
+        (self.problems.len() == before).then_some(out)
+    }
+
+    /// Applies each request type's own service, service multipliers and
+    /// escalation at named tiers.
+    fn request_overrides(
+        &mut self,
+        raw: &RawScenario,
+        tiers: &mut [Tier],
+        names: &[String],
+        segments: usize,
+    ) {
+        let kinds = raw.request.len().max(1);
+        for (r, request) in raw.request.iter().enumerate() {
+            let request = request.get_ref();
+            let field = |f: &str| format!("request.{}.{f}", request.name.get_ref());
+            for (tier, dist) in request.service.iter().flatten() {
+                let index = self.reference(tier, names, &field("service"), "tier");
+                let d = self.dist(dist, &format!("{}.{}", field("service"), tier.get_ref()));
+                if let (Some(j), Some(d)) = (index, d) {
+                    for s in 0..segments {
+                        tiers[j].service[s * kinds + r] = d.clone();
+                    }
                 }
             }
-            if !changed {
-                break;
+            for (tier, factor) in request.service_multiplier.iter().flatten() {
+                let f = self.positive(factor, &field("service_multiplier"));
+                if let Some(j) = self.reference(tier, names, &field("service_multiplier"), "tier")
+                    && f > 0.0
+                    && f.is_finite()
+                {
+                    for s in 0..segments {
+                        let scaled = tiers[j].service[s * kinds + r].scaled(f);
+                        tiers[j].service[s * kinds + r] = scaled;
+                    }
+                }
+            }
+            for (tier, list) in request.escalate.iter().flatten() {
+                let Some(j) = self.reference(tier, names, &field("escalate"), "tier") else {
+                    continue;
+                };
+                if tiers[j].unlimited {
+                    self.problem(tier.span(), field("escalate"), format!("`{}` is a chatbot: its hand-offs are set by `resolves` and `handoff_to`", tier.get_ref()));
+                    continue;
+                }
+                if let Some(routes) = self.escalations(
+                    list,
+                    names,
+                    &format!("{}.{}", field("escalate"), tier.get_ref()),
+                    tier.span(),
+                ) {
+                    tiers[j].routes[r] = routes;
+                }
+            }
+        }
+    }
+
+    /// Every tier must let clients leave eventually, for every request type:
+    /// a set of tiers whose escalations all lead back into the set with
+    /// probability 1 would keep clients for ever.
+    fn routes_exit(&mut self, raw: &RawScenario, tiers: &[Tier], requests: &[RequestType]) {
+        let n = tiers.len();
+        let mut trapped = vec![Vec::new(); n];
+        for (r, request) in requests.iter().enumerate() {
+            let mut exits: Vec<bool> = tiers
+                .iter()
+                .map(|t| {
+                    t.routes[r].iter().map(|e| e.probability).sum::<f64>() < 1.0 - PROBABILITY_SLACK
+                })
+                .collect();
+            loop {
+                let mut changed = false;
+                for j in 0..n {
+                    if !exits[j]
+                        && tiers[j].routes[r]
+                            .iter()
+                            .any(|e| e.probability > 0.0 && exits[e.to])
+                    {
+                        exits[j] = true;
+                        changed = true;
+                    }
+                }
+                if !changed {
+                    break;
+                }
+            }
+            for j in (0..n).filter(|&j| !exits[j]) {
+                trapped[j].push(request.name.clone());
             }
         }
         for (j, tier) in tiers.iter().enumerate() {
-            if !exits[j] {
-                let span = raw.tier[j]
-                    .get_ref()
-                    .escalate
-                    .iter()
-                    .flatten()
-                    .next()
-                    .map_or(raw.tier[j].span(), |e| e.span());
-                self.problem(
-                    span,
-                    format!("tier.{}.escalate", tier.name),
-                    "clients escalated from here return among the same tiers with probability 1 and never leave; \
-                     allowed: escalation probabilities that leave some chance of departing",
-                );
+            if trapped[j].is_empty() {
+                continue;
             }
+            let raw_tier = raw.tier[j].get_ref();
+            let span = raw_tier
+                .escalate
+                .iter()
+                .flatten()
+                .next()
+                .map(Spanned::span)
+                .or_else(|| raw_tier.handoff_to.as_ref().map(Spanned::span))
+                .unwrap_or(raw.tier[j].span());
+            let which = if requests.len() > 1 {
+                format!(
+                    " (request types {})",
+                    list(trapped[j].iter().map(String::as_str))
+                )
+            } else {
+                String::new()
+            };
+            self.problem(
+                span,
+                format!("tier.{}.escalate", tier.name),
+                format!(
+                    "clients escalated from here{which} return among the same tiers with probability 1 and never leave; \
+                     allowed: escalation probabilities that leave some chance of departing"
+                ),
+            );
         }
     }
 

@@ -22,6 +22,55 @@ pub struct RawScenario {
     pub tier: Vec<Spanned<RawTier>>,
     /// Parameter sweep: many scenarios from axes.
     pub sweep: Option<Spanned<RawSweep>>,
+    /// Request types.
+    #[serde(default)]
+    pub request: Vec<Spanned<RawRequest>>,
+    /// Coefficients of the outcome model.
+    pub outcomes: Option<Spanned<RawOutcomes>>,
+}
+
+/// `[[request]]`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawRequest {
+    /// Request type name.
+    pub name: Spanned<String>,
+    /// p_base: P(sale) at the ideal satisfaction.
+    pub sale_probability: Option<Spanned<f64>>,
+    /// Revenue per sale.
+    pub revenue_per_sale: Option<Spanned<f64>>,
+    /// `{ tier = factor }`: service time multiplier at a tier.
+    pub service_multiplier: Option<BTreeMap<Spanned<String>, Spanned<f64>>>,
+    /// `{ tier = distribution }`: this request's service at a tier.
+    pub service: Option<BTreeMap<Spanned<String>, Spanned<RawDist>>>,
+    /// `{ tier = [{ to, probability }] }`: this request's escalation.
+    pub escalate: Option<BTreeMap<Spanned<String>, Vec<Spanned<RawEscalation>>>>,
+}
+
+/// `[outcomes]`: every field optional, defaults from the evidence.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawOutcomes {
+    /// P(top-box) of an ideal journey.
+    pub top_box_ideal: Option<Spanned<f64>>,
+    /// β_wait.
+    pub beta_wait: Option<Spanned<f64>>,
+    /// λ.
+    pub loss_aversion: Option<Spanned<f64>>,
+    /// β_tr.
+    pub beta_transfer: Option<Spanned<f64>>,
+    /// β_unr.
+    pub beta_unresolved: Option<Spanned<f64>>,
+    /// P(complaint | top-box).
+    pub complaint_if_top_box: Option<Spanned<f64>>,
+    /// P(complaint | not top-box).
+    pub complaint_otherwise: Option<Spanned<f64>>,
+    /// κ.
+    pub formal_complaint_kappa: Option<Spanned<f64>>,
+    /// r.
+    pub loyalty_ratio: Option<Spanned<f64>>,
+    /// Bot sale factor.
+    pub bot_sale_factor: Option<Spanned<f64>>,
 }
 
 /// `[sweep]`.
@@ -94,6 +143,10 @@ pub struct RawSegment {
     pub priority: Option<Spanned<i64>>,
     /// First tier.
     pub entry: Option<Spanned<String>>,
+    /// `{ request type = share }`.
+    pub requests: Option<Spanned<BTreeMap<Spanned<String>, Spanned<f64>>>>,
+    /// Tolerated wait τ, minutes.
+    pub tolerance: Option<Spanned<f64>>,
 }
 
 /// `[[tier]]`.
@@ -102,8 +155,16 @@ pub struct RawSegment {
 pub struct RawTier {
     /// Tier name.
     pub name: Spanned<String>,
-    /// Number of servers.
-    pub servers: Spanned<u32>,
+    /// `staffed` (default) or `chatbot`.
+    pub kind: Option<Spanned<String>>,
+    /// Number of servers (staffed tiers).
+    pub servers: Option<Spanned<u32>>,
+    /// Chatbot: `{ request type = share resolved }`.
+    pub resolves: Option<BTreeMap<Spanned<String>, Spanned<f64>>>,
+    /// Chatbot: the tier taking what it does not resolve.
+    pub handoff_to: Option<Spanned<String>>,
+    /// Chatbot: the case goes with the client (a warm hand-off).
+    pub context_passed: Option<Spanned<bool>>,
     /// Service-time distribution.
     pub service: Spanned<RawDist>,
     /// Per-segment overrides of `service`.

@@ -186,7 +186,7 @@ fn ranges_choices_and_escalation_paths() {
         ]
     );
     assert_eq!(
-        s.points[2].scenario.model.tiers[0].escalate[0].probability,
+        s.points[2].scenario.model.tiers[0].routes[0][0].probability,
         0.3
     );
     // A choice field, and an optional field absent from the file.

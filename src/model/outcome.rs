@@ -1,0 +1,263 @@
+//! What a client's journey leaves behind: a satisfaction score, whether the
+//! client answers top-box (CSAT), complains, and buys. The model is the one
+//! sourced in `../shared/docs/parameters.md` §9 (reference-dependent wait
+//! with loss aversion, hand-off and resolution penalties, logit link);
+//! `docs/outcomes.md` gives every formula and default with its reasoning.
+
+/// The coefficients of the outcome model. Defaults are parameters.md §9.3,
+/// §9.6 and §9.7.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Outcomes {
+    /// P(top-box) of a journey resolved at first contact without waiting.
+    pub top_box_ideal: f64,
+    /// Utility lost per tolerance exceeded (β_wait).
+    pub beta_wait: f64,
+    /// Loss aversion λ: the gain side's slope is β_wait / λ.
+    pub loss_aversion: f64,
+    /// Utility lost per cold hand-off (β_tr); a warm one costs half.
+    pub beta_transfer: f64,
+    /// Utility lost when the journey ends unresolved (β_unr).
+    pub beta_unresolved: f64,
+    /// P(front-line complaint) of a top-box client.
+    pub complaint_if_top_box: f64,
+    /// P(front-line complaint) of any other client.
+    pub complaint_otherwise: f64,
+    /// κ: P(formal complaint) = κ (1 − σ(U)).
+    pub formal_complaint_kappa: f64,
+    /// r: purchase propensity of a less-than-satisfied client relative to a
+    /// satisfied one.
+    pub loyalty_ratio: f64,
+    /// Sales made by a chatbot alone are this share of a human's (a
+    /// disclosed bot seller).
+    pub bot_sale_factor: f64,
+}
+
+impl Default for Outcomes {
+    fn default() -> Self {
+        Outcomes {
+            top_box_ideal: 0.80,
+            beta_wait: 0.80,
+            loss_aversion: 2.25,
+            beta_transfer: 0.50,
+            beta_unresolved: 1.40,
+            complaint_if_top_box: 0.10,
+            complaint_otherwise: 0.29,
+            formal_complaint_kappa: 0.02,
+            loyalty_ratio: 0.30,
+            bot_sale_factor: 0.2,
+        }
+    }
+}
+
+/// What the outcome model needs to know about one finished journey.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Journey {
+    /// Total synchronous wait, minutes (queues only; bot conversations and
+    /// service are not waiting).
+    pub wait: f64,
+    /// The segment's tolerance τ, minutes.
+    pub tolerance: f64,
+    /// Cold hand-offs (the client starts over: a bot hand-off without
+    /// context).
+    pub cold_handoffs: u32,
+    /// Warm hand-offs (an escalation with the case passed on).
+    pub warm_handoffs: u32,
+    /// The request was resolved (served to the end, not abandoned or
+    /// blocked).
+    pub resolved: bool,
+}
+
+/// The utility coefficients ready for the event loop.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Prepared {
+    beta0: f64,
+    beta_gain: f64,
+    beta_wait: f64,
+    beta_transfer: f64,
+    beta_unresolved: f64,
+}
+
+impl Prepared {
+    /// The journey's utility U.
+    #[inline]
+    pub fn utility(&self, j: &Journey) -> f64 {
+        let x = if j.tolerance > 0.0 {
+            j.wait / j.tolerance
+        } else {
+            f64::INFINITY
+        };
+        let gain = (1.0 - x).clamp(0.0, 1.0);
+        let loss = (x - 1.0).max(0.0);
+        self.beta0 + self.beta_gain * gain
+            - self.beta_wait * loss
+            - self.beta_transfer * (j.cold_handoffs as f64 + 0.5 * j.warm_handoffs as f64)
+            - if j.resolved {
+                0.0
+            } else {
+                self.beta_unresolved
+            }
+    }
+
+    /// P(top-box) = σ(U).
+    #[inline]
+    pub fn top_box(&self, j: &Journey) -> f64 {
+        logistic(self.utility(j))
+    }
+}
+
+/// The logistic function σ(u) = 1 / (1 + e^−u).
+#[inline]
+pub fn logistic(u: f64) -> f64 {
+    1.0 / (1.0 + (-u).exp())
+}
+
+impl Outcomes {
+    /// β_gain = β_wait / λ: the slope on the gain side of the tolerance.
+    pub fn beta_gain(&self) -> f64 {
+        self.beta_wait / self.loss_aversion
+    }
+
+    /// β0 = logit(top_box_ideal) − β_gain, so that a resolved journey with
+    /// no wait and no hand-off has U = logit(top_box_ideal).
+    pub fn beta0(&self) -> f64 {
+        let p = self.top_box_ideal;
+        (p / (1.0 - p)).ln() - self.beta_gain()
+    }
+
+    /// The journey's utility U (parameters.md §9.2).
+    pub fn utility(&self, j: &Journey) -> f64 {
+        self.prepared().utility(j)
+    }
+
+    /// P(top-box) = σ(U); the satisfaction score is 100 times it.
+    pub fn top_box(&self, j: &Journey) -> f64 {
+        logistic(self.utility(j))
+    }
+
+    /// The coefficients with β0 and β_gain worked out once, for scoring
+    /// many journeys.
+    pub fn prepared(&self) -> Prepared {
+        Prepared {
+            beta0: self.beta0(),
+            beta_gain: self.beta_gain(),
+            beta_wait: self.beta_wait,
+            beta_transfer: self.beta_transfer,
+            beta_unresolved: self.beta_unresolved,
+        }
+    }
+
+    /// P(front-line complaint) for a journey with P(top-box) `p`.
+    pub fn complaint(&self, p: f64) -> f64 {
+        self.complaint_if_top_box * p + self.complaint_otherwise * (1.0 - p)
+    }
+
+    /// P(formal recorded complaint) for a journey with P(top-box) `p`.
+    pub fn formal_complaint(&self, p: f64) -> f64 {
+        self.formal_complaint_kappa * (1.0 - p)
+    }
+
+    /// P(sale) for a journey with P(top-box) `p`, given the request type's
+    /// base conversion `base` and whether only a chatbot served the client.
+    pub fn sale(&self, p: f64, base: f64, bot_only: bool) -> f64 {
+        let r = self.loyalty_ratio;
+        let factor = (p + r * (1.0 - p)) / (self.top_box_ideal + r * (1.0 - self.top_box_ideal));
+        let bot = if bot_only { self.bot_sale_factor } else { 1.0 };
+        (base * factor * bot).clamp(0.0, 1.0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn journey(wait_in_tolerances: f64) -> Journey {
+        Journey {
+            wait: 2.0 * wait_in_tolerances,
+            tolerance: 2.0,
+            cold_handoffs: 0,
+            warm_handoffs: 0,
+            resolved: true,
+        }
+    }
+
+    /// The table of parameters.md §9.3 ("resulting top-box
+    /// probabilities"), given there to two decimals: each within 0.005.
+    #[test]
+    fn documented_break_points() {
+        let o = Outcomes::default();
+        let check = |j: Journey, expected: f64| {
+            let p = o.top_box(&j);
+            assert!((p - expected).abs() <= 0.005, "{j:?}: {p} vs {expected}");
+        };
+        check(journey(0.0), 0.80);
+        for (x, p) in [
+            (0.5, 0.77),
+            (1.0, 0.74),
+            (1.5, 0.65),
+            (2.0, 0.56),
+            (3.0, 0.36),
+        ] {
+            check(journey(x), p);
+        }
+        check(
+            Journey {
+                cold_handoffs: 1,
+                ..journey(0.5)
+            },
+            0.67,
+        );
+        check(
+            Journey {
+                warm_handoffs: 1,
+                ..journey(0.5)
+            },
+            0.72,
+        );
+        check(
+            Journey {
+                cold_handoffs: 2,
+                ..journey(0.5)
+            },
+            0.55,
+        );
+        // The table's hand-off and unresolved rows wait 0.5 tolerance.
+        check(
+            Journey {
+                resolved: false,
+                ..journey(0.5)
+            },
+            0.45,
+        );
+        check(
+            Journey {
+                resolved: false,
+                ..journey(2.0)
+            },
+            0.24,
+        );
+    }
+
+    #[test]
+    fn complaints_and_sales() {
+        let o = Outcomes::default();
+        assert!((o.complaint(1.0) - 0.10).abs() < 1e-12);
+        assert!((o.complaint(0.0) - 0.29).abs() < 1e-12);
+        assert!((o.formal_complaint(0.45) - 0.02 * 0.55).abs() < 1e-12);
+        // A journey at the ideal converts at exactly the base rate; a bot
+        // alone at a fifth of it; an unhappy client at less.
+        assert!((o.sale(0.80, 0.03, false) - 0.03).abs() < 1e-12);
+        assert!((o.sale(0.80, 0.03, true) - 0.006).abs() < 1e-12);
+        assert!(o.sale(0.3, 0.03, false) < 0.03);
+    }
+
+    #[test]
+    fn utility_is_monotone_in_wait() {
+        let o = Outcomes::default();
+        let mut last = f64::INFINITY;
+        for i in 0..100 {
+            let u = o.utility(&journey(i as f64 * 0.05));
+            assert!(u <= last + 1e-12);
+            last = u;
+        }
+    }
+}
