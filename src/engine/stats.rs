@@ -133,6 +133,108 @@ impl TimeAverage {
     }
 }
 
+/// A time average like [`TimeAverage`], also split by slot of a repeating
+/// cycle (the slots of a day): `slot_means()[s]` averages over the parts of
+/// the window that fall in slot `s`. With one slot it is a plain time
+/// average.
+#[derive(Clone, Debug)]
+pub struct SlotAverage {
+    start: f64,
+    end: f64,
+    slot_len: f64,
+    last: f64,
+    value: f64,
+    areas: Vec<f64>,
+}
+
+impl SlotAverage {
+    /// Tracks a quantity that is 0 at time 0, averaged over [start, end],
+    /// in `slots` slots of `slot_len` minutes repeating (slot 0 starts at
+    /// time 0). `slot_len` may be infinite for a single slot.
+    pub fn new(start: f64, end: f64, slot_len: f64, slots: usize) -> Self {
+        SlotAverage {
+            start,
+            end,
+            slot_len,
+            last: 0.0,
+            value: 0.0,
+            areas: vec![0.0; slots.max(1)],
+        }
+    }
+
+    /// Adds value × the part of [a, b] inside the window, slot by slot.
+    #[inline]
+    fn integrate(&mut self, a: f64, b: f64) {
+        if self.value == 0.0 {
+            return;
+        }
+        let (mut a, b) = (a.max(self.start), b.min(self.end));
+        if a >= b {
+            return;
+        }
+        if self.slot_len == f64::INFINITY {
+            self.areas[0] += self.value * (b - a);
+            return;
+        }
+        while a < b {
+            let k = (a / self.slot_len).floor();
+            let boundary = ((k + 1.0) * self.slot_len).min(b);
+            let slot = (k as usize) % self.areas.len();
+            self.areas[slot] += self.value * (boundary - a);
+            a = boundary;
+        }
+    }
+
+    /// The quantity changes by `delta` at time `t` (not before the last
+    /// change).
+    #[inline]
+    pub fn change(&mut self, t: f64, delta: f64) {
+        self.integrate(self.last, t);
+        self.last = t;
+        self.value += delta;
+    }
+
+    /// The current value.
+    #[inline]
+    pub fn value(&self) -> f64 {
+        self.value
+    }
+
+    /// Area per slot with the current value carried to the window's end.
+    fn closed(&self) -> Vec<f64> {
+        let mut copy = self.clone();
+        copy.integrate(self.last, self.end);
+        copy.areas
+    }
+
+    /// The area under the quantity over the window (value × minutes).
+    pub fn total(&self) -> f64 {
+        self.closed().iter().sum()
+    }
+
+    /// The time average over the window.
+    pub fn mean(&self) -> f64 {
+        let length = self.end - self.start;
+        if length > 0.0 {
+            self.total() / length
+        } else {
+            f64::NAN
+        }
+    }
+
+    /// The area under the quantity in each slot over the window.
+    pub fn slot_areas(&self) -> Vec<f64> {
+        self.closed()
+    }
+
+    /// Minutes of the window in each slot.
+    pub fn slot_exposure(&self) -> Vec<f64> {
+        let mut unit = SlotAverage::new(self.start, self.end, self.slot_len, self.areas.len());
+        unit.change(0.0, 1.0);
+        unit.closed()
+    }
+}
+
 /// A histogram of non-negative durations in minutes with three significant
 /// digits from 1e-4 minutes up to 1e8 minutes, for quantiles of waits.
 #[derive(Clone, Debug)]
@@ -273,6 +375,25 @@ mod tests {
         let mut open = TimeAverage::new(0.0, 10.0);
         open.change(4.0, 2.0);
         assert!((open.mean() - 1.2).abs() < 1e-12);
+    }
+
+    #[test]
+    fn slot_average_splits_by_slot() {
+        // Slots of 10 minutes, 3 per cycle; window [5, 65].
+        let mut a = SlotAverage::new(5.0, 65.0, 10.0, 3);
+        a.change(0.0, 2.0); // 2 until 25
+        a.change(25.0, -2.0); // 0 until 40
+        a.change(40.0, 1.0); // 1 to the end
+        let areas = a.slot_areas();
+        // Slot 0: [5,10) 2*5 + [30,40) 0 + [60,65) 1*5 = 15.
+        // Slot 1: [10,20) 2*10 + [40,50) 1*10 = 30.
+        // Slot 2: [20,25) 2*5 + [25,30) 0 + [50,60) 1*10 = 20.
+        assert_eq!(areas, vec![15.0, 30.0, 20.0]);
+        // Each slot covers 20 of the 60 minutes of the window.
+        assert_eq!(a.slot_exposure(), vec![20.0, 20.0, 20.0]);
+        assert!((a.mean() - 65.0 / 60.0).abs() < 1e-12);
+        let one = SlotAverage::new(0.0, 10.0, f64::INFINITY, 1);
+        assert_eq!(one.slot_exposure(), vec![10.0]);
     }
 
     #[test]

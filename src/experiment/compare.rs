@@ -125,6 +125,7 @@ mod tests {
                 segments: vec![],
                 tiers: vec![vec![*v; TIER_METRICS.len()]],
                 wait_quantiles: vec![],
+                slots: vec![],
             })
             .collect()
     }

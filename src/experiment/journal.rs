@@ -116,7 +116,8 @@ fn point_json(r: &PointResult, name: &str) -> Value {
             "overall": numbers(&m.overall),
             "segments": m.segments.iter().map(|s| numbers(s)).collect::<Vec<_>>(),
                         "tiers": m.tiers.iter().map(|t| numbers(t)).collect::<Vec<_>>(),
-            "wait_quantiles": m.wait_quantiles.iter().map(|q| numbers(q)).collect::<Vec<_>>(),
+                        "wait_quantiles": m.wait_quantiles.iter().map(|q| numbers(q)).collect::<Vec<_>>(),
+            "slots": m.slots.iter().map(|q| numbers(q)).collect::<Vec<_>>(),
         })).collect::<Vec<_>>(),
     })
 }
@@ -141,6 +142,7 @@ fn point_from_json(v: &Value) -> Option<PointResult> {
                 segments: lists(&r["segments"])?,
                 tiers: lists(&r["tiers"])?,
                 wait_quantiles: lists(&r["wait_quantiles"])?,
+                slots: lists(&r["slots"])?,
             })
         })
         .collect::<Option<Vec<_>>>()?;
@@ -312,6 +314,7 @@ mod tests {
                 segments: vec![vec![2.0]],
                 tiers: vec![vec![3.0], vec![]],
                 wait_quantiles: vec![vec![0.5, f64::NAN]],
+                slots: vec![vec![1.0], vec![f64::NAN]],
             }],
             stop: StopReason::Replications,
         }

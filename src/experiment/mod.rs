@@ -15,7 +15,9 @@ pub mod runner;
 use rayon::prelude::*;
 
 use crate::engine::stats::Estimate;
-use crate::model::metrics::{WAIT_QUANTILES, client_values, overall, tier_values, wait_quantiles};
+use crate::model::metrics::{
+    WAIT_QUANTILES, client_values, overall, slot_values, tier_values, wait_quantiles,
+};
 use crate::model::{CLIENT_METRICS, Model, ReplicationResult, TIER_METRICS, simulate};
 
 pub use compare::{Difference, paired};
@@ -76,6 +78,9 @@ pub struct ReplicationMetrics {
     /// Quantiles of the total wait at `model::metrics::WAIT_QUANTILES`:
     /// overall first, then per segment.
     pub wait_quantiles: Vec<Vec<f64>>,
+    /// Per slot of the day (empty without a calendar): the values of
+    /// `model::metrics::slot_values`.
+    pub slots: Vec<Vec<f64>>,
 }
 
 impl ReplicationMetrics {
@@ -87,6 +92,7 @@ impl ReplicationMetrics {
                 .chain(&result.segments)
                 .map(wait_quantiles)
                 .collect(),
+            slots: slot_values(result),
             overall: client_values(&all).to_vec(),
             segments: result
                 .segments
@@ -127,6 +133,9 @@ pub struct ScenarioSummary {
     /// The total wait's quantiles at `model::metrics::WAIT_QUANTILES`,
     /// each an estimate over replications: overall first, then per segment.
     pub wait_quantiles: Vec<Vec<Estimate>>,
+    /// Per slot of the day, estimates of the values of
+    /// `model::metrics::slot_values` (empty without a calendar).
+    pub slots: Vec<Vec<Estimate>>,
 }
 
 /// Runs every replication of `model` (in parallel on the current rayon
@@ -182,6 +191,13 @@ pub fn summarise(
             .iter()
             .enumerate()
             .map(|(t, n)| (n.clone(), column(&|r| &r.tiers[t], &TIER_METRICS)))
+            .collect(),
+        slots: (0..replications.first().map_or(0, |r| r.slots.len()))
+            .map(|s| {
+                (0..replications[0].slots[s].len())
+                    .map(|i| Estimate::from_values(replications.iter().map(|r| r.slots[s][i])))
+                    .collect()
+            })
             .collect(),
         wait_quantiles: (0..=shape.segments.len())
             .map(|g| {

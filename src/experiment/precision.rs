@@ -199,6 +199,7 @@ mod tests {
                     segments: vec![],
                     tiers: vec![],
                     wait_quantiles: vec![],
+                    slots: vec![],
                 })
                 .collect()
         };

@@ -16,8 +16,9 @@ pub struct TierLoad {
     pub offered_load: f64,
     /// Number of servers.
     pub servers: u32,
-    /// Offered load per server; at or above 1 the queue grows without bound
-    /// unless clients abandon or are blocked.
+    /// Offered load per server on duty (on average over the week for a
+    /// roster); at or above 1 the queue grows without bound unless clients
+    /// abandon or are blocked.
     pub utilization: f64,
     /// True when the load is at or over capacity and nothing (no patience
     /// of a client reaching the tier, no queue capacity) bounds the queue.
@@ -66,11 +67,9 @@ pub fn offered_loads(model: &Model) -> Vec<TierLoad> {
         .iter()
         .enumerate()
         .map(|(j, t)| {
-            let utilization = if t.unlimited {
-                0.0
-            } else {
-                load[j] / t.servers as f64
-            };
+            // Against the servers on duty on average over the week.
+            let servers = t.roster.as_ref().map_or(t.servers as f64, |r| r.mean());
+            let utilization = if t.unlimited { 0.0 } else { load[j] / servers };
             TierLoad {
                 tier: t.name.clone(),
                 arrival_rate_per_hour: rate[j],

@@ -1,7 +1,7 @@
 //! The named metrics of the summary, computed from one replication's counts.
 //! The names are a contract with users' scripts: add, never rename.
 
-use super::replication::{ClientCounts, TierCounts};
+use super::replication::{ClientCounts, ReplicationResult, TierCounts};
 
 /// Metric names for the whole system and for each segment, in output order.
 pub const CLIENT_METRICS: [&str; 22] = [
@@ -30,7 +30,7 @@ pub const CLIENT_METRICS: [&str; 22] = [
 ];
 
 /// Metric names for each tier (per visit), in output order.
-pub const TIER_METRICS: [&str; 16] = [
+pub const TIER_METRICS: [&str; 18] = [
     "arrived",
     "served",
     "abandoned",
@@ -47,6 +47,8 @@ pub const TIER_METRICS: [&str; 16] = [
     "abandon_rate",
     "blocked_rate",
     "escalation_rate",
+    "servers_mean",
+    "overtime_minutes",
 ];
 
 /// Probabilities at which the distribution of the total wait is reported
@@ -106,7 +108,7 @@ pub fn client_values(c: &ClientCounts) -> [f64; CLIENT_METRICS.len()] {
 /// Values of [`TIER_METRICS`], in the same order.
 pub fn tier_values(t: &TierCounts) -> [f64; TIER_METRICS.len()] {
     let finished = t.served + t.abandoned;
-    let servers = t.servers as f64;
+
     [
         t.arrived as f64,
         t.served as f64,
@@ -123,12 +125,71 @@ pub fn tier_values(t: &TierCounts) -> [f64; TIER_METRICS.len()] {
         if t.unlimited {
             f64::NAN
         } else {
-            t.busy_mean / servers
+            t.busy_mean / t.servers_mean
         },
         ratio(t.abandoned, t.arrived - t.blocked),
         ratio(t.blocked, t.arrived),
         ratio(t.escalated, t.served),
+        if t.unlimited {
+            f64::NAN
+        } else {
+            t.servers_mean
+        },
+        t.overtime_minutes,
     ]
+}
+
+/// Metric names per slot of the day for all clients (by arrival slot).
+pub const SLOT_CLIENT_METRICS: [&str; 5] = [
+    "arrived",
+    "wait_mean",
+    "service_level",
+    "abandon_rate",
+    "satisfaction_mean",
+];
+
+/// Metric names per slot of the day for each tier.
+pub const SLOT_TIER_METRICS: [&str; 3] = ["servers_mean", "utilization", "queue_len_mean"];
+
+/// Per slot of the day: [`SLOT_CLIENT_METRICS`], then [`SLOT_TIER_METRICS`]
+/// for each tier in model order. Empty without a calendar (one slot).
+pub fn slot_values(r: &ReplicationResult) -> Vec<Vec<f64>> {
+    if r.slots.len() < 2 {
+        return Vec::new();
+    }
+    r.slots
+        .iter()
+        .enumerate()
+        .map(|(s, c)| {
+            let mut v = vec![
+                c.arrived as f64,
+                c.wait.mean(),
+                ratio(c.within_service_level, c.admitted_finished),
+                ratio(c.abandoned, c.admitted_finished),
+                c.satisfaction.mean(),
+            ];
+            for t in &r.tiers {
+                let exposure = t.slot_exposure[s];
+                let on_duty = t.slot_servers[s];
+                v.push(if t.unlimited || exposure <= 0.0 {
+                    f64::NAN
+                } else {
+                    on_duty / exposure
+                });
+                v.push(if t.unlimited || on_duty <= 0.0 {
+                    f64::NAN
+                } else {
+                    t.slot_busy[s] / on_duty
+                });
+                v.push(if exposure <= 0.0 {
+                    f64::NAN
+                } else {
+                    t.slot_queue[s] / exposure
+                });
+            }
+            v
+        })
+        .collect()
 }
 
 /// All segments' counts merged: the `overall` view.

@@ -6,6 +6,7 @@ pub mod load;
 pub mod metrics;
 pub mod outcome;
 pub mod replication;
+pub mod week;
 
 pub use load::{TierLoad, offered_loads};
 pub use metrics::{CLIENT_METRICS, TIER_METRICS};
@@ -13,6 +14,8 @@ pub use outcome::Outcomes;
 pub use replication::{ClientCounts, ReplicationResult, TierCounts, simulate};
 
 use crate::engine::Dist;
+use crate::engine::rate::PiecewiseRate;
+pub use week::{Roster, Shift, Week};
 
 /// A complete, validated model: what one scenario describes.
 #[derive(Clone, Debug)]
@@ -30,6 +33,9 @@ pub struct Model {
     pub requests: Vec<RequestType>,
     /// The satisfaction, complaint and sales model.
     pub outcomes: Outcomes,
+    /// Time of day and week, when the scenario has a `[calendar]` or
+    /// rosters: metrics are then also reported per slot of the day.
+    pub week: Option<Week>,
 }
 
 /// A kind of request: what the client wants. It shapes service times,
@@ -95,6 +101,9 @@ pub struct Segment {
     /// The wait the segment tolerates, minutes (τ of the satisfaction
     /// model).
     pub tolerance: f64,
+    /// Arrival rate over the week (per minute) when it varies by time of
+    /// day or weekday; `None` for a constant `rate_per_hour`.
+    pub arrival_profile: Option<PiecewiseRate>,
 }
 
 /// The order in which a tier's waiting clients are served.
@@ -132,6 +141,9 @@ pub struct Tier {
     pub routes: Vec<Vec<Escalation>>,
     /// How clients moving on from this tier are handed over.
     pub handoff: Handoff,
+    /// Staffing by shifts over the week; `None` for `servers` always on
+    /// duty.
+    pub roster: Option<Roster>,
 }
 
 impl Tier {

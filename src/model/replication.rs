@@ -11,9 +11,10 @@ use std::collections::VecDeque;
 use rand::Rng;
 
 use super::outcome::{Journey, Prepared};
-use super::{Discipline, Handoff, Model};
+use super::week::WEEK;
+use super::{Discipline, Handoff, Model, Roster};
 use crate::engine::rng::{keyed, name_hash, stream};
-use crate::engine::stats::{DurationHistogram, Tally, TimeAverage};
+use crate::engine::stats::{DurationHistogram, SlotAverage, Tally};
 use crate::engine::{Calendar, Dist, Stream, Time};
 
 /// What can happen.
@@ -27,6 +28,9 @@ enum Event {
     /// A waiting client's patience runs out, unless its generation moved on
     /// (service began, or it left).
     Abandon { client: u32, generation: u32 },
+    /// A tier's staffing changes to the roster's entry `change` (shift
+    /// starts and ends, breaks).
+    Staffing { tier: u32, change: u32 },
 }
 
 /// Where a client is.
@@ -230,6 +234,20 @@ pub struct TierCounts {
     pub queue_len_mean: f64,
     /// Time-average number of busy servers, warm-up to horizon.
     pub busy_mean: f64,
+    /// Time-average number of servers on duty, warm-up to horizon.
+    pub servers_mean: f64,
+    /// Minutes served beyond the roster (finishing a client after a shift
+    /// end or a break start), warm-up to horizon.
+    pub overtime_minutes: f64,
+    /// Per slot of the day: minutes of clients waiting, of busy servers
+    /// on duty, and of servers on duty, warm-up to horizon.
+    pub slot_queue: Vec<f64>,
+    /// See `slot_queue`.
+    pub slot_busy: Vec<f64>,
+    /// See `slot_queue`.
+    pub slot_servers: Vec<f64>,
+    /// Minutes of the window in each slot.
+    pub slot_exposure: Vec<f64>,
     /// Number of servers.
     pub servers: u32,
     /// An unlimited (chatbot) tier: utilization is undefined.
@@ -243,13 +261,43 @@ pub struct ReplicationResult {
     pub segments: Vec<ClientCounts>,
     /// Per tier, in model order.
     pub tiers: Vec<TierCounts>,
+    /// Per slot of the day (by arrival time), all segments.
+    pub slots: Vec<SlotCounts>,
     /// Events taken from the calendar (including stale ones skipped).
     pub events: u64,
+}
+
+/// Outcomes of the clients who arrived in one slot of the day.
+#[derive(Clone, Debug, Default)]
+pub struct SlotCounts {
+    /// Clients that arrived.
+    pub arrived: u64,
+    /// Clients that abandoned.
+    pub abandoned: u64,
+    /// Served or abandoned clients.
+    pub admitted_finished: u64,
+    /// Total wait of served or abandoned clients.
+    pub wait: Tally,
+    /// Served or abandoned clients whose first service started within the
+    /// threshold.
+    pub within_service_level: u64,
+    /// Satisfaction of finished clients.
+    pub satisfaction: Tally,
+}
+
+/// Slot of the day of time `t`.
+#[inline]
+fn slot_of(t: f64, slot_len: f64, slots: usize) -> usize {
+    ((t / slot_len).floor() as usize) % slots
 }
 
 /// The running state of one tier.
 struct TierState {
     busy: u32,
+    /// Servers on duty now.
+    capacity: u32,
+    /// The tier follows a roster.
+    rostered: bool,
     /// Valid entries in the queues (clients waiting or preempted).
     waiting: u32,
     /// One FIFO per priority rank; entries are (client, generation) and may
@@ -257,8 +305,11 @@ struct TierState {
     queues: Vec<VecDeque<(u32, u32)>>,
     /// Clients in service, kept only for preemptive tiers.
     in_service: Vec<u32>,
-    queue_len: TimeAverage,
-    busy_servers: TimeAverage,
+    queue_len: SlotAverage,
+    busy_servers: SlotAverage,
+    on_duty: SlotAverage,
+    /// Busy servers beyond those on duty (overtime).
+    excess: SlotAverage,
     counts: TierCounts,
     /// Purpose salts of the keyed service and routing draws at this tier.
     service_salt: u64,
@@ -266,6 +317,35 @@ struct TierState {
 }
 
 impl TierState {
+    /// Sets the number of busy servers at time `t`, keeping the busy and
+    /// overtime averages.
+    #[inline]
+    fn set_busy(&mut self, t: f64, busy: u32) {
+        self.busy_servers.change(t, busy as f64 - self.busy as f64);
+        self.busy = busy;
+        // Without a roster the servers on duty never change, so nobody
+        // works beyond them.
+        if self.rostered {
+            self.track_excess(t);
+        }
+    }
+
+    /// Sets the servers on duty at time `t`.
+    fn set_capacity(&mut self, t: f64, capacity: u32) {
+        self.on_duty
+            .change(t, capacity as f64 - self.capacity as f64);
+        self.capacity = capacity;
+        self.track_excess(t);
+    }
+
+    #[inline]
+    fn track_excess(&mut self, t: f64) {
+        let excess = self.busy.saturating_sub(self.capacity) as f64;
+        if excess != self.excess.value() {
+            self.excess.change(t, excess - self.excess.value());
+        }
+    }
+
     /// Entries in the queues, valid or stale.
     fn entries(&self) -> usize {
         self.queues.iter().map(VecDeque::len).sum()
@@ -289,6 +369,10 @@ struct Replication<'m> {
     patience_salts: Vec<u64>,
     /// The satisfaction model's coefficients, worked out once.
     scorer: Prepared,
+    /// Per slot of the day in which clients arrived: their outcomes.
+    slots: Vec<SlotCounts>,
+    /// Slot length, minutes (infinite without a calendar).
+    slot_len: f64,
     /// Purpose salts of the keyed request-type and outcome draws.
     request_salt: u64,
     outcome_salt: u64,
@@ -313,6 +397,10 @@ impl<'m> Replication<'m> {
         let seed = model.run.seed;
         let rep = replication as u64;
         let (start, end) = (model.run.warmup, model.run.horizon);
+        let (slot_len, slots) = model
+            .week
+            .as_ref()
+            .map_or((f64::INFINITY, 1), |w| (w.slot_minutes, w.slots()));
         let mut priorities: Vec<i64> = model.segments.iter().map(|s| s.priority).collect();
         priorities.sort_unstable();
         priorities.dedup();
@@ -340,8 +428,19 @@ impl<'m> Replication<'m> {
                 waiting: 0,
                 queues: vec![VecDeque::new(); priorities.len()],
                 in_service: Vec::new(),
-                queue_len: TimeAverage::new(start, end),
-                busy_servers: TimeAverage::new(start, end),
+                capacity: t.roster.as_ref().map_or(t.servers, |r| r.at(0.0)),
+                rostered: t.roster.is_some(),
+                queue_len: SlotAverage::new(start, end, slot_len, slots),
+                busy_servers: SlotAverage::new(start, end, slot_len, slots),
+                on_duty: {
+                    let mut a = SlotAverage::new(start, end, slot_len, slots);
+                    let servers = t.roster.as_ref().map_or(t.servers, |r| r.at(0.0));
+                    if !t.unlimited {
+                        a.change(0.0, servers as f64);
+                    }
+                    a
+                },
+                excess: SlotAverage::new(start, end, slot_len, slots),
                 counts: TierCounts {
                     servers: t.servers,
                     unlimited: t.unlimited,
@@ -375,6 +474,8 @@ impl<'m> Replication<'m> {
                 .map(|s| name_hash(&format!("patience/{}", s.name)))
                 .collect(),
             scorer: model.outcomes.prepared(),
+            slots: vec![SlotCounts::default(); slots],
+            slot_len,
             request_salt: name_hash("request"),
             outcome_salt: name_hash("outcome"),
             threshold: model.run.service_level_threshold,
@@ -388,6 +489,11 @@ impl<'m> Replication<'m> {
     fn run(&mut self) -> u64 {
         for segment in 0..self.model.segments.len() {
             self.schedule_arrival(segment, 0.0);
+        }
+        for (tier, t) in self.model.tiers.iter().enumerate() {
+            if let Some(r) = &t.roster {
+                self.schedule_staffing(tier, r, 0, 0.0);
+            }
         }
         let stop = self.model.run.horizon + self.model.run.drain_limit;
         let mut events = 0u64;
@@ -409,6 +515,9 @@ impl<'m> Replication<'m> {
                         self.abandon(client, t);
                     }
                 }
+                Event::Staffing { tier, change } => {
+                    self.staffing(tier as usize, change as usize, t)
+                }
             }
         }
         events
@@ -418,9 +527,19 @@ impl<'m> Replication<'m> {
     /// horizon.
     #[inline]
     fn schedule_arrival(&mut self, segment: usize, now: f64) {
-        let mean_gap = 60.0 / self.model.segments[segment].rate_per_hour;
-        let gap = Dist::exponential(mean_gap).sample(&mut self.arrivals[segment]);
-        let at = now + gap;
+        let s = &self.model.segments[segment];
+        let at = match &s.arrival_profile {
+            None => {
+                now + Dist::exponential(60.0 / s.rate_per_hour).sample(&mut self.arrivals[segment])
+            }
+            Some(rate) => {
+                let mass = Dist::exponential(1.0).sample(&mut self.arrivals[segment]);
+                match rate.advance(now, mass) {
+                    Some(at) => at,
+                    None => return,
+                }
+            }
+        };
         if at <= self.model.run.horizon {
             self.calendar.schedule(
                 Time(at),
@@ -469,6 +588,10 @@ impl<'m> Replication<'m> {
         };
         if counted {
             self.segments[segment].arrived += 1;
+            if self.slots.len() > 1 {
+                let slot = slot_of(t, self.slot_len, self.slots.len());
+                self.slots[slot].arrived += 1;
+            }
         }
         let entry = self.model.segments[segment].entry;
         self.join(id, entry, t);
@@ -490,7 +613,7 @@ impl<'m> Replication<'m> {
         if counted {
             ts.counts.arrived += 1;
         }
-        if ts.busy < spec.servers {
+        if ts.busy < ts.capacity {
             self.start_service(id, t);
             return;
         }
@@ -559,8 +682,7 @@ impl<'m> Replication<'m> {
         c.phase = Phase::Preempted;
         let (generation, rank) = (c.generation, self.ranks[tier][c.segment as usize]);
         let ts = &mut self.tiers[tier];
-        ts.busy_servers.change(t, -1.0);
-        ts.busy -= 1;
+        ts.set_busy(t, ts.busy - 1);
         if let Some(pos) = ts.in_service.iter().position(|&v| v == victim) {
             ts.in_service.swap_remove(pos);
         }
@@ -576,8 +698,7 @@ impl<'m> Replication<'m> {
         let tier = c.tier as usize;
         let resumed = c.phase == Phase::Preempted;
         let ts = &mut self.tiers[tier];
-        ts.busy_servers.change(t, 1.0);
-        ts.busy += 1;
+        ts.set_busy(t, ts.busy + 1);
         let duration = if resumed {
             c.remaining
         } else {
@@ -615,8 +736,7 @@ impl<'m> Replication<'m> {
         let tier = c.tier as usize;
         let spec = &model.tiers[tier];
         let ts = &mut self.tiers[tier];
-        ts.busy_servers.change(t, -1.0);
-        ts.busy -= 1;
+        ts.set_busy(t, ts.busy - 1);
         if spec.preemptive
             && let Some(pos) = ts.in_service.iter().position(|&v| v == id)
         {
@@ -666,11 +786,46 @@ impl<'m> Replication<'m> {
         }
     }
 
+    /// Schedules the roster's change after `change` (wrapping to next week).
+    fn schedule_staffing(&mut self, tier: usize, roster: &Roster, change: usize, now: f64) {
+        let next = (change + 1) % roster.changes.len();
+        let week_start = now - now.rem_euclid(WEEK);
+        let mut at = week_start + roster.changes[next].0;
+        if at <= now {
+            at += WEEK;
+        }
+        if roster.changes.len() > 1 && at <= self.model.run.horizon {
+            self.calendar.schedule(
+                Time(at),
+                Event::Staffing {
+                    tier: tier as u32,
+                    change: next as u32,
+                },
+            );
+        }
+    }
+
+    /// A shift starts or ends, or a break: servers come on duty and take
+    /// waiting clients, or go off duty as soon as their client in hand is
+    /// served (never interrupting service).
+    fn staffing(&mut self, tier: usize, change: usize, t: f64) {
+        let model = self.model;
+        let roster = model.tiers[tier]
+            .roster
+            .as_ref()
+            .expect("staffing events come from a roster");
+        self.tiers[tier].set_capacity(t, roster.changes[change].1);
+        while self.tiers[tier].waiting > 0 && self.tiers[tier].busy < self.tiers[tier].capacity {
+            self.serve_next(tier, t);
+        }
+        self.schedule_staffing(tier, roster, change, t);
+    }
+
     /// A server at `tier` became free: it takes the first valid client in
     /// priority order.
     fn serve_next(&mut self, tier: usize, t: f64) {
         let ts = &mut self.tiers[tier];
-        if ts.waiting == 0 {
+        if ts.waiting == 0 || ts.busy >= ts.capacity {
             return;
         }
         for q in 0..ts.queues.len() {
@@ -757,6 +912,21 @@ impl<'m> Replication<'m> {
             resolved,
         };
         let p = self.scorer.top_box(&journey);
+        if self.slots.len() > 1 {
+            let slot = slot_of(c.arrival, self.slot_len, self.slots.len());
+            let slot = &mut self.slots[slot];
+            slot.satisfaction.add(100.0 * p);
+            if journey.resolved || c.phase == Phase::Waiting {
+                // Served, or abandoning from a queue (blocked clients are
+                // not admitted).
+                slot.admitted_finished += 1;
+                slot.wait.add(c.wait);
+                slot.within_service_level += (c.started && c.first_wait <= self.threshold) as u64;
+            }
+            if c.phase == Phase::Waiting {
+                slot.abandoned += 1;
+            }
+        }
         let mut draws = keyed(c.key, self.outcome_salt, 0);
         let counts = &mut self.segments[c.segment as usize];
         counts.finished += 1;
@@ -795,15 +965,26 @@ impl<'m> Replication<'m> {
         let tiers = self
             .tiers
             .into_iter()
-            .map(|ts| TierCounts {
-                queue_len_mean: ts.queue_len.mean(),
-                busy_mean: ts.busy_servers.mean(),
-                ..ts.counts
+            .map(|ts| {
+                let busy = ts.busy_servers.slot_areas();
+                let excess = ts.excess.slot_areas();
+                TierCounts {
+                    queue_len_mean: ts.queue_len.mean(),
+                    busy_mean: ts.busy_servers.mean() - ts.excess.mean(),
+                    servers_mean: ts.on_duty.mean(),
+                    overtime_minutes: ts.excess.total(),
+                    slot_queue: ts.queue_len.slot_areas(),
+                    slot_busy: busy.iter().zip(&excess).map(|(b, e)| b - e).collect(),
+                    slot_servers: ts.on_duty.slot_areas(),
+                    slot_exposure: ts.on_duty.slot_exposure(),
+                    ..ts.counts
+                }
             })
             .collect();
         ReplicationResult {
             segments: self.segments,
             tiers,
+            slots: self.slots,
             events,
         }
     }
@@ -824,6 +1005,7 @@ mod tests {
             entry: 0,
             requests: vec![1.0],
             tolerance: 2.0,
+            arrival_profile: None,
         };
         let tier = |name: &str, servers: u32, escalate: Vec<Escalation>| Tier {
             name: name.into(),
@@ -835,6 +1017,7 @@ mod tests {
             discipline: Discipline::Priority,
             routes: vec![escalate],
             handoff: Handoff::Warm,
+            roster: None,
         };
         Model {
             name: "crn".into(),
@@ -864,6 +1047,7 @@ mod tests {
                 revenue_per_sale: 0.0,
             }],
             outcomes: Outcomes::default(),
+            week: None,
         }
     }
 

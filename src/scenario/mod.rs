@@ -19,9 +19,10 @@ use toml::Spanned;
 
 use crate::engine::Dist;
 use crate::error::{Error, Problem, ScenarioError};
+use crate::model::week::{DAY, DAYS};
 use crate::model::{
-    Discipline, Escalation, Handoff, Model, Outcomes, RequestType, RunControl, Segment, Tier,
-    offered_loads,
+    Discipline, Escalation, Handoff, Model, Outcomes, RequestType, Roster, RunControl, Segment,
+    Shift, Tier, Week, offered_loads,
 };
 use raw::{RawDist, RawScenario};
 
@@ -258,15 +259,24 @@ impl<'s> Checker<'s> {
             );
         }
         let requests = self.requests(raw);
+        let week = self.week(raw);
         let segments: Vec<Option<Segment>> = raw
             .segment
             .iter()
-            .map(|s| self.segment(s, &tier_names, &request_names))
+            .map(|s| self.segment(s, &tier_names, &request_names, week.as_ref()))
             .collect();
         let tiers: Vec<Option<Tier>> = raw
             .tier
             .iter()
-            .map(|t| self.tier(t.get_ref(), &tier_names, &segment_names, &request_names))
+            .map(|t| {
+                self.tier(
+                    t.get_ref(),
+                    &tier_names,
+                    &segment_names,
+                    &request_names,
+                    week.as_ref(),
+                )
+            })
             .collect();
         let outcomes = self.outcomes(raw);
         let segments: Option<Vec<Segment>> = segments.into_iter().collect();
@@ -295,6 +305,7 @@ impl<'s> Checker<'s> {
             tiers,
             requests,
             outcomes: outcomes?,
+            week,
         };
         // A design that cannot keep up and has nothing to bound its queue
         // stops at the horizon rather than draining for ever.
@@ -533,6 +544,7 @@ impl<'s> Checker<'s> {
         raw: &Spanned<raw::RawSegment>,
         tiers: &[String],
         requests: &[String],
+        week: Option<&Week>,
     ) -> Option<Segment> {
         let s = raw.get_ref();
         let name = s.name.get_ref().clone();
@@ -600,6 +612,7 @@ impl<'s> Checker<'s> {
             entry,
             requests: mix,
             tolerance,
+            arrival_profile: week.map(|w| w.arrival_rate(rate / 60.0)),
             name,
         })
     }
@@ -610,6 +623,7 @@ impl<'s> Checker<'s> {
         tiers: &[String],
         segments: &[String],
         requests: &[String],
+        week: Option<&Week>,
     ) -> Option<Tier> {
         let name = t.name.get_ref().clone();
         let field = |f: &str| format!("tier.{name}.{f}");
@@ -626,7 +640,22 @@ impl<'s> Checker<'s> {
                 false
             }
         };
+        let roster = match (&t.shifts, chatbot) {
+            (Some(shifts), false) => {
+                self.roster(shifts, &field("shifts"), week.map_or(0, |w| w.start_day))
+            }
+            _ => None,
+        };
         let servers = match (&t.servers, chatbot) {
+            (Some(s), false) if roster.is_some() => {
+                self.problem(
+                    s.span(),
+                    field("servers"),
+                    "a tier with `shifts` takes its staffing from them; remove `servers`",
+                );
+                1
+            }
+            (None, false) if roster.is_some() => roster.as_ref().map_or(1, Roster::max).max(1),
             (Some(s), false) => {
                 if *s.get_ref() == 0 {
                     self.problem(
@@ -648,8 +677,13 @@ impl<'s> Checker<'s> {
             (_, true) => u32::MAX,
         };
         // What belongs to one kind of tier only.
-        let misplaced: [(&str, Option<Range<usize>>, bool); 7] = [
+        let misplaced: [(&str, Option<Range<usize>>, bool); 8] = [
             ("servers", t.servers.as_ref().map(Spanned::span), chatbot),
+            (
+                "shifts",
+                t.shifts.as_ref().and_then(|s| s.first()).map(Spanned::span),
+                chatbot,
+            ),
             (
                 "queue_capacity",
                 t.queue_capacity.as_ref().map(Spanned::span),
@@ -799,8 +833,179 @@ impl<'s> Checker<'s> {
             discipline,
             routes,
             handoff,
+            roster,
             name,
         })
+    }
+
+    /// `[calendar]`, or the default week when only rosters need a clock;
+    /// `None` when the scenario has neither.
+    fn week(&mut self, raw: &RawScenario) -> Option<Week> {
+        let has_shifts = raw.tier.iter().any(|t| t.get_ref().shifts.is_some());
+        let Some(c) = &raw.calendar else {
+            return has_shifts.then(Week::default);
+        };
+        let c = c.get_ref();
+        let mut week = Week::default();
+        if let Some(m) = &c.slot_minutes {
+            if [15, 30, 60].contains(m.get_ref()) {
+                week.slot_minutes = *m.get_ref() as f64;
+            } else {
+                self.problem(
+                    m.span(),
+                    "calendar.slot_minutes",
+                    format!("got {}; allowed: 15, 30 or 60", m.get_ref()),
+                );
+            }
+        }
+        if let Some(d) = &c.start_day {
+            week.start_day = self.weekday(d, "calendar.start_day").unwrap_or(0);
+        }
+        for (day, factor) in c.day_factors.iter().flatten() {
+            let f = self.non_negative(factor, "calendar.day_factors");
+            if let Some(d) = self.weekday(day, "calendar.day_factors") {
+                week.day_factors[d] = f;
+            }
+        }
+        if let Some(profile) = &c.profile {
+            week.profile = vec![0.0; DAY as usize];
+            let mut covered = vec![false; DAY as usize];
+            for (range, factor) in profile {
+                let f = self.non_negative(factor, "calendar.profile");
+                let Some((a, b)) = range.get_ref().split_once('-') else {
+                    self.problem(
+                        range.span(),
+                        "calendar.profile",
+                        format!(
+                            "`{}` is not a time range; allowed: \"HH:MM-HH:MM\"",
+                            range.get_ref()
+                        ),
+                    );
+                    continue;
+                };
+                let (Some(a), Some(b)) = (clock(a.trim()), clock(b.trim())) else {
+                    self.problem(
+                        range.span(),
+                        "calendar.profile",
+                        format!("`{}`: times are HH:MM from 00:00 to 24:00", range.get_ref()),
+                    );
+                    continue;
+                };
+                if a >= b {
+                    self.problem(
+                        range.span(),
+                        "calendar.profile",
+                        format!(
+                            "`{}` ends before it starts; allowed: a range within one day",
+                            range.get_ref()
+                        ),
+                    );
+                    continue;
+                }
+                if covered[a as usize..b as usize].iter().any(|c| *c) {
+                    self.problem(
+                        range.span(),
+                        "calendar.profile",
+                        format!("`{}` overlaps another range", range.get_ref()),
+                    );
+                    continue;
+                }
+                for m in a..b {
+                    covered[m as usize] = true;
+                    week.profile[m as usize] = f;
+                }
+            }
+        }
+        Some(week)
+    }
+
+    /// A weekday name.
+    fn weekday(&mut self, day: &Spanned<String>, field: &str) -> Option<usize> {
+        let found = DAYS.iter().position(|d| *d == day.get_ref().to_lowercase());
+        if found.is_none() {
+            self.problem(
+                day.span(),
+                field,
+                format!(
+                    "`{}` is not a weekday; allowed: {}",
+                    day.get_ref(),
+                    list(DAYS.into_iter())
+                ),
+            );
+        }
+        found
+    }
+
+    /// A `HH:MM` time of day in minutes.
+    fn time_of_day(&mut self, v: &Spanned<String>, field: &str) -> Option<u32> {
+        let t = clock(v.get_ref());
+        if t.is_none() {
+            self.problem(
+                v.span(),
+                field,
+                format!(
+                    "`{}` is not a time; allowed: HH:MM from 00:00 to 24:00",
+                    v.get_ref()
+                ),
+            );
+        }
+        t
+    }
+
+    /// A tier's roster from its shifts.
+    fn roster(
+        &mut self,
+        shifts: &[Spanned<raw::RawShift>],
+        field: &str,
+        start_day: usize,
+    ) -> Option<Roster> {
+        let before = self.problems.len();
+        let mut out = Vec::new();
+        for s in shifts {
+            let r = s.get_ref();
+            let start = self.time_of_day(&r.start, &format!("{field}.start"));
+            let end = self.time_of_day(&r.end, &format!("{field}.end"));
+            if *r.servers.get_ref() == 0 {
+                self.problem(
+                    r.servers.span(),
+                    format!("{field}.servers"),
+                    "got 0; allowed: an integer >= 1",
+                );
+            }
+            let mut days = [r.days.is_none(); 7];
+            for d in r.days.iter().flatten() {
+                if let Some(i) = self.weekday(d, &format!("{field}.days")) {
+                    days[i] = true;
+                }
+            }
+            let mut breaks = Vec::new();
+            for b in r.breaks.iter().flatten() {
+                let (b0, b1) = (
+                    self.time_of_day(&b.get_ref().start, &format!("{field}.breaks.start")),
+                    self.time_of_day(&b.get_ref().end, &format!("{field}.breaks.end")),
+                );
+                if let (Some(b0), Some(b1)) = (b0, b1) {
+                    breaks.push((b0 % 1440, b1 % 1440));
+                }
+            }
+            if let (Some(start), Some(end)) = (start, end) {
+                if start % 1440 == end % 1440 && start != 0 {
+                    self.problem(
+                        r.end.span(),
+                        format!("{field}.end"),
+                        "a shift needs an end different from its start (00:00-24:00 for all day)",
+                    );
+                }
+                out.push(Shift {
+                    start: start % 1440,
+                    end: end % 1440,
+                    servers: *r.servers.get_ref(),
+                    days,
+                    breaks,
+                });
+            }
+        }
+        (self.problems.len() == before).then(|| Roster::from_shifts(&out, start_day))
     }
 
     /// A list of `{ to, probability }` with probabilities in [0, 1] summing
@@ -1080,6 +1285,13 @@ impl<'s> Checker<'s> {
         };
         (self.problems.len() == problems).then_some(dist)
     }
+}
+
+/// `HH:MM` (00:00 to 24:00) in minutes of the day.
+fn clock(text: &str) -> Option<u32> {
+    let (h, m) = text.split_once(':')?;
+    let (h, m): (u32, u32) = (h.parse().ok()?, m.parse().ok()?);
+    (h < 24 && m < 60 || h == 24 && m == 0).then_some(h * 60 + m)
 }
 
 /// 1-based line and column of byte `at` in `source`.

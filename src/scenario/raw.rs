@@ -27,6 +27,48 @@ pub struct RawScenario {
     pub request: Vec<Spanned<RawRequest>>,
     /// Coefficients of the outcome model.
     pub outcomes: Option<Spanned<RawOutcomes>>,
+    /// Time of day and week.
+    pub calendar: Option<Spanned<RawCalendar>>,
+}
+
+/// `[calendar]`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawCalendar {
+    /// 15, 30 or 60.
+    pub slot_minutes: Option<Spanned<u32>>,
+    /// Weekday of time 0.
+    pub start_day: Option<Spanned<String>>,
+    /// `{ weekday = factor }`.
+    pub day_factors: Option<BTreeMap<Spanned<String>, Spanned<f64>>>,
+    /// `{ "HH:MM-HH:MM" = factor }`.
+    pub profile: Option<BTreeMap<Spanned<String>, Spanned<f64>>>,
+}
+
+/// One entry of `tier.shifts`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawShift {
+    /// `HH:MM`.
+    pub start: Spanned<String>,
+    /// `HH:MM`.
+    pub end: Spanned<String>,
+    /// Servers on the shift.
+    pub servers: Spanned<u32>,
+    /// Weekdays it starts on.
+    pub days: Option<Vec<Spanned<String>>>,
+    /// Breaks.
+    pub breaks: Option<Vec<Spanned<RawBreak>>>,
+}
+
+/// One break of a shift.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawBreak {
+    /// `HH:MM`.
+    pub start: Spanned<String>,
+    /// `HH:MM`.
+    pub end: Spanned<String>,
 }
 
 /// `[[request]]`.
@@ -165,6 +207,8 @@ pub struct RawTier {
     pub handoff_to: Option<Spanned<String>>,
     /// Chatbot: the case goes with the client (a warm hand-off).
     pub context_passed: Option<Spanned<bool>>,
+    /// Roster: the tier's shifts (instead of `servers`).
+    pub shifts: Option<Vec<Spanned<RawShift>>>,
     /// Service-time distribution.
     pub service: Spanned<RawDist>,
     /// Per-segment overrides of `service`.

@@ -306,3 +306,193 @@ fn bad_bank_input() {
         "never leave",
     );
 }
+
+/// The per-slot block of a summary point.
+fn slots_json(m: &tiersim::model::Model) -> serde_json::Value {
+    let sweep = tiersim::scenario::Sweep {
+        name: m.name.clone(),
+        content_hash: String::new(),
+        axes: vec![],
+        points: vec![tiersim::scenario::Point {
+            name: m.name.clone(),
+            parameters: vec![],
+            scenario: tiersim::scenario::Scenario {
+                model: m.clone(),
+                warnings: vec![],
+            },
+        }],
+        baseline: None,
+    };
+    let metrics: Vec<_> = experiment::replicate(m)
+        .iter()
+        .map(experiment::ReplicationMetrics::of)
+        .collect();
+    let results = [experiment::PointResult {
+        point: 0,
+        replications: metrics,
+        stop: experiment::StopReason::Replications,
+    }];
+    let s = tiersim::report::summarise_points(&sweep, &results);
+    tiersim::report::json::point(&sweep.points[0], &s.summaries[0], results[0].stop, None)
+}
+
+fn series(v: &serde_json::Value) -> Vec<f64> {
+    v["mean"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x.as_f64().unwrap_or(f64::NAN))
+        .collect()
+}
+
+/// Arrivals follow the daily profile (none outside it, the right number
+/// inside), and a roster of two overlapping shifts sets the servers on
+/// duty slot by slot: 2 from 08:00, 4 from 12:00 to 16:00, 2 to 18:00.
+#[test]
+fn profile_and_roster_shape_the_day() {
+    let m = model(
+        "name = \"day\"\n[run]\nhorizon = 14400.0\nreplications = 4\nseed = 9\nservice_level_threshold = 1.0\n\
+         [calendar]\nslot_minutes = 60\nprofile = { \"08:00-18:00\" = 1.0 }\n\
+         [[segment]]\nname = \"retail\"\nrate_per_hour = 30.0\n\
+         [[tier]]\nname = \"desk\"\nservice = { dist = \"exponential\", mean = 3.0 }\n\
+         shifts = [{ start = \"08:00\", end = \"16:00\", servers = 2 }, { start = \"12:00\", end = \"18:00\", servers = 2 }]\n",
+    );
+    let point = slots_json(&m);
+    let slots = &point["slots"];
+    assert_eq!(slots["labels"][8], "08:00");
+    let arrived = series(&slots["overall"]["arrived"]);
+    for (h, a) in arrived.iter().enumerate() {
+        if !(8..18).contains(&h) {
+            assert_eq!(*a, 0.0, "arrivals at {h}:00");
+        } else {
+            // 10 days x 30 an hour = 300: Poisson, within 4.5 sd of the
+            // mean of 4 replications.
+            assert!(
+                (a - 300.0).abs() < 4.5 * (300.0f64 / 4.0).sqrt(),
+                "{h}:00: {a}"
+            );
+        }
+    }
+    let servers = series(&slots["tiers"]["desk"]["servers_mean"]);
+    for (h, s) in servers.iter().enumerate() {
+        let expected = match h {
+            8..=11 | 16..=17 => 2.0,
+            12..=15 => 4.0,
+            _ => 0.0,
+        };
+        assert_eq!(*s, expected, "servers at {h}:00");
+    }
+    let utilization = series(&slots["tiers"]["desk"]["utilization"]);
+    assert!(
+        utilization[3].is_nan() && utilization[10] > 0.3 && utilization[10] <= 1.0,
+        "{utilization:?}"
+    );
+}
+
+/// A shift end never interrupts service: one server on duty 08:00-09:00,
+/// 45-minute services, clients queueing from 07:00 with 100 minutes of
+/// patience. Each day the server serves at 08:00 and 08:45, finishes the
+/// second client at 09:30: exactly 30 minutes of overtime a day, 2 served.
+#[test]
+fn shift_end_finishes_the_client_in_hand() {
+    let m = model(
+        "name = \"overtime\"\n[run]\nhorizon = 14400.0\nreplications = 2\nseed = 3\nservice_level_threshold = 1.0\n\
+         [calendar]\nprofile = { \"07:00-08:00\" = 1.0 }\n\
+         [[segment]]\nname = \"retail\"\nrate_per_hour = 60.0\npatience = { dist = \"deterministic\", mean = 100.0 }\n\
+         [[tier]]\nname = \"desk\"\nservice = { dist = \"deterministic\", mean = 45.0 }\n\
+         shifts = [{ start = \"08:00\", end = \"09:00\", servers = 1 }]\n",
+    );
+    let s = experiment::run(&m);
+    assert_eq!(
+        s.tier("desk", "overtime_minutes").unwrap().mean,
+        10.0 * 30.0
+    );
+    assert_eq!(s.overall("served").unwrap().mean, 10.0 * 2.0);
+    assert_eq!(
+        s.tier("desk", "sojourn_mean").unwrap().mean
+            - s.tier("desk", "wait_served_mean").unwrap().mean,
+        45.0
+    );
+    // On duty one hour a day: servers_mean = 1/24; busy 1 hour of it.
+    assert!((s.tier("desk", "servers_mean").unwrap().mean - 1.0 / 24.0).abs() < 1e-12);
+    assert!((s.tier("desk", "utilization").unwrap().mean - 1.0).abs() < 1e-12);
+}
+
+#[test]
+fn bad_calendar_and_roster_input() {
+    let base = "name = \"x\"\n[run]\nhorizon = 1000.0\nservice_level_threshold = 1.0\n\
+                [calendar]\nslot_minutes = 30\nstart_day = \"mon\"\nday_factors = { sun = 0.0 }\nprofile = { \"08:00-12:00\" = 1.0 }\n\
+                [[segment]]\nname = \"a\"\nrate_per_hour = 10.0\n\
+                [[tier]]\nname = \"desk\"\nservice = { dist = \"exponential\", mean = 1.0 }\n\
+                shifts = [{ start = \"08:00\", end = \"16:00\", servers = 2, days = [\"mon\", \"tue\"], breaks = [{ start = \"12:00\", end = \"12:30\" }] }]\n";
+    tiersim::scenario::parse(base, "ok.toml").unwrap();
+    let rejects = |from: &str, to: &str, field: &str, text: &str| {
+        let bad = base.replace(from, to);
+        assert_ne!(bad, base, "{from}");
+        match tiersim::scenario::parse(&bad, "bad.toml") {
+            Err(tiersim::Error::Scenario(e)) => assert!(
+                e.problems
+                    .iter()
+                    .any(|p| p.field == field && p.message.contains(text)),
+                "{field} `{text}`: {:#?}",
+                e.problems
+            ),
+            other => panic!("{from} -> {to}: {other:?}"),
+        }
+    };
+    rejects(
+        "slot_minutes = 30",
+        "slot_minutes = 20",
+        "calendar.slot_minutes",
+        "15, 30 or 60",
+    );
+    rejects(
+        "start_day = \"mon\"",
+        "start_day = \"monday\"",
+        "calendar.start_day",
+        "not a weekday",
+    );
+    rejects(
+        "{ sun = 0.0 }",
+        "{ sunday = 0.0 }",
+        "calendar.day_factors",
+        "not a weekday",
+    );
+    rejects(
+        "\"08:00-12:00\" = 1.0",
+        "\"08:00-12:00\" = 1.0, \"11:00-13:00\" = 2.0",
+        "calendar.profile",
+        "overlaps",
+    );
+    rejects(
+        "\"08:00-12:00\"",
+        "\"12:00-08:00\"",
+        "calendar.profile",
+        "ends before it starts",
+    );
+    rejects("\"08:00-12:00\"", "\"8-12\"", "calendar.profile", "HH:MM");
+    rejects(
+        "start = \"08:00\", end",
+        "start = \"25:00\", end",
+        "tier.desk.shifts.start",
+        "not a time",
+    );
+    rejects(
+        "days = [\"mon\", \"tue\"]",
+        "days = [\"mon\", \"tues\"]",
+        "tier.desk.shifts.days",
+        "not a weekday",
+    );
+    rejects(
+        "servers = 2, days",
+        "servers = 0, days",
+        "tier.desk.shifts.servers",
+        ">= 1",
+    );
+    rejects(
+        "name = \"desk\"\n",
+        "name = \"desk\"\nservers = 3\n",
+        "tier.desk.servers",
+        "remove `servers`",
+    );
+}
