@@ -67,6 +67,9 @@ pub enum Command {
         /// common random numbers gain).
         #[arg(long)]
         independent: bool,
+        /// Also make the report (plots and report.html) in the output folder.
+        #[arg(long)]
+        report: bool,
     },
     /// Join the output folders of the shards of one sweep into the files an
     /// unsharded run writes.
@@ -77,6 +80,12 @@ pub enum Command {
         /// Output folder [default: output/<scenario name>/].
         #[arg(long)]
         out: Option<PathBuf>,
+    },
+    /// Make the report of an output folder: every plot as SVG and PNG, and
+    /// report.html, one self-contained page to open in a browser or print.
+    Report {
+        /// The folder that `run`, `sweep` or `compare` wrote.
+        dir: PathBuf,
     },
 }
 
@@ -102,6 +111,9 @@ pub struct RunArgs {
     /// missing points are computed.
     #[arg(long)]
     resume: bool,
+    /// Also make the report (plots and report.html) in the output folder.
+    #[arg(long)]
+    report: bool,
 }
 
 /// Set by Ctrl-C: workers start no new replication.
@@ -137,9 +149,31 @@ pub fn run(cli: Cli) -> Result<()> {
             out,
             threads,
             independent,
-        } => compare(&a, &b, out, threads, independent),
+            report,
+        } => compare(&a, &b, out, threads, independent, report),
         Command::Merge { dirs, out } => merge(&dirs, out),
+        Command::Report { dir } => make_report(&dir),
     }
+}
+
+/// Whether tables get colour: only when stdout is a terminal, and not when
+/// `NO_COLOR` is set (<https://no-color.org>).
+fn colour() -> bool {
+    std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+}
+
+/// `report`: the plots and report.html of an output folder.
+fn make_report(dir: &Path) -> Result<()> {
+    let outcome = report::make_report(dir, &report::ReportOptions::default())?;
+    for note in &outcome.notes {
+        eprintln!("note: {note}");
+    }
+    eprintln!(
+        "wrote {} and {} plot files",
+        outcome.html.display(),
+        outcome.files.len()
+    );
+    Ok(())
 }
 
 /// `K/N` with 1 <= K <= N.
@@ -309,6 +343,11 @@ fn run_journaled(
 /// `run` and `sweep`.
 fn sweep(file: &Path, args: &RunArgs, shard: Option<(usize, usize)>) -> Result<()> {
     let started = SystemTime::now();
+    if args.report && shard.is_some() {
+        bail!(
+            "--report needs the whole sweep: run the shards without it, `tiersim merge` them, then `tiersim report` the merged folder"
+        );
+    }
     let sweep = scenario::load_sweep(file)?;
     print_warnings(file, &sweep);
     let shape = Shape::of(&sweep.points[0].scenario.model);
@@ -387,17 +426,27 @@ fn sweep(file: &Path, args: &RunArgs, shard: Option<(usize, usize)>) -> Result<(
         );
         return Ok(());
     }
-    finish_sweep(&dir, &sweep, &results, &info)
+    finish_sweep(&dir, &sweep, &results, &info)?;
+    if args.report {
+        make_report(&dir)?;
+    }
+    Ok(())
 }
 
 /// Writes a complete sweep's files and prints its table.
 fn finish_sweep(dir: &Path, sweep: &Sweep, results: &[PointResult], info: &RunInfo) -> Result<()> {
     let s = report::write_sweep(dir, sweep, results, info)?;
     if s.summaries.len() == 1 {
-        print!("{}", report::table::render(&s.summaries[0]));
+        print!(
+            "{}",
+            report::table::render_styled(&s.summaries[0], colour())
+        );
     } else {
         let stops: Vec<&str> = results.iter().map(|r| r.stop.as_str()).collect();
-        print!("{}", report::table::points(&s.summaries, &stops));
+        print!(
+            "{}",
+            report::table::points_styled(&s.summaries, &stops, colour())
+        );
     }
     eprintln!("\nwrote {}", dir.display());
     Ok(())
@@ -480,6 +529,7 @@ fn compare(
     out: Option<PathBuf>,
     threads: Option<usize>,
     independent: bool,
+    make: bool,
 ) -> Result<()> {
     let started = SystemTime::now();
     let (sa, sb) = (scenario::load(a)?, scenario::load(b)?);
@@ -571,8 +621,14 @@ fn compare(
         &dir.join("compare.json"),
         report::json::document("comparison", doc).as_bytes(),
     )?;
-    print!("{}", report::table::differences(&la, &lb, diffs));
+    print!(
+        "{}",
+        report::table::differences_styled(&la, &lb, diffs, colour())
+    );
     eprintln!("\nwrote {}", dir.display());
+    if make {
+        make_report(&dir)?;
+    }
     Ok(())
 }
 

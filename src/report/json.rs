@@ -2,11 +2,14 @@
 //!
 //! ```text
 //! {"tool": "tiersim", "version": "..", "scenarios": [
-//!   {"name": .., "replications": R, "seed": S, "parameters": {..},
+//!   {"name": .., "replications": R, "seed": S,
+//!    "service_level_threshold": minutes, "parameters": {..},
 //!    "stop_reason": "replications" | "precision" | "max_replications",
 //!    "warnings": [..],
 //!    "overall": {"<metric>": {"mean": x, "ci95": h}, ..},
 //!    "segments": {"<segment>": {..}}, "tiers": {"<tier>": {..}},
+//!    "wait_quantiles": {"p": [..], "overall": {"mean": [..], "ci95": [..]},
+//!                       "segments": {"<segment>": {..}}},
 //!    "vs_baseline": {"<group>": {"<metric>": {"mean", "ci95", "significant"}}}}]}
 //! ```
 //!
@@ -93,6 +96,7 @@ pub fn point(
         "name": summary.name,
         "replications": summary.replications,
         "seed": point.scenario.model.run.seed,
+        "service_level_threshold": number(point.scenario.model.run.service_level_threshold),
         "parameters": parameters,
         "stop_reason": stop.as_str(),
         "warnings": point.scenario.warnings,
@@ -101,10 +105,51 @@ pub fn point(
         "tiers": groups(&summary.tiers),
     });
     entry["wait_quantiles"] = wait_quantiles(summary);
+    if let Some(week) = &point.scenario.model.week {
+        entry["slots"] = slots(week, summary);
+    }
     if let Some(d) = vs_baseline {
         entry["vs_baseline"] = differences(d);
     }
     entry
+}
+
+/// Metrics per slot of the day: `{"slot_minutes", "labels": ["00:00", ..],
+/// "overall": {metric: {"mean": [..], "ci95": [..]}}, "tiers": {tier:
+/// {metric: {..}}}}`; clients by the slot they arrived in, tiers by time.
+fn slots(week: &crate::model::Week, summary: &ScenarioSummary) -> Value {
+    use crate::model::metrics::{SLOT_CLIENT_METRICS, SLOT_TIER_METRICS};
+    let series = |index: usize| {
+        json!({
+            "mean": summary.slots.iter().map(|s| number(s[index].mean)).collect::<Vec<_>>(),
+            "ci95": summary.slots.iter().map(|s| number(s[index].ci95)).collect::<Vec<_>>(),
+        })
+    };
+    let overall: Map<String, Value> = SLOT_CLIENT_METRICS
+        .iter()
+        .enumerate()
+        .map(|(i, m)| (m.to_string(), series(i)))
+        .collect();
+    let tiers: Map<String, Value> = summary
+        .tiers
+        .iter()
+        .enumerate()
+        .map(|(t, (name, _))| {
+            let base = SLOT_CLIENT_METRICS.len() + t * SLOT_TIER_METRICS.len();
+            let metrics: Map<String, Value> = SLOT_TIER_METRICS
+                .iter()
+                .enumerate()
+                .map(|(i, m)| (m.to_string(), series(base + i)))
+                .collect();
+            (name.clone(), Value::Object(metrics))
+        })
+        .collect();
+    json!({
+        "slot_minutes": week.slot_minutes,
+        "labels": (0..week.slots()).map(|s| week.slot_label(s)).collect::<Vec<_>>(),
+        "overall": overall,
+        "tiers": tiers,
+    })
 }
 
 /// The total wait's quantile function per client group:

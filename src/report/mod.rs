@@ -1,12 +1,18 @@
 //! Results into files and onto the terminal: the JSON summary, CSV tables,
-//! the run manifest and an aligned terminal table. Files are written
-//! atomically (a temporary file, then a rename), so a reader never sees
-//! half a file and a failed write leaves the old file intact.
+//! the run manifest, an aligned terminal table, and the report (plots as SVG
+//! and PNG, and a self-contained `report.html`) made from an output folder.
+//! Files are written atomically (a temporary file, then a rename), so a
+//! reader never sees half a file and a failed write leaves the old file
+//! intact.
 
 pub mod csv;
+pub mod html;
 pub mod json;
+pub mod load;
 pub mod manifest;
+pub mod plot;
 pub mod table;
+pub mod verdict;
 
 use std::io::Write;
 use std::path::Path;
@@ -124,4 +130,67 @@ pub fn write_manifest(
         &dir.join("manifest.json"),
         manifest::manifest(sweep, results, info).as_bytes(),
     )
+}
+
+/// How to make a report.
+#[derive(Clone, Debug, Default)]
+pub struct ReportOptions {
+    /// The service-level target drawn on the plots (the documented default
+    /// 0.8 until scenarios can set one).
+    pub target: plot::Target,
+}
+
+/// What [`make_report`] wrote.
+#[derive(Clone, Debug)]
+pub struct ReportOutcome {
+    /// The HTML report.
+    pub html: std::path::PathBuf,
+    /// Plot files written (SVG and PNG), in report order.
+    pub files: Vec<std::path::PathBuf>,
+    /// Notes on plots left out.
+    pub notes: Vec<String>,
+}
+
+/// Makes the report of output folder `dir`: reads and checks its files,
+/// draws every plot in memory, then writes the plots (`plot-*.svg`,
+/// `plot-*.png`) and finally `report.html`, each atomically; plot files of
+/// an earlier report that this one no longer has are removed. Nothing is
+/// written unless the whole report could be made.
+pub fn make_report(dir: &Path, options: &ReportOptions) -> Result<ReportOutcome, Error> {
+    let results = load::load(dir)?;
+    let plots = plot::all(&results, &options.target)?;
+    let page = html::page(&results, &plots, &options.target);
+    let mut files = Vec::new();
+    for f in &plots.figures {
+        let svg = dir.join(format!("{}.svg", f.file));
+        write_atomic(&svg, f.svg.as_bytes())?;
+        let png = dir.join(format!("{}.png", f.file));
+        write_atomic(&png, &f.png)?;
+        files.extend([svg, png]);
+    }
+    let html = dir.join("report.html");
+    write_atomic(&html, page.as_bytes())?;
+    remove_stale_plots(dir, &files);
+    Ok(ReportOutcome {
+        html,
+        files,
+        notes: plots.notes,
+    })
+}
+
+/// Removes `plot-*.svg` and `plot-*.png` files in `dir` that are not in
+/// `keep` (left by an earlier report of other results). Best effort: a file
+/// that cannot be removed is left.
+fn remove_stale_plots(dir: &Path, keep: &[std::path::PathBuf]) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let ours = name.starts_with("plot-") && (name.ends_with(".svg") || name.ends_with(".png"));
+        if ours && !keep.contains(&path) {
+            let _ = std::fs::remove_file(&path);
+        }
+    }
 }

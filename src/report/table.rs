@@ -1,9 +1,59 @@
 //! The terminal table: one row per metric, one column per group, each cell
 //! `mean ± ci95`, with units in the row label. The same numbers as the files.
+//!
+//! The `*_styled` functions add ANSI colour (bold headers; significant
+//! differences green when better, red when worse, magenta when a neutral
+//! metric changed; points that hit `max_replications` in yellow) for a
+//! terminal. Without colour they return exactly the plain text.
 
 use std::fmt::Write;
 
+use super::verdict::Verdict;
 use crate::experiment::{Metrics, ScenarioSummary};
+
+/// An ANSI style for one cell.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Paint {
+    Plain,
+    Bold,
+    Green,
+    Red,
+    Magenta,
+    Yellow,
+    Dim,
+}
+
+impl Paint {
+    fn code(self) -> &'static str {
+        match self {
+            Paint::Plain => "",
+            Paint::Bold => "\x1b[1m",
+            Paint::Green => "\x1b[32m",
+            Paint::Red => "\x1b[31m",
+            Paint::Magenta => "\x1b[35m",
+            Paint::Yellow => "\x1b[33m",
+            Paint::Dim => "\x1b[2m",
+        }
+    }
+
+    /// `text` in this style when `colour` is on, else unchanged.
+    fn apply(self, text: &str, colour: bool) -> String {
+        if !colour || self == Paint::Plain {
+            text.to_string()
+        } else {
+            format!("{}{text}\x1b[0m", self.code())
+        }
+    }
+
+    fn of(v: Verdict) -> Paint {
+        match v {
+            Verdict::Better => Paint::Green,
+            Verdict::Worse => Paint::Red,
+            Verdict::Changed => Paint::Magenta,
+            Verdict::NoSignificantDifference => Paint::Dim,
+        }
+    }
+}
 
 /// The unit shown beside a metric's name.
 fn unit(metric: &str) -> &'static str {
@@ -37,8 +87,9 @@ fn cell(mean: f64, ci95: f64) -> String {
     format!("{mean:.decimals$} ± {ci95:.decimals$}")
 }
 
-/// One table of metrics (rows) by groups (columns).
-fn table(out: &mut String, title: &str, groups: &[(&str, &Metrics)]) {
+/// One table of metrics (rows) by groups (columns); a bold header with
+/// `colour`.
+fn table(out: &mut String, title: &str, groups: &[(&str, &Metrics)], colour: bool) {
     let Some((_, first)) = groups.first() else {
         return;
     };
@@ -67,10 +118,11 @@ fn table(out: &mut String, title: &str, groups: &[(&str, &Metrics)]) {
                 .unwrap_or(0)
         })
         .collect();
-    let _ = write!(out, "{title:<label_width$}");
+    let mut header = format!("{title:<label_width$}");
     for ((name, _), w) in groups.iter().zip(&widths) {
-        let _ = write!(out, "  {name:>w$}");
+        let _ = write!(header, "  {name:>w$}");
     }
+    out.push_str(&Paint::Bold.apply(&header, colour));
     out.push('\n');
     for (row, label) in labels.iter().enumerate() {
         let _ = write!(out, "{label:<label_width$}");
@@ -84,21 +136,29 @@ fn table(out: &mut String, title: &str, groups: &[(&str, &Metrics)]) {
 /// The summary as text: a clients table (overall and per segment) and a
 /// tiers table, values `mean ± 95% half-width`.
 pub fn render(summary: &ScenarioSummary) -> String {
+    render_styled(summary, false)
+}
+
+/// [`render`], with bold headers when `colour` is on.
+pub fn render_styled(summary: &ScenarioSummary, colour: bool) -> String {
     let mut out = format!(
         "scenario {}: {} replication(s); values are mean ± 95% CI half-width\n\n",
         summary.name, summary.replications
     );
     let mut clients: Vec<(&str, &Metrics)> = vec![("overall", &summary.overall)];
     clients.extend(summary.segments.iter().map(|(n, m)| (n.as_str(), m)));
-    table(&mut out, "clients", &clients);
+    table(&mut out, "clients", &clients, colour);
     out.push('\n');
     let tiers: Vec<(&str, &Metrics)> = summary.tiers.iter().map(|(n, m)| (n.as_str(), m)).collect();
-    table(&mut out, "tiers (per visit)", &tiers);
+    table(&mut out, "tiers (per visit)", &tiers, colour);
     out
 }
 
-/// Left-aligned first column, right-aligned others, two spaces apart.
-fn grid(rows: &[Vec<String>]) -> String {
+/// Left-aligned first column, right-aligned others, two spaces apart, with
+/// `paint[row][column]` applied to each padded cell when `colour` is on
+/// (missing entries are plain); widths are those of the plain text, so
+/// columns stay aligned.
+fn grid_styled(rows: &[Vec<String>], paint: &[Vec<Paint>], colour: bool) -> String {
     let columns = rows.iter().map(Vec::len).max().unwrap_or(0);
     let widths: Vec<usize> = (0..columns)
         .map(|c| {
@@ -110,12 +170,20 @@ fn grid(rows: &[Vec<String>]) -> String {
         })
         .collect();
     let mut out = String::new();
-    for row in rows {
+    for (r, row) in rows.iter().enumerate() {
         for (c, (cell, w)) in row.iter().zip(&widths).enumerate() {
+            let style = paint
+                .get(r)
+                .and_then(|p| p.get(c))
+                .copied()
+                .unwrap_or(Paint::Plain);
             if c == 0 {
-                let _ = write!(out, "{cell:<w$}");
+                let padded = format!("{cell:<w$}");
+                out.push_str(&style.apply(&padded, colour));
             } else {
-                let _ = write!(out, "  {cell:>w$}");
+                let padded = format!("{cell:>w$}");
+                out.push_str("  ");
+                out.push_str(&style.apply(&padded, colour));
             }
         }
         out.push('\n');
@@ -125,6 +193,12 @@ fn grid(rows: &[Vec<String>]) -> String {
 
 /// A sweep of several points: one row per point with the headline metrics.
 pub fn points(summaries: &[ScenarioSummary], stops: &[&str]) -> String {
+    points_styled(summaries, stops, false)
+}
+
+/// [`points`], with a bold header and points stopped by
+/// `max_replications` in yellow when `colour` is on.
+pub fn points_styled(summaries: &[ScenarioSummary], stops: &[&str], colour: bool) -> String {
     let Some(first) = summaries.first() else {
         return String::new();
     };
@@ -157,11 +231,33 @@ pub fn points(summaries: &[ScenarioSummary], stops: &[&str]) -> String {
         }));
         rows.push(row);
     }
-    grid(&rows)
+    let paint: Vec<Vec<Paint>> = std::iter::once(vec![Paint::Bold; rows[0].len()])
+        .chain(stops.iter().map(|stop| {
+            if *stop == "max_replications" {
+                vec![Paint::Plain, Paint::Yellow, Paint::Yellow]
+            } else {
+                Vec::new()
+            }
+        }))
+        .collect();
+    grid_styled(&rows, &paint, colour)
 }
 
 /// Paired differences B − A: one row per metric, significant ones marked.
 pub fn differences(a: &str, b: &str, diffs: &[crate::experiment::Difference]) -> String {
+    differences_styled(a, b, diffs, false)
+}
+
+/// [`differences`], with a bold header and, when `colour` is on, each
+/// difference and its `significant` cell coloured by its verdict: green
+/// when B is better, red when worse, magenta when a neutral metric changed,
+/// dim when not significant.
+pub fn differences_styled(
+    a: &str,
+    b: &str,
+    diffs: &[crate::experiment::Difference],
+    colour: bool,
+) -> String {
     let mut rows = vec![vec![
         "metric".to_string(),
         format!("A: {a}"),
@@ -191,5 +287,74 @@ pub fn differences(a: &str, b: &str, diffs: &[crate::experiment::Difference]) ->
             },
         ]);
     }
-    grid(&rows)
+    let paint: Vec<Vec<Paint>> = std::iter::once(vec![Paint::Bold; rows[0].len()])
+        .chain(diffs.iter().map(|d| {
+            let p = Paint::of(Verdict::of(d.metric, d.difference.mean, d.significant));
+            vec![Paint::Plain, Paint::Plain, Paint::Plain, p, p]
+        }))
+        .collect();
+    grid_styled(&rows, &paint, colour)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::stats::Estimate;
+    use crate::experiment::Difference;
+
+    fn strip_ansi(s: &str) -> String {
+        let mut out = String::new();
+        let mut chars = s.chars();
+        while let Some(c) = chars.next() {
+            if c == '\x1b' {
+                for d in chars.by_ref() {
+                    if d == 'm' {
+                        break;
+                    }
+                }
+            } else {
+                out.push(c);
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn colour_only_adds_escapes_and_plain_is_unchanged() {
+        let e = |mean| Estimate {
+            mean,
+            ci95: 0.1,
+            n: 10,
+        };
+        let diff = |metric, mean, significant| Difference {
+            group: "overall".into(),
+            metric,
+            a: e(1.0),
+            b: e(1.0 + mean),
+            difference: e(mean),
+            significant,
+            variance_reduction: 0.5,
+        };
+        let diffs = vec![
+            diff("wait_mean", -0.5, true),
+            diff("service_level", -0.2, true),
+            diff("utilization", 0.3, true),
+            diff("served", 0.01, false),
+        ];
+        let plain = differences("a", "b", &diffs);
+        assert_eq!(plain, differences_styled("a", "b", &diffs, false));
+        assert!(!plain.contains('\x1b'));
+        let coloured = differences_styled("a", "b", &diffs, true);
+        assert_eq!(strip_ansi(&coloured), plain);
+        let lines: Vec<&str> = coloured.lines().collect();
+        assert!(lines[0].starts_with("\x1b[1m"));
+        assert!(
+            lines[1].contains("\x1b[32m"),
+            "better is green: {}",
+            lines[1]
+        );
+        assert!(lines[2].contains("\x1b[31m"), "worse is red: {}", lines[2]);
+        assert!(lines[3].contains("\x1b[35m"), "changed is magenta");
+        assert!(lines[4].contains("\x1b[2m"), "not significant is dim");
+    }
 }

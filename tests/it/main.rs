@@ -5,5 +5,6 @@ mod bank;
 mod cli;
 mod common;
 mod experiments;
+mod report;
 mod scenarios;
 mod theory;

@@ -1,0 +1,247 @@
+//! Client metrics by segment as grouped bars with 95% CI whiskers: one
+//! panel per metric, one group of bars per client group (overall and each
+//! segment), one bar per point shown (one for a run, A and B for a
+//! comparison).
+//!
+//! The panels come from [`SEGMENT_METRICS`]: a metric is drawn when the
+//! summary has it, so satisfaction, CSAT and complaints appear as more
+//! panels as soon as the model reports them (`satisfaction_mean`, `csat`,
+//! `complaint_rate`).
+
+use plotters::coord::Shift;
+use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
+
+use super::{
+    Chart, DESC_SIZE, DrawResult, FAMILY, GRID, Keyed, LABEL_SIZE, LegendEntry, Marker, colour,
+    draw_legend, legend_height, legend_width, padded, shorten, tick, title, unit,
+};
+use crate::report::load::{MeanCi, Point};
+
+/// The metrics shown by segment, in panel order, with their panel titles.
+/// The last three are not reported by the model yet.
+pub const SEGMENT_METRICS: [(&str, &str); 7] = [
+    ("service_level", "service level"),
+    ("wait_mean", "mean wait"),
+    ("abandon_rate", "abandonment rate"),
+    ("blocked_rate", "blocked rate"),
+    ("satisfaction_mean", "satisfaction"),
+    ("csat", "CSAT"),
+    ("complaint_rate", "complaints"),
+];
+
+/// The outcome metrics of [`SEGMENT_METRICS`], drawn only when the summary
+/// has them.
+pub const OUTCOME_METRICS: [&str; 3] = ["satisfaction_mean", "csat", "complaint_rate"];
+
+/// One series of bars: a point's values per metric per group.
+#[derive(Clone, Debug)]
+pub struct Series {
+    /// Legend label.
+    pub label: String,
+    /// `values[metric][group]`, in the order of `Bars::metrics` and
+    /// `Bars::groups`.
+    pub values: Vec<Vec<Option<MeanCi>>>,
+}
+
+/// The grouped-bar figure.
+#[derive(Clone, Debug)]
+pub struct Bars {
+    /// Plot title.
+    pub title: String,
+    /// Client groups: `overall`, then segments.
+    pub groups: Vec<String>,
+    /// Metrics shown (keys of [`SEGMENT_METRICS`] the summary has).
+    pub metrics: Vec<&'static str>,
+    /// Bars per group.
+    pub series: Vec<Series>,
+}
+
+impl Bars {
+    /// Bars for `points` (each a series labelled by its name), with the
+    /// groups and metrics of the first point.
+    pub fn of(points: &[&Point], title: String) -> Bars {
+        let Some(first) = points.first() else {
+            return Bars {
+                title,
+                groups: Vec::new(),
+                metrics: Vec::new(),
+                series: Vec::new(),
+            };
+        };
+        let mut groups = vec!["overall".to_string()];
+        groups.extend(first.segments.iter().map(|(n, _)| n.clone()));
+        let metrics: Vec<&'static str> = SEGMENT_METRICS
+            .iter()
+            .map(|(m, _)| *m)
+            .filter(|m| first.overall.get(m).is_some())
+            .collect();
+        let series = points
+            .iter()
+            .map(|p| Series {
+                label: p.name.clone(),
+                values: metrics
+                    .iter()
+                    .map(|m| {
+                        groups
+                            .iter()
+                            .map(|g| {
+                                if g == "overall" {
+                                    p.overall.get(m)
+                                } else {
+                                    p.segments
+                                        .iter()
+                                        .find(|(s, _)| s == g)
+                                        .and_then(|(_, ms)| ms.get(m))
+                                }
+                            })
+                            .collect()
+                    })
+                    .collect(),
+            })
+            .collect();
+        Bars {
+            title,
+            groups,
+            metrics,
+            series,
+        }
+    }
+
+    fn legend(&self) -> Vec<LegendEntry> {
+        let mut entries: Vec<LegendEntry> = if self.series.len() > 1 {
+            self.series
+                .iter()
+                .enumerate()
+                .map(|(i, s)| LegendEntry::marker(s.label.clone(), colour(i + 1), Marker::Box))
+                .collect()
+        } else {
+            vec![LegendEntry::marker("mean", colour(1), Marker::Box)]
+        };
+        entries.push(LegendEntry::text("whiskers: 95% CI"));
+        entries
+    }
+
+    fn columns(&self) -> usize {
+        if self.metrics.len() > 4 { 3 } else { 2 }
+    }
+
+    fn rows(&self) -> usize {
+        self.metrics.len().div_ceil(self.columns()).max(1)
+    }
+}
+
+impl Chart for Bars {
+    fn size(&self) -> (u32, u32) {
+        (
+            980,
+            60 + legend_height(&self.legend()) + 340 * self.rows() as u32,
+        )
+    }
+
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult
+    where
+        DB::ErrorType: 'static,
+    {
+        let body = title(root, &self.title)?;
+        let entries = self.legend();
+        let (legend, panels) = body.split_vertically(legend_height(&entries) as i32 + 16);
+        let (lw, _) = legend.dim_in_pixel();
+        let left = (lw as i32 - legend_width(&entries) as i32) / 2;
+        draw_legend(&legend.margin(0, 0, left.max(0), 0), &entries)?;
+        let cells = panels.split_evenly((self.rows(), self.columns()));
+        let n = self.groups.len() as f64;
+        let keys: Vec<f64> = (0..self.groups.len()).map(|g| g as f64 + 0.5).collect();
+        for (m, metric) in self.metrics.iter().enumerate() {
+            let Some(cell) = cells.get(m) else { break };
+            let values = self
+                .series
+                .iter()
+                .flat_map(|s| s.values[m].iter().flatten())
+                .filter(|v| v.mean.is_finite());
+            let high = values
+                .map(|v| v.mean + if v.ci95.is_finite() { v.ci95 } else { 0.0 })
+                .fold(0.0_f64, f64::max);
+            let (_, mut y1) = padded(0.0, high, Some(0.0));
+            if unit(metric) == "share" && high > 0.0 {
+                y1 = y1.min(1.0);
+            }
+            let name = SEGMENT_METRICS
+                .iter()
+                .find(|(k, _)| k == metric)
+                .map_or(*metric, |(_, t)| *t);
+            // Group names cut to fit under their bars.
+            let room =
+                cell.dim_in_pixel().0.saturating_sub(100) as usize / self.groups.len().max(1);
+            let groups: Vec<String> = self
+                .groups
+                .iter()
+                .map(|g| shorten(g, (room / 8).max(4)))
+                .collect();
+            let mut chart = ChartBuilder::on(cell)
+                .margin(12)
+                .caption(format!("{name} ({metric})"), (FAMILY, DESC_SIZE + 1.0))
+                .x_label_area_size(36)
+                .y_label_area_size(72)
+                .build_cartesian_2d(Keyed::new(0.0, n, keys.clone()), 0.0..y1)?;
+            chart
+                .configure_mesh()
+                .disable_x_mesh()
+                .y_desc(unit(metric))
+                .axis_desc_style((FAMILY, DESC_SIZE))
+                .label_style((FAMILY, LABEL_SIZE))
+                .x_label_formatter(&|x| {
+                    groups
+                        .get(x.floor().max(0.0) as usize)
+                        .cloned()
+                        .unwrap_or_default()
+                })
+                .y_label_formatter(&|y| tick(*y))
+                .max_light_lines(0)
+                .bold_line_style(GRID)
+                .draw()?;
+            if high == 0.0 {
+                let (xr, yr) = chart.plotting_area().get_pixel_range();
+                let note = (FAMILY, LABEL_SIZE + 1.0)
+                    .into_font()
+                    .color(&RGBColor(90, 90, 90))
+                    .pos(Pos::new(HPos::Center, VPos::Center));
+                root.draw(&Text::new(
+                    "0 in every group",
+                    ((xr.start + xr.end) / 2, (yr.start + yr.end) / 2),
+                    note,
+                ))?;
+            }
+            let count = self.series.len().max(1) as f64;
+            let width = 0.8 / count;
+            for (s, series) in self.series.iter().enumerate() {
+                let c = colour(if self.series.len() > 1 { s + 1 } else { 1 });
+                for (g, value) in series.values[m].iter().enumerate() {
+                    let Some(v) = value.filter(|v| v.mean.is_finite()) else {
+                        continue;
+                    };
+                    let x0 = g as f64 + 0.1 + s as f64 * width;
+                    let x1 = x0 + width * 0.85;
+                    chart.draw_series(std::iter::once(Rectangle::new(
+                        [(x0, 0.0), (x1, v.mean)],
+                        c.mix(0.85).filled(),
+                    )))?;
+                    if v.ci95.is_finite() && v.ci95 > 0.0 {
+                        let xm = (x0 + x1) / 2.0;
+                        let top = chart.backend_coord(&(xm, (v.mean + v.ci95).min(y1)));
+                        let bottom = chart.backend_coord(&(xm, (v.mean - v.ci95).max(0.0)));
+                        let style = BLACK.stroke_width(2);
+                        root.draw(&PathElement::new(vec![top, bottom], style))?;
+                        for end in [top, bottom] {
+                            root.draw(&PathElement::new(
+                                vec![(end.0 - 5, end.1), (end.0 + 5, end.1)],
+                                style,
+                            ))?;
+                        }
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+}
