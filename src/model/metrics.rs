@@ -4,7 +4,7 @@
 use super::replication::{ClientCounts, ReplicationResult, TierCounts};
 
 /// Metric names for the whole system and for each segment, in output order.
-pub const CLIENT_METRICS: [&str; 22] = [
+pub const CLIENT_METRICS: [&str; 23] = [
     "arrived",
     "served",
     "abandoned",
@@ -27,6 +27,7 @@ pub const CLIENT_METRICS: [&str; 22] = [
     "deflection_rate",
     "sales",
     "revenue",
+    "mis_sales",
 ];
 
 /// Metric names for each tier (per visit), in output order.
@@ -102,6 +103,7 @@ pub fn client_values(c: &ClientCounts) -> [f64; CLIENT_METRICS.len()] {
         ratio(c.deflected, c.finished),
         c.sales as f64,
         c.revenue,
+        c.mis_sales as f64,
     ]
 }
 

@@ -36,6 +36,9 @@ pub struct Model {
     /// Time of day and week, when the scenario has a `[calendar]` or
     /// rosters: metrics are then also reported per slot of the day.
     pub week: Option<Week>,
+    /// Minutes of selling added to every service by staff (the KPI
+    /// regime's extra selling time per contact).
+    pub selling_minutes: f64,
 }
 
 /// A kind of request: what the client wants. It shapes service times,

@@ -30,6 +30,15 @@ pub struct Outcomes {
     /// Sales made by a chatbot alone are this share of a human's (a
     /// disclosed bot seller).
     pub bot_sale_factor: f64,
+    /// k in [0, 1]: the weight of sales in the RMs' KPIs (0 balanced, 1
+    /// sales-only). Sales rise by 31% x k; a sale is mis-sold with
+    /// probability `mis_sale_max` x k.
+    pub kpi_pressure: f64,
+    /// P(mis-sale | sale) at full sales pressure.
+    pub mis_sale_max: f64,
+    /// P(a mis-sold client files a formal complaint): detection times the
+    /// complaint rate of a monetary loss.
+    pub mis_sale_complaint: f64,
 }
 
 impl Default for Outcomes {
@@ -45,6 +54,9 @@ impl Default for Outcomes {
             formal_complaint_kappa: 0.02,
             loyalty_ratio: 0.30,
             bot_sale_factor: 0.2,
+            kpi_pressure: 0.0,
+            mis_sale_max: 0.02,
+            mis_sale_complaint: 0.054 * 0.6,
         }
     }
 }
@@ -146,6 +158,11 @@ impl Outcomes {
         }
     }
 
+    /// P(mis-sale | sale) under the KPI regime.
+    pub fn mis_sale(&self) -> f64 {
+        self.mis_sale_max * self.kpi_pressure
+    }
+
     /// P(front-line complaint) for a journey with P(top-box) `p`.
     pub fn complaint(&self, p: f64) -> f64 {
         self.complaint_if_top_box * p + self.complaint_otherwise * (1.0 - p)
@@ -162,7 +179,7 @@ impl Outcomes {
         let r = self.loyalty_ratio;
         let factor = (p + r * (1.0 - p)) / (self.top_box_ideal + r * (1.0 - self.top_box_ideal));
         let bot = if bot_only { self.bot_sale_factor } else { 1.0 };
-        (base * factor * bot).clamp(0.0, 1.0)
+        (base * factor * bot * (1.0 + 0.31 * self.kpi_pressure)).clamp(0.0, 1.0)
     }
 }
 
@@ -248,6 +265,14 @@ mod tests {
         assert!((o.sale(0.80, 0.03, false) - 0.03).abs() < 1e-12);
         assert!((o.sale(0.80, 0.03, true) - 0.006).abs() < 1e-12);
         assert!(o.sale(0.3, 0.03, false) < 0.03);
+        // Full sales pressure: 31% more sales, 2% of them mis-sold.
+        let pressed = Outcomes {
+            kpi_pressure: 1.0,
+            ..Outcomes::default()
+        };
+        assert!((pressed.sale(0.80, 0.03, false) - 0.03 * 1.31).abs() < 1e-12);
+        assert!((pressed.mis_sale() - 0.02).abs() < 1e-12);
+        assert_eq!(o.mis_sale(), 0.0);
     }
 
     #[test]

@@ -160,6 +160,8 @@ pub struct ClientCounts {
     pub deflected: u64,
     /// Sales made.
     pub sales: u64,
+    /// Sales that were mis-sold (KPI pressure).
+    pub mis_sales: u64,
     /// Revenue of the sales.
     pub revenue: f64,
 }
@@ -202,6 +204,7 @@ impl ClientCounts {
         self.handoffs.merge(&other.handoffs);
         self.deflected += other.deflected;
         self.sales += other.sales;
+        self.mis_sales += other.mis_sales;
         self.revenue += other.revenue;
     }
 }
@@ -710,9 +713,15 @@ impl<'m> Replication<'m> {
                 c.first_wait = c.wait;
             }
             let kinds = model.requests.len();
-            model.tiers[tier]
-                .service_of(c.segment as usize, c.request as usize, kinds)
-                .sample(&mut keyed(c.key, ts.service_salt, c.visits as u64))
+            let selling = if model.tiers[tier].unlimited {
+                0.0
+            } else {
+                model.selling_minutes
+            };
+            selling
+                + model.tiers[tier]
+                    .service_of(c.segment as usize, c.request as usize, kinds)
+                    .sample(&mut keyed(c.key, ts.service_salt, c.visits as u64))
         };
         c.generation = c.generation.wrapping_add(1);
         c.phase = Phase::InService;
@@ -943,6 +952,11 @@ impl<'m> Replication<'m> {
             counts.sales += sale as u64;
             if sale {
                 counts.revenue += request.revenue_per_sale;
+                if draws.random::<f64>() < o.mis_sale() {
+                    counts.mis_sales += 1;
+                    counts.formal_complaints +=
+                        (draws.random::<f64>() < o.mis_sale_complaint) as u64;
+                }
             }
         }
     }
@@ -1048,6 +1062,7 @@ mod tests {
             }],
             outcomes: Outcomes::default(),
             week: None,
+            selling_minutes: 0.0,
         }
     }
 

@@ -283,6 +283,7 @@ impl<'s> Checker<'s> {
         let tiers: Option<Vec<Tier>> = tiers.into_iter().collect();
         let (run, segments, mut tiers) = (run?, segments?, tiers?);
         self.request_overrides(raw, &mut tiers, &tier_names, segments.len());
+        let (outcomes, selling_minutes) = self.levers(raw, &mut tiers, &tier_names, outcomes);
         self.routes_exit(raw, &tiers, &requests);
         for (raw_tier, tier) in raw.tier.iter().zip(&tiers) {
             if tier.preemptive && tier.discipline == Discipline::Fifo {
@@ -306,6 +307,7 @@ impl<'s> Checker<'s> {
             requests,
             outcomes: outcomes?,
             week,
+            selling_minutes,
         };
         // A design that cannot keep up and has nothing to bound its queue
         // stops at the horizon rather than draining for ever.
@@ -836,6 +838,72 @@ impl<'s> Checker<'s> {
             roster,
             name,
         })
+    }
+
+    /// `[levers]`: training multipliers applied to the tiers, the KPI
+    /// regime to the outcome model; returns it and the selling minutes.
+    fn levers(
+        &mut self,
+        raw: &RawScenario,
+        tiers: &mut [Tier],
+        names: &[String],
+        outcomes: Option<Outcomes>,
+    ) -> (Option<Outcomes>, f64) {
+        let Some(l) = &raw.levers else {
+            return (outcomes, 0.0);
+        };
+        let l = l.get_ref();
+        let mut outcomes = outcomes;
+        let share = |c: &mut Self, v: &Spanned<f64>, field: &str| {
+            c.number(v, field, |x| (0.0..=1.0).contains(&x), "a number in [0, 1]")
+        };
+        if let Some(o) = outcomes.as_mut() {
+            if let Some(k) = &l.kpi_pressure {
+                o.kpi_pressure = share(self, k, "levers.kpi_pressure");
+            }
+            if let Some(m) = &l.mis_sale_max {
+                o.mis_sale_max = share(self, m, "levers.mis_sale_max");
+            }
+        }
+        let selling = l
+            .selling_minutes
+            .as_ref()
+            .map_or(0.0, |v| self.non_negative(v, "levers.selling_minutes"));
+        for (tier, training) in l.training.iter().flatten() {
+            let Some(j) = self.reference(tier, names, "levers.training", "tier") else {
+                continue;
+            };
+            let field = |f: &str| format!("levers.training.{}.{f}", tier.get_ref());
+            let t = training.get_ref();
+            if let Some(f) = &t.service {
+                let f = self.positive(f, &field("service"));
+                if f.is_finite() && f > 0.0 {
+                    for d in tiers[j].service.iter_mut() {
+                        *d = d.scaled(f);
+                    }
+                }
+            }
+            if let Some(e) = &t.escalation {
+                let e_value = self.non_negative(e, &field("escalation"));
+                if tiers[j].unlimited {
+                    self.problem(
+                        e.span(),
+                        field("escalation"),
+                        "a chatbot's hand-offs follow `resolves`; train staffed tiers",
+                    );
+                    continue;
+                }
+                for routes in tiers[j].routes.iter_mut() {
+                    routes.iter_mut().for_each(|r| r.probability *= e_value);
+                    let total: f64 = routes.iter().map(|r| r.probability).sum();
+                    if total > 1.0 + PROBABILITY_SLACK {
+                        self.problem(e.span(), field("escalation"), format!("escalation probabilities would sum to {total}; allowed: a multiplier keeping them <= 1"));
+                        break;
+                    }
+                }
+            }
+        }
+        (outcomes, selling)
     }
 
     /// `[calendar]`, or the default week when only rosters need a clock;

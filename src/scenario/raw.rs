@@ -29,6 +29,32 @@ pub struct RawScenario {
     pub outcomes: Option<Spanned<RawOutcomes>>,
     /// Time of day and week.
     pub calendar: Option<Spanned<RawCalendar>>,
+    /// Training and KPI-regime levers.
+    pub levers: Option<Spanned<RawLevers>>,
+}
+
+/// `[levers]`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawLevers {
+    /// k in [0, 1].
+    pub kpi_pressure: Option<Spanned<f64>>,
+    /// Extra selling minutes per staffed service.
+    pub selling_minutes: Option<Spanned<f64>>,
+    /// P(mis-sale | sale) at full pressure.
+    pub mis_sale_max: Option<Spanned<f64>>,
+    /// `{ tier = { service, escalation } }` multipliers.
+    pub training: Option<BTreeMap<Spanned<String>, Spanned<RawTraining>>>,
+}
+
+/// The effect of training at one tier.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawTraining {
+    /// Service-time multiplier.
+    pub service: Option<Spanned<f64>>,
+    /// Escalation-probability multiplier.
+    pub escalation: Option<Spanned<f64>>,
 }
 
 /// `[calendar]`.
