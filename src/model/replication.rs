@@ -57,8 +57,15 @@ struct Client {
     tier: u16,
     /// Arrived after the warm-up: tallied.
     counted: bool,
-    /// Tiers joined so far: numbers the client's keyed draws.
+    /// Number of the client's current visit to its current tier (1 for
+    /// the first): numbers its keyed draws there, so that inserting or
+    /// removing another tier on the route leaves them unchanged.
     visits: u32,
+    /// Visits so far to each of the first 15 tiers, four bits each (tiers
+    /// beyond share the last nibble).
+    tier_visits: u64,
+    /// Visits to any tier so far.
+    total_visits: u32,
     /// Request type.
     request: u16,
     /// Hand-offs so far, cold and warm.
@@ -98,6 +105,8 @@ impl Client {
         tier: 0,
         counted: false,
         visits: 0,
+        tier_visits: 0,
+        total_visits: 0,
         request: 0,
         cold_handoffs: 0,
         warm_handoffs: 0,
@@ -286,6 +295,25 @@ pub struct SlotCounts {
     pub within_service_level: u64,
     /// Satisfaction of finished clients.
     pub satisfaction: Tally,
+}
+
+/// Counts a visit to `tier` and returns its number among the client's
+/// visits to that tier (1 for the first). The counts of tiers 0 to 14 are
+/// packed four bits each into `counters`; tier 15 and beyond share the last
+/// nibble (their draws still differ by the tier's salt). Past 15 visits a
+/// count saturates, and the visit is numbered 16 + the client's total
+/// visits, which keeps every draw distinct.
+#[inline]
+fn next_visit(counters: &mut u64, total: &mut u32, tier: usize) -> u32 {
+    *total += 1;
+    let shift = 4 * tier.min(15) as u32;
+    let seen = ((*counters >> shift) & 0xF) as u32;
+    if seen < 15 {
+        *counters += 1 << shift;
+        seen + 1
+    } else {
+        16 + *total
+    }
 }
 
 /// Slot of the day of time `t`.
@@ -606,7 +634,7 @@ impl<'m> Replication<'m> {
         let model = self.model;
         let c = &mut self.clients[id as usize];
         c.tier = tier as u16;
-        c.visits += 1;
+        c.visits = next_visit(&mut c.tier_visits, &mut c.total_visits, tier);
         c.joined = t;
         c.visit_wait = 0.0;
         let (segment, counted) = (c.segment as usize, c.counted);
@@ -645,7 +673,7 @@ impl<'m> Replication<'m> {
         if let Some(patience) = &model.segments[segment].patience {
             let p = patience.sample(&mut keyed(
                 c.key,
-                self.patience_salts[segment],
+                self.patience_salts[segment] ^ self.tiers[tier].service_salt.rotate_left(29),
                 c.visits as u64,
             ));
             self.calendar.schedule(
@@ -1105,6 +1133,24 @@ mod tests {
                 ts.entries()
             );
         }
+    }
+
+    #[test]
+    fn visits_are_numbered_per_tier() {
+        let (mut counters, mut total) = (0u64, 0u32);
+        let seq: Vec<u32> = [0, 1, 0, 2, 1, 0]
+            .iter()
+            .map(|&t| next_visit(&mut counters, &mut total, t))
+            .collect();
+        assert_eq!(seq, vec![1, 1, 2, 1, 2, 3]);
+        // A 16th visit to one tier and beyond stay distinct.
+        let (mut counters, mut total) = (0u64, 0u32);
+        let many: Vec<u32> = (0..20)
+            .map(|_| next_visit(&mut counters, &mut total, 3))
+            .collect();
+        let mut sorted = many.clone();
+        sorted.dedup();
+        assert_eq!(sorted.len(), 20, "{many:?}");
     }
 
     #[test]
