@@ -212,87 +212,85 @@ fn bad_bank_input() {
          [[tier]]\nname = \"desk\"\nservers = 2\nservice = {{ dist = \"exponential\", mean = 1.0 }}\n"
     );
     tiersim::scenario::parse(&base, "ok.toml").unwrap();
-    let rejects = |from: &str, to: &str, field: &str, text: &str| {
-        let bad = base.replace(from, to);
-        assert_ne!(bad, base, "{from}");
-        match tiersim::scenario::parse(&bad, "bad.toml") {
-            Err(tiersim::Error::Scenario(e)) => assert!(
-                e.problems
-                    .iter()
-                    .any(|p| p.field == field && p.message.contains(text)),
-                "{field} `{text}`: {:#?}",
-                e.problems
-            ),
-            other => panic!("{from} -> {to}: {other:?}"),
-        }
-    };
     rejects(
+        &base,
         "routine = 0.7, loan = 0.3",
         "routine = 0.7, loan = 0.2",
         "segment.retail.requests",
         "sum to 0.8999",
     );
     rejects(
+        &base,
         "routine = 0.7, loan = 0.3",
         "routine = 0.7, laon = 0.3",
         "segment.retail.requests",
         "did you mean `loan`?",
     );
     rejects(
+        &base,
         "rate_per_hour = 60.0\nrequests = { routine = 0.7, loan = 0.3 }",
         "rate_per_hour = 60.0",
         "segment.retail.requests",
         "missing",
     );
     rejects(
+        &base,
         "handoff_to = \"desk\"",
         "handoff_to = \"dsk\"",
         "tier.bot.handoff_to",
         "did you mean `desk`?",
     );
     rejects(
+        &base,
         "handoff_to = \"desk\"",
         "",
         "tier.bot.handoff_to",
         "missing",
     );
     rejects(
+        &base,
         "kind = \"chatbot\"",
         "kind = \"chatbot\"\nservers = 4",
         "tier.bot.servers",
         "does not apply to a chatbot",
     );
     rejects(
+        &base,
         "kind = \"chatbot\"",
         "kind = \"robot\"",
         "tier.bot.kind",
         "unknown kind",
     );
     rejects(
+        &base,
         "resolves = { routine = 0.5 }",
         "resolves = { routine = 1.5 }",
         "tier.bot.resolves",
         "[0, 1]",
     );
     rejects(
+        &base,
         "name = \"desk\"\nservers = 2",
         "name = \"desk\"",
         "tier.desk.servers",
         "missing",
     );
     rejects(
+        &base,
         "name = \"desk\"\nservers = 2",
         "name = \"desk\"\nservers = 2\nhandoff_to = \"bot\"",
         "tier.desk.handoff_to",
         "does not apply to a staffed tier",
     );
     rejects(
+        &base,
         "[[request]]\nname = \"loan\"",
         "[[request]]\nname = \"loan\"\nsale_probability = 2.0",
         "request.loan.sale_probability",
         "[0, 1]",
     );
     rejects(
+        &base,
         "[[segment]]",
         "[outcomes]\nbeta_wait = -1.0\n[[segment]]",
         "outcomes.beta_wait",
@@ -300,6 +298,7 @@ fn bad_bank_input() {
     );
     // A chatbot handing back to itself never lets clients go.
     rejects(
+        &base,
         "handoff_to = \"desk\"",
         "handoff_to = \"bot\"",
         "tier.bot.escalate",
@@ -426,70 +425,71 @@ fn bad_calendar_and_roster_input() {
                 [[tier]]\nname = \"desk\"\nservice = { dist = \"exponential\", mean = 1.0 }\n\
                 shifts = [{ start = \"08:00\", end = \"16:00\", servers = 2, days = [\"mon\", \"tue\"], breaks = [{ start = \"12:00\", end = \"12:30\" }] }]\n";
     tiersim::scenario::parse(base, "ok.toml").unwrap();
-    let rejects = |from: &str, to: &str, field: &str, text: &str| {
-        let bad = base.replace(from, to);
-        assert_ne!(bad, base, "{from}");
-        match tiersim::scenario::parse(&bad, "bad.toml") {
-            Err(tiersim::Error::Scenario(e)) => assert!(
-                e.problems
-                    .iter()
-                    .any(|p| p.field == field && p.message.contains(text)),
-                "{field} `{text}`: {:#?}",
-                e.problems
-            ),
-            other => panic!("{from} -> {to}: {other:?}"),
-        }
-    };
     rejects(
+        base,
         "slot_minutes = 30",
         "slot_minutes = 20",
         "calendar.slot_minutes",
         "15, 30 or 60",
     );
     rejects(
+        base,
         "start_day = \"mon\"",
         "start_day = \"monday\"",
         "calendar.start_day",
         "not a weekday",
     );
     rejects(
+        base,
         "{ sun = 0.0 }",
         "{ sunday = 0.0 }",
         "calendar.day_factors",
         "not a weekday",
     );
     rejects(
+        base,
         "\"08:00-12:00\" = 1.0",
         "\"08:00-12:00\" = 1.0, \"11:00-13:00\" = 2.0",
         "calendar.profile",
         "overlaps",
     );
     rejects(
+        base,
         "\"08:00-12:00\"",
         "\"12:00-08:00\"",
         "calendar.profile",
         "ends before it starts",
     );
-    rejects("\"08:00-12:00\"", "\"8-12\"", "calendar.profile", "HH:MM");
     rejects(
+        base,
+        "\"08:00-12:00\"",
+        "\"8-12\"",
+        "calendar.profile",
+        "HH:MM",
+    );
+    rejects(
+        base,
         "start = \"08:00\", end",
         "start = \"25:00\", end",
         "tier.desk.shifts.start",
         "not a time",
     );
     rejects(
+        base,
         "days = [\"mon\", \"tue\"]",
         "days = [\"mon\", \"tues\"]",
         "tier.desk.shifts.days",
         "not a weekday",
     );
     rejects(
+        base,
         "servers = 2, days",
         "servers = 0, days",
         "tier.desk.shifts.servers",
         ">= 1",
     );
     rejects(
+        base,
         "name = \"desk\"\n",
         "name = \"desk\"\nservers = 3\n",
         "tier.desk.servers",
@@ -563,4 +563,21 @@ fn training_and_kpi_levers() {
         sales,
     );
     assert_eq!(before.overall("mis_sales").unwrap().mean, 0.0);
+}
+
+/// Asserts that `base` with `from` replaced by `to` is rejected with a
+/// problem on `field` whose message contains `text`.
+fn rejects(base: &str, from: &str, to: &str, field: &str, text: &str) {
+    let bad = base.replace(from, to);
+    assert_ne!(bad, base, "{from}");
+    match tiersim::scenario::parse(&bad, "bad.toml") {
+        Err(tiersim::Error::Scenario(e)) => assert!(
+            e.problems
+                .iter()
+                .any(|p| p.field == field && p.message.contains(text)),
+            "{field} `{text}`: {:#?}",
+            e.problems
+        ),
+        other => panic!("{from} -> {to}: {other:?}"),
+    }
 }

@@ -1,5 +1,8 @@
 //! Helpers shared by the integration tests.
 
+use std::path::PathBuf;
+use std::process::{Command, Output};
+
 use tiersim::engine::stats::{Estimate, t_quantile_975};
 use tiersim::model::Model;
 
@@ -30,4 +33,27 @@ pub fn assert_agrees(what: &str, estimate: Estimate, expected: f64, max_relative
         se <= max_relative_se * expected.abs(),
         "{what}: standard error {se:.5} too wide to test against {expected:.5}"
     );
+}
+
+/// Runs the `tiersim` binary from the repository root, as a user would.
+pub fn tiersim(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_tiersim"))
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .expect("tiersim runs")
+}
+
+/// Bytes (a process's output) as text.
+pub fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+/// A fresh temporary folder for one test; `name` must be unique in the
+/// test binary.
+pub fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("tiersim-it-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
 }

@@ -3,32 +3,14 @@
 //! bad input to all of them.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use tiersim::experiment::{self, ReplicationMetrics, Shape, paired};
 use tiersim::scenario::{self, parse_sweep};
 use tiersim::{Error, model::Model};
 
-fn tiersim(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_tiersim"))
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .expect("tiersim runs")
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
-
-/// A fresh temporary folder for one test.
-fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("tiersim-exp-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
+use crate::common::{scratch, text, tiersim};
 
 /// A two-tier model (like the tiered benchmark) with a sweep over junior
 /// staffing and the VIP rate: 4 x 2 = 8 points, `replications` each.
@@ -411,7 +393,7 @@ fn compare_reports_paired_differences_and_crn_gain() {
 
 #[test]
 fn sweep_outputs_are_identical_whatever_the_thread_count() {
-    let dir = scratch("threads");
+    let dir = scratch("sweep-threads");
     let file = write(&dir, "s.toml", &sweep_toml(2000.0, 3));
     for threads in ["1", "2", "3"] {
         let out = dir.join(threads);
