@@ -10,7 +10,7 @@
 use std::fmt::Write;
 
 use super::load::{Diff, MeanCi, Metrics, Point, Results};
-use super::plot::{Figure, Plots, Target, group_label, short_axis, unit};
+use super::plot::{Figure, Plots, Section, Target, group_label, short_axis, unit};
 use super::verdict::Verdict;
 
 /// Escapes `&`, `<`, `>`, `"` and `'`.
@@ -179,11 +179,12 @@ pub fn page(results: &Results, plots: &Plots, target: &Target) -> String {
     if results.comparison.is_some() {
         nav.push(("verdict", "Verdict"));
     }
-    nav.extend([
-        ("metrics", "Key metrics"),
-        ("plots", "Plots"),
-        ("manifest", "Manifest"),
-    ]);
+    nav.extend([("metrics", "Key metrics"), ("plots", "Plots")]);
+    let day = plots.figures.iter().any(|f| f.section == Section::Day);
+    if day {
+        nav.push(("day", "Over the day"));
+    }
+    nav.push(("manifest", "Manifest"));
     out.push_str("<nav>");
     for (id, name) in &nav {
         let _ = write!(out, "<a href=\"#{id}\">{name}</a>");
@@ -196,6 +197,9 @@ pub fn page(results: &Results, plots: &Plots, target: &Target) -> String {
     }
     key_metrics(&mut out, results, target);
     figures(&mut out, plots);
+    if day {
+        over_the_day(&mut out, plots);
+    }
     let _ = write!(
         out,
         "<section id=\"manifest\">\n<h2>Manifest</h2>\n<p>What was run, by which version, how it was seeded, and when: <code>manifest.json</code> as written.</p>\n\
@@ -390,7 +394,7 @@ fn verdicts(out: &mut String, results: &Results) {
          <span class=\"verdict v-worse\">worse</span> on {}, <span class=\"verdict v-changed\">changed</span> on {} neutral one(s) \
          (utilization, arrivals, escalation, deflection), and shows <span class=\"verdict v-ns\">no significant difference</span> on {}. \
          A difference is significant when its 95% confidence interval excludes 0. Lower is better for waits, sojourn, \
-         abandonment, blocking, clients left inside, queue lengths, complaints and hand-offs; higher is better for service level, \
+         abandonment, blocking, clients left inside, queue lengths, complaints, hand-offs and mis-sales; higher is better for service level, \
          clients served, satisfaction, CSAT, first-contact resolution, sales and revenue.</p>\n",
         escape(&c.b),
         escape(&c.a),
@@ -606,17 +610,34 @@ fn figures(out: &mut String, plots: &Plots) {
         }
         out.push_str("</div>\n");
     }
-    for f in &plots.figures {
-        let _ = write!(
-            out,
-            "<figure id=\"{}\">\n{}\n<figcaption><strong>{}.</strong> {} <code>{}.svg</code>, <code>{}.png</code></figcaption>\n</figure>\n",
-            escape(&f.file),
-            inline_svg(f),
-            escape(&f.title),
-            escape(&f.caption),
-            escape(&f.file),
-            escape(&f.file)
-        );
+    for f in plots.figures.iter().filter(|f| f.section == Section::Plots) {
+        figure(out, f);
+    }
+    out.push_str("</section>\n");
+}
+
+fn figure(out: &mut String, f: &Figure) {
+    let _ = write!(
+        out,
+        "<figure id=\"{}\">\n{}\n<figcaption><strong>{}.</strong> {} <code>{}.svg</code>, <code>{}.png</code></figcaption>\n</figure>\n",
+        escape(&f.file),
+        inline_svg(f),
+        escape(&f.title),
+        escape(&f.caption),
+        escape(&f.file),
+        escape(&f.file)
+    );
+}
+
+/// The section "Over the day": the plots of the metrics per slot.
+fn over_the_day(out: &mut String, plots: &Plots) {
+    out.push_str(
+        "<section id=\"day\" class=\"plots\">\n<h2>Over the day</h2>\n\
+         <p>The day in slots (<code>slots</code> in <code>summary.json</code>): clients by the slot they arrived in, \
+         summed (counts) or averaged (rates, waits) over every day of the run; tiers by time, as averages over each slot.</p>\n",
+    );
+    for f in plots.figures.iter().filter(|f| f.section == Section::Day) {
+        figure(out, f);
     }
     out.push_str("</section>\n");
 }

@@ -10,14 +10,25 @@
 //!    "segments": {"<segment>": {..}}, "tiers": {"<tier>": {..}},
 //!    "wait_quantiles": {"p": [..], "overall": {"mean": [..], "ci95": [..]},
 //!                       "segments": {"<segment>": {..}}},
-//!    "vs_baseline": {"<group>": {"<metric>": {"mean", "ci95", "significant"}}}}]}
+//!    "slots": {"slot_minutes": M, "labels": ["00:00", ..],
+//!              "overall": {"<metric>": {"mean": [..], "ci95": [..]}, ..},
+//!              "tiers": {"<tier>": {"<metric>": {..}}}},
+//!    "vs_baseline": {"<group>": {"<metric>": {"a", "b", "mean", "ci95",
+//!                                             "significant", "variance_reduction"}}}}]}
 //! ```
 //!
 //! One entry per point of a sweep (one for a plain run). Metrics keep the
 //! order of `model::CLIENT_METRICS` and `model::TIER_METRICS`, groups the
 //! order of the scenario file; a metric undefined in every replication (a
-//! wait when nobody was served) is `null`. `vs_baseline` appears only in a
-//! sweep with a baseline.
+//! wait when nobody was served) is `null`. `slots` appears only for a
+//! scenario with a calendar or shifts, with one value per slot of the day
+//! (`model::metrics::SLOT_CLIENT_METRICS` and `SLOT_TIER_METRICS`).
+//! `vs_baseline` appears only in a sweep with a baseline: groups
+//! `overall`, `segment.<name>` and `tier.<name>`; per metric the
+//! baseline's mean (`a`), this point's (`b`), the paired difference
+//! b − a (`mean`, `ci95`), whether its 95% CI excludes 0 (`significant`)
+//! and the share of the difference's variance removed by pairing
+//! (`variance_reduction`, `null` when undefined).
 
 use serde_json::{Map, Value, json};
 
@@ -53,7 +64,10 @@ fn groups(groups: &[(String, Metrics)]) -> Value {
     )
 }
 
-/// Paired differences as `{group: {metric: {mean, ci95, significant}}}`.
+/// Paired differences B − A as `{group: {metric: {a, b, mean, ci95,
+/// significant, variance_reduction}}}`: the means of A and B, the mean
+/// difference and its 95% half-width, whether that interval excludes 0,
+/// and the share of variance removed by pairing (`null` where undefined).
 pub fn differences(differences: &[Difference]) -> Value {
     let mut out = Map::new();
     for d in differences {

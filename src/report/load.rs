@@ -5,6 +5,10 @@
 //! files that disagree with each other give an [`Error::Results`] naming the
 //! file and the key, never a panic.
 //!
+//! Keys added to the summary after its first format (`slots`,
+//! `service_level_threshold`) are optional: without them the report leaves
+//! out what needs them, with a note.
+//!
 //! This module knows the file formats written by `json.rs`, `csv.rs` and
 //! `manifest.rs`; it does not depend on the simulation itself.
 
@@ -82,6 +86,46 @@ pub struct WaitQuantiles {
     pub segments: Vec<(String, Curve)>,
 }
 
+/// Metrics per slot of the day (`slots` in `summary.json`, present when
+/// the scenario has a `[calendar]` or tier shifts): each a [`Curve`] with
+/// one value per slot. Metrics and tiers are kept in file order; any may be
+/// missing (a reader of an older or newer summary draws what is there).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Slots {
+    /// Minutes per slot.
+    pub slot_minutes: f64,
+    /// Slot start times (`00:00`, ...), one per slot.
+    pub labels: Vec<String>,
+    /// All clients, by the slot they arrived in: metric name and values.
+    pub overall: Vec<(String, Curve)>,
+    /// Per tier, by time: tier name, then metric name and values.
+    pub tiers: Vec<(String, Vec<(String, Curve)>)>,
+}
+
+impl Slots {
+    /// The overall metric `metric`, if the file has it.
+    pub fn overall(&self, metric: &str) -> Option<&Curve> {
+        self.overall
+            .iter()
+            .find(|(m, _)| m == metric)
+            .map(|(_, c)| c)
+    }
+
+    /// Metric `metric` of tier `tier`, if the file has it.
+    pub fn tier(&self, tier: &str, metric: &str) -> Option<&Curve> {
+        self.tiers
+            .iter()
+            .find(|(t, _)| t == tier)
+            .and_then(|(_, ms)| ms.iter().find(|(m, _)| m == metric))
+            .map(|(_, c)| c)
+    }
+
+    /// The start of slot `i`, in hours after midnight.
+    pub fn start_hour(&self, i: usize) -> f64 {
+        i as f64 * self.slot_minutes / 60.0
+    }
+}
+
 /// One paired difference B − A (`vs_baseline` or `compare.json`).
 #[derive(Clone, Debug, PartialEq)]
 pub struct Diff {
@@ -131,6 +175,10 @@ pub struct Point {
     pub wait_quantiles: WaitQuantiles,
     /// Paired differences from the sweep's baseline point.
     pub vs_baseline: Option<Vec<Diff>>,
+    /// Metrics per slot of the day, for a scenario with a calendar or
+    /// shifts; `None` without (or in summaries written before the key
+    /// existed).
+    pub slots: Option<Slots>,
 }
 
 impl Point {
@@ -440,15 +488,55 @@ fn groups(at: &At, required: &[&str]) -> Result<Vec<(String, Metrics)>, Error> {
         .collect()
 }
 
-fn curve(at: &At, len: usize) -> Result<Curve, Error> {
+fn curve(at: &At, len: usize, per: &str) -> Result<Curve, Error> {
     let c = Curve {
         mean: at.key("mean")?.numbers()?,
         ci95: at.key("ci95")?.numbers()?,
     };
     if c.mean.len() != len || c.ci95.len() != len {
-        return Err(at.error(&format!("does not have one value per probability ({len})")));
+        return Err(at.error(&format!("does not have one value per {per} ({len})")));
     }
     Ok(c)
+}
+
+/// `{"<metric>": {"mean": [..], "ci95": [..]}, ..}` with `len` values each.
+fn slot_metrics(at: &At, len: usize) -> Result<Vec<(String, Curve)>, Error> {
+    at.entries()?
+        .iter()
+        .map(|(name, v)| Ok((name.clone(), curve(v, len, "slot")?)))
+        .collect()
+}
+
+fn slots(at: &At) -> Result<Slots, Error> {
+    let slot_minutes = at.key("slot_minutes")?.number()?;
+    if !(slot_minutes.is_finite() && slot_minutes > 0.0) {
+        return Err(at
+            .key("slot_minutes")?
+            .error("is not a positive number of minutes"));
+    }
+    let labels = at.key("labels")?.strings()?;
+    if labels.is_empty() {
+        return Err(at.key("labels")?.error("lists no slot"));
+    }
+    let n = labels.len();
+    let overall = match at.opt("overall") {
+        Some(o) => slot_metrics(&o, n)?,
+        None => Vec::new(),
+    };
+    let tiers = match at.opt("tiers") {
+        Some(t) => t
+            .entries()?
+            .iter()
+            .map(|(name, v)| Ok((name.clone(), slot_metrics(v, n)?)))
+            .collect::<Result<_, Error>>()?,
+        None => Vec::new(),
+    };
+    Ok(Slots {
+        slot_minutes,
+        labels,
+        overall,
+        tiers,
+    })
 }
 
 fn wait_quantiles(at: &At) -> Result<WaitQuantiles, Error> {
@@ -457,12 +545,12 @@ fn wait_quantiles(at: &At) -> Result<WaitQuantiles, Error> {
         return Err(at.error("has probabilities outside [0, 1]"));
     }
     Ok(WaitQuantiles {
-        overall: curve(&at.key("overall")?, p.len())?,
+        overall: curve(&at.key("overall")?, p.len(), "probability")?,
         segments: at
             .key("segments")?
             .entries()?
             .iter()
-            .map(|(name, v)| Ok((name.clone(), curve(v, p.len())?)))
+            .map(|(name, v)| Ok((name.clone(), curve(v, p.len(), "probability")?)))
             .collect::<Result<_, Error>>()?,
         p,
     })
@@ -519,6 +607,7 @@ fn point(at: &At) -> Result<Point, Error> {
         tiers: groups(&at.key("tiers")?, &REQUIRED_TIER_METRICS)?,
         wait_quantiles: wait_quantiles(&at.key("wait_quantiles")?)?,
         vs_baseline: at.opt("vs_baseline").map(|d| differences(&d)).transpose()?,
+        slots: at.opt("slots").map(|s| slots(&s)).transpose()?,
     })
 }
 

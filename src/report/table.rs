@@ -57,18 +57,29 @@ impl Paint {
 
 /// The unit shown beside a metric's name.
 fn unit(metric: &str) -> &'static str {
-    if metric.ends_with("_rate")
-        || metric == "service_level"
-        || metric == "utilization"
-        || metric == "wait_p_positive"
-    {
-        "share"
-    } else if metric.starts_with("wait") || metric.starts_with("sojourn") {
-        "min"
-    } else if metric.ends_with("_mean") {
-        "clients"
+    match metric {
+        "satisfaction_mean" => "0-100",
+        "handoffs_mean" => "per client",
+        "csat" | "fcr" | "service_level" | "utilization" | "wait_p_positive" => "share",
+        "sales" => "count",
+        "revenue" => "currency",
+        "servers_mean" => "servers",
+        "overtime_minutes" => "min",
+        "queue_len_mean" | "in_system_mean" => "clients",
+        m if m.ends_with("_rate") => "share",
+        m if m.starts_with("wait") || m.starts_with("sojourn") => "min",
+        m if m.ends_with("_mean") => "clients",
+        _ => "count",
+    }
+}
+
+/// [`cell`] for metric `metric`: a count that is exactly 0 (with no
+/// spread) is written `0 ± 0`, without decimals, as large counts are.
+fn metric_cell(metric: &str, mean: f64, ci95: f64) -> String {
+    if unit(metric) == "count" && mean == 0.0 && ci95 == 0.0 {
+        "0 ± 0".into()
     } else {
-        "count"
+        cell(mean, ci95)
     }
 }
 
@@ -99,7 +110,12 @@ fn table(out: &mut String, title: &str, groups: &[(&str, &Metrics)], colour: boo
         .collect();
     let cells: Vec<Vec<String>> = groups
         .iter()
-        .map(|(_, metrics)| metrics.iter().map(|(_, e)| cell(e.mean, e.ci95)).collect())
+        .map(|(_, metrics)| {
+            metrics
+                .iter()
+                .map(|(m, e)| metric_cell(m, e.mean, e.ci95))
+                .collect()
+        })
         .collect();
     let label_width = labels
         .iter()
@@ -269,7 +285,11 @@ pub fn differences_styled(
     for d in diffs {
         let value = |x: f64| {
             if x.is_finite() {
-                cell(x, 0.0).split(" ±").next().unwrap_or("").to_string()
+                metric_cell(d.metric, x, 0.0)
+                    .split(" ±")
+                    .next()
+                    .unwrap_or("")
+                    .to_string()
             } else {
                 "-".into()
             }
@@ -278,7 +298,7 @@ pub fn differences_styled(
             format!("{}.{} ({})", d.group, d.metric, unit(d.metric)),
             value(d.a.mean),
             value(d.b.mean),
-            cell(d.difference.mean, d.difference.ci95),
+            metric_cell(d.metric, d.difference.mean, d.difference.ci95),
             if d.significant { "yes" } else { "no" }.to_string(),
             if d.variance_reduction.is_finite() {
                 format!("{:.0}%", 100.0 * d.variance_reduction)
@@ -317,6 +337,38 @@ mod tests {
             }
         }
         out
+    }
+
+    #[test]
+    fn units_and_zero_counts() {
+        for (metric, u) in [
+            ("satisfaction_mean", "0-100"),
+            ("handoffs_mean", "per client"),
+            ("csat", "share"),
+            ("fcr", "share"),
+            ("deflection_rate", "share"),
+            ("complaint_rate", "share"),
+            ("formal_complaint_rate", "share"),
+            ("sales", "count"),
+            ("revenue", "currency"),
+            ("servers_mean", "servers"),
+            ("overtime_minutes", "min"),
+            ("queue_len_mean", "clients"),
+            ("in_system_mean", "clients"),
+            ("wait_p90", "min"),
+            ("sojourn_mean", "min"),
+            ("service_level", "share"),
+            ("blocked", "count"),
+        ] {
+            assert_eq!(unit(metric), u, "{metric}");
+        }
+        assert_eq!(metric_cell("blocked", 0.0, 0.0), "0 ± 0");
+        assert_eq!(metric_cell("sales", 0.0, 0.0), "0 ± 0");
+        assert_eq!(metric_cell("arrived", 1642.25, 54.0), "1642 ± 54");
+        assert_eq!(metric_cell("served", 946.5, 12.89), "946.50 ± 12.89");
+        // Only counts: a share or a time of 0 keeps its decimals.
+        assert_eq!(metric_cell("blocked_rate", 0.0, 0.0), "0.0000 ± 0.0000");
+        assert_eq!(metric_cell("revenue", 0.0, 0.0), "0.0000 ± 0.0000");
     }
 
     #[test]

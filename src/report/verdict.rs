@@ -7,11 +7,10 @@
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Direction {
     /// Less is better: waits, sojourn, abandonment and blocking, clients
-    /// left inside, queue lengths (and complaints and hand-offs, once the
-    /// model reports them).
+    /// left inside, queue lengths, complaints, hand-offs and mis-sales.
     LowerIsBetter,
-    /// More is better: service level, clients served (and satisfaction,
-    /// CSAT, first-contact resolution, sales and revenue).
+    /// More is better: service level, clients served, satisfaction, CSAT,
+    /// first-contact resolution, sales and revenue.
     HigherIsBetter,
     /// Neither: utilization, arrivals, escalation, deflection, and any
     /// metric this list does not know (a change is reported as such,
@@ -35,7 +34,8 @@ pub fn direction(metric: &str) -> Direction {
         | "in_system_mean"
         | "complaint_rate"
         | "formal_complaint_rate"
-        | "handoffs_mean" => Direction::LowerIsBetter,
+        | "handoffs_mean"
+        | "mis_sales" => Direction::LowerIsBetter,
         m if m.starts_with("wait") || m.starts_with("sojourn") => Direction::LowerIsBetter,
         _ => Direction::Neutral,
     }

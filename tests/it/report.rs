@@ -81,6 +81,115 @@ path = "tier.expert.servers"
 values = [3, 4]
 "#;
 
+/// A short day at a branch: clients arrive from 08:00 to 18:00, the front
+/// line works two overlapping shifts of `morning` and 2 servers (08:00-14:00
+/// and 12:00-18:00), the experts have 2 servers all day; two days, and
+/// `extra` appended (a `[sweep]`).
+fn day_scenario(name: &str, morning: u32, extra: &str) -> String {
+    format!(
+        r#"name = "{name}"
+[run]
+horizon = 2880.0
+replications = 4
+seed = 5
+service_level_threshold = 1.0
+
+[calendar]
+slot_minutes = 60
+profile = {{ "08:00-18:00" = 1.0 }}
+
+[[segment]]
+name = "retail"
+rate_per_hour = 30.0
+patience = {{ dist = "exponential", mean = 5.0 }}
+priority = 1
+
+[[segment]]
+name = "<vip>&co"
+rate_per_hour = 6.0
+patience = {{ dist = "exponential", mean = 8.0 }}
+priority = 0
+
+[[tier]]
+name = "front"
+service = {{ dist = "exponential", mean = 5.0 }}
+escalate = [{{ to = "expert", probability = 0.2 }}]
+shifts = [
+  {{ start = "08:00", end = "14:00", servers = {morning} }},
+  {{ start = "12:00", end = "18:00", servers = 2 }},
+]
+
+[[tier]]
+name = "expert"
+servers = 2
+service = {{ dist = "exponential", mean = 6.0 }}
+{extra}"#
+    )
+}
+
+/// A day with a calendar and shifts, with its report.
+fn day_folder(dir: &Path) -> PathBuf {
+    let file = write(dir, "day.toml", &day_scenario("report-day", 3, ""));
+    let out = dir.join("day");
+    run_ok(&["run", &file, "--out", out.to_str().unwrap(), "--report"]);
+    out
+}
+
+/// The plots over the day, with what each must hold.
+const DAY_PLOTS: [(&str, &[&str]); 4] = [
+    (
+        "plot-day-arrivals",
+        &[
+            "Arrivals over the day",
+            "clients arriving per slot (arrived)",
+            "clients per slot, all days (count)",
+            "time of day (60-minute slots)",
+            "all clients",
+            "whiskers: 95% CI",
+            "08:00",
+            "12:00",
+        ],
+    ),
+    (
+        "plot-day-staffing",
+        &[
+            "Staffing and utilization over the day",
+            "front",
+            "expert",
+            "servers on duty (servers_mean)",
+            "servers (time average)",
+            "utilization on duty (utilization)",
+            "busy / on duty (share)",
+            "time of day (60-minute slots)",
+            "shaded: 95% CI",
+        ],
+    ),
+    (
+        "plot-day-queue",
+        &[
+            "Queue length over the day",
+            "front",
+            "expert",
+            "clients waiting (queue_len_mean)",
+            "clients (time average)",
+            "time of day (60-minute slots)",
+        ],
+    ),
+    (
+        "plot-day-service",
+        &[
+            "Service over the day",
+            "all clients",
+            "service level (service_level)",
+            "service-level target 0.8",
+            "abandonment rate (abandon_rate)",
+            "mean wait (wait_mean)",
+            "satisfaction (satisfaction_mean)",
+            "score 0–100",
+        ],
+    ),
+];
+
 fn write(dir: &Path, file: &str, content: &str) -> String {
     let path = dir.join(file);
     std::fs::write(&path, content).unwrap();
@@ -233,6 +342,10 @@ fn a_run_gets_a_cdf_and_segment_bars_and_a_note_for_sweep_plots() {
             "mean wait (wait_mean)",
             "abandonment rate (abandon_rate)",
             "blocked rate (blocked_rate)",
+            "satisfaction (satisfaction_mean)",
+            "score 0–100",
+            "CSAT (csat)",
+            "complaints (complaint_rate)",
             "minutes",
             "share",
             "whiskers: 95% CI",
@@ -248,6 +361,12 @@ fn a_run_gets_a_cdf_and_segment_bars_and_a_note_for_sweep_plots() {
     let page = html(&out);
     assert_self_contained(&page);
     assert!(page.contains("need a sweep of two or more points"));
+    // No calendar, no shifts: no plots over the day, and a note why.
+    assert!(summary["scenarios"][0].get("slots").is_none());
+    assert!(!page.contains("id=\"day\"") && !out.join("plot-day-arrivals.svg").exists());
+    assert!(
+        page.contains("The plots over the day need a scenario with a [calendar] or tier shifts")
+    );
     let manifest: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(out.join("manifest.json")).unwrap()).unwrap();
     let hash = manifest["manifest"]["scenario"]["content_hash"]
@@ -336,6 +455,10 @@ fn a_comparison_gets_a_forest_plot_and_a_verdict_per_metric() {
         ],
     );
     assert!(!forest.contains("overall: arrived"), "counts are left out");
+    // No chatbot and no revenue per sale: 0 in both, left out.
+    for zero in ["overall: deflection_rate", "overall: revenue"] {
+        assert!(!forest.contains(zero), "{zero} is 0 in both");
+    }
     plot(
         &out,
         "plot-forest-tiers",
@@ -379,6 +502,144 @@ fn a_sweep_of_one_point_is_reported_with_a_note_not_an_error() {
     assert!(text(&o.stderr).contains("note: "), "{}", text(&o.stderr));
     assert!(html(&out).contains("need a sweep of two or more points"));
     assert!(!out.join("plot-sweep-service-level.svg").exists());
+}
+
+/// A day with a calendar and shifts gets the plots over the day, in their
+/// own section of the page, as well as every other plot.
+#[test]
+fn a_day_with_shifts_gets_plots_over_the_day() {
+    let dir = scratch("day");
+    let out = day_folder(&dir);
+    for (name, series) in DAY_PLOTS {
+        let mut series = series.to_vec();
+        if name != "plot-day-arrivals" {
+            // Four replications: every CI band is drawn.
+            series.push("95% CI");
+        }
+        plot(&out, name, &series);
+    }
+    plot(
+        &out,
+        "plot-segments",
+        &[
+            "satisfaction (satisfaction_mean)",
+            "CSAT (csat)",
+            "abandonment rate (abandon_rate)",
+            "complaints (complaint_rate)",
+            "&lt;vip&gt;&amp;co",
+        ],
+    );
+    let page = html(&out);
+    assert_self_contained(&page);
+    assert!(page.contains("<a href=\"#day\">Over the day</a>"));
+    let section = &page[page.find("<section id=\"day\"").expect("a day section")..];
+    let section = &section[..section.find("</section>").unwrap()];
+    assert!(section.contains("<h2>Over the day</h2>"));
+    for (name, _) in DAY_PLOTS {
+        assert!(
+            section.contains(&format!("data-plot=\"{name}\"")),
+            "{name} in the day section"
+        );
+    }
+    assert_eq!(
+        page.matches("<svg role=\"img\"").count(),
+        2 + DAY_PLOTS.len()
+    );
+    assert!(!page.contains("The plots over the day need"));
+    // The terminal shows each metric's unit, and zero counts without
+    // decimals.
+    let table = text(
+        &tiersim(&[
+            "run",
+            &dir.join("day.toml").to_string_lossy(),
+            "--out",
+            &dir.join("again").to_string_lossy(),
+        ])
+        .stdout,
+    );
+    for row in [
+        "satisfaction_mean (0-100)",
+        "csat (share)",
+        "handoffs_mean (per client)",
+        "revenue (currency)",
+        "servers_mean (servers)",
+        "overtime_minutes (min)",
+        "queue_len_mean (clients)",
+    ] {
+        assert!(table.contains(row), "`{row}` in\n{table}");
+    }
+    let blocked = table
+        .lines()
+        .find(|l| l.starts_with("blocked (count)"))
+        .unwrap();
+    assert!(
+        blocked.contains(" 0 ± 0") && !blocked.contains("0.0000"),
+        "{blocked}"
+    );
+
+    // Tolerant of a summary that lacks a slot metric (an older or newer
+    // format): that plot is left out; a damaged one is refused.
+    let good = std::fs::read_to_string(out.join("summary.json")).unwrap();
+    let mut json: serde_json::Value = serde_json::from_str(&good).unwrap();
+    json["scenarios"][0]["slots"]["overall"]
+        .as_object_mut()
+        .unwrap()
+        .remove("arrived");
+    std::fs::write(out.join("summary.json"), json.to_string()).unwrap();
+    let o = tiersim(&["report", out.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    assert!(!out.join("plot-day-arrivals.svg").exists());
+    assert!(out.join("plot-day-staffing.svg").exists());
+    json["scenarios"][0]["slots"]["labels"] = serde_json::json!(["00:00"]);
+    std::fs::write(out.join("summary.json"), json.to_string()).unwrap();
+    refused(&out, "does not have one value per slot (1)");
+}
+
+/// A sweep draws the day of its baseline and says so; a comparison draws
+/// both scenarios on the same axes, A dashed and B solid.
+#[test]
+fn the_day_of_a_sweep_is_its_baseline_and_a_comparison_shows_both() {
+    let dir = scratch("day-sweep");
+    let axis = "\n[sweep]\nbaseline = \"tier.expert.servers=3\"\n[[sweep.axis]]\npath = \"tier.expert.servers\"\nvalues = [2, 3]\n";
+    let file = write(
+        &dir,
+        "sweep.toml",
+        &day_scenario("report-day-sweep", 3, axis),
+    );
+    let out = dir.join("sweep");
+    run_ok(&["sweep", &file, "--out", out.to_str().unwrap(), "--report"]);
+    let svg = plot(&out, "plot-day-staffing", &["(tier.expert.servers=3)"]);
+    assert!(!svg.contains("servers=2"));
+    let page = html(&out);
+    assert!(page.contains("Drawn for point `tier.expert.servers=3` (the baseline) of the 2"));
+
+    let a = write(&dir, "a.toml", &day_scenario("day-a", 2, ""));
+    let b = write(&dir, "b.toml", &day_scenario("day-b", 4, ""));
+    let out = dir.join("compare");
+    run_ok(&[
+        "compare",
+        &a,
+        &b,
+        "--out",
+        out.to_str().unwrap(),
+        "--report",
+    ]);
+    plot(
+        &out,
+        "plot-day-staffing",
+        &[
+            "front — day-a",
+            "front — day-b",
+            "expert — day-a",
+            "expert — day-b",
+        ],
+    );
+    plot(
+        &out,
+        "plot-day-arrivals",
+        &["all clients — day-a", "all clients — day-b"],
+    );
+    assert!(html(&out).contains("A (day-a) dashed, B (day-b) solid"));
 }
 
 /// Making the report again gives the same bytes, and removes the plots
@@ -594,8 +855,14 @@ struct Checked {
 /// through `--enable-logging=stderr --v=0` as `CONSOLE` lines.
 fn check_in_browser(chromium: &Path, work: &Path, page: &Path) -> Checked {
     let url = format!("file://{}", page.display());
+    // Named after the page's folder too, as pages are checked in parallel.
+    let folder = page
+        .parent()
+        .and_then(Path::file_name)
+        .unwrap_or_default()
+        .to_string_lossy();
     let harness = work.join(format!(
-        "harness-{}.html",
+        "harness-{folder}-{}.html",
         page.file_stem().unwrap().to_string_lossy()
     ));
     std::fs::write(
@@ -664,7 +931,8 @@ window.addEventListener('load', function () {{
     Checked { console, result }
 }
 
-/// Opens each report (a run, a sweep, a comparison) in headless Chromium:
+/// Opens each report (a run, a sweep, a comparison, a day with shifts and
+/// its plots over the day) in headless Chromium, in parallel:
 /// fails on any console message (errors, exceptions, CSP violations) and
 /// on any broken image, checks that every plot file is inlined as an SVG
 /// that renders at a real size with its text, and that nothing refers to
@@ -691,7 +959,8 @@ fn reports_open_in_a_real_browser_without_errors() {
     let work = dir.join("chromium");
     std::fs::create_dir_all(&work).unwrap();
 
-    // The negative control.
+    // The negative control, checked while the four reports are made (in
+    // parallel, as Chromium and tiersim often wait).
     let broken = work.join("broken.html");
     std::fs::write(
         &broken,
@@ -699,7 +968,23 @@ fn reports_open_in_a_real_browser_without_errors() {
          <script>throw new Error('control exception');</script></body></html>",
     )
     .unwrap();
-    let control = check_in_browser(&chromium, &work, &broken);
+    let (control, folders) = std::thread::scope(|s| {
+        let control = s.spawn(|| check_in_browser(&chromium, &work, &broken));
+        let made = [
+            s.spawn(|| run_folder(&dir)),
+            s.spawn(|| sweep_folder(&dir)),
+            s.spawn(|| compare_folder(&dir)),
+            s.spawn(|| day_folder(&dir)),
+        ];
+        let folders: Vec<PathBuf> = made
+            .into_iter()
+            .map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+            .collect();
+        let control = control
+            .join()
+            .unwrap_or_else(|e| std::panic::resume_unwind(e));
+        (control, folders)
+    });
     assert!(
         control.console.iter().any(|l| l.contains("control error"))
             && control
@@ -711,82 +996,108 @@ fn reports_open_in_a_real_browser_without_errors() {
     );
     assert_eq!(control.result["broken"].as_array().map(Vec::len), Some(1));
 
-    for out in [run_folder(&dir), sweep_folder(&dir), compare_folder(&dir)] {
-        let page = out.join("report.html");
-        let checked = check_in_browser(&chromium, &work, &page);
-        let r = &checked.result;
-        assert!(
-            checked.console.is_empty(),
-            "{}: console: {:#?}",
-            page.display(),
-            checked.console
-        );
-        assert_eq!(
-            r["broken"],
-            serde_json::json!([]),
-            "{}: broken images",
-            page.display()
-        );
-        assert_eq!(
-            r["references"],
-            serde_json::json!([]),
-            "{}: external references",
-            page.display()
-        );
-        assert!(r["title"].as_str().unwrap().starts_with("tiersim report: "));
-        let files: usize = std::fs::read_dir(&out)
-            .unwrap()
-            .flatten()
-            .filter(|e| {
-                let n = e.file_name().to_string_lossy().into_owned();
-                n.starts_with("plot-") && n.ends_with(".svg")
-            })
-            .count();
-        let plots = r["plots"].as_array().unwrap();
-        assert_eq!(plots.len(), files, "{}: every plot inlined", page.display());
-        for p in plots {
-            assert!(
-                p["width"].as_f64().unwrap() > 300.0
-                    && p["height"].as_f64().unwrap() > 200.0
-                    && p["texts"].as_u64().unwrap() > 5,
-                "{}: a plot does not render: {p}",
-                page.display()
-            );
+    // Each report checked in parallel.
+    std::thread::scope(|s| {
+        let checks: Vec<_> = folders
+            .iter()
+            .map(|out| s.spawn(|| check_report(&chromium, &dir, &work, out)))
+            .collect();
+        for h in checks {
+            h.join().unwrap_or_else(|e| std::panic::resume_unwind(e));
         }
-        // A screenshot of the whole page, and a print.
-        let height = r["height"].as_f64().unwrap().clamp(800.0, 16000.0) as u32;
-        let name = out.file_name().unwrap().to_string_lossy().into_owned();
-        let shot = dir.join(format!("screenshot-{name}.png"));
-        let url = format!("file://{}", page.display());
-        headless(
-            &chromium,
-            &work,
-            &[
-                &format!("--screenshot={}", shot.display()),
-                &format!("--window-size=1280,{height}"),
-            ],
-            &url,
-        );
-        let (w, h, colours) = png_info(&shot);
-        assert_eq!((w, h), (1280, height));
-        assert!(colours > 50, "the screenshot looks blank");
-        println!("screenshot of {}: {}", page.display(), shot.display());
-        let pdf = dir.join(format!("print-{name}.pdf"));
-        headless(
-            &chromium,
-            &work,
-            &[
-                &format!("--print-to-pdf={}", pdf.display()),
-                "--no-pdf-header-footer",
-            ],
-            &url,
-        );
-        let bytes = std::fs::read(&pdf).unwrap_or_default();
+    });
+    // The day's report had its plots over the day to check.
+    let day = folders.last().unwrap();
+    for (name, _) in DAY_PLOTS {
+        assert!(day.join(format!("{name}.svg")).exists(), "{name}");
+    }
+}
+
+/// Checks one report in the browser (see
+/// [`reports_open_in_a_real_browser_without_errors`]), then saves a
+/// screenshot and a print of it.
+fn check_report(chromium: &Path, dir: &Path, work: &Path, out: &Path) {
+    let page = out.join("report.html");
+    let checked = check_in_browser(chromium, work, &page);
+    let r = &checked.result;
+    assert!(
+        checked.console.is_empty(),
+        "{}: console: {:#?}",
+        page.display(),
+        checked.console
+    );
+    assert_eq!(
+        r["broken"],
+        serde_json::json!([]),
+        "{}: broken images",
+        page.display()
+    );
+    assert_eq!(
+        r["references"],
+        serde_json::json!([]),
+        "{}: external references",
+        page.display()
+    );
+    assert!(r["title"].as_str().unwrap().starts_with("tiersim report: "));
+    let mut files: Vec<String> = std::fs::read_dir(out)
+        .unwrap()
+        .flatten()
+        .filter_map(|e| {
+            let n = e.file_name().to_string_lossy().into_owned();
+            let stem = n.strip_suffix(".svg")?;
+            stem.starts_with("plot-").then(|| stem.to_string())
+        })
+        .collect();
+    files.sort();
+    let plots = r["plots"].as_array().unwrap();
+    let mut inlined: Vec<String> = plots
+        .iter()
+        .map(|p| p["plot"].as_str().unwrap_or_default().to_string())
+        .collect();
+    inlined.sort();
+    assert_eq!(inlined, files, "{}: every plot inlined", page.display());
+    for p in plots {
         assert!(
-            bytes.starts_with(b"%PDF"),
-            "{}: printing failed",
+            p["width"].as_f64().unwrap() > 300.0
+                && p["height"].as_f64().unwrap() > 200.0
+                && p["texts"].as_u64().unwrap() > 5,
+            "{}: a plot does not render: {p}",
             page.display()
         );
-        println!("printed {}: {}", page.display(), pdf.display());
     }
+    // A screenshot of the whole page, and a print.
+    let height = r["height"].as_f64().unwrap().clamp(800.0, 16000.0) as u32;
+    let name = out.file_name().unwrap().to_string_lossy().into_owned();
+    let shot = dir.join(format!("screenshot-{name}.png"));
+    let url = format!("file://{}", page.display());
+    headless(
+        chromium,
+        work,
+        &[
+            &format!("--screenshot={}", shot.display()),
+            &format!("--window-size=1280,{height}"),
+        ],
+        &url,
+    );
+    let (w, h, colours) = png_info(&shot);
+    assert_eq!((w, h), (1280, height));
+    assert!(colours > 50, "the screenshot looks blank");
+    println!("screenshot of {}: {}", page.display(), shot.display());
+    let pdf = dir.join(format!("print-{name}.pdf"));
+    headless(
+        chromium,
+        work,
+        &[
+            &format!("--print-to-pdf={}", pdf.display()),
+            "--no-pdf-header-footer",
+        ],
+        &url,
+    );
+    let bytes = std::fs::read(&pdf).unwrap_or_default();
+    assert!(
+        bytes.starts_with(b"%PDF"),
+        "{}: printing failed",
+        page.display()
+    );
+    println!("printed {}: {}", page.display(), pdf.display());
 }

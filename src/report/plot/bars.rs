@@ -4,9 +4,10 @@
 //! comparison).
 //!
 //! The panels come from [`SEGMENT_METRICS`]: a metric is drawn when the
-//! summary has it, so satisfaction, CSAT and complaints appear as more
-//! panels as soon as the model reports them (`satisfaction_mean`, `csat`,
-//! `complaint_rate`).
+//! summary has it, so the outcome panels (satisfaction on its 0–100 scale,
+//! CSAT and the complaint rate, from `satisfaction_mean`, `csat` and
+//! `complaint_rate`) are left out only for results written before the
+//! model reported them.
 
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -18,8 +19,10 @@ use super::{
 };
 use crate::report::load::{MeanCi, Point};
 
+/// The unit of the satisfaction score, drawn on its whole 0–100 scale.
+const SCORE: &str = "score 0–100";
+
 /// The metrics shown by segment, in panel order, with their panel titles.
-/// The last three are not reported by the model yet.
 pub const SEGMENT_METRICS: [(&str, &str); 7] = [
     ("service_level", "service level"),
     ("wait_mean", "mean wait"),
@@ -30,8 +33,8 @@ pub const SEGMENT_METRICS: [(&str, &str); 7] = [
     ("complaint_rate", "complaints"),
 ];
 
-/// The outcome metrics of [`SEGMENT_METRICS`], drawn only when the summary
-/// has them.
+/// The outcome metrics of [`SEGMENT_METRICS`], which summaries written
+/// before the model reported them lack.
 pub const OUTCOME_METRICS: [&str; 3] = ["satisfaction_mean", "csat", "complaint_rate"];
 
 /// One series of bars: a point's values per metric per group.
@@ -165,6 +168,10 @@ impl Chart for Bars {
             let (_, mut y1) = padded(0.0, high, Some(0.0));
             if unit(metric) == "share" && high > 0.0 {
                 y1 = y1.min(1.0);
+            }
+            if unit(metric) == SCORE {
+                // A score is read against its whole scale.
+                y1 = 100.0;
             }
             let name = SEGMENT_METRICS
                 .iter()

@@ -85,7 +85,10 @@ impl Forest {
             })
             .collect();
         for d in diffs {
-            if !keep(&d.group) || SKIPPED_COUNTS.contains(&d.metric.as_str()) || !d.mean.is_finite()
+            if !keep(&d.group)
+                || SKIPPED_COUNTS.contains(&d.metric.as_str())
+                || !d.mean.is_finite()
+                || (d.a == 0.0 && d.b == 0.0)
             {
                 continue;
             }

@@ -13,6 +13,7 @@
 
 pub mod bars;
 pub mod cdf;
+pub mod day;
 pub mod forest;
 pub mod sweep;
 
@@ -58,11 +59,23 @@ pub trait Chart {
         DB::ErrorType: 'static;
 }
 
+/// Where in the report a plot goes.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Section {
+    /// The plots of the results as a whole.
+    #[default]
+    Plots,
+    /// "Over the day": metrics per slot of the day.
+    Day,
+}
+
 /// One drawn plot.
 #[derive(Clone, Debug)]
 pub struct Figure {
     /// File name without extension (`plot-wait-cdf`).
     pub file: String,
+    /// The report section it belongs in.
+    pub section: Section,
     /// Heading in the report.
     pub title: String,
     /// What it shows and how to read it (plain text).
@@ -110,6 +123,7 @@ pub fn render(
     let png = encode_png(&rgb, w, h).map_err(|e| failed(e.to_string()))?;
     Ok(Figure {
         file: file.to_string(),
+        section: Section::Plots,
         title: title.to_string(),
         caption,
         svg,
@@ -503,13 +517,20 @@ pub fn padded(low: f64, high: f64, floor: Option<f64>) -> (f64, f64) {
 }
 
 /// The unit of a metric, as written on axes: minutes, share, clients or
-/// count (and a score, or currency, for the outcome metrics).
+/// count (and a score, hand-offs per client, servers or currency for the
+/// outcome and roster metrics).
 pub fn unit(metric: &str) -> &'static str {
     if metric.starts_with("satisfaction") {
         "score 0–100"
     } else if metric == "revenue" {
         "currency"
-    } else if metric == "handoffs_mean" || metric == "sales" {
+    } else if metric == "handoffs_mean" {
+        "hand-offs per client"
+    } else if metric == "servers_mean" {
+        "servers"
+    } else if metric == "overtime_minutes" {
+        "minutes"
+    } else if metric == "sales" {
         "count"
     } else if metric.ends_with("_rate")
         || metric == "csat"
@@ -569,19 +590,34 @@ pub fn group_label(group: &str) -> String {
     }
 }
 
+/// Whether `point` is its sweep's baseline: the point whose differences
+/// from the baseline are all exactly zero.
+pub fn is_baseline(point: &Point) -> bool {
+    point
+        .vs_baseline
+        .as_ref()
+        .is_some_and(|d| !d.is_empty() && d.iter().all(|d| d.mean == 0.0 && d.ci95 == 0.0))
+}
+
 /// The point a figure about one point shows in a sweep of many: the
-/// baseline (the point whose differences from the baseline are all exactly
-/// zero), else the first; `None` without points.
+/// baseline, else the first; `None` without points.
 pub fn focus(results: &Results) -> Option<&Point> {
     results
         .points
         .iter()
-        .find(|p| {
-            p.vs_baseline
-                .as_ref()
-                .is_some_and(|d| !d.is_empty() && d.iter().all(|d| d.mean == 0.0 && d.ci95 == 0.0))
-        })
+        .find(|p| is_baseline(p))
         .or(results.points.first())
+}
+
+/// Which point `p` is, for a caption: "the baseline" or "the first point".
+fn which_point(p: &Point, results: &Results) -> &'static str {
+    if is_baseline(p) {
+        "the baseline"
+    } else if results.points.first().is_some_and(|f| f.name == p.name) {
+        "the first point; the sweep has no baseline"
+    } else {
+        "the first point with slots"
+    }
 }
 
 /// Draws every plot the results allow, with a note for each plot left out.
@@ -638,7 +674,7 @@ pub fn all(results: &Results, target: &Target) -> Result<Plots, Error> {
         plots.notes.push(format!(
             "The wait-time distribution and the by-segment bars are drawn for one point of the {n}: `{}` ({}); every point's distribution is in summary.json (`wait_quantiles`).",
             several[0].name,
-            if results.points[0].vs_baseline.is_some() { "the baseline" } else { "the first point" }
+            which_point(several[0], results)
         ));
     }
 
@@ -674,9 +710,12 @@ pub fn all(results: &Results, target: &Target) -> Result<Plots, Error> {
             ""
         }
     );
+    if bars.metrics.contains(&"satisfaction_mean") {
+        caption.push_str(" Satisfaction is a score on its whole 0–100 scale; CSAT (top-box share) and complaints are shares of finished clients.");
+    }
     if !missing.is_empty() {
         caption.push_str(&format!(
-            " {} will appear here as more panels when the model reports them.",
+            " These results were written before the model reported {}, so those panels are left out; run the scenario again with this tiersim to see them.",
             missing.join(", ")
         ));
     }
@@ -813,7 +852,144 @@ pub fn all(results: &Results, target: &Target) -> Result<Plots, Error> {
             plots.figures.push(render(file, &title, caption, &chart)?);
         }
     }
+
+    over_the_day(results, focus, target, &mut plots)?;
     Ok(plots)
+}
+
+/// The plots over the day (section [`Section::Day`]): for a comparison,
+/// both scenarios on the same axes; otherwise one point, the focus (the
+/// baseline of a sweep, else the first point), or the first point with
+/// slots when the focus has none.
+fn over_the_day(
+    results: &Results,
+    focus: &Point,
+    target: &Target,
+    plots: &mut Plots,
+) -> Result<(), Error> {
+    let n = results.points.len();
+    let shown: Vec<&Point> = if results.comparison.is_some() {
+        results.points.iter().collect()
+    } else if focus.slots.is_some() {
+        vec![focus]
+    } else {
+        results
+            .points
+            .iter()
+            .find(|p| p.slots.is_some())
+            .into_iter()
+            .collect()
+    };
+    let shown = day::Shown::of(&shown);
+    if shown.points.is_empty() {
+        plots.notes.push(
+            "The plots over the day need a scenario with a [calendar] or tier shifts (summary.json then has `slots`); these results have none, so they are left out.".into(),
+        );
+        return Ok(());
+    }
+    let slots: Vec<&crate::report::load::Slots> = shown.points.iter().map(|(_, s)| *s).collect();
+    let window = day::window(&slots);
+    let (from, to) = (day::clock(window.0), day::clock(window.1));
+    let day_length = slots
+        .iter()
+        .map(|s| s.start_hour(s.labels.len()))
+        .fold(0.0_f64, f64::max);
+    let mut about = String::new();
+    if let Some(c) = &results.comparison {
+        if shown.points.len() > 1 {
+            about.push_str(&format!(
+                "Both scenarios on the same axes: A ({}) dashed, B ({}) solid. ",
+                c.a, c.b
+            ));
+        } else {
+            about.push_str(&format!(
+                "Only {} has slots (a [calendar] or shifts), so only it is drawn. ",
+                shown.points[0].0.name
+            ));
+        }
+    } else if n > 1 {
+        let p = shown.points[0].0;
+        about.push_str(&format!(
+            "Drawn for point `{}` ({}) of the {n}; every point's slots are in summary.json (`slots`). ",
+            p.name,
+            which_point(p, results)
+        ));
+    }
+    if window != (0.0, day_length) {
+        about.push_str(&format!(
+            "Shown from {from} to {to}: outside, no client arrives, nobody waits and no shift is on duty. "
+        ));
+    }
+    let which = |p: &Point| {
+        if n > 1 && results.comparison.is_none() {
+            format!(" ({})", p.name)
+        } else {
+            String::new()
+        }
+    };
+    let suffix = which(shown.points[0].0);
+    let chatbots = shown.chatbots();
+    let chatbot_note = if chatbots.is_empty() {
+        String::new()
+    } else {
+        format!(
+            " Chatbot tiers ({}) have unlimited capacity, so no servers or utilization, and nobody waits there: they are left out.",
+            chatbots.join(", ")
+        )
+    };
+    let ci = |bars: bool| {
+        if shown.points.iter().all(|(p, _)| p.replications < 2) {
+            "One replication: no confidence intervals.".to_string()
+        } else if bars {
+            "Bars are means over replications, whiskers 95% confidence intervals.".to_string()
+        } else {
+            "Lines are means over replications, shaded bands 95% confidence intervals.".to_string()
+        }
+    };
+    let mut figures = Vec::new();
+    let title = format!("Arrivals over the day{suffix}");
+    if let Some(chart) = shown.arrivals(title.clone(), window) {
+        let caption = format!(
+            "{about}Clients arriving in each slot of the day, counted in the slot they arrived in and summed over all days of the run (only clients arriving after the warm-up). {}",
+            ci(true)
+        );
+        figures.push(render("plot-day-arrivals", &title, caption, &chart)?);
+    }
+    let title = format!("Staffing and utilization over the day{suffix}");
+    if let Some(chart) = shown.staffing(title.clone(), window, &chatbots) {
+        let caption = format!(
+            "{about}Top: servers on duty per tier, the time average over each slot (the roster less breaks, or the tier's fixed servers). Bottom: utilization, the busy servers over the servers on duty; undefined (a gap) where nobody is on duty. {}{chatbot_note}",
+            ci(false)
+        );
+        figures.push(render("plot-day-staffing", &title, caption, &chart)?);
+    }
+    let title = format!("Queue length over the day{suffix}");
+    if let Some(chart) = shown.queue(title.clone(), window, &chatbots) {
+        let caption = format!(
+            "{about}Clients waiting in each tier's queue (not in service), the time average over each slot. {}",
+            ci(false)
+        );
+        figures.push(render("plot-day-queue", &title, caption, &chart)?);
+    }
+    let title = format!("Service over the day{suffix}");
+    if let Some(chart) = shown.service(title.clone(), window, target.value) {
+        let caption = format!(
+            "{about}Service level, abandonment rate, mean wait and satisfaction (0–100) of all clients, by the slot they arrived in; undefined (a gap) where nobody arrived. The dashed red line is the service-level target ({}{}). {}",
+            tick(target.value),
+            if target.from_scenario {
+                ""
+            } else {
+                ", the documented default, as the scenario sets no target"
+            },
+            ci(false)
+        );
+        figures.push(render("plot-day-service", &title, caption, &chart)?);
+    }
+    for mut f in figures {
+        f.section = Section::Day;
+        plots.figures.push(f);
+    }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -829,6 +1005,11 @@ mod tests {
         assert_eq!(unit("queue_len_mean"), "clients");
         assert_eq!(unit("service_level"), "share");
         assert_eq!(unit("arrived"), "count");
+        assert_eq!(unit("servers_mean"), "servers");
+        assert_eq!(unit("overtime_minutes"), "minutes");
+        assert_eq!(unit("handoffs_mean"), "hand-offs per client");
+        assert_eq!(unit("csat"), "share");
+        assert_eq!(unit("deflection_rate"), "share");
         assert_eq!(axis_unit("tier.junior.servers"), "count");
         assert_eq!(axis_unit("segment.vip.rate_per_hour"), "clients per hour");
         assert_eq!(short_axis("tier.junior.servers"), "junior.servers");
