@@ -51,7 +51,8 @@ pub fn offered_loads(model: &Model) -> Vec<TierLoad> {
                 continue;
             }
             let mut external = vec![0.0; n];
-            external[segment.entry] = segment.rate_per_hour * share;
+            let entry = model.requests[request].entry.unwrap_or(segment.entry);
+            external[entry] = segment.rate_per_hour * share;
             let visits = jackson_arrival_rates(&external, &routing).unwrap_or(external);
             for (j, v) in visits.iter().enumerate() {
                 rate[j] += v;

@@ -51,6 +51,9 @@ pub struct RequestType {
     pub sale_probability: f64,
     /// Revenue of one sale, in the scenario's currency.
     pub revenue_per_sale: f64,
+    /// The tier clients with this request join first, instead of their
+    /// segment's entry (e.g. loans going past a chatbot).
+    pub entry: Option<usize>,
 }
 
 /// How a client is handed from one tier to the next.

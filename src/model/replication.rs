@@ -624,7 +624,9 @@ impl<'m> Replication<'m> {
                 self.slots[slot].arrived += 1;
             }
         }
-        let entry = self.model.segments[segment].entry;
+        let entry = self.model.requests[request]
+            .entry
+            .unwrap_or(self.model.segments[segment].entry);
         self.join(id, entry, t);
     }
 
@@ -1087,6 +1089,7 @@ mod tests {
                 name: "default".into(),
                 sale_probability: 0.03,
                 revenue_per_sale: 0.0,
+                entry: None,
             }],
             outcomes: Outcomes::default(),
             week: None,

@@ -322,11 +322,17 @@ impl<'s> Checker<'s> {
     /// The request types; one implicit type (`default`) when the file
     /// declares none.
     fn requests(&mut self, raw: &RawScenario) -> Vec<RequestType> {
+        let tiers: Vec<String> = raw
+            .tier
+            .iter()
+            .map(|t| t.get_ref().name.get_ref().clone())
+            .collect();
         if raw.request.is_empty() {
             return vec![RequestType {
                 name: "default".into(),
                 sale_probability: DEFAULT_SALE_PROBABILITY,
                 revenue_per_sale: 0.0,
+                entry: None,
             }];
         }
         raw.request
@@ -349,10 +355,15 @@ impl<'s> Checker<'s> {
                     .revenue_per_sale
                     .as_ref()
                     .map_or(0.0, |v| self.non_negative(v, &field("revenue_per_sale")));
+                let entry = r
+                    .entry
+                    .as_ref()
+                    .and_then(|e| self.reference(e, &tiers, &field("entry"), "tier"));
                 RequestType {
                     name: r.name.get_ref().clone(),
                     sale_probability: probability,
                     revenue_per_sale: revenue,
+                    entry,
                 }
             })
             .collect()

@@ -107,6 +107,8 @@ pub struct RawRequest {
     pub sale_probability: Option<Spanned<f64>>,
     /// Revenue per sale.
     pub revenue_per_sale: Option<Spanned<f64>>,
+    /// First tier for this request, instead of the segment's.
+    pub entry: Option<Spanned<String>>,
     /// `{ tier = factor }`: service time multiplier at a tier.
     pub service_multiplier: Option<BTreeMap<Spanned<String>, Spanned<f64>>>,
     /// `{ tier = distribution }`: this request's service at a tier.

@@ -581,3 +581,48 @@ fn rejects(base: &str, from: &str, to: &str, field: &str, text: &str) {
         other => panic!("{from} -> {to}: {other:?}"),
     }
 }
+
+/// A request type may enter at its own tier: with a chatbot as the
+/// segment's entry, loans (30%) go straight to the desk and never meet the
+/// bot, so the bot sees 70% of the clients and only routine hand-offs.
+#[test]
+fn request_entry_goes_past_the_chatbot() {
+    let m = model(&format!(
+        "name = \"entry\"\n{RUN}\
+         [[request]]\nname = \"routine\"\n\
+         [[request]]\nname = \"loan\"\nentry = \"desk\"\n\
+         [[segment]]\nname = \"retail\"\nrate_per_hour = 60.0\nentry = \"bot\"\nrequests = {{ routine = 0.7, loan = 0.3 }}\n\
+         [[tier]]\nname = \"bot\"\nkind = \"chatbot\"\nservice = {{ dist = \"exponential\", mean = 1.0 }}\n\
+         resolves = {{ routine = 0.5 }}\nhandoff_to = \"desk\"\n\
+         [[tier]]\nname = \"desk\"\nservers = 3\nservice = {{ dist = \"exponential\", mean = 1.0 }}\n"
+    ));
+    let s = experiment::run(&m);
+    let n = s.overall("arrived").unwrap().mean;
+    let bot = s.tier("bot", "arrived").unwrap();
+    assert_share("bot share of arrivals", scale(bot, 1.0 / n), 0.7, n);
+    // Desk: all loans plus half the routine requests.
+    let desk = s.tier("desk", "arrived").unwrap();
+    assert_share(
+        "desk share of arrivals",
+        scale(desk, 1.0 / n),
+        0.3 + 0.35,
+        n,
+    );
+    let bad = tiersim::scenario::parse(
+        &format!(
+            "name = \"x\"\n{RUN}[[request]]\nname = \"loan\"\nentry = \"dsk\"\n[[segment]]\nname = \"a\"\nrate_per_hour = 1.0\nrequests = {{ loan = 1.0 }}\n[[tier]]\nname = \"desk\"\nservers = 1\nservice = {{ dist = \"exponential\", mean = 1.0 }}\n"
+        ),
+        "bad.toml",
+    );
+    match bad {
+        Err(tiersim::Error::Scenario(e)) => {
+            assert!(
+                e.problems.iter().any(|p| p.field == "request.loan.entry"
+                    && p.message.contains("did you mean `desk`?")),
+                "{:#?}",
+                e.problems
+            )
+        }
+        other => panic!("{other:?}"),
+    }
+}

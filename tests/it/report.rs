@@ -9,25 +9,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
-fn tiersim(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_tiersim"))
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .expect("tiersim runs")
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
-
-/// A fresh temporary folder for one test.
-fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("tiersim-report-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
+use crate::common::{scratch, text, tiersim};
 
 /// A short copy of `scenarios/two-tier.toml` with a second segment whose
 /// name needs HTML escaping, and `extra` appended (a `[sweep]`).
@@ -316,7 +298,7 @@ fn assert_self_contained(page: &str) {
 
 #[test]
 fn a_run_gets_a_cdf_and_segment_bars_and_a_note_for_sweep_plots() {
-    let dir = scratch("run");
+    let dir = scratch("report-run");
     let out = run_folder(&dir);
     let summary: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(out.join("summary.json")).unwrap()).unwrap();
@@ -393,7 +375,7 @@ fn a_run_gets_a_cdf_and_segment_bars_and_a_note_for_sweep_plots() {
 
 #[test]
 fn a_sweep_gets_lines_against_staffing_and_a_heat_map_with_the_target() {
-    let dir = scratch("sweep");
+    let dir = scratch("report-sweep");
     let out = sweep_folder(&dir);
     let combinations = ["expert.servers=3", "expert.servers=4"];
     let mut series = combinations.to_vec();
@@ -439,7 +421,7 @@ fn a_sweep_gets_lines_against_staffing_and_a_heat_map_with_the_target() {
 
 #[test]
 fn a_comparison_gets_a_forest_plot_and_a_verdict_per_metric() {
-    let dir = scratch("compare");
+    let dir = scratch("report-compare");
     let out = compare_folder(&dir);
     let forest = plot(
         &out,
@@ -494,7 +476,7 @@ fn a_comparison_gets_a_forest_plot_and_a_verdict_per_metric() {
 
 #[test]
 fn a_sweep_of_one_point_is_reported_with_a_note_not_an_error() {
-    let dir = scratch("one-point");
+    let dir = scratch("report-one-point");
     let one = "\n[sweep]\n[[sweep.axis]]\npath = \"tier.front.servers\"\nvalues = [11]\n";
     let file = write(&dir, "one.toml", &scenario("report-one", 10, one));
     let out = dir.join("out");
@@ -508,7 +490,7 @@ fn a_sweep_of_one_point_is_reported_with_a_note_not_an_error() {
 /// own section of the page, as well as every other plot.
 #[test]
 fn a_day_with_shifts_gets_plots_over_the_day() {
-    let dir = scratch("day");
+    let dir = scratch("report-day");
     let out = day_folder(&dir);
     for (name, series) in DAY_PLOTS {
         let mut series = series.to_vec();
@@ -599,7 +581,7 @@ fn a_day_with_shifts_gets_plots_over_the_day() {
 /// both scenarios on the same axes, A dashed and B solid.
 #[test]
 fn the_day_of_a_sweep_is_its_baseline_and_a_comparison_shows_both() {
-    let dir = scratch("day-sweep");
+    let dir = scratch("report-day-sweep");
     let axis = "\n[sweep]\nbaseline = \"tier.expert.servers=3\"\n[[sweep.axis]]\npath = \"tier.expert.servers\"\nvalues = [2, 3]\n";
     let file = write(
         &dir,
@@ -646,7 +628,7 @@ fn the_day_of_a_sweep_is_its_baseline_and_a_comparison_shows_both() {
 /// of an earlier report that no longer apply.
 #[test]
 fn the_report_is_the_same_every_time() {
-    let dir = scratch("again");
+    let dir = scratch("report-again");
     let out = run_folder(&dir);
     let first = std::fs::read(out.join("report.html")).unwrap();
     let png = std::fs::read(out.join("plot-segments.png")).unwrap();
@@ -686,7 +668,7 @@ fn refused(dir: &Path, message: &str) {
 
 #[test]
 fn bad_folders_get_a_clear_error_and_no_report() {
-    let dir = scratch("bad");
+    let dir = scratch("report-bad");
     refused(&dir.join("nowhere"), "no such folder");
     let empty = dir.join("empty");
     std::fs::create_dir_all(&empty).unwrap();
@@ -955,7 +937,7 @@ fn reports_open_in_a_real_browser_without_errors() {
         );
         return;
     };
-    let dir = scratch("browser");
+    let dir = scratch("report-browser");
     let work = dir.join("chromium");
     std::fs::create_dir_all(&work).unwrap();
 
