@@ -15,7 +15,7 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::{
     Chart, DESC_SIZE, DrawResult, FAMILY, GRID, Keyed, LABEL_SIZE, LegendEntry, Marker, colour,
-    draw_legend, legend_height, legend_width, padded, shorten, tick, title, unit,
+    legend_height, padded, shorten, tick, titled_with_legend, unit,
 };
 use crate::report::load::{MeanCi, Point};
 
@@ -146,12 +146,7 @@ impl Chart for Bars {
     where
         DB::ErrorType: 'static,
     {
-        let body = title(root, &self.title)?;
-        let entries = self.legend();
-        let (legend, panels) = body.split_vertically(legend_height(&entries) as i32 + 16);
-        let (lw, _) = legend.dim_in_pixel();
-        let left = (lw as i32 - legend_width(&entries) as i32) / 2;
-        draw_legend(&legend.margin(0, 0, left.max(0), 0), &entries)?;
+        let panels = titled_with_legend(root, &self.title, &self.legend())?;
         let cells = panels.split_evenly((self.rows(), self.columns()));
         let n = self.groups.len() as f64;
         let keys: Vec<f64> = (0..self.groups.len()).map(|g| g as f64 + 0.5).collect();

@@ -16,7 +16,7 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::{
     Chart, DESC_SIZE, DrawResult, FAMILY, GRID, Keyed, LABEL_SIZE, LegendEntry, Marker,
-    draw_legend, draw_marker, legend_height, legend_width, padded, tick, title,
+    draw_marker, legend_height, padded, tick, titled_with_legend,
 };
 use crate::report::load::{Curve, Point, Slots};
 
@@ -258,12 +258,7 @@ impl Chart for Day {
     where
         DB::ErrorType: 'static,
     {
-        let body = title(root, &self.title)?;
-        let entries = self.legend();
-        let (legend, panels) = body.split_vertically(legend_height(&entries) as i32 + 16);
-        let (lw, _) = legend.dim_in_pixel();
-        let left = (lw as i32 - legend_width(&entries) as i32) / 2;
-        draw_legend(&legend.margin(0, 0, left.max(0), 0), &entries)?;
+        let panels = titled_with_legend(root, &self.title, &self.legend())?;
         let cells = panels.split_evenly((self.rows(), self.columns()));
         for (panel, cell) in self.panels.iter().zip(&cells) {
             draw_panel(root, cell, panel, self.window, &self.x_desc)?;

@@ -465,6 +465,24 @@ where
     Ok(area.split_vertically(10 + TITLE_SIZE as i32 + 12).1)
 }
 
+/// Draws the title and a centred legend at the top of `area` and returns
+/// the area below them, for plots made of panels.
+pub fn titled_with_legend<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    text: &str,
+    entries: &[LegendEntry],
+) -> Result<DrawingArea<DB, Shift>, Box<dyn std::error::Error>>
+where
+    DB::ErrorType: 'static,
+{
+    let body = title(area, text)?;
+    let (legend, panels) = body.split_vertically(legend_height(entries) as i32 + 16);
+    let (lw, _) = legend.dim_in_pixel();
+    let left = (lw as i32 - legend_width(entries) as i32) / 2;
+    draw_legend(&legend.margin(0, 0, left.max(0), 0), entries)?;
+    Ok(panels)
+}
+
 /// A number for an axis tick: as few decimals as the step between ticks
 /// needs.
 pub fn tick(x: f64) -> String {
