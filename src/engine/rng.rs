@@ -194,6 +194,23 @@ impl Dist {
         }
     }
 
+    /// The smallest and largest values it can take (infinite when
+    /// unbounded).
+    pub fn support(&self) -> (f64, f64) {
+        match self {
+            Dist::Exponential { .. } | Dist::Gamma { .. } | Dist::LogNormal { .. } => {
+                (0.0, f64::INFINITY)
+            }
+            Dist::Deterministic { mean } => (*mean, *mean),
+            Dist::Uniform { low, high } => (*low, *high),
+            Dist::Empirical { values } => values
+                .iter()
+                .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), &v| {
+                    (a.min(v), b.max(v))
+                }),
+        }
+    }
+
     /// The squared coefficient of variation (variance / mean²).
     pub fn scv(&self) -> f64 {
         match self {

@@ -38,23 +38,23 @@ fn column<'a>(
         Overall,
         Segment(usize),
         Tier(usize),
+        Request(usize),
     }
+    let position = |names: &[String], name: &str| names.iter().position(|n| n == name);
     let which = if group == "overall" {
         Which::Overall
     } else if let Some(s) = group.strip_prefix("segment.") {
-        Which::Segment(shape.segments.iter().position(|n| n == s)?)
+        Which::Segment(position(&shape.segments, s)?)
+    } else if let Some(t) = group.strip_prefix("tier.") {
+        Which::Tier(position(&shape.tiers, t)?)
     } else {
-        Which::Tier(
-            shape
-                .tiers
-                .iter()
-                .position(|n| Some(n.as_str()) == group.strip_prefix("tier."))?,
-        )
+        Which::Request(position(&shape.requests, group.strip_prefix("request.")?)?)
     };
     Some(replications.iter().map(move |r| match which {
         Which::Overall => r.overall[index],
         Which::Segment(s) => r.segments[s][index],
         Which::Tier(t) => r.tiers[t][index],
+        Which::Request(q) => r.requests[q][index],
     }))
 }
 
@@ -126,6 +126,7 @@ mod tests {
                 tiers: vec![vec![*v; TIER_METRICS.len()]],
                 wait_quantiles: vec![],
                 slots: vec![],
+                requests: vec![],
             })
             .collect()
     }
@@ -135,6 +136,7 @@ mod tests {
         let shape = Shape {
             segments: vec![],
             tiers: vec!["t".into()],
+            requests: vec![],
         };
         // B = A + 1 exactly: the difference is 1 with no spread, and pairing
         // removed all the variance.
@@ -154,6 +156,7 @@ mod tests {
         let none = Shape {
             segments: vec![],
             tiers: vec![],
+            requests: vec![],
         };
         assert_eq!(
             paired(&shape, &a, &none, &reps(&[1.0, 2.0, 3.0, 4.0])).len(),

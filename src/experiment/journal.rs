@@ -118,6 +118,7 @@ fn point_json(r: &PointResult, name: &str) -> Value {
                         "tiers": m.tiers.iter().map(|t| numbers(t)).collect::<Vec<_>>(),
                         "wait_quantiles": m.wait_quantiles.iter().map(|q| numbers(q)).collect::<Vec<_>>(),
             "slots": m.slots.iter().map(|q| numbers(q)).collect::<Vec<_>>(),
+            "requests": m.requests.iter().map(|q| numbers(q)).collect::<Vec<_>>(),
         })).collect::<Vec<_>>(),
     })
 }
@@ -143,6 +144,11 @@ fn point_from_json(v: &Value) -> Option<PointResult> {
                 tiers: lists(&r["tiers"])?,
                 wait_quantiles: lists(&r["wait_quantiles"])?,
                 slots: lists(&r["slots"])?,
+                requests: if r.get("requests").is_some() {
+                    lists(&r["requests"])?
+                } else {
+                    Vec::new()
+                },
             })
         })
         .collect::<Option<Vec<_>>>()?;
@@ -315,6 +321,7 @@ mod tests {
                 tiers: vec![vec![3.0], vec![]],
                 wait_quantiles: vec![vec![0.5, f64::NAN]],
                 slots: vec![vec![1.0], vec![f64::NAN]],
+                requests: vec![vec![4.0, f64::NAN]],
             }],
             stop: StopReason::Replications,
         }

@@ -16,9 +16,12 @@ use rayon::prelude::*;
 
 use crate::engine::stats::Estimate;
 use crate::model::metrics::{
-    WAIT_QUANTILES, client_values, overall, slot_values, tier_values, wait_quantiles,
+    WAIT_QUANTILES, client_values, overall, request_values, slot_values, tier_values,
+    wait_quantiles,
 };
-use crate::model::{CLIENT_METRICS, Model, ReplicationResult, TIER_METRICS, simulate};
+use crate::model::{
+    CLIENT_METRICS, Model, REQUEST_METRICS, ReplicationResult, TIER_METRICS, simulate,
+};
 
 pub use compare::{Difference, paired};
 pub use journal::Journal;
@@ -28,13 +31,17 @@ pub use runner::{PointResult, RunOptions, StopReason, run_points};
 /// Named estimates, in the order of the metric list they come from.
 pub type Metrics = Vec<(&'static str, Estimate)>;
 
-/// The groups a scenario reports on: its segments and tiers, by name.
+/// The groups a scenario reports on: its segments, tiers and request
+/// types, by name.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Shape {
     /// Segment names in model order.
     pub segments: Vec<String>,
     /// Tier names in model order.
     pub tiers: Vec<String>,
+    /// Request type names in model order; empty when the scenario declares
+    /// none (one implicit type).
+    pub requests: Vec<String>,
 }
 
 impl Shape {
@@ -43,11 +50,16 @@ impl Shape {
         Shape {
             segments: model.segments.iter().map(|s| s.name.clone()).collect(),
             tiers: model.tiers.iter().map(|t| t.name.clone()).collect(),
+            requests: if model.declares_requests() {
+                model.requests.iter().map(|r| r.name.clone()).collect()
+            } else {
+                Vec::new()
+            },
         }
     }
 
     /// Every (group label, metric names) in output order: `overall`, then
-    /// `segment.<name>`, then `tier.<name>`.
+    /// `segment.<name>`, then `tier.<name>`, then `request.<name>`.
     pub fn groups(&self) -> Vec<(String, &'static [&'static str])> {
         let mut out: Vec<(String, &'static [&'static str])> =
             vec![("overall".into(), &CLIENT_METRICS)];
@@ -60,6 +72,11 @@ impl Shape {
             self.tiers
                 .iter()
                 .map(|t| (format!("tier.{t}"), &TIER_METRICS[..])),
+        );
+        out.extend(
+            self.requests
+                .iter()
+                .map(|r| (format!("request.{r}"), &REQUEST_METRICS[..])),
         );
         out
     }
@@ -81,13 +98,26 @@ pub struct ReplicationMetrics {
     /// Per slot of the day (empty without a calendar): the values of
     /// `model::metrics::slot_values`.
     pub slots: Vec<Vec<f64>>,
+    /// Per request type, in model order (empty when the scenario declares
+    /// no request types).
+    pub requests: Vec<Vec<f64>>,
 }
 
 impl ReplicationMetrics {
-    /// The metrics of one replication's raw counts.
-    pub fn of(result: &ReplicationResult) -> Self {
+    /// The metrics of one replication's raw counts; `requests` says
+    /// whether to report per request type.
+    pub fn of(result: &ReplicationResult, requests: bool) -> Self {
         let all = overall(&result.segments);
         ReplicationMetrics {
+            requests: if requests {
+                result
+                    .requests
+                    .iter()
+                    .map(|r| request_values(r).to_vec())
+                    .collect()
+            } else {
+                Vec::new()
+            },
             wait_quantiles: std::iter::once(&all)
                 .chain(&result.segments)
                 .map(wait_quantiles)
@@ -113,6 +143,7 @@ impl ReplicationMetrics {
             .iter()
             .chain(self.segments.iter().flatten())
             .chain(self.tiers.iter().flatten())
+            .chain(self.requests.iter().flatten())
             .copied()
     }
 }
@@ -130,6 +161,9 @@ pub struct ScenarioSummary {
     pub segments: Vec<(String, Metrics)>,
     /// Per tier, in model order.
     pub tiers: Vec<(String, Metrics)>,
+    /// Per request type, in model order (empty when the scenario declares
+    /// none).
+    pub requests: Vec<(String, Metrics)>,
     /// The total wait's quantiles at `model::metrics::WAIT_QUANTILES`,
     /// each an estimate over replications: overall first, then per segment.
     pub wait_quantiles: Vec<Vec<Estimate>>,
@@ -151,7 +185,7 @@ pub fn replicate(model: &Model) -> Vec<ReplicationResult> {
 pub fn run(model: &Model) -> ScenarioSummary {
     let metrics: Vec<ReplicationMetrics> = replicate(model)
         .iter()
-        .map(ReplicationMetrics::of)
+        .map(|r| ReplicationMetrics::of(r, model.declares_requests()))
         .collect();
     summarise(&model.name, &Shape::of(model), &metrics)
 }
@@ -191,6 +225,12 @@ pub fn summarise(
             .iter()
             .enumerate()
             .map(|(t, n)| (n.clone(), column(&|r| &r.tiers[t], &TIER_METRICS)))
+            .collect(),
+        requests: shape
+            .requests
+            .iter()
+            .enumerate()
+            .map(|(q, n)| (n.clone(), column(&|r| &r.requests[q], &REQUEST_METRICS)))
             .collect(),
         slots: (0..replications.first().map_or(0, |r| r.slots.len()))
             .map(|s| {
@@ -233,6 +273,14 @@ impl ScenarioSummary {
             .and_then(|(_, m)| find(m, name))
     }
 
+    /// The estimate of metric `name` for request type `request`.
+    pub fn request(&self, request: &str, name: &str) -> Option<Estimate> {
+        self.requests
+            .iter()
+            .find(|(r, _)| r == request)
+            .and_then(|(_, m)| find(m, name))
+    }
+
     /// Every group with its metrics, in the order of [`Shape::groups`].
     pub fn groups(&self) -> Vec<(String, &Metrics)> {
         let mut out = vec![("overall".to_string(), &self.overall)];
@@ -242,6 +290,11 @@ impl ScenarioSummary {
                 .map(|(n, m)| (format!("segment.{n}"), m)),
         );
         out.extend(self.tiers.iter().map(|(n, m)| (format!("tier.{n}"), m)));
+        out.extend(
+            self.requests
+                .iter()
+                .map(|(n, m)| (format!("request.{n}"), m)),
+        );
         out
     }
 }

@@ -5,7 +5,7 @@
 
 use super::{ReplicationMetrics, Shape};
 use crate::engine::stats::Estimate;
-use crate::model::{CLIENT_METRICS, TIER_METRICS};
+use crate::model::{CLIENT_METRICS, REQUEST_METRICS, TIER_METRICS};
 
 /// Which group a metric belongs to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -16,6 +16,8 @@ pub enum Group {
     Segment(usize),
     /// One tier, by index.
     Tier(usize),
+    /// One request type, by index.
+    Request(usize),
 }
 
 /// How tight the interval must be.
@@ -94,9 +96,14 @@ impl Precision {
                 Group::Tier(lookup(&shape.tiers, "tier", t)?),
                 m,
             )?,
+            ["request", q, m] => find(
+                &REQUEST_METRICS,
+                Group::Request(lookup(&shape.requests, "request type", q)?),
+                m,
+            )?,
             _ => {
                 return Err(format!(
-                    "`{spec}`: METRIC is `wait_mean`, `overall.wait_mean`, `segment.<name>.<metric>` or `tier.<name>.<metric>`"
+                    "`{spec}`: METRIC is `wait_mean`, `overall.wait_mean`, `segment.<name>.<metric>`, `tier.<name>.<metric>` or `request.<name>.<metric>`"
                 ));
             }
         };
@@ -118,6 +125,7 @@ impl Precision {
             Group::Overall => r.overall[self.index],
             Group::Segment(s) => r.segments[s][self.index],
             Group::Tier(t) => r.tiers[t][self.index],
+            Group::Request(q) => r.requests[q][self.index],
         }))
     }
 
@@ -157,6 +165,7 @@ mod tests {
         Shape {
             segments: vec!["vip".into()],
             tiers: vec!["junior".into()],
+            requests: vec!["loan".into()],
         }
     }
 
@@ -200,6 +209,7 @@ mod tests {
                     tiers: vec![],
                     wait_quantiles: vec![],
                     slots: vec![],
+                    requests: vec![],
                 })
                 .collect()
         };

@@ -134,7 +134,7 @@ pub fn run_points(
                 return;
             }
             let model = states[slot].lock().expect("no panics while locked").model;
-            let metrics = ReplicationMetrics::of(&simulate(model, r));
+            let metrics = ReplicationMetrics::of(&simulate(model, r), model.declares_requests());
             let mut p = states[slot].lock().expect("no panics while locked");
             p.replications[r as usize] = Some(metrics);
             p.outstanding -= 1;

@@ -2,7 +2,10 @@
 //! would be if nobody abandoned or was blocked. Used to warn about designs
 //! that cannot keep up, and by the capacity planner.
 
-use super::Model;
+use rand::SeedableRng;
+use rand_xoshiro::Xoshiro256PlusPlus;
+
+use super::{Model, TierKind, Transfer};
 use crate::analytic::jackson_arrival_rates;
 
 /// The long-run load on one tier.
@@ -16,14 +19,22 @@ pub struct TierLoad {
     pub offered_load: f64,
     /// Number of servers.
     pub servers: u32,
-    /// Offered load per server on duty (on average over the week for a
-    /// roster); at or above 1 the queue grows without bound unless clients
-    /// abandon or are blocked.
+    /// Offered load per server available for clients (on duty on average
+    /// over the week for a roster, less non-client work, times concurrent
+    /// sessions); at or above 1 the queue grows without bound unless
+    /// clients abandon or are blocked.
     pub utilization: f64,
     /// True when the load is at or over capacity and nothing (no patience
     /// of a client reaching the tier, no queue capacity) bounds the queue.
     pub unbounded: bool,
 }
+
+/// Complexities drawn to weigh the skill routes of a request type: skill
+/// routing depends on each client's complexity, so the traffic equations
+/// are solved for each pattern of skill levels exceeded, weighted by its
+/// share of this many draws (fixed stream: the same model gives the same
+/// loads).
+const COMPLEXITY_DRAWS: usize = 4096;
 
 /// The offered load on every tier, in model order. The routing has been
 /// validated so that every client eventually leaves.
@@ -33,31 +44,79 @@ pub fn offered_loads(model: &Model) -> Vec<TierLoad> {
     let mut rate = vec![0.0; n];
     let mut load = vec![0.0; n];
     let mut impatient_only = vec![true; n];
-    for request in 0..kinds {
-        let routing: Vec<Vec<f64>> = model
-            .tiers
-            .iter()
-            .map(|t| {
-                let mut row = vec![0.0; n];
-                for e in &t.routes[request] {
-                    row[e.to] += e.probability;
+    for (request, r) in model.requests.iter().enumerate() {
+        for (pattern, weight) in skill_patterns(model, request) {
+            let routing: Vec<Vec<f64>> = model
+                .tiers
+                .iter()
+                .enumerate()
+                .map(|(j, t)| {
+                    let mut row = vec![0.0; n];
+                    match (&t.skill, pattern[j]) {
+                        (Some(skill), true) => row[skill.to] = 1.0,
+                        _ => {
+                            for e in &t.routes[request] {
+                                row[e.to] += e.probability;
+                            }
+                        }
+                    }
+                    row
+                })
+                .collect();
+            for (s, segment) in model.segments.iter().enumerate() {
+                let share = segment.requests[request] * weight;
+                if share == 0.0 {
+                    continue;
                 }
-                row
-            })
-            .collect();
-        for (s, segment) in model.segments.iter().enumerate() {
-            let share = segment.requests[request];
-            if share == 0.0 {
-                continue;
-            }
-            let mut external = vec![0.0; n];
-            let entry = model.requests[request].entry.unwrap_or(segment.entry);
-            external[entry] = segment.rate_per_hour * share;
-            let visits = jackson_arrival_rates(&external, &routing).unwrap_or(external);
-            for (j, v) in visits.iter().enumerate() {
-                rate[j] += v;
-                load[j] += v / 60.0 * model.tiers[j].service_of(s, request, kinds).mean();
-                if *v > 0.0 && segment.patience.is_none() {
+                let mut external = vec![0.0; n];
+                let total = segment.rate_per_hour * share;
+                let entry = r.entry.unwrap_or(segment.entry);
+                match &segment.book {
+                    // Booked clients go to their RM first (ignoring
+                    // overflow); the rest to the usual entry.
+                    Some(b) => {
+                        let booked = (b.clients_per_rm as f64 * model.tiers[b.tier].servers as f64
+                            / b.population as f64)
+                            .min(1.0);
+                        external[b.tier] += total * booked;
+                        external[entry] += total * (1.0 - booked);
+                    }
+                    None => external[entry] += total,
+                }
+                let visits = jackson_arrival_rates(&external, &routing).unwrap_or(external);
+                let multiplier = channel_multiplier(model, s);
+                for (j, v) in visits.iter().enumerate() {
+                    let t = &model.tiers[j];
+                    let escalates: f64 = routing[j].iter().sum();
+                    let mean = match (&t.skill, pattern[j]) {
+                        (Some(skill), true) => skill.triage.mean(),
+                        _ => t.service_of(s, request, kinds).mean(),
+                    };
+                    let staffed = !t.unlimited && t.kind != TierKind::BackOffice;
+                    let mean = if staffed {
+                        let handoff = if t.transfer == Transfer::Warm {
+                            escalates * t.handoff_minutes
+                        } else {
+                            0.0
+                        };
+                        let slowdown = if t.sessions > 1 { t.session_slowdown } else { 1.0 };
+                        (mean + model.selling_minutes) * multiplier * slowdown + handoff
+                    } else {
+                        mean
+                    };
+                    rate[j] += v;
+                    load[j] += v / 60.0 * mean;
+                    if *v > 0.0 && segment.patience.is_none() {
+                        impatient_only[j] = false;
+                    }
+                }
+                // Every client-facing journey that ends resolved goes on
+                // through the back-office steps (ignoring abandonment).
+                let resolved = total;
+                let steps = segment.back_office.iter().chain(&r.back_office);
+                for &j in steps {
+                    rate[j] += resolved;
+                    load[j] += resolved / 60.0 * model.tiers[j].service_of(s, request, kinds).mean();
                     impatient_only[j] = false;
                 }
             }
@@ -68,8 +127,10 @@ pub fn offered_loads(model: &Model) -> Vec<TierLoad> {
         .iter()
         .enumerate()
         .map(|(j, t)| {
-            // Against the servers on duty on average over the week.
-            let servers = t.roster.as_ref().map_or(t.servers as f64, |r| r.mean());
+            // Against the servers available on average over the week.
+            let servers = t.roster.as_ref().map_or(t.servers as f64, |r| r.mean())
+                * (1.0 - t.non_client_share)
+                * t.sessions as f64;
             let utilization = if t.unlimited { 0.0 } else { load[j] / servers };
             TierLoad {
                 tier: t.name.clone(),
@@ -81,4 +142,45 @@ pub fn offered_loads(model: &Model) -> Vec<TierLoad> {
             }
         })
         .collect()
+}
+
+/// The mean service-time multiplier of a segment's channel mix.
+fn channel_multiplier(model: &Model, segment: usize) -> f64 {
+    let mix = &model.segments[segment].channels;
+    if mix.is_empty() {
+        return 1.0;
+    }
+    mix.iter()
+        .zip(&model.channels)
+        .map(|(p, c)| p * c.service_multiplier)
+        .sum()
+}
+
+/// For a request type: each pattern of tiers whose skill level its
+/// complexity exceeds (true at a tier that escalates it by skill), with
+/// the share of clients having that pattern. One pattern of weight 1
+/// without complexity or skill tiers.
+fn skill_patterns(model: &Model, request: usize) -> Vec<(Vec<bool>, f64)> {
+    let levels: Vec<Option<f64>> = model
+        .tiers
+        .iter()
+        .map(|t| t.skill.as_ref().map(|s| s.level))
+        .collect();
+    let beyond = |c: f64| -> Vec<bool> { levels.iter().map(|l| l.is_some_and(|l| c > l)).collect() };
+    let Some(dist) = &model.requests[request].complexity else {
+        return vec![(beyond(0.0), 1.0)];
+    };
+    if levels.iter().all(Option::is_none) {
+        return vec![(beyond(0.0), 1.0)];
+    }
+    let mut rng = Xoshiro256PlusPlus::seed_from_u64(0x5eed);
+    let mut patterns: Vec<(Vec<bool>, f64)> = Vec::new();
+    for _ in 0..COMPLEXITY_DRAWS {
+        let p = beyond(dist.sample(&mut rng).clamp(0.0, 1.0));
+        match patterns.iter_mut().find(|(q, _)| *q == p) {
+            Some((_, w)) => *w += 1.0 / COMPLEXITY_DRAWS as f64,
+            None => patterns.push((p, 1.0 / COMPLEXITY_DRAWS as f64)),
+        }
+    }
+    patterns
 }

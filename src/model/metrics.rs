@@ -1,10 +1,10 @@
 //! The named metrics of the summary, computed from one replication's counts.
 //! The names are a contract with users' scripts: add, never rename.
 
-use super::replication::{ClientCounts, ReplicationResult, TierCounts};
+use super::replication::{ClientCounts, ReplicationResult, RequestCounts, TierCounts};
 
 /// Metric names for the whole system and for each segment, in output order.
-pub const CLIENT_METRICS: [&str; 23] = [
+pub const CLIENT_METRICS: [&str; 26] = [
     "arrived",
     "served",
     "abandoned",
@@ -28,10 +28,23 @@ pub const CLIENT_METRICS: [&str; 23] = [
     "sales",
     "revenue",
     "mis_sales",
+    "turnaround_mean_hours",
+    "own_rm_share",
+    "unreached",
+];
+
+/// Metric names for each request type, in output order.
+pub const REQUEST_METRICS: [&str; 6] = [
+    "arrived",
+    "served",
+    "turnaround_mean_hours",
+    "satisfaction_mean",
+    "sales",
+    "revenue",
 ];
 
 /// Metric names for each tier (per visit), in output order.
-pub const TIER_METRICS: [&str; 18] = [
+pub const TIER_METRICS: [&str; 29] = [
     "arrived",
     "served",
     "abandoned",
@@ -50,6 +63,17 @@ pub const TIER_METRICS: [&str; 18] = [
     "escalation_rate",
     "servers_mean",
     "overtime_minutes",
+    "occupancy",
+    "serving_share",
+    "non_client_share",
+    "outbound_share",
+    "idle_share",
+    "outbound_calls",
+    "outbound_sales",
+    "outbound_revenue",
+    "callback_attempts",
+    "callback_failures",
+    "overflowed",
 ];
 
 /// Probabilities at which the distribution of the total wait is reported
@@ -104,13 +128,49 @@ pub fn client_values(c: &ClientCounts) -> [f64; CLIENT_METRICS.len()] {
         c.sales as f64,
         c.revenue,
         c.mis_sales as f64,
+        c.turnaround.mean() / 60.0,
+        ratio(c.own_rm, c.booked),
+        c.unreached as f64,
     ]
+}
+
+/// Values of [`REQUEST_METRICS`], in the same order.
+pub fn request_values(r: &RequestCounts) -> [f64; REQUEST_METRICS.len()] {
+    [
+        r.arrived as f64,
+        r.served as f64,
+        r.turnaround.mean() / 60.0,
+        r.satisfaction.mean(),
+        r.sales as f64,
+        r.revenue,
+    ]
+}
+
+/// How a tier's servers spent their time on duty: serving clients,
+/// non-client work, outbound calls and idle, as shares; and occupancy,
+/// the share of the time available for clients spent serving them. NaN
+/// for unlimited tiers or when nobody was on duty.
+fn time_split(t: &TierCounts) -> [f64; 5] {
+    if t.unlimited || t.servers_mean <= 0.0 {
+        return [f64::NAN; 5];
+    }
+    let duty = t.servers_mean;
+    let serving = ((t.busy_mean - t.outbound_mean) / duty).max(0.0);
+    let outbound = t.outbound_mean / duty;
+    let non_client = ((duty - t.available_mean) / duty).max(0.0);
+    let idle = (1.0 - serving - outbound - non_client).max(0.0);
+    let occupancy = if serving + idle > 0.0 {
+        serving / (serving + idle)
+    } else {
+        f64::NAN
+    };
+    [occupancy, serving, non_client, outbound, idle]
 }
 
 /// Values of [`TIER_METRICS`], in the same order.
 pub fn tier_values(t: &TierCounts) -> [f64; TIER_METRICS.len()] {
     let finished = t.served + t.abandoned;
-
+    let split = time_split(t);
     [
         t.arrived as f64,
         t.served as f64,
@@ -138,6 +198,17 @@ pub fn tier_values(t: &TierCounts) -> [f64; TIER_METRICS.len()] {
             t.servers_mean
         },
         t.overtime_minutes,
+        split[0],
+        split[1],
+        split[2],
+        split[3],
+        split[4],
+        t.outbound_calls as f64,
+        t.outbound_sales as f64,
+        t.outbound_revenue,
+        t.callback_attempts as f64,
+        t.callback_failures as f64,
+        t.overflowed as f64,
     ]
 }
 

@@ -9,9 +9,9 @@ pub mod replication;
 pub mod week;
 
 pub use load::{TierLoad, offered_loads};
-pub use metrics::{CLIENT_METRICS, TIER_METRICS};
+pub use metrics::{CLIENT_METRICS, REQUEST_METRICS, TIER_METRICS};
 pub use outcome::Outcomes;
-pub use replication::{ClientCounts, ReplicationResult, TierCounts, simulate};
+pub use replication::{ClientCounts, ReplicationResult, RequestCounts, TierCounts, simulate};
 
 use crate::engine::Dist;
 use crate::engine::rate::PiecewiseRate;
@@ -39,6 +39,48 @@ pub struct Model {
     /// Minutes of selling added to every service by staff (the KPI
     /// regime's extra selling time per contact).
     pub selling_minutes: f64,
+    /// Channels clients arrive by, in file order (empty: one implicit
+    /// channel, always open).
+    pub channels: Vec<Channel>,
+}
+
+/// Where a request arrives (branch, phone, video, app): its opening hours
+/// and how it changes service and satisfaction.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Channel {
+    /// Channel name.
+    pub name: String,
+    /// When it is open; `None` is always (7x24).
+    pub hours: Option<OpeningHours>,
+    /// What happens to a client arriving while it is closed.
+    pub when_closed: WhenClosed,
+    /// Multiplies every service time of clients on this channel.
+    pub service_multiplier: f64,
+    /// The wait clients on this channel tolerate (τ), minutes, instead of
+    /// their segment's.
+    pub tolerance: Option<f64>,
+    /// Utility offset of journeys on this channel (β_ch).
+    pub satisfaction_offset: f64,
+}
+
+/// What a client arriving at a closed channel does.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum WhenClosed {
+    /// Joins at the next opening (a request left in the app, a queue at the
+    /// door); the time until then is not queue wait.
+    Wait,
+    /// Is lost (counted as blocked).
+    Lost,
+}
+
+pub use week::OpeningHours;
+
+impl Model {
+    /// The scenario declares its own request types (rather than the one
+    /// implicit `default`): results are then also given per request type.
+    pub fn declares_requests(&self) -> bool {
+        self.requests.len() > 1 || self.requests[0].name != "default"
+    }
 }
 
 /// A kind of request: what the client wants. It shapes service times,
@@ -54,6 +96,15 @@ pub struct RequestType {
     /// The tier clients with this request join first, instead of their
     /// segment's entry (e.g. loans going past a chatbot).
     pub entry: Option<usize>,
+    /// Complexity in [0, 1], drawn once per client: a tier with a skill
+    /// level serves what is within it and escalates the rest.
+    pub complexity: Option<Dist>,
+    /// Back-office tiers the case goes through, in order, once the client
+    /// has been served.
+    pub back_office: Vec<usize>,
+    /// Promised turnaround (arrival to final answer), minutes: a later
+    /// answer lowers satisfaction (β_bo). Infinite when none is promised.
+    pub promised_turnaround: f64,
 }
 
 /// How a client is handed from one tier to the next.
@@ -110,6 +161,41 @@ pub struct Segment {
     /// Arrival rate over the week (per minute) when it varies by time of
     /// day or weekday; `None` for a constant `rate_per_hour`.
     pub arrival_profile: Option<PiecewiseRate>,
+    /// Share of the segment's clients arriving by each channel (index =
+    /// channel; empty when the model has no channels).
+    pub channels: Vec<f64>,
+    /// Back-office steps every case of this segment needs (compliance
+    /// review of high-risk clients), before its request type's own.
+    pub back_office: Vec<usize>,
+    /// Books of dedicated RMs, when the segment's clients have their own RM.
+    pub book: Option<Book>,
+}
+
+/// Clients of a segment shared out in books of dedicated RMs.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Book {
+    /// The dedicated tier whose servers are the RMs.
+    pub tier: usize,
+    /// Clients in the segment; an arrival is one of them, drawn uniformly.
+    pub population: u32,
+    /// Clients in one RM's book; clients beyond the RMs' books have no RM
+    /// and go to the segment's entry.
+    pub clients_per_rm: u32,
+    /// Minutes a booked client waits for a busy RM before the overflow
+    /// rule applies.
+    pub overflow_after: f64,
+    /// The overflow rule.
+    pub overflow: Overflow,
+}
+
+/// What happens to a booked client whose RM stays busy.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Overflow {
+    /// Any free server of this tier may take them (they also stay in their
+    /// RM's queue until then).
+    To(usize),
+    /// The client hangs up; the RM calls back when free.
+    Callback,
 }
 
 /// The order in which a tier's waiting clients are served.
@@ -150,6 +236,102 @@ pub struct Tier {
     /// Staffing by shifts over the week; `None` for `servers` always on
     /// duty.
     pub roster: Option<Roster>,
+    /// What kind of pool this is.
+    pub kind: TierKind,
+    /// Escalation by skill instead of by probability.
+    pub skill: Option<Skill>,
+    /// How clients escalated from this tier reach the next.
+    pub transfer: Transfer,
+    /// Minutes a warm transfer adds to the escalating server's service.
+    pub handoff_minutes: f64,
+    /// How this tier calls back clients whose case was transferred to it
+    /// by callback.
+    pub callback: CallbackRules,
+    /// Clients one server serves at once (remote sessions).
+    pub sessions: u32,
+    /// Service-time multiplier of a client served in concurrent sessions
+    /// (applies when `sessions` > 1).
+    pub session_slowdown: f64,
+    /// Share of each server's time on duty spent on non-client work
+    /// (admin, meetings, training), in staggered blocks.
+    pub non_client_share: f64,
+    /// Outbound sales calls made in idle time.
+    pub outbound: Option<Outbound>,
+}
+
+/// Kinds of tier.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TierKind {
+    /// Servers shared by every client in one queue.
+    Staffed,
+    /// Self-service: unlimited capacity.
+    Chatbot,
+    /// A back office working on cases, not clients on the line: no
+    /// abandonment, and its queue time is turnaround, not wait.
+    BackOffice,
+    /// Dedicated RMs: each server has a book of clients and a queue of its
+    /// own.
+    Dedicated,
+}
+
+/// Escalation by complexity against a skill level.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Skill {
+    /// The tier serves requests of complexity up to this level.
+    pub level: f64,
+    /// Time to recognise a request beyond the level (triage), after which
+    /// it is escalated.
+    pub triage: Dist,
+    /// Where requests beyond the level go.
+    pub to: usize,
+}
+
+/// How an escalated client reaches the next tier.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Transfer {
+    /// The client stays on the line in the next tier's queue.
+    Warm,
+    /// The client hangs up; the case joins the next tier's work list and
+    /// the client is called back.
+    Callback,
+}
+
+/// A tier's rules for calling clients back.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct CallbackRules {
+    /// P(a call-back attempt reaches the client).
+    pub success: f64,
+    /// Minutes a failed attempt takes.
+    pub attempt_minutes: f64,
+    /// Minutes before the case is tried again after a failed attempt.
+    pub retry_minutes: f64,
+    /// Attempts before the client is given up as unreached.
+    pub attempts: u32,
+}
+
+impl Default for CallbackRules {
+    fn default() -> Self {
+        CallbackRules {
+            success: 0.8,
+            attempt_minutes: 1.0,
+            retry_minutes: 30.0,
+            attempts: 3,
+        }
+    }
+}
+
+/// Outbound sales calls made by servers who would otherwise be idle.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Outbound {
+    /// Length of one call.
+    pub call: Dist,
+    /// P(a call makes a sale).
+    pub sale_probability: f64,
+    /// Revenue of one sale.
+    pub revenue_per_sale: f64,
+    /// Servers kept free for inbound clients: a call starts only if at
+    /// least this many stay idle.
+    pub keep_idle: u32,
 }
 
 impl Tier {

@@ -18,6 +18,12 @@ pub struct Outcomes {
     pub beta_transfer: f64,
     /// Utility lost when the journey ends unresolved (β_unr).
     pub beta_unresolved: f64,
+    /// Utility lost per extra contact before resolution (β_rep): a
+    /// call-back, or each call-back attempt that failed to reach the client.
+    pub beta_repeat: f64,
+    /// Utility lost per promised turnaround exceeded by the final answer
+    /// (β_bo).
+    pub beta_back_office: f64,
     /// P(front-line complaint) of a top-box client.
     pub complaint_if_top_box: f64,
     /// P(front-line complaint) of any other client.
@@ -49,6 +55,8 @@ impl Default for Outcomes {
             loss_aversion: 2.25,
             beta_transfer: 0.50,
             beta_unresolved: 1.40,
+            beta_repeat: 0.65,
+            beta_back_office: 0.80,
             complaint_if_top_box: 0.10,
             complaint_otherwise: 0.29,
             formal_complaint_kappa: 0.02,
@@ -77,6 +85,30 @@ pub struct Journey {
     /// The request was resolved (served to the end, not abandoned or
     /// blocked).
     pub resolved: bool,
+    /// Extra contacts before resolution (call-backs and failed attempts).
+    pub repeats: u32,
+    /// Turnaround over the promised turnaround (B; 0 when none is
+    /// promised).
+    pub turnaround_ratio: f64,
+    /// Utility offset of the channel (β_ch).
+    pub offset: f64,
+}
+
+impl Journey {
+    /// A journey with only a wait against a tolerance, resolved or not:
+    /// no hand-offs, repeats, back office or channel offset.
+    pub fn waited(wait: f64, tolerance: f64, resolved: bool) -> Journey {
+        Journey {
+            wait,
+            tolerance,
+            cold_handoffs: 0,
+            warm_handoffs: 0,
+            resolved,
+            repeats: 0,
+            turnaround_ratio: 0.0,
+            offset: 0.0,
+        }
+    }
 }
 
 /// The utility coefficients ready for the event loop.
@@ -87,6 +119,8 @@ pub struct Prepared {
     beta_wait: f64,
     beta_transfer: f64,
     beta_unresolved: f64,
+    beta_repeat: f64,
+    beta_back_office: f64,
 }
 
 impl Prepared {
@@ -108,6 +142,9 @@ impl Prepared {
             } else {
                 self.beta_unresolved
             }
+            - self.beta_repeat * j.repeats as f64
+            - self.beta_back_office * (j.turnaround_ratio - 1.0).max(0.0)
+            + j.offset
     }
 
     /// P(top-box) = σ(U).
@@ -155,6 +192,8 @@ impl Outcomes {
             beta_wait: self.beta_wait,
             beta_transfer: self.beta_transfer,
             beta_unresolved: self.beta_unresolved,
+            beta_repeat: self.beta_repeat,
+            beta_back_office: self.beta_back_office,
         }
     }
 
@@ -188,13 +227,7 @@ mod tests {
     use super::*;
 
     fn journey(wait_in_tolerances: f64) -> Journey {
-        Journey {
-            wait: 2.0 * wait_in_tolerances,
-            tolerance: 2.0,
-            cold_handoffs: 0,
-            warm_handoffs: 0,
-            resolved: true,
-        }
+        Journey::waited(2.0 * wait_in_tolerances, 2.0, true)
     }
 
     /// The table of parameters.md §9.3 ("resulting top-box
@@ -251,6 +284,44 @@ mod tests {
                 ..journey(2.0)
             },
             0.24,
+        );
+        // Repeat contacts (the table's rows wait 0.5 tolerance).
+        check(
+            Journey {
+                repeats: 1,
+                ..journey(0.5)
+            },
+            0.64,
+        );
+        check(
+            Journey {
+                repeats: 2,
+                ..journey(0.5)
+            },
+            0.48,
+        );
+        // Back office 1.5x and 2x the promised turnaround; on time costs
+        // nothing.
+        check(
+            Journey {
+                turnaround_ratio: 1.5,
+                ..journey(0.0)
+            },
+            0.73,
+        );
+        check(
+            Journey {
+                turnaround_ratio: 2.0,
+                ..journey(0.0)
+            },
+            0.64,
+        );
+        check(
+            Journey {
+                turnaround_ratio: 0.7,
+                ..journey(0.0)
+            },
+            0.80,
         );
     }
 

@@ -11,8 +11,8 @@ use std::collections::VecDeque;
 use rand::Rng;
 
 use super::outcome::{Journey, Prepared};
-use super::week::WEEK;
-use super::{Discipline, Handoff, Model, Roster};
+use super::week::{NON_CLIENT_CYCLE, WEEK, availability};
+use super::{Discipline, Handoff, Model, Overflow, Tier, TierKind, Transfer, WhenClosed};
 use crate::engine::rng::{keyed, name_hash, stream};
 use crate::engine::stats::{DurationHistogram, SlotAverage, Tally};
 use crate::engine::{Calendar, Dist, Stream, Time};
@@ -28,10 +28,23 @@ enum Event {
     /// A waiting client's patience runs out, unless its generation moved on
     /// (service began, or it left).
     Abandon { client: u32, generation: u32 },
-    /// A tier's staffing changes to the roster's entry `change` (shift
-    /// starts and ends, breaks).
+    /// A tier's staffing changes to its plan's entry `change` (shift
+    /// starts and ends, breaks, non-client work).
     Staffing { tier: u32, change: u32 },
+    /// A client not on the line (waiting for a channel to open, or for a
+    /// call-back retry) joins the tier in its `next`, unless its
+    /// generation moved on.
+    Rejoin { client: u32, generation: u32 },
+    /// A booked client's wait for their own RM reaches `overflow_after`.
+    Overflow { client: u32, generation: u32 },
+    /// A dedicated RM's block of non-client work ends.
+    RmReady { tier: u32, rm: u32 },
+    /// An outbound sales call at a tier ends.
+    OutboundEnd { tier: u32 },
 }
+
+/// No tier (`Client::next`) or no RM (`Client::own_rm`).
+const NONE: u16 = u16::MAX;
 
 /// Where a client is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -95,6 +108,30 @@ struct Client {
     service_end: f64,
     /// Service left after a preemption.
     remaining: f64,
+    /// Channel of arrival (0 without channels).
+    channel: u8,
+    /// Complexity of the request, for tiers with a skill level.
+    complexity: f64,
+    /// The tier to join after the current service or pending rejoin
+    /// (`NONE`: leave, or go on to the back office).
+    next: u16,
+    /// Waiting to be called back (not on the line): no patience, and the
+    /// time does not count as queue wait.
+    callback: bool,
+    /// Failed call-back attempts of the current call-back.
+    attempts: u8,
+    /// The current service is a call-back attempt that fails.
+    attempt_fails: bool,
+    /// Extra contacts (call-backs) so far.
+    repeats: u8,
+    /// Back-office steps started so far.
+    steps: u8,
+    /// Own dedicated RM (`NONE` when not booked).
+    own_rm: u16,
+    /// The RM serving the client at a dedicated tier.
+    rm: u16,
+    /// Served by their own RM.
+    by_own_rm: bool,
 }
 
 impl Client {
@@ -121,6 +158,17 @@ impl Client {
         service_start: 0.0,
         service_end: 0.0,
         remaining: 0.0,
+        channel: 0,
+        complexity: 0.0,
+        next: NONE,
+        callback: false,
+        attempts: 0,
+        attempt_fails: false,
+        repeats: 0,
+        steps: 0,
+        own_rm: NONE,
+        rm: 0,
+        by_own_rm: false,
     };
 }
 
@@ -173,6 +221,16 @@ pub struct ClientCounts {
     pub mis_sales: u64,
     /// Revenue of the sales.
     pub revenue: f64,
+    /// Arrival to final answer (after any back office) of each served
+    /// client, minutes.
+    pub turnaround: Tally,
+    /// Finished clients with a dedicated RM.
+    pub booked: u64,
+    /// Finished clients with a dedicated RM who were served by them.
+    pub own_rm: u64,
+    /// Clients given up after every call-back attempt failed (also counted
+    /// as abandoned).
+    pub unreached: u64,
 }
 
 impl ClientCounts {
@@ -215,7 +273,28 @@ impl ClientCounts {
         self.sales += other.sales;
         self.mis_sales += other.mis_sales;
         self.revenue += other.revenue;
+        self.turnaround.merge(&other.turnaround);
+        self.booked += other.booked;
+        self.own_rm += other.own_rm;
+        self.unreached += other.unreached;
     }
+}
+
+/// Outcomes of the clients with one request type in one replication.
+#[derive(Clone, Debug, Default)]
+pub struct RequestCounts {
+    /// Clients that arrived.
+    pub arrived: u64,
+    /// Clients served to the final answer.
+    pub served: u64,
+    /// Arrival to final answer of each served client, minutes.
+    pub turnaround: Tally,
+    /// Satisfaction score (0-100) of each finished client.
+    pub satisfaction: Tally,
+    /// Sales made.
+    pub sales: u64,
+    /// Revenue of the sales.
+    pub revenue: f64,
 }
 
 /// Per-visit outcomes at one tier in one replication.
@@ -264,6 +343,25 @@ pub struct TierCounts {
     pub servers: u32,
     /// An unlimited (chatbot) tier: utilization is undefined.
     pub unlimited: bool,
+    /// Clients one server serves at once.
+    pub sessions: u32,
+    /// Time-average servers available for clients (on duty, not on
+    /// non-client work), warm-up to horizon.
+    pub available_mean: f64,
+    /// Time-average servers on outbound calls, warm-up to horizon.
+    pub outbound_mean: f64,
+    /// Outbound calls made.
+    pub outbound_calls: u64,
+    /// Sales from outbound calls.
+    pub outbound_sales: u64,
+    /// Revenue of those sales.
+    pub outbound_revenue: f64,
+    /// Call-back attempts made.
+    pub callback_attempts: u64,
+    /// Call-back attempts that failed to reach the client.
+    pub callback_failures: u64,
+    /// Visits that left a dedicated RM's queue for the overflow tier.
+    pub overflowed: u64,
 }
 
 /// Everything one replication measured.
@@ -275,6 +373,8 @@ pub struct ReplicationResult {
     pub tiers: Vec<TierCounts>,
     /// Per slot of the day (by arrival time), all segments.
     pub slots: Vec<SlotCounts>,
+    /// Per request type, in model order.
+    pub requests: Vec<RequestCounts>,
     /// Events taken from the calendar (including stale ones skipped).
     pub events: u64,
 }
@@ -324,31 +424,52 @@ fn slot_of(t: f64, slot_len: f64, slots: usize) -> usize {
 
 /// The running state of one tier.
 struct TierState {
+    /// Sessions in use: clients in service plus outbound calls.
     busy: u32,
-    /// Servers on duty now.
+    /// Sessions available for clients now (servers on duty and not on
+    /// non-client work, times sessions per server).
     capacity: u32,
+    /// Servers on duty now.
+    duty: u32,
+    /// Clients one server serves at once.
+    sessions: u32,
     /// The tier follows a roster.
     rostered: bool,
     /// Valid entries in the queues (clients waiting or preempted).
     waiting: u32,
-    /// One FIFO per priority rank; entries are (client, generation) and may
-    /// be stale (abandoned clients are left in place and skipped).
+    /// One FIFO per priority rank, then one for call-backs; entries are
+    /// (client, generation) and may be stale (abandoned clients are left in
+    /// place and skipped).
     queues: Vec<VecDeque<(u32, u32)>>,
     /// Clients in service, kept only for preemptive tiers.
     in_service: Vec<u32>,
+    /// Dedicated tiers: each RM busy or not, and each RM's own queue.
+    rm_busy: Vec<bool>,
+    rm_queues: Vec<VecDeque<(u32, u32)>>,
+    /// Sessions on outbound calls now.
+    outbound_busy: u32,
+    /// Lengths and outcomes of outbound calls.
+    outbound_stream: Stream,
     queue_len: SlotAverage,
     busy_servers: SlotAverage,
     on_duty: SlotAverage,
-    /// Busy servers beyond those on duty (overtime).
+    available: SlotAverage,
+    outbound: SlotAverage,
+    /// Busy sessions beyond those on duty (overtime).
     excess: SlotAverage,
     counts: TierCounts,
-    /// Purpose salts of the keyed service and routing draws at this tier.
+    /// (minute of the week, servers on duty, servers available) from each
+    /// change on; empty when staffing never changes.
+    plan: Vec<(f64, u32, u32)>,
+    /// Purpose salts of the keyed service, routing and call-back draws at
+    /// this tier.
     service_salt: u64,
     route_salt: u64,
+    callback_salt: u64,
 }
 
 impl TierState {
-    /// Sets the number of busy servers at time `t`, keeping the busy and
+    /// Sets the number of busy sessions at time `t`, keeping the busy and
     /// overtime averages.
     #[inline]
     fn set_busy(&mut self, t: f64, busy: u32) {
@@ -361,17 +482,19 @@ impl TierState {
         }
     }
 
-    /// Sets the servers on duty at time `t`.
-    fn set_capacity(&mut self, t: f64, capacity: u32) {
-        self.on_duty
-            .change(t, capacity as f64 - self.capacity as f64);
-        self.capacity = capacity;
+    /// Sets the servers on duty and those available for clients at `t`.
+    fn set_staffing(&mut self, t: f64, duty: u32, available: u32) {
+        self.on_duty.change(t, duty as f64 - self.duty as f64);
+        self.available
+            .change(t, available as f64 - self.capacity as f64 / self.sessions as f64);
+        self.duty = duty;
+        self.capacity = available * self.sessions;
         self.track_excess(t);
     }
 
     #[inline]
     fn track_excess(&mut self, t: f64) {
-        let excess = self.busy.saturating_sub(self.capacity) as f64;
+        let excess = self.busy.saturating_sub(self.duty * self.sessions) as f64;
         if excess != self.excess.value() {
             self.excess.change(t, excess - self.excess.value());
         }
@@ -388,11 +511,14 @@ struct Replication<'m> {
     model: &'m Model,
     /// Priority rank of each segment at each tier (0 = first served).
     ranks: Vec<Vec<u16>>,
+    /// The rank of call-back cases: after every live client.
+    callback_rank: u16,
     calendar: Calendar<Event>,
     clients: Vec<Client>,
     free: Vec<u32>,
     tiers: Vec<TierState>,
     segments: Vec<ClientCounts>,
+    requests: Vec<RequestCounts>,
     arrivals: Vec<Stream>,
     /// Per segment: the stream of client keys.
     keys: Vec<Stream>,
@@ -404,8 +530,12 @@ struct Replication<'m> {
     slots: Vec<SlotCounts>,
     /// Slot length, minutes (infinite without a calendar).
     slot_len: f64,
-    /// Purpose salts of the keyed request-type and outcome draws.
+    /// Purpose salts of the keyed request-type, channel, complexity, book
+    /// and outcome draws.
     request_salt: u64,
+    channel_salt: u64,
+    complexity_salt: u64,
+    book_salt: u64,
     outcome_salt: u64,
     threshold: f64,
     warmup: f64,
@@ -451,44 +581,67 @@ impl<'m> Replication<'m> {
                     .collect()
             })
             .collect();
+        let average = || SlotAverage::new(start, end, slot_len, slots);
         let tiers = model
             .tiers
             .iter()
-            .map(|t| TierState {
-                busy: 0,
-                waiting: 0,
-                queues: vec![VecDeque::new(); priorities.len()],
-                in_service: Vec::new(),
-                capacity: t.roster.as_ref().map_or(t.servers, |r| r.at(0.0)),
-                rostered: t.roster.is_some(),
-                queue_len: SlotAverage::new(start, end, slot_len, slots),
-                busy_servers: SlotAverage::new(start, end, slot_len, slots),
-                on_duty: {
-                    let mut a = SlotAverage::new(start, end, slot_len, slots);
-                    let servers = t.roster.as_ref().map_or(t.servers, |r| r.at(0.0));
-                    if !t.unlimited {
-                        a.change(0.0, servers as f64);
-                    }
-                    a
-                },
-                excess: SlotAverage::new(start, end, slot_len, slots),
-                counts: TierCounts {
-                    servers: t.servers,
-                    unlimited: t.unlimited,
-                    ..TierCounts::default()
-                },
-                service_salt: name_hash(&format!("service/{}", t.name)),
-                route_salt: name_hash(&format!("route/{}", t.name)),
+            .map(|t| {
+                let plan = if t.unlimited {
+                    Vec::new()
+                } else {
+                    availability(t.roster.as_ref(), t.servers, t.non_client_share)
+                };
+                let (duty, available) = plan.first().map_or((t.servers, t.servers), |p| (p.1, p.2));
+                let mut on_duty = average();
+                let mut free = average();
+                if !t.unlimited {
+                    on_duty.change(0.0, duty as f64);
+                    free.change(0.0, available as f64);
+                }
+                let dedicated = t.kind == TierKind::Dedicated;
+                let rms = if dedicated { t.servers as usize } else { 0 };
+                TierState {
+                    busy: 0,
+                    capacity: available.saturating_mul(t.sessions),
+                    duty,
+                    sessions: t.sessions,
+                    rostered: t.roster.is_some(),
+                    waiting: 0,
+                    queues: vec![VecDeque::new(); priorities.len() + 1],
+                    in_service: Vec::new(),
+                    rm_busy: vec![false; rms],
+                    rm_queues: vec![VecDeque::new(); rms],
+                    outbound_busy: 0,
+                    outbound_stream: stream(seed, rep, &format!("outbound/{}", t.name)),
+                    queue_len: average(),
+                    busy_servers: average(),
+                    on_duty,
+                    available: free,
+                    outbound: average(),
+                    excess: average(),
+                    counts: TierCounts {
+                        servers: t.servers,
+                        unlimited: t.unlimited,
+                        sessions: t.sessions,
+                        ..TierCounts::default()
+                    },
+                    plan: if plan.len() > 1 { plan } else { Vec::new() },
+                    service_salt: name_hash(&format!("service/{}", t.name)),
+                    route_salt: name_hash(&format!("route/{}", t.name)),
+                    callback_salt: name_hash(&format!("callback/{}", t.name)),
+                }
             })
             .collect();
         Replication {
             model,
             ranks,
+            callback_rank: priorities.len() as u16,
             calendar: Calendar::new(),
             clients: Vec::with_capacity(1024),
             free: Vec::with_capacity(1024),
             tiers,
             segments: vec![ClientCounts::default(); model.segments.len()],
+            requests: vec![RequestCounts::default(); model.requests.len()],
             arrivals: model
                 .segments
                 .iter()
@@ -508,6 +661,9 @@ impl<'m> Replication<'m> {
             slots: vec![SlotCounts::default(); slots],
             slot_len,
             request_salt: name_hash("request"),
+            channel_salt: name_hash("channel"),
+            complexity_salt: name_hash("complexity"),
+            book_salt: name_hash("book"),
             outcome_salt: name_hash("outcome"),
             threshold: model.run.service_level_threshold,
             warmup: model.run.warmup,
@@ -521,10 +677,11 @@ impl<'m> Replication<'m> {
         for segment in 0..self.model.segments.len() {
             self.schedule_arrival(segment, 0.0);
         }
-        for (tier, t) in self.model.tiers.iter().enumerate() {
-            if let Some(r) = &t.roster {
-                self.schedule_staffing(tier, r, 0, 0.0);
+        for tier in 0..self.tiers.len() {
+            if !self.tiers[tier].plan.is_empty() {
+                self.schedule_staffing(tier, 0, 0.0);
             }
+            self.try_outbound(tier, 0.0);
         }
         let stop = self.model.run.horizon + self.model.run.drain_limit;
         let mut events = 0u64;
@@ -542,13 +699,27 @@ impl<'m> Replication<'m> {
                     }
                 }
                 Event::Abandon { client, generation } => {
-                    if self.clients[client as usize].generation == generation {
+                    let c = &self.clients[client as usize];
+                    if c.generation == generation && !c.callback {
                         self.abandon(client, t);
                     }
                 }
                 Event::Staffing { tier, change } => {
                     self.staffing(tier as usize, change as usize, t)
                 }
+                Event::Rejoin { client, generation } => {
+                    let c = &self.clients[client as usize];
+                    if c.generation == generation {
+                        self.join(client, c.next as usize, t);
+                    }
+                }
+                Event::Overflow { client, generation } => {
+                    if self.clients[client as usize].generation == generation {
+                        self.overflow(client, t);
+                    }
+                }
+                Event::RmReady { tier, rm } => self.rm_free(tier as usize, rm as usize, t),
+                Event::OutboundEnd { tier } => self.outbound_end(tier as usize, t),
             }
         }
         events
@@ -583,6 +754,7 @@ impl<'m> Replication<'m> {
 
     fn arrival(&mut self, segment: usize, t: f64) {
         self.schedule_arrival(segment, t);
+        let model = self.model;
         let counted = t >= self.warmup;
         let key = self.keys[segment].random();
         #[cfg(test)]
@@ -594,44 +766,80 @@ impl<'m> Replication<'m> {
                 (self.clients.len() - 1) as u32
             }
         };
-        let mix = &self.model.segments[segment].requests;
-        let request = if mix.len() == 1 {
-            0
-        } else {
-            let u: f64 = keyed(key, self.request_salt, 0).random();
-            let mut acc = 0.0;
-            mix.iter()
-                .position(|p| {
-                    acc += p;
-                    u < acc
-                })
-                .unwrap_or(mix.len() - 1)
-        };
+        let seg = &model.segments[segment];
+        let request = pick(&seg.requests, key, self.request_salt);
+        let channel = pick(&seg.channels, key, self.channel_salt);
+        let complexity = model.requests[request]
+            .complexity
+            .as_ref()
+            .map_or(0.0, |d| {
+                d.sample(&mut keyed(key, self.complexity_salt, 0))
+                    .clamp(0.0, 1.0)
+            });
+        // A booked client is one of the segment's population; the first
+        // books' worth of them have an RM.
+        let own_rm = seg.book.as_ref().map_or(NONE, |b| {
+            let u: f64 = keyed(key, self.book_salt, 0).random();
+            let client = (u * b.population as f64) as u64;
+            let rm = client / b.clients_per_rm.max(1) as u64;
+            if rm < model.tiers[b.tier].servers as u64 {
+                rm as u16
+            } else {
+                NONE
+            }
+        });
         let c = &mut self.clients[id as usize];
         *c = Client {
             generation: c.generation,
+            phase: Phase::Waiting,
             segment: segment as u16,
             request: request as u16,
             counted,
             key,
             arrival: t,
+            channel: channel as u8,
+            complexity,
+            own_rm,
             ..Client::FREE
         };
         if counted {
             self.segments[segment].arrived += 1;
+            self.requests[request].arrived += 1;
             if self.slots.len() > 1 {
                 let slot = slot_of(t, self.slot_len, self.slots.len());
                 self.slots[slot].arrived += 1;
             }
         }
-        let entry = self.model.requests[request]
-            .entry
-            .unwrap_or(self.model.segments[segment].entry);
+        let entry = match (&seg.book, own_rm) {
+            (Some(b), rm) if rm != NONE => b.tier,
+            _ => model.requests[request].entry.unwrap_or(seg.entry),
+        };
+        if let Some(ch) = model.channels.get(channel)
+            && let Some(hours) = &ch.hours
+            && !hours.is_open(t)
+        {
+            match ch.when_closed {
+                WhenClosed::Lost => self.depart_blocked(id),
+                WhenClosed::Wait => {
+                    let opens = hours.next_open(t);
+                    let c = &mut self.clients[id as usize];
+                    c.next = entry as u16;
+                    self.calendar.schedule(
+                        Time(opens),
+                        Event::Rejoin {
+                            client: id,
+                            generation: c.generation,
+                        },
+                    );
+                }
+            }
+            return;
+        }
         self.join(id, entry, t);
     }
 
-    /// The client joins tier `tier`: starts service, preempts, waits, or is
-    /// blocked.
+    /// The client (or their case) joins tier `tier`: starts service,
+    /// preempts, waits, or is blocked.
     fn join(&mut self, id: u32, tier: usize, t: f64) {
         let model = self.model;
         let c = &mut self.clients[id as usize];
@@ -640,17 +848,29 @@ impl<'m> Replication<'m> {
         c.joined = t;
         c.visit_wait = 0.0;
         let (segment, counted) = (c.segment as usize, c.counted);
-        let rank = self.ranks[tier][segment];
         let spec = &model.tiers[tier];
+        // On the line: neither a case in a back office nor a client waiting
+        // to be called back.
+        let on_line = !c.callback && spec.kind != TierKind::BackOffice;
+        let rank = if c.callback {
+            self.callback_rank
+        } else {
+            self.ranks[tier][segment]
+        };
         let ts = &mut self.tiers[tier];
         if counted {
             ts.counts.arrived += 1;
+        }
+        if spec.kind == TierKind::Dedicated {
+            self.join_own_rm(id, tier, t);
+            return;
         }
         if ts.busy < ts.capacity {
             self.start_service(id, t);
             return;
         }
         if spec.preemptive
+            && on_line
             && let Some(victim) = self.preemption_victim(tier, rank)
         {
             self.preempt(victim, t);
@@ -658,7 +878,7 @@ impl<'m> Replication<'m> {
             return;
         }
         let ts = &mut self.tiers[tier];
-        if spec.queue_capacity.is_some_and(|cap| ts.waiting >= cap) {
+        if on_line && spec.queue_capacity.is_some_and(|cap| ts.waiting >= cap) {
             if counted {
                 ts.counts.blocked += 1;
             }
@@ -672,7 +892,17 @@ impl<'m> Replication<'m> {
         c.phase = Phase::Waiting;
         let generation = c.generation;
         ts.queues[rank as usize].push_back((id, generation));
-        if let Some(patience) = &model.segments[segment].patience {
+        if on_line {
+            self.schedule_patience(id, tier, t);
+        }
+    }
+
+    /// Schedules the waiting client's abandonment, if its segment has a
+    /// patience.
+    fn schedule_patience(&mut self, id: u32, tier: usize, t: f64) {
+        let c = &self.clients[id as usize];
+        let segment = c.segment as usize;
+        if let Some(patience) = &self.model.segments[segment].patience {
             let p = patience.sample(&mut keyed(
                 c.key,
                 self.patience_salts[segment] ^ self.tiers[tier].service_salt.rotate_left(29),
@@ -682,9 +912,137 @@ impl<'m> Replication<'m> {
                 Time(t + p),
                 Event::Abandon {
                     client: id,
-                    generation,
+                    generation: c.generation,
                 },
             );
+        }
+    }
+
+    /// A booked client at a dedicated tier: served by their own RM when
+    /// free, else waits in that RM's queue until the overflow rule applies.
+    fn join_own_rm(&mut self, id: u32, tier: usize, t: f64) {
+        let rm = self.clients[id as usize].own_rm as usize;
+        if !self.tiers[tier].rm_busy[rm] && self.rm_ready_at(tier, rm, t) <= t {
+            self.start_service_by(id, rm, t);
+            return;
+        }
+        let ts = &mut self.tiers[tier];
+        ts.queue_len.change(t, 1.0);
+        ts.waiting += 1;
+        let c = &mut self.clients[id as usize];
+        c.generation = c.generation.wrapping_add(1);
+        c.phase = Phase::Waiting;
+        let generation = c.generation;
+        ts.rm_queues[rm].push_back((id, generation));
+        if !c.callback {
+            let book = self.model.segments[c.segment as usize]
+                .book
+                .as_ref()
+                .expect("booked clients have a book");
+            if book.overflow_after.is_finite() {
+                self.calendar.schedule(
+                    Time(t + book.overflow_after),
+                    Event::Overflow {
+                        client: id,
+                        generation,
+                    },
+                );
+            }
+            self.schedule_patience(id, tier, t);
+        }
+        // An idle RM on non-client work takes the client when it ends.
+        let ready = self.rm_ready_at(tier, rm, t);
+        if !self.tiers[tier].rm_busy[rm] && ready > t {
+            self.calendar.schedule(
+                Time(ready),
+                Event::RmReady {
+                    tier: tier as u32,
+                    rm: rm as u32,
+                },
+            );
+        }
+    }
+
+    /// When RM `rm` of a dedicated tier is next free of non-client work:
+    /// `t` itself outside its block. RM i's block takes the tier's
+    /// non-client share of every hour, starting i × 60/n minutes past the
+    /// hour (the same blocks as `week::availability`).
+    fn rm_ready_at(&self, tier: usize, rm: usize, t: f64) -> f64 {
+        let spec = &self.model.tiers[tier];
+        if spec.non_client_share <= 0.0 {
+            return t;
+        }
+        let stagger = NON_CLIENT_CYCLE / spec.servers as f64;
+        let block = spec.non_client_share * NON_CLIENT_CYCLE;
+        let since = (t - rm as f64 * stagger).rem_euclid(NON_CLIENT_CYCLE);
+        if since < block - 1e-9 {
+            t + (block - since)
+        } else {
+            t
+        }
+    }
+
+    /// A dedicated RM is free: they take the first valid client of their
+    /// own queue, or wait for the end of their non-client block.
+    fn rm_free(&mut self, tier: usize, rm: usize, t: f64) {
+        if self.tiers[tier].rm_busy[rm] {
+            return;
+        }
+        let ready = self.rm_ready_at(tier, rm, t);
+        let ts = &mut self.tiers[tier];
+        while let Some(&(id, generation)) = ts.rm_queues[rm].front() {
+            if self.clients[id as usize].generation != generation {
+                ts.rm_queues[rm].pop_front();
+                continue;
+            }
+            if ready > t {
+                self.calendar.schedule(
+                    Time(ready),
+                    Event::RmReady {
+                        tier: tier as u32,
+                        rm: rm as u32,
+                    },
+                );
+                return;
+            }
+            ts.rm_queues[rm].pop_front();
+            ts.queue_len.change(t, -1.0);
+            ts.waiting -= 1;
+            self.start_service_by(id, rm, t);
+            return;
+        }
+    }
+
+    /// A booked client has waited `overflow_after` for their RM: another
+    /// tier takes them, or they hang up and their RM calls back.
+    fn overflow(&mut self, id: u32, t: f64) {
+        let c = &mut self.clients[id as usize];
+        let tier = c.tier as usize;
+        let book = self.model.segments[c.segment as usize]
+            .book
+            .as_ref()
+            .expect("booked clients have a book");
+        match book.overflow {
+            Overflow::Callback => {
+                // Still in the RM's queue, now as a call-back.
+                let wait = t - c.joined;
+                c.wait += wait;
+                c.visit_wait += wait;
+                c.joined = t;
+                c.callback = true;
+                c.repeats = c.repeats.saturating_add(1);
+            }
+            Overflow::To(to) => {
+                let wait = t - c.joined;
+                c.wait += wait;
+                c.generation = c.generation.wrapping_add(1);
+                let counted = c.counted;
+                let ts = &mut self.tiers[tier];
+                ts.queue_len.change(t, -1.0);
+                ts.waiting -= 1;
+                ts.counts.overflowed += counted as u64;
+                self.join(id, to, t);
+            }
         }
     }
 
@@ -724,11 +1082,22 @@ impl<'m> Replication<'m> {
         ts.queues[rank as usize].push_front((victim, generation));
     }
 
-    /// The client takes a free server at its tier now.
+    /// Dedicated RM `rm` starts serving the client.
+    fn start_service_by(&mut self, id: u32, rm: usize, t: f64) {
+        let c = &mut self.clients[id as usize];
+        c.rm = rm as u16;
+        c.by_own_rm = true;
+        self.tiers[c.tier as usize].rm_busy[rm] = true;
+        self.start_service(id, t);
+    }
+
+    /// The client takes a free server (session) at its tier now. What the
+    /// service is, and where the client goes after it, is decided here.
     fn start_service(&mut self, id: u32, t: f64) {
         let model = self.model;
         let c = &mut self.clients[id as usize];
         let tier = c.tier as usize;
+        let spec = &model.tiers[tier];
         let resumed = c.phase == Phase::Preempted;
         let ts = &mut self.tiers[tier];
         ts.set_busy(t, ts.busy + 1);
@@ -737,27 +1106,65 @@ impl<'m> Replication<'m> {
         } else {
             let wait = t - c.joined;
             c.visit_wait = wait;
-            c.wait += wait;
-            if !c.started {
-                c.started = true;
-                c.first_wait = c.wait;
+            let callback = c.callback;
+            if callback {
+                // A call-back attempt: it reaches the client or not.
+                ts.counts.callback_attempts += c.counted as u64;
+                let u: f64 = keyed(
+                    c.key,
+                    ts.callback_salt,
+                    ((c.visits as u64) << 8) | c.attempts as u64,
+                )
+                .random();
+                c.attempt_fails = u >= spec.callback.success;
+                c.callback = c.attempt_fails;
+            } else if spec.kind != TierKind::BackOffice {
+                c.wait += wait;
+                if !c.started {
+                    c.started = true;
+                    c.first_wait = c.wait;
+                }
             }
-            let kinds = model.requests.len();
-            let selling = if model.tiers[tier].unlimited {
-                0.0
+            if c.attempt_fails {
+                c.next = NONE;
+                spec.callback.attempt_minutes
             } else {
-                model.selling_minutes
-            };
-            selling
-                + model.tiers[tier]
-                    .service_of(c.segment as usize, c.request as usize, kinds)
-                    .sample(&mut keyed(c.key, ts.service_salt, c.visits as u64))
+                let kinds = model.requests.len();
+                let beyond = spec.skill.as_ref().filter(|s| c.complexity > s.level);
+                let mut draws = keyed(c.key, ts.service_salt, c.visits as u64);
+                let (service, next) = match beyond {
+                    // Triage, then up to the skilled tier.
+                    Some(skill) => (skill.triage.sample(&mut draws), Some(skill.to)),
+                    None => {
+                        let service = spec
+                            .service_of(c.segment as usize, c.request as usize, kinds)
+                            .sample(&mut draws);
+                        (service, route(spec, c, ts.route_salt))
+                    }
+                };
+                c.next = next.map_or(NONE, |n| n as u16);
+                let staffed = !spec.unlimited && spec.kind != TierKind::BackOffice;
+                let mut duration = service;
+                if staffed {
+                    duration += model.selling_minutes;
+                    if let Some(ch) = model.channels.get(c.channel as usize) {
+                        duration *= ch.service_multiplier;
+                    }
+                    if spec.sessions > 1 {
+                        duration *= spec.session_slowdown;
+                    }
+                    if next.is_some() && spec.transfer == Transfer::Warm {
+                        duration += spec.handoff_minutes;
+                    }
+                }
+                duration
+            }
         };
         c.generation = c.generation.wrapping_add(1);
         c.phase = Phase::InService;
         c.service_start = t;
         c.service_end = t + duration;
-        if model.tiers[tier].preemptive {
+        if spec.preemptive {
             ts.in_service.push(id);
         }
         self.calendar.schedule(
@@ -781,59 +1188,135 @@ impl<'m> Replication<'m> {
         {
             ts.in_service.swap_remove(pos);
         }
-        // Where the client goes next: one draw against the cumulative
-        // escalation probabilities.
-        let routes = &spec.routes[c.request as usize];
-        let next = if routes.is_empty() {
-            None
+        if spec.kind == TierKind::Dedicated {
+            ts.rm_busy[c.rm as usize] = false;
+        }
+        if c.attempt_fails {
+            self.free_server(tier, c.rm as usize, t);
+            self.attempt_failed(id, t);
         } else {
-            let u: f64 = keyed(c.key, ts.route_salt, c.visits as u64).random();
-            let mut acc = 0.0;
-            routes.iter().find_map(|e| {
-                acc += e.probability;
-                (u < acc).then_some(e.to)
-            })
-        };
-        if c.counted {
-            let k = &mut ts.counts;
-            k.served += 1;
-            k.wait.add(c.visit_wait);
-            k.wait_served.add(c.visit_wait);
-            if c.visit_wait > 0.0 {
-                k.waited += 1;
+            let next = (c.next != NONE).then_some(c.next as usize);
+            if c.counted {
+                let k = &mut ts.counts;
+                k.served += 1;
+                k.wait.add(c.visit_wait);
+                k.wait_served.add(c.visit_wait);
+                if c.visit_wait > 0.0 {
+                    k.waited += 1;
+                }
+                if c.visit_wait <= self.threshold {
+                    k.within_service_level += 1;
+                }
+                k.sojourn.add(t - c.joined);
+                if next.is_some() {
+                    k.escalated += 1;
+                }
             }
-            if c.visit_wait <= self.threshold {
-                k.within_service_level += 1;
-            }
-            k.sojourn.add(t - c.joined);
-            if next.is_some() {
-                k.escalated += 1;
+            // The server takes its next client before this one moves on
+            // (so a client coming back to the same tier queues behind
+            // those already waiting).
+            self.free_server(tier, c.rm as usize, t);
+            let c = &mut self.clients[id as usize];
+            c.human |= !spec.unlimited && spec.kind != TierKind::BackOffice;
+            match next {
+                Some(to) => {
+                    match spec.handoff {
+                        Handoff::Cold => c.cold_handoffs += 1,
+                        Handoff::Warm => c.warm_handoffs += 1,
+                    }
+                    if spec.transfer == Transfer::Callback {
+                        c.callback = true;
+                        c.attempts = 0;
+                        c.repeats = c.repeats.saturating_add(1);
+                    }
+                    self.join(id, to, t)
+                }
+                None => self.next_step(id, t),
             }
         }
-        self.serve_next(tier, t);
+    }
+
+    /// A server (RM `rm` at a dedicated tier) became free at `t`: it takes
+    /// the next client, or makes an outbound call.
+    fn free_server(&mut self, tier: usize, rm: usize, t: f64) {
+        if self.model.tiers[tier].kind == TierKind::Dedicated {
+            self.rm_free(tier, rm, t);
+        } else {
+            self.serve_next(tier, t);
+        }
+        self.try_outbound(tier, t);
+    }
+
+    /// A call-back attempt failed: try again later, or give up after the
+    /// tier's last attempt.
+    fn attempt_failed(&mut self, id: u32, t: f64) {
         let c = &mut self.clients[id as usize];
-        c.human |= !spec.unlimited;
-        match next {
+        let tier = c.tier as usize;
+        let rules = self.model.tiers[tier].callback;
+        c.attempts = c.attempts.saturating_add(1);
+        c.attempt_fails = false;
+        if c.counted {
+            self.tiers[tier].counts.callback_failures += 1;
+        }
+        if (c.attempts as u32) < rules.attempts {
+            c.next = tier as u16;
+            c.generation = c.generation.wrapping_add(1);
+            c.phase = Phase::Waiting;
+            self.calendar.schedule(
+                Time(t + rules.retry_minutes),
+                Event::Rejoin {
+                    client: id,
+                    generation: c.generation,
+                },
+            );
+            return;
+        }
+        // Unreached: the journey ends unresolved.
+        c.phase = Phase::Waiting;
+        let c = *c;
+        if c.counted {
+            self.tiers[tier].counts.abandoned += 1;
+            let counts = &mut self.segments[c.segment as usize];
+            counts.abandoned += 1;
+            counts.unreached += 1;
+            counts.record_admitted(&c, self.threshold);
+            self.record_outcome(&c, false, t);
+        }
+        self.release(id);
+    }
+
+    /// The client's contact is over and nothing escalates it: the case goes
+    /// to its next back-office step, or the client departs served.
+    fn next_step(&mut self, id: u32, t: f64) {
+        let model = self.model;
+        let c = &mut self.clients[id as usize];
+        let segment = &model.segments[c.segment as usize].back_office;
+        let request = &model.requests[c.request as usize].back_office;
+        let step = c.steps as usize;
+        let to = if step < segment.len() {
+            Some(segment[step])
+        } else {
+            request.get(step - segment.len()).copied()
+        };
+        match to {
             Some(to) => {
-                match spec.handoff {
-                    Handoff::Cold => c.cold_handoffs += 1,
-                    Handoff::Warm => c.warm_handoffs += 1,
-                }
-                self.join(id, to, t)
+                c.steps += 1;
+                self.join(id, to, t);
             }
             None => self.depart_served(id, t),
         }
     }
 
-    /// Schedules the roster's change after `change` (wrapping to next week).
-    fn schedule_staffing(&mut self, tier: usize, roster: &Roster, change: usize, now: f64) {
-        let next = (change + 1) % roster.changes.len();
+    /// Schedules the plan's change after `change` (wrapping to next week).
+    fn schedule_staffing(&mut self, tier: usize, change: usize, now: f64) {
+        let plan = &self.tiers[tier].plan;
+        let next = (change + 1) % plan.len();
         let week_start = now - now.rem_euclid(WEEK);
-        let mut at = week_start + roster.changes[next].0;
+        let mut at = week_start + plan[next].0;
         if at <= now {
             at += WEEK;
         }
-        if roster.changes.len() > 1 && at <= self.model.run.horizon {
+        if at <= self.model.run.horizon {
             self.calendar.schedule(
                 Time(at),
                 Event::Staffing {
@@ -844,24 +1327,25 @@ impl<'m> Replication<'m> {
         }
     }
 
-    /// A shift starts or ends, or a break: servers come on duty and take
-    /// waiting clients, or go off duty as soon as their client in hand is
-    /// served (never interrupting service).
+    /// A shift starts or ends, a break, or non-client work: servers come
+    /// on duty (or back to clients) and take waiting clients, or leave as
+    /// soon as their client in hand is served (never interrupting service).
     fn staffing(&mut self, tier: usize, change: usize, t: f64) {
-        let model = self.model;
-        let roster = model.tiers[tier]
-            .roster
-            .as_ref()
-            .expect("staffing events come from a roster");
-        self.tiers[tier].set_capacity(t, roster.changes[change].1);
-        while self.tiers[tier].waiting > 0 && self.tiers[tier].busy < self.tiers[tier].capacity {
-            self.serve_next(tier, t);
+        let (_, duty, available) = self.tiers[tier].plan[change];
+        self.tiers[tier].set_staffing(t, duty, available);
+        if self.model.tiers[tier].kind != TierKind::Dedicated {
+            while self.tiers[tier].waiting > 0
+                && self.tiers[tier].busy < self.tiers[tier].capacity
+            {
+                self.serve_next(tier, t);
+            }
+            self.try_outbound(tier, t);
         }
-        self.schedule_staffing(tier, roster, change, t);
+        self.schedule_staffing(tier, change, t);
     }
 
     /// A server at `tier` became free: it takes the first valid client in
-    /// priority order.
+    /// priority order (call-backs last).
     fn serve_next(&mut self, tier: usize, t: f64) {
         let ts = &mut self.tiers[tier];
         if ts.waiting == 0 || ts.busy >= ts.capacity {
@@ -877,6 +1361,47 @@ impl<'m> Replication<'m> {
                 }
             }
         }
+    }
+
+    /// Idle servers at a tier with outbound calls start them, keeping
+    /// `keep_idle` servers free for clients.
+    fn try_outbound(&mut self, tier: usize, t: f64) {
+        let Some(outbound) = &self.model.tiers[tier].outbound else {
+            return;
+        };
+        let ts = &mut self.tiers[tier];
+        while ts.waiting == 0 && ts.busy + 1 + outbound.keep_idle * ts.sessions <= ts.capacity {
+            ts.set_busy(t, ts.busy + 1);
+            ts.outbound_busy += 1;
+            ts.outbound.change(t, 1.0);
+            let length = outbound.call.sample(&mut ts.outbound_stream);
+            self.calendar.schedule(
+                Time(t + length),
+                Event::OutboundEnd { tier: tier as u32 },
+            );
+        }
+    }
+
+    /// An outbound call ends, with a sale or not; the server is free again.
+    fn outbound_end(&mut self, tier: usize, t: f64) {
+        let outbound = self.model.tiers[tier]
+            .outbound
+            .as_ref()
+            .expect("outbound calls come from a tier that makes them");
+        let ts = &mut self.tiers[tier];
+        ts.set_busy(t, ts.busy - 1);
+        ts.outbound_busy -= 1;
+        ts.outbound.change(t, -1.0);
+        let sale = ts.outbound_stream.random::<f64>() < outbound.sale_probability;
+        if t >= self.warmup {
+            ts.counts.outbound_calls += 1;
+            if sale {
+                ts.counts.outbound_sales += 1;
+                ts.counts.outbound_revenue += outbound.revenue_per_sale;
+            }
+        }
+        self.serve_next(tier, t);
+        self.try_outbound(tier, t);
     }
 
     fn abandon(&mut self, id: u32, t: f64) {
@@ -899,16 +1424,16 @@ impl<'m> Replication<'m> {
             let counts = &mut self.segments[c.segment as usize];
             counts.abandoned += 1;
             counts.record_admitted(&c, self.threshold);
-            self.record_outcome(&c, false);
+            self.record_outcome(&c, false, t);
         }
         self.release(id);
         // Abandoned entries stay in the queue and are skipped when reached;
         // compact when they outnumber the live ones so memory stays bounded.
         let ts = &mut self.tiers[tier];
-        let entries = ts.entries();
+        let entries = ts.entries() + ts.rm_queues.iter().map(VecDeque::len).sum::<usize>();
         if entries > 64 && entries > 2 * ts.waiting as usize {
             let clients = &self.clients;
-            for q in &mut ts.queues {
+            for q in ts.queues.iter_mut().chain(ts.rm_queues.iter_mut()) {
                 q.retain(|&(id, g)| clients[id as usize].generation == g);
             }
         }
@@ -922,33 +1447,52 @@ impl<'m> Replication<'m> {
             counts.record_admitted(&c, self.threshold);
             counts.wait_served.add(c.wait);
             counts.sojourn.add(t - c.arrival);
-            self.record_outcome(&c, true);
+            counts.turnaround.add(t - c.arrival);
+            let request = &mut self.requests[c.request as usize];
+            request.served += 1;
+            request.turnaround.add(t - c.arrival);
+            self.record_outcome(&c, true, t);
         }
         self.release(id);
     }
 
     fn depart_blocked(&mut self, id: u32) {
-        let c = self.clients[id as usize];
+        let c = Client {
+            // Never admitted: not an abandonment.
+            phase: Phase::Free,
+            ..self.clients[id as usize]
+        };
         if c.counted {
             self.segments[c.segment as usize].blocked += 1;
-            self.record_outcome(&c, false);
+            self.record_outcome(&c, false, c.arrival);
         }
         self.release(id);
     }
 
-    /// Tallies what a finished journey leaves behind: satisfaction, top-box,
-    /// complaints, first-contact resolution, hand-offs, deflection, sales.
-    fn record_outcome(&mut self, c: &Client, resolved: bool) {
+    /// Tallies what a journey finished at `t` leaves behind: satisfaction,
+    /// top-box, complaints, first-contact resolution, hand-offs,
+    /// deflection, own-RM service, sales.
+    fn record_outcome(&mut self, c: &Client, resolved: bool, t: f64) {
         let model = self.model;
         let o = &model.outcomes;
         let segment = &model.segments[c.segment as usize];
         let request = &model.requests[c.request as usize];
+        let channel = model.channels.get(c.channel as usize);
         let journey = Journey {
             wait: c.wait,
-            tolerance: segment.tolerance,
+            tolerance: channel
+                .and_then(|ch| ch.tolerance)
+                .unwrap_or(segment.tolerance),
             cold_handoffs: c.cold_handoffs as u32,
             warm_handoffs: c.warm_handoffs as u32,
             resolved,
+            repeats: c.repeats as u32,
+            turnaround_ratio: if resolved {
+                (t - c.arrival) / request.promised_turnaround
+            } else {
+                0.0
+            },
+            offset: channel.map_or(0.0, |ch| ch.satisfaction_offset),
         };
         let p = self.scorer.top_box(&journey);
         if self.slots.len() > 1 {
@@ -967,6 +1511,8 @@ impl<'m> Replication<'m> {
             }
         }
         let mut draws = keyed(c.key, self.outcome_salt, 0);
+        let by_request = &mut self.requests[c.request as usize];
+        by_request.satisfaction.add(100.0 * p);
         let counts = &mut self.segments[c.segment as usize];
         counts.finished += 1;
         counts.satisfaction.add(100.0 * p);
@@ -975,13 +1521,19 @@ impl<'m> Replication<'m> {
         counts.formal_complaints += (draws.random::<f64>() < o.formal_complaint(p)) as u64;
         let handoffs = c.cold_handoffs as u32 + c.warm_handoffs as u32;
         counts.handoffs.add(handoffs as f64);
+        if c.own_rm != NONE {
+            counts.booked += 1;
+            counts.own_rm += c.by_own_rm as u64;
+        }
         if resolved {
-            counts.first_contact += (handoffs == 0) as u64;
+            counts.first_contact += (handoffs == 0 && c.repeats == 0) as u64;
             counts.deflected += (!c.human) as u64;
             let sale = draws.random::<f64>() < o.sale(p, request.sale_probability, !c.human);
             counts.sales += sale as u64;
             if sale {
                 counts.revenue += request.revenue_per_sale;
+                by_request.sales += 1;
+                by_request.revenue += request.revenue_per_sale;
                 if draws.random::<f64>() < o.mis_sale() {
                     counts.mis_sales += 1;
                     counts.formal_complaints +=
@@ -1010,15 +1562,20 @@ impl<'m> Replication<'m> {
             .tiers
             .into_iter()
             .map(|ts| {
+                // Busy sessions in servers' worth (a server with k sessions
+                // is busy 1/k per client).
+                let k = ts.sessions as f64;
                 let busy = ts.busy_servers.slot_areas();
                 let excess = ts.excess.slot_areas();
                 TierCounts {
                     queue_len_mean: ts.queue_len.mean(),
-                    busy_mean: ts.busy_servers.mean() - ts.excess.mean(),
+                    busy_mean: (ts.busy_servers.mean() - ts.excess.mean()) / k,
                     servers_mean: ts.on_duty.mean(),
-                    overtime_minutes: ts.excess.total(),
+                    available_mean: ts.available.mean(),
+                    outbound_mean: ts.outbound.mean() / k,
+                    overtime_minutes: ts.excess.total() / k,
                     slot_queue: ts.queue_len.slot_areas(),
-                    slot_busy: busy.iter().zip(&excess).map(|(b, e)| b - e).collect(),
+                    slot_busy: busy.iter().zip(&excess).map(|(b, e)| (b - e) / k).collect(),
                     slot_servers: ts.on_duty.slot_areas(),
                     slot_exposure: ts.on_duty.slot_exposure(),
                     ..ts.counts
@@ -1029,9 +1586,42 @@ impl<'m> Replication<'m> {
             segments: self.segments,
             tiers,
             slots: self.slots,
+            requests: self.requests,
             events,
         }
     }
+}
+
+/// One keyed draw from a mix of shares (index 0 when there is no choice).
+#[inline]
+fn pick(mix: &[f64], key: u64, salt: u64) -> usize {
+    if mix.len() < 2 {
+        return 0;
+    }
+    let u: f64 = keyed(key, salt, 0).random();
+    let mut acc = 0.0;
+    mix.iter()
+        .position(|p| {
+            acc += p;
+            u < acc
+        })
+        .unwrap_or(mix.len() - 1)
+}
+
+/// Where a client goes after service at a tier with probability routes:
+/// one keyed draw against the cumulative escalation probabilities.
+#[inline]
+fn route(spec: &Tier, c: &Client, salt: u64) -> Option<usize> {
+    let routes = &spec.routes[c.request as usize];
+    if routes.is_empty() {
+        return None;
+    }
+    let u: f64 = keyed(c.key, salt, c.visits as u64).random();
+    let mut acc = 0.0;
+    routes.iter().find_map(|e| {
+        acc += e.probability;
+        (u < acc).then_some(e.to)
+    })
 }
 
 #[cfg(test)]
@@ -1050,6 +1640,9 @@ mod tests {
             requests: vec![1.0],
             tolerance: 2.0,
             arrival_profile: None,
+            channels: Vec::new(),
+            back_office: Vec::new(),
+            book: None,
         };
         let tier = |name: &str, servers: u32, escalate: Vec<Escalation>| Tier {
             name: name.into(),
@@ -1062,6 +1655,15 @@ mod tests {
             routes: vec![escalate],
             handoff: Handoff::Warm,
             roster: None,
+            kind: TierKind::Staffed,
+            skill: None,
+            transfer: Transfer::Warm,
+            handoff_minutes: 0.0,
+            callback: crate::model::CallbackRules::default(),
+            sessions: 1,
+            session_slowdown: 1.0,
+            non_client_share: 0.0,
+            outbound: None,
         };
         Model {
             name: "crn".into(),
@@ -1090,10 +1692,14 @@ mod tests {
                 sale_probability: 0.03,
                 revenue_per_sale: 0.0,
                 entry: None,
+                complexity: None,
+                back_office: Vec::new(),
+                promised_turnaround: f64::INFINITY,
             }],
             outcomes: Outcomes::default(),
             week: None,
             selling_minutes: 0.0,
+            channels: Vec::new(),
         }
     }
 

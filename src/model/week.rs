@@ -174,6 +174,140 @@ impl Roster {
     }
 }
 
+/// When a channel is open over the week: open intervals in minutes from
+/// time 0, increasing and disjoint, repeating weekly.
+#[derive(Clone, Debug, PartialEq)]
+pub struct OpeningHours {
+    /// `[open, close)` intervals within `[0, WEEK]`.
+    pub open: Vec<(f64, f64)>,
+}
+
+impl OpeningHours {
+    /// The week of `days` (Monday first; each `None` for closed, or the
+    /// (open, close) minutes of the day, a close at or before the open
+    /// being past midnight), time 0 being 00:00 on `start_day`.
+    pub fn from_days(days: &[Option<(u32, u32)>; 7], start_day: usize) -> OpeningHours {
+        let mut intervals = Vec::new();
+        for d in 0..7 {
+            let Some((open, close)) = days[(start_day + d) % 7] else {
+                continue;
+            };
+            let from = d as f64 * DAY + open as f64;
+            let length = (close as f64 - open as f64).rem_euclid(DAY);
+            let length = if length == 0.0 { DAY } else { length };
+            let to = from + length;
+            if to <= WEEK {
+                intervals.push((from, to));
+            } else {
+                intervals.push((from, WEEK));
+                intervals.push((0.0, to - WEEK));
+            }
+        }
+        intervals.sort_by(|a, b| a.0.total_cmp(&b.0));
+        let mut open: Vec<(f64, f64)> = Vec::new();
+        for (a, b) in intervals {
+            match open.last_mut() {
+                Some(last) if a <= last.1 => last.1 = last.1.max(b),
+                _ => open.push((a, b)),
+            }
+        }
+        OpeningHours { open }
+    }
+
+    /// Open at time `t`.
+    pub fn is_open(&self, t: f64) -> bool {
+        let phase = t.rem_euclid(WEEK);
+        self.open.iter().any(|&(a, b)| a <= phase && phase < b)
+    }
+
+    /// The first time at or after `t` when it is open (`t` itself when
+    /// open); infinite when it never opens.
+    pub fn next_open(&self, t: f64) -> f64 {
+        if self.is_open(t) {
+            return t;
+        }
+        let phase = t.rem_euclid(WEEK);
+        let week_start = t - phase;
+        match self.open.iter().find(|&&(a, _)| a > phase) {
+            Some(&(a, _)) => week_start + a,
+            None => self
+                .open
+                .first()
+                .map_or(f64::INFINITY, |&(a, _)| week_start + WEEK + a),
+        }
+    }
+
+    /// Share of the week it is open.
+    pub fn open_share(&self) -> f64 {
+        self.open.iter().map(|(a, b)| b - a).sum::<f64>() / WEEK
+    }
+}
+
+/// Length of the cycle in which each server takes its block of non-client
+/// work, minutes.
+pub const NON_CLIENT_CYCLE: f64 = 60.0;
+
+/// Staffing over the week with non-client work taken out: (minute of the
+/// week, servers on duty, servers available for clients) from each change
+/// on. `on_duty` is the roster's staffing (`None`: `servers` always). Each
+/// of the n servers on duty spends `share` of every hour on non-client work
+/// in a block of its own, the blocks staggered by 60/n minutes, so that
+/// n × (1 − share) servers are available on average, never fewer than its
+/// floor.
+pub fn availability(on_duty: Option<&Roster>, servers: u32, share: f64) -> Vec<(f64, u32, u32)> {
+    let pieces: Vec<(f64, f64, u32)> = match on_duty {
+        None => vec![(0.0, WEEK, servers)],
+        Some(r) => (0..r.changes.len())
+            .map(|i| {
+                let end = r.changes.get(i + 1).map_or(WEEK, |c| c.0);
+                (r.changes[i].0, end, r.changes[i].1)
+            })
+            .collect(),
+    };
+    let mut out: Vec<(f64, u32, u32)> = Vec::new();
+    let mut push = |t: f64, duty: u32, available: u32| {
+        if out.last().is_none_or(|l| (l.1, l.2) != (duty, available)) {
+            out.push((t, duty, available));
+        }
+    };
+    for (from, to, n) in pieces {
+        if share <= 0.0 || n == 0 {
+            push(from, n, n);
+            continue;
+        }
+        let block = share * NON_CLIENT_CYCLE;
+        let stagger = NON_CLIENT_CYCLE / n as f64;
+        // Every instant when a block starts or ends, then the count off at
+        // each (blocks of server i: [from + i·stagger + k·cycle, + block)
+        // for every whole k, so the pattern is the same in every hour).
+        let mut times = vec![from];
+        for i in 0..n {
+            let mut a = from + i as f64 * stagger - NON_CLIENT_CYCLE;
+            while a < to {
+                if a >= from {
+                    times.push(a);
+                }
+                if a + block > from && a + block < to {
+                    times.push(a + block);
+                }
+                a += NON_CLIENT_CYCLE;
+            }
+        }
+        times.sort_by(f64::total_cmp);
+        times.dedup();
+        for t in times {
+            let off = (0..n)
+                .filter(|&i| {
+                    let since = (t - from - i as f64 * stagger).rem_euclid(NON_CLIENT_CYCLE);
+                    since < block - 1e-9
+                })
+                .count() as u32;
+            push(t, n, n - off.min(n));
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -240,6 +374,58 @@ mod tests {
         );
         assert_eq!(roster.at(10.0 * 60.0), 0);
         assert_eq!(roster.at(2.0 * DAY + 10.0 * 60.0), 1);
+    }
+
+    #[test]
+    fn opening_hours_and_next_opening() {
+        let mut days = [Some((9 * 60, 17 * 60)); 7];
+        days[5] = None;
+        days[6] = Some((22 * 60, 2 * 60)); // Sunday night, past midnight
+        let h = OpeningHours::from_days(&days, 0);
+        assert!(h.is_open(10.0 * 60.0));
+        assert!(!h.is_open(8.0 * 60.0));
+        assert_eq!(h.next_open(8.0 * 60.0), 9.0 * 60.0);
+        assert_eq!(h.next_open(10.0 * 60.0), 10.0 * 60.0);
+        // Friday 18:00 -> Sunday 22:00 (Saturday closed).
+        assert_eq!(h.next_open(4.0 * DAY + 18.0 * 60.0), 6.0 * DAY + 22.0 * 60.0);
+        // Sunday's night wraps into Monday 01:00 of the same week.
+        assert!(h.is_open(60.0));
+        assert!(h.is_open(WEEK + 60.0));
+        // Monday 03:00 -> 09:00.
+        assert_eq!(h.next_open(WEEK + 3.0 * 60.0), WEEK + 9.0 * 60.0);
+        let hours = 5.0 * 8.0 + 4.0;
+        assert!((h.open_share() - hours * 60.0 / WEEK).abs() < 1e-12);
+        let never = OpeningHours::from_days(&[None; 7], 0);
+        assert_eq!(never.next_open(5.0), f64::INFINITY);
+    }
+
+    /// Non-client work takes n × share servers on average, staggered so the
+    /// available count never falls below its floor.
+    #[test]
+    fn non_client_blocks_are_staggered() {
+        let a = availability(None, 4, 0.5);
+        // Four servers, each off 30 minutes an hour, starting 15 minutes
+        // apart: always exactly 2 available.
+        assert!(a.iter().all(|&(_, duty, avail)| duty == 4 && avail == 2), "{a:?}");
+        let a = availability(None, 3, 0.5);
+        let mean: f64 = (0..a.len())
+            .map(|i| {
+                let end = a.get(i + 1).map_or(WEEK, |c| c.0);
+                a[i].2 as f64 * (end - a[i].0)
+            })
+            .sum::<f64>()
+            / WEEK;
+        assert!((mean - 1.5).abs() < 1e-9, "{mean}");
+        assert!(a.iter().all(|&(_, _, avail)| (1..=2).contains(&avail)));
+        // Without a share nothing changes; with a roster, only on duty.
+        assert_eq!(availability(None, 3, 0.0), vec![(0.0, 3, 3)]);
+        let roster = Roster {
+            changes: vec![(0.0, 0), (600.0, 2), (1200.0, 0)],
+        };
+        let a = availability(Some(&roster), 0, 0.25);
+        assert_eq!(a[0], (0.0, 0, 0));
+        assert_eq!(a[1], (600.0, 2, 1));
+        assert!(a.iter().all(|&(t, duty, _)| duty == roster.at(t)));
     }
 
     #[test]

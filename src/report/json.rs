@@ -118,6 +118,9 @@ pub fn point(
         "segments": groups(&summary.segments),
         "tiers": groups(&summary.tiers),
     });
+    if !summary.requests.is_empty() {
+        entry["requests"] = groups(&summary.requests);
+    }
     entry["wait_quantiles"] = wait_quantiles(summary);
     if let Some(week) = &point.scenario.model.week {
         entry["slots"] = slots(week, summary);

@@ -4,6 +4,7 @@
 //! misspelling.
 
 pub mod raw;
+mod service;
 pub mod sweep;
 
 pub use sweep::{Point, Sweep, load_sweep, parse_sweep};
@@ -21,8 +22,8 @@ use crate::engine::Dist;
 use crate::error::{Error, Problem, ScenarioError};
 use crate::model::week::{DAY, DAYS};
 use crate::model::{
-    Discipline, Escalation, Handoff, Model, Outcomes, RequestType, Roster, RunControl, Segment,
-    Shift, Tier, Week, offered_loads,
+    CallbackRules, Discipline, Escalation, Handoff, Model, Outcomes, RequestType, Roster,
+    RunControl, Segment, Shift, Tier, TierKind, Transfer, Week, offered_loads,
 };
 use raw::{RawDist, RawScenario};
 
@@ -260,10 +261,21 @@ impl<'s> Checker<'s> {
         }
         let requests = self.requests(raw);
         let week = self.week(raw);
+        let channel_names =
+            self.names(raw.channel.iter().map(|c| &c.get_ref().name), "channel");
+        let channels = self.channels(raw, week.as_ref());
         let segments: Vec<Option<Segment>> = raw
             .segment
             .iter()
-            .map(|s| self.segment(s, &tier_names, &request_names, week.as_ref()))
+            .map(|s| {
+                self.segment(
+                    s,
+                    &tier_names,
+                    &request_names,
+                    &channel_names,
+                    week.as_ref(),
+                )
+            })
             .collect();
         let tiers: Vec<Option<Tier>> = raw
             .tier
@@ -281,9 +293,10 @@ impl<'s> Checker<'s> {
         let outcomes = self.outcomes(raw);
         let segments: Option<Vec<Segment>> = segments.into_iter().collect();
         let tiers: Option<Vec<Tier>> = tiers.into_iter().collect();
-        let (run, segments, mut tiers) = (run?, segments?, tiers?);
+        let (run, mut segments, mut tiers) = (run?, segments?, tiers?);
         self.request_overrides(raw, &mut tiers, &tier_names, segments.len());
         let (outcomes, selling_minutes) = self.levers(raw, &mut tiers, &tier_names, outcomes);
+        self.service_model(raw, &mut tiers, &mut segments, &requests, &tier_names);
         self.routes_exit(raw, &tiers, &requests);
         for (raw_tier, tier) in raw.tier.iter().zip(&tiers) {
             if tier.preemptive && tier.discipline == Discipline::Fifo {
@@ -308,6 +321,7 @@ impl<'s> Checker<'s> {
             outcomes: outcomes?,
             week,
             selling_minutes,
+            channels,
         };
         // A design that cannot keep up and has nothing to bound its queue
         // stops at the horizon rather than draining for ever.
@@ -333,6 +347,9 @@ impl<'s> Checker<'s> {
                 sale_probability: DEFAULT_SALE_PROBABILITY,
                 revenue_per_sale: 0.0,
                 entry: None,
+                complexity: None,
+                back_office: Vec::new(),
+                promised_turnaround: f64::INFINITY,
             }];
         }
         raw.request
@@ -359,11 +376,23 @@ impl<'s> Checker<'s> {
                     .entry
                     .as_ref()
                     .and_then(|e| self.reference(e, &tiers, &field("entry"), "tier"));
+                let complexity = r
+                    .complexity
+                    .as_ref()
+                    .and_then(|d| self.dist(d, &field("complexity")));
+                let back_office =
+                    self.tier_list(r.back_office.as_deref(), &tiers, &field("back_office"));
+                let promised = r.promised_turnaround_hours.as_ref().map_or(f64::INFINITY, |h| {
+                    60.0 * self.positive(h, &field("promised_turnaround_hours"))
+                });
                 RequestType {
                     name: r.name.get_ref().clone(),
                     sale_probability: probability,
                     revenue_per_sale: revenue,
                     entry,
+                    complexity,
+                    back_office,
+                    promised_turnaround: promised,
                 }
             })
             .collect()
@@ -557,6 +586,7 @@ impl<'s> Checker<'s> {
         raw: &Spanned<raw::RawSegment>,
         tiers: &[String],
         requests: &[String],
+        channels: &[String],
         week: Option<&Week>,
     ) -> Option<Segment> {
         let s = raw.get_ref();
@@ -593,31 +623,10 @@ impl<'s> Checker<'s> {
                 );
                 return None;
             }
-            (Some(m), false) => {
-                let mut mix = vec![0.0; requests.len()];
-                for (k, v) in m.get_ref() {
-                    let p = self.number(
-                        v,
-                        &field("requests"),
-                        |x| (0.0..=1.0).contains(&x),
-                        "a share in [0, 1]",
-                    );
-                    if let Some(r) = self.reference(k, requests, &field("requests"), "request type")
-                    {
-                        mix[r] = p;
-                    }
-                }
-                let total: f64 = mix.iter().sum();
-                if (total - 1.0).abs() > 1e-6 {
-                    self.problem(
-                        m.span(),
-                        field("requests"),
-                        format!("shares sum to {total}; allowed: a mix summing to 1"),
-                    );
-                }
-                mix
-            }
+            (Some(m), false) => self.mix(m, requests, &field("requests"), "request type"),
         };
+        let channel_mix = self.channel_mix(raw, channels);
+        let back_office = self.tier_list(s.back_office.as_deref(), tiers, &field("back_office"));
         Some(Segment {
             rate_per_hour: rate,
             patience,
@@ -626,8 +635,43 @@ impl<'s> Checker<'s> {
             requests: mix,
             tolerance,
             arrival_profile: week.map(|w| w.arrival_rate(rate / 60.0)),
+            channels: channel_mix,
+            back_office,
+            book: None,
             name,
         })
+    }
+
+    /// A `{ name = share }` table over `names`: shares in [0, 1] summing
+    /// to 1.
+    fn mix(
+        &mut self,
+        m: &Spanned<BTreeMap<Spanned<String>, Spanned<f64>>>,
+        names: &[String],
+        field: &str,
+        kind: &str,
+    ) -> Vec<f64> {
+        let mut mix = vec![0.0; names.len()];
+        for (k, v) in m.get_ref() {
+            let p = self.number(
+                v,
+                field,
+                |x| (0.0..=1.0).contains(&x),
+                "a share in [0, 1]",
+            );
+            if let Some(r) = self.reference(k, names, field, kind) {
+                mix[r] = p;
+            }
+        }
+        let total: f64 = mix.iter().sum();
+        if (total - 1.0).abs() > 1e-6 {
+            self.problem(
+                m.span(),
+                field,
+                format!("shares sum to {total}; allowed: a mix summing to 1"),
+            );
+        }
+        mix
     }
 
     fn tier(
@@ -640,19 +684,23 @@ impl<'s> Checker<'s> {
     ) -> Option<Tier> {
         let name = t.name.get_ref().clone();
         let field = |f: &str| format!("tier.{name}.{f}");
-        let chatbot = match t.kind.as_ref().map(|k| k.get_ref().as_str()) {
-            None | Some("staffed") => false,
-            Some("chatbot") => true,
+        let kind = match t.kind.as_ref().map(|k| k.get_ref().as_str()) {
+            None | Some("staffed") => TierKind::Staffed,
+            Some("chatbot") => TierKind::Chatbot,
+            Some("back_office") => TierKind::BackOffice,
+            Some("dedicated") => TierKind::Dedicated,
             Some(other) => {
                 let span = t.kind.as_ref().map_or(0..0, |k| k.span());
-                self.problem(
-                    span,
-                    field("kind"),
-                    format!("unknown kind `{other}`; allowed: \"staffed\", \"chatbot\""),
-                );
-                false
+                let kinds = ["staffed", "chatbot", "back_office", "dedicated"];
+                let mut message = format!("unknown kind `{other}`; allowed: {}", list(kinds.into_iter()));
+                if let Some(near) = nearest(other, kinds.into_iter()) {
+                    message.push_str(&format!(" (did you mean `{near}`?)"));
+                }
+                self.problem(span, field("kind"), message);
+                TierKind::Staffed
             }
         };
+        let chatbot = kind == TierKind::Chatbot;
         let roster = match (&t.shifts, chatbot) {
             (Some(shifts), false) => {
                 self.roster(shifts, &field("shifts"), week.map_or(0, |w| w.start_day))
@@ -847,6 +895,15 @@ impl<'s> Checker<'s> {
             routes,
             handoff,
             roster,
+            kind,
+            skill: None,
+            transfer: Transfer::Warm,
+            handoff_minutes: 0.0,
+            callback: CallbackRules::default(),
+            sessions: 1,
+            session_slowdown: 1.0,
+            non_client_share: 0.0,
+            outbound: None,
             name,
         })
     }

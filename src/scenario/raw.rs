@@ -31,6 +31,72 @@ pub struct RawScenario {
     pub calendar: Option<Spanned<RawCalendar>>,
     /// Training and KPI-regime levers.
     pub levers: Option<Spanned<RawLevers>>,
+    /// Channels clients arrive by.
+    #[serde(default)]
+    pub channel: Vec<Spanned<RawChannel>>,
+}
+
+/// `[[channel]]`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawChannel {
+    /// Channel name.
+    pub name: Spanned<String>,
+    /// `{ day = "HH:MM-HH:MM" | "closed" }` with day a weekday, `weekdays`,
+    /// `weekend` or `daily`; none is open 7x24.
+    pub hours: Option<BTreeMap<Spanned<String>, Spanned<String>>>,
+    /// `wait` (for the opening) or `lost`.
+    pub when_closed: Option<Spanned<String>>,
+    /// Service-time multiplier.
+    pub service_multiplier: Option<Spanned<f64>>,
+    /// Tolerated wait τ on this channel, minutes.
+    pub tolerance: Option<Spanned<f64>>,
+    /// β_ch.
+    pub satisfaction_offset: Option<Spanned<f64>>,
+}
+
+/// `book = { ... }` of a segment.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawBook {
+    /// The dedicated tier.
+    pub tier: Spanned<String>,
+    /// Clients in the segment.
+    pub population: Spanned<u32>,
+    /// Clients per RM.
+    pub clients_per_rm: Spanned<u32>,
+    /// Minutes before the overflow rule.
+    pub overflow_after: Option<Spanned<f64>>,
+    /// A tier name, or `callback`.
+    pub overflow: Option<Spanned<String>>,
+}
+
+/// `callback = { ... }` of a tier.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawCallback {
+    /// P(an attempt reaches the client).
+    pub success: Option<Spanned<f64>>,
+    /// Minutes of a failed attempt.
+    pub attempt_minutes: Option<Spanned<f64>>,
+    /// Minutes before a retry.
+    pub retry_minutes: Option<Spanned<f64>>,
+    /// Attempts before giving up.
+    pub attempts: Option<Spanned<u32>>,
+}
+
+/// `outbound = { ... }` of a tier.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawOutbound {
+    /// Call length.
+    pub call: Spanned<RawDist>,
+    /// P(sale) per call.
+    pub sale_probability: Spanned<f64>,
+    /// Revenue per sale.
+    pub revenue_per_sale: Option<Spanned<f64>>,
+    /// Servers kept idle for clients.
+    pub keep_idle: Option<Spanned<u32>>,
 }
 
 /// `[levers]`.
@@ -115,6 +181,12 @@ pub struct RawRequest {
     pub service: Option<BTreeMap<Spanned<String>, Spanned<RawDist>>>,
     /// `{ tier = [{ to, probability }] }`: this request's escalation.
     pub escalate: Option<BTreeMap<Spanned<String>, Vec<Spanned<RawEscalation>>>>,
+    /// Complexity distribution (values in [0, 1]).
+    pub complexity: Option<Spanned<RawDist>>,
+    /// Back-office tiers, in order.
+    pub back_office: Option<Vec<Spanned<String>>>,
+    /// Promised turnaround, hours.
+    pub promised_turnaround_hours: Option<Spanned<f64>>,
 }
 
 /// `[outcomes]`: every field optional, defaults from the evidence.
@@ -217,6 +289,12 @@ pub struct RawSegment {
     pub requests: Option<Spanned<BTreeMap<Spanned<String>, Spanned<f64>>>>,
     /// Tolerated wait τ, minutes.
     pub tolerance: Option<Spanned<f64>>,
+    /// `{ channel = share }`.
+    pub channels: Option<Spanned<BTreeMap<Spanned<String>, Spanned<f64>>>>,
+    /// Back-office tiers every case needs, in order.
+    pub back_office: Option<Vec<Spanned<String>>>,
+    /// Dedicated RMs' books.
+    pub book: Option<Spanned<RawBook>>,
 }
 
 /// `[[tier]]`.
@@ -249,6 +327,26 @@ pub struct RawTier {
     pub discipline: Option<Spanned<String>>,
     /// Escalation routes.
     pub escalate: Option<Vec<Spanned<RawEscalation>>>,
+    /// Skill level in [0, 1]: escalate by complexity.
+    pub skill: Option<Spanned<f64>>,
+    /// Triage time before a skill escalation.
+    pub triage: Option<Spanned<RawDist>>,
+    /// Where requests beyond the skill level go.
+    pub escalate_to: Option<Spanned<String>>,
+    /// `warm` or `callback`.
+    pub transfer: Option<Spanned<String>>,
+    /// Minutes a warm transfer adds.
+    pub handoff_minutes: Option<Spanned<f64>>,
+    /// Call-back rules.
+    pub callback: Option<Spanned<RawCallback>>,
+    /// Concurrent sessions per server.
+    pub sessions: Option<Spanned<u32>>,
+    /// Service multiplier in concurrent sessions.
+    pub session_slowdown: Option<Spanned<f64>>,
+    /// Share of time on non-client work.
+    pub non_client_share: Option<Spanned<f64>>,
+    /// Outbound sales calls in idle time.
+    pub outbound: Option<Spanned<RawOutbound>>,
 }
 
 /// One `{ to, probability }` of `escalate`.

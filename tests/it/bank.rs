@@ -175,21 +175,9 @@ fn unresolved_journeys_cost_satisfaction() {
     assert_share("blocked_rate", blocked, 2.0 / 3.0, n);
     let o = Outcomes::default();
     let ideal = 100.0
-        * o.top_box(&Journey {
-            wait: 0.0,
-            tolerance: 2.0,
-            cold_handoffs: 0,
-            warm_handoffs: 0,
-            resolved: true,
-        });
+        * o.top_box(&Journey::waited(0.0, 2.0, true));
     let unresolved = 100.0
-        * o.top_box(&Journey {
-            wait: 0.0,
-            tolerance: 2.0,
-            cold_handoffs: 0,
-            warm_handoffs: 0,
-            resolved: false,
-        });
+        * o.top_box(&Journey::waited(0.0, 2.0, false));
     let expected = blocked.mean * unresolved + (1.0 - blocked.mean) * ideal;
     let sat = s.overall("satisfaction_mean").unwrap();
     assert!(
@@ -324,7 +312,7 @@ fn slots_json(m: &tiersim::model::Model) -> serde_json::Value {
     };
     let metrics: Vec<_> = experiment::replicate(m)
         .iter()
-        .map(experiment::ReplicationMetrics::of)
+        .map(|r| experiment::ReplicationMetrics::of(r, false))
         .collect();
     let results = [experiment::PointResult {
         point: 0,
