@@ -69,8 +69,24 @@ pub fn offered_loads(model: &Model) -> Vec<TierLoad> {
                     continue;
                 }
                 let mut external = vec![0.0; n];
-                let total = segment.rate_per_hour * share;
-                let entry = r.entry.unwrap_or(segment.entry);
+                // The long-run rate: over the week when it follows a profile.
+                let per_hour = segment
+                    .arrival_profile
+                    .as_ref()
+                    .map_or(segment.rate_per_hour, |p| 60.0 * p.mean());
+                let total = per_hour * share;
+                // Split by channel where channels have their own entry.
+                let mut entries: Vec<(usize, f64)> = if segment.channels.is_empty() {
+                    vec![(model.entry(s, request, 0), 1.0)]
+                } else {
+                    segment
+                        .channels
+                        .iter()
+                        .enumerate()
+                        .map(|(c, p)| (model.entry(s, request, c), *p))
+                        .collect()
+                };
+                entries.retain(|e| e.1 > 0.0);
                 match &segment.book {
                     // Booked clients go to their RM first (ignoring
                     // overflow); the rest to the usual entry.
@@ -79,9 +95,15 @@ pub fn offered_loads(model: &Model) -> Vec<TierLoad> {
                             / b.population as f64)
                             .min(1.0);
                         external[b.tier] += total * booked;
-                        external[entry] += total * (1.0 - booked);
+                        for (entry, p) in &entries {
+                            external[*entry] += total * (1.0 - booked) * p;
+                        }
                     }
-                    None => external[entry] += total,
+                    None => {
+                        for (entry, p) in &entries {
+                            external[*entry] += total * p;
+                        }
+                    }
                 }
                 let visits = jackson_arrival_rates(&external, &routing).unwrap_or(external);
                 let multiplier = channel_multiplier(model, s);
@@ -99,7 +121,11 @@ pub fn offered_loads(model: &Model) -> Vec<TierLoad> {
                         } else {
                             0.0
                         };
-                        let slowdown = if t.sessions > 1 { t.session_slowdown } else { 1.0 };
+                        let slowdown = if t.sessions > 1 {
+                            t.session_slowdown
+                        } else {
+                            1.0
+                        };
                         (mean + model.selling_minutes) * multiplier * slowdown + handoff
                     } else {
                         mean
@@ -116,7 +142,8 @@ pub fn offered_loads(model: &Model) -> Vec<TierLoad> {
                 let steps = segment.back_office.iter().chain(&r.back_office);
                 for &j in steps {
                     rate[j] += resolved;
-                    load[j] += resolved / 60.0 * model.tiers[j].service_of(s, request, kinds).mean();
+                    load[j] +=
+                        resolved / 60.0 * model.tiers[j].service_of(s, request, kinds).mean();
                     impatient_only[j] = false;
                 }
             }
@@ -166,7 +193,8 @@ fn skill_patterns(model: &Model, request: usize) -> Vec<(Vec<bool>, f64)> {
         .iter()
         .map(|t| t.skill.as_ref().map(|s| s.level))
         .collect();
-    let beyond = |c: f64| -> Vec<bool> { levels.iter().map(|l| l.is_some_and(|l| c > l)).collect() };
+    let beyond =
+        |c: f64| -> Vec<bool> { levels.iter().map(|l| l.is_some_and(|l| c > l)).collect() };
     let Some(dist) = &model.requests[request].complexity else {
         return vec![(beyond(0.0), 1.0)];
     };

@@ -61,6 +61,20 @@ pub struct Channel {
     pub tolerance: Option<f64>,
     /// Utility offset of journeys on this channel (β_ch).
     pub satisfaction_offset: f64,
+    /// The tier clients on this channel join first, instead of their
+    /// segment's entry (a request type's own entry still comes first).
+    pub entry: Option<usize>,
+}
+
+impl Model {
+    /// The tier a client of `segment` with request type `request` on
+    /// channel `channel` joins first (before any dedicated RM).
+    pub fn entry(&self, segment: usize, request: usize, channel: usize) -> usize {
+        self.requests[request]
+            .entry
+            .or_else(|| self.channels.get(channel).and_then(|c| c.entry))
+            .unwrap_or(self.segments[segment].entry)
+    }
 }
 
 /// What a client arriving at a closed channel does.

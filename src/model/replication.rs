@@ -485,8 +485,10 @@ impl TierState {
     /// Sets the servers on duty and those available for clients at `t`.
     fn set_staffing(&mut self, t: f64, duty: u32, available: u32) {
         self.on_duty.change(t, duty as f64 - self.duty as f64);
-        self.available
-            .change(t, available as f64 - self.capacity as f64 / self.sessions as f64);
+        self.available.change(
+            t,
+            available as f64 - self.capacity as f64 / self.sessions as f64,
+        );
         self.duty = duty;
         self.capacity = available * self.sessions;
         self.track_excess(t);
@@ -812,7 +814,7 @@ impl<'m> Replication<'m> {
         }
         let entry = match (&seg.book, own_rm) {
             (Some(b), rm) if rm != NONE => b.tier,
-            _ => model.requests[request].entry.unwrap_or(seg.entry),
+            _ => model.entry(segment, request, channel),
         };
         if let Some(ch) = model.channels.get(channel)
             && let Some(hours) = &ch.hours
@@ -1316,7 +1318,11 @@ impl<'m> Replication<'m> {
         if at <= now {
             at += WEEK;
         }
-        if at <= self.model.run.horizon {
+        // Staffing goes on after the horizon while clients or cases are
+        // still inside (a back office's Monday morning), within the drain.
+        let run = &self.model.run;
+        let inside = self.clients.len() > self.free.len();
+        if at <= run.horizon || (inside && at <= run.horizon + run.drain_limit) {
             self.calendar.schedule(
                 Time(at),
                 Event::Staffing {
@@ -1334,8 +1340,7 @@ impl<'m> Replication<'m> {
         let (_, duty, available) = self.tiers[tier].plan[change];
         self.tiers[tier].set_staffing(t, duty, available);
         if self.model.tiers[tier].kind != TierKind::Dedicated {
-            while self.tiers[tier].waiting > 0
-                && self.tiers[tier].busy < self.tiers[tier].capacity
+            while self.tiers[tier].waiting > 0 && self.tiers[tier].busy < self.tiers[tier].capacity
             {
                 self.serve_next(tier, t);
             }
@@ -1369,16 +1374,18 @@ impl<'m> Replication<'m> {
         let Some(outbound) = &self.model.tiers[tier].outbound else {
             return;
         };
+        // Outbound work, like arrivals, stops at the horizon.
+        if t >= self.model.run.horizon {
+            return;
+        }
         let ts = &mut self.tiers[tier];
         while ts.waiting == 0 && ts.busy + 1 + outbound.keep_idle * ts.sessions <= ts.capacity {
             ts.set_busy(t, ts.busy + 1);
             ts.outbound_busy += 1;
             ts.outbound.change(t, 1.0);
             let length = outbound.call.sample(&mut ts.outbound_stream);
-            self.calendar.schedule(
-                Time(t + length),
-                Event::OutboundEnd { tier: tier as u32 },
-            );
+            self.calendar
+                .schedule(Time(t + length), Event::OutboundEnd { tier: tier as u32 });
         }
     }
 

@@ -387,7 +387,10 @@ mod tests {
         assert_eq!(h.next_open(8.0 * 60.0), 9.0 * 60.0);
         assert_eq!(h.next_open(10.0 * 60.0), 10.0 * 60.0);
         // Friday 18:00 -> Sunday 22:00 (Saturday closed).
-        assert_eq!(h.next_open(4.0 * DAY + 18.0 * 60.0), 6.0 * DAY + 22.0 * 60.0);
+        assert_eq!(
+            h.next_open(4.0 * DAY + 18.0 * 60.0),
+            6.0 * DAY + 22.0 * 60.0
+        );
         // Sunday's night wraps into Monday 01:00 of the same week.
         assert!(h.is_open(60.0));
         assert!(h.is_open(WEEK + 60.0));
@@ -406,7 +409,10 @@ mod tests {
         let a = availability(None, 4, 0.5);
         // Four servers, each off 30 minutes an hour, starting 15 minutes
         // apart: always exactly 2 available.
-        assert!(a.iter().all(|&(_, duty, avail)| duty == 4 && avail == 2), "{a:?}");
+        assert!(
+            a.iter().all(|&(_, duty, avail)| duty == 4 && avail == 2),
+            "{a:?}"
+        );
         let a = availability(None, 3, 0.5);
         let mean: f64 = (0..a.len())
             .map(|i| {

@@ -60,13 +60,16 @@ fn unit(metric: &str) -> &'static str {
     match metric {
         "satisfaction_mean" => "0-100",
         "handoffs_mean" => "per client",
-        "csat" | "fcr" | "service_level" | "utilization" | "wait_p_positive" => "share",
+        "csat" | "fcr" | "service_level" | "utilization" | "wait_p_positive" | "occupancy" => {
+            "share"
+        }
         "sales" => "count",
-        "revenue" => "currency",
+        "revenue" | "outbound_revenue" => "currency",
+        "turnaround_mean_hours" => "h",
         "servers_mean" => "servers",
         "overtime_minutes" => "min",
         "queue_len_mean" | "in_system_mean" => "clients",
-        m if m.ends_with("_rate") => "share",
+        m if m.ends_with("_rate") || m.ends_with("_share") => "share",
         m if m.starts_with("wait") || m.starts_with("sojourn") => "min",
         m if m.ends_with("_mean") => "clients",
         _ => "count",
@@ -353,6 +356,9 @@ mod tests {
             ("revenue", "currency"),
             ("servers_mean", "servers"),
             ("overtime_minutes", "min"),
+            ("turnaround_mean_hours", "h"),
+            ("own_rm_share", "share"),
+            ("idle_share", "share"),
             ("queue_len_mean", "clients"),
             ("in_system_mean", "clients"),
             ("wait_p90", "min"),

@@ -81,6 +81,13 @@ pub fn parse(source: &str, file: &str) -> Result<Scenario, Error> {
 
 /// Loads that the user should hear about before a run.
 fn warnings(model: &Model) -> Vec<String> {
+    let mut out = service::roster_gaps(model);
+    out.extend(overloads(model));
+    out
+}
+
+/// Tiers loaded at or over capacity with nothing to bound their queue.
+fn overloads(model: &Model) -> Vec<String> {
     offered_loads(model)
         .into_iter()
         .filter(|l| l.unbounded)
@@ -261,9 +268,8 @@ impl<'s> Checker<'s> {
         }
         let requests = self.requests(raw);
         let week = self.week(raw);
-        let channel_names =
-            self.names(raw.channel.iter().map(|c| &c.get_ref().name), "channel");
-        let channels = self.channels(raw, week.as_ref());
+        let channel_names = self.names(raw.channel.iter().map(|c| &c.get_ref().name), "channel");
+        let channels = self.channels(raw, week.as_ref(), &tier_names);
         let segments: Vec<Option<Segment>> = raw
             .segment
             .iter()
@@ -382,9 +388,12 @@ impl<'s> Checker<'s> {
                     .and_then(|d| self.dist(d, &field("complexity")));
                 let back_office =
                     self.tier_list(r.back_office.as_deref(), &tiers, &field("back_office"));
-                let promised = r.promised_turnaround_hours.as_ref().map_or(f64::INFINITY, |h| {
-                    60.0 * self.positive(h, &field("promised_turnaround_hours"))
-                });
+                let promised = r
+                    .promised_turnaround_hours
+                    .as_ref()
+                    .map_or(f64::INFINITY, |h| {
+                        60.0 * self.positive(h, &field("promised_turnaround_hours"))
+                    });
                 RequestType {
                     name: r.name.get_ref().clone(),
                     sale_probability: probability,
@@ -653,12 +662,7 @@ impl<'s> Checker<'s> {
     ) -> Vec<f64> {
         let mut mix = vec![0.0; names.len()];
         for (k, v) in m.get_ref() {
-            let p = self.number(
-                v,
-                field,
-                |x| (0.0..=1.0).contains(&x),
-                "a share in [0, 1]",
-            );
+            let p = self.number(v, field, |x| (0.0..=1.0).contains(&x), "a share in [0, 1]");
             if let Some(r) = self.reference(k, names, field, kind) {
                 mix[r] = p;
             }
@@ -692,7 +696,10 @@ impl<'s> Checker<'s> {
             Some(other) => {
                 let span = t.kind.as_ref().map_or(0..0, |k| k.span());
                 let kinds = ["staffed", "chatbot", "back_office", "dedicated"];
-                let mut message = format!("unknown kind `{other}`; allowed: {}", list(kinds.into_iter()));
+                let mut message = format!(
+                    "unknown kind `{other}`; allowed: {}",
+                    list(kinds.into_iter())
+                );
                 if let Some(near) = nearest(other, kinds.into_iter()) {
                     message.push_str(&format!(" (did you mean `{near}`?)"));
                 }
@@ -1241,20 +1248,30 @@ impl<'s> Checker<'s> {
         let n = tiers.len();
         let mut trapped = vec![Vec::new(); n];
         for (r, request) in requests.iter().enumerate() {
-            let mut exits: Vec<bool> = tiers
+            // The most complex client of this type is escalated by every
+            // skill level below its complexity (values above 1 count as 1).
+            let hardest = request
+                .complexity
+                .as_ref()
+                .map_or(0.0, |d| d.support().1.min(1.0));
+            let routes: Vec<Vec<Escalation>> = tiers
                 .iter()
-                .map(|t| {
-                    t.routes[r].iter().map(|e| e.probability).sum::<f64>() < 1.0 - PROBABILITY_SLACK
+                .map(|t| match &t.skill {
+                    Some(skill) if hardest > skill.level => vec![Escalation {
+                        to: skill.to,
+                        probability: 1.0,
+                    }],
+                    _ => t.routes[r].clone(),
                 })
+                .collect();
+            let mut exits: Vec<bool> = routes
+                .iter()
+                .map(|r| r.iter().map(|e| e.probability).sum::<f64>() < 1.0 - PROBABILITY_SLACK)
                 .collect();
             loop {
                 let mut changed = false;
                 for j in 0..n {
-                    if !exits[j]
-                        && tiers[j].routes[r]
-                            .iter()
-                            .any(|e| e.probability > 0.0 && exits[e.to])
-                    {
+                    if !exits[j] && routes[j].iter().any(|e| e.probability > 0.0 && exits[e.to]) {
                         exits[j] = true;
                         changed = true;
                     }
@@ -1279,6 +1296,7 @@ impl<'s> Checker<'s> {
                 .next()
                 .map(Spanned::span)
                 .or_else(|| raw_tier.handoff_to.as_ref().map(Spanned::span))
+                .or_else(|| raw_tier.escalate_to.as_ref().map(Spanned::span))
                 .unwrap_or(raw.tier[j].span());
             let which = if requests.len() > 1 {
                 format!(
@@ -1291,10 +1309,17 @@ impl<'s> Checker<'s> {
             self.problem(
                 span,
                 format!("tier.{}.escalate", tier.name),
-                format!(
-                    "clients escalated from here{which} return among the same tiers with probability 1 and never leave; \
-                     allowed: escalation probabilities that leave some chance of departing"
-                ),
+                if tier.skill.is_some() {
+                    format!(
+                        "no tier can serve the most complex requests escalated from here{which}: every tier they reach escalates them by skill or probability and none lets them leave; \
+                         allowed: a tier on the way with `skill` at least the requests' highest complexity, or without a skill level"
+                    )
+                } else {
+                    format!(
+                        "clients escalated from here{which} return among the same tiers with probability 1 and never leave; \
+                         allowed: escalation probabilities that leave some chance of departing"
+                    )
+                },
             );
         }
     }

@@ -53,6 +53,8 @@ pub struct RawChannel {
     pub tolerance: Option<Spanned<f64>>,
     /// β_ch.
     pub satisfaction_offset: Option<Spanned<f64>>,
+    /// First tier of clients on this channel.
+    pub entry: Option<Spanned<String>>,
 }
 
 /// `book = { ... }` of a segment.

@@ -24,7 +24,12 @@ const DAY_GROUPS: [(&str, &[usize]); 3] = [
 
 impl Checker<'_> {
     /// `[[channel]]` tables, in file order.
-    pub(super) fn channels(&mut self, raw: &RawScenario, week: Option<&Week>) -> Vec<Channel> {
+    pub(super) fn channels(
+        &mut self,
+        raw: &RawScenario,
+        week: Option<&Week>,
+        tiers: &[String],
+    ) -> Vec<Channel> {
         let start_day = week.map_or(0, |w| w.start_day);
         raw.channel
             .iter()
@@ -47,7 +52,12 @@ impl Checker<'_> {
                         WhenClosed::Wait
                     }
                 };
+                let entry = c
+                    .entry
+                    .as_ref()
+                    .and_then(|e| self.reference(e, tiers, &field("entry"), "tier"));
                 Channel {
+                    entry,
                     name: c.name.get_ref().clone(),
                     hours,
                     when_closed,
@@ -60,7 +70,12 @@ impl Checker<'_> {
                         .as_ref()
                         .map(|t| self.positive(t, &field("tolerance"))),
                     satisfaction_offset: c.satisfaction_offset.as_ref().map_or(0.0, |o| {
-                        self.number(o, &field("satisfaction_offset"), |_| true, "a finite number")
+                        self.number(
+                            o,
+                            &field("satisfaction_offset"),
+                            |_| true,
+                            "a finite number",
+                        )
                     }),
                 }
             })
@@ -119,6 +134,14 @@ impl Checker<'_> {
             for d in which {
                 days[d] = interval;
             }
+        }
+        if days.iter().all(Option::is_none) {
+            let span = hours.keys().next().map_or(0..0, Spanned::span);
+            self.problem(
+                span,
+                field,
+                "the channel is never open; allowed: at least one day with \"HH:MM-HH:MM\" (leave out `hours` for a channel open 7x24)",
+            );
         }
         OpeningHours::from_days(&days, start_day)
     }
@@ -198,7 +221,12 @@ impl Checker<'_> {
         let back_office_lists = raw
             .segment
             .iter()
-            .map(|s| (s.get_ref().back_office.as_deref(), format!("segment.{}.back_office", s.get_ref().name.get_ref())))
+            .map(|s| {
+                (
+                    s.get_ref().back_office.as_deref(),
+                    format!("segment.{}.back_office", s.get_ref().name.get_ref()),
+                )
+            })
             .chain(raw.request.iter().map(|r| {
                 (
                     r.get_ref().back_office.as_deref(),
@@ -213,7 +241,10 @@ impl Checker<'_> {
                     self.problem(
                         n.span(),
                         &field,
-                        format!("`{}` is not a back office; allowed: tiers with kind = \"back_office\"", n.get_ref()),
+                        format!(
+                            "`{}` is not a back office; allowed: tiers with kind = \"back_office\"",
+                            n.get_ref()
+                        ),
                     );
                 }
             }
@@ -225,6 +256,12 @@ impl Checker<'_> {
                 references.push((e, format!("segment.{}.entry", s.name.get_ref())));
             }
         }
+        for c in &raw.channel {
+            let c = c.get_ref();
+            if let Some(e) = &c.entry {
+                references.push((e, format!("channel.{}.entry", c.name.get_ref())));
+            }
+        }
         for r in &raw.request {
             let r = r.get_ref();
             if let Some(e) = &r.entry {
@@ -232,7 +269,10 @@ impl Checker<'_> {
             }
             for list in r.escalate.iter().flat_map(|m| m.values()) {
                 for e in list {
-                    references.push((&e.get_ref().to, format!("request.{}.escalate", r.name.get_ref())));
+                    references.push((
+                        &e.get_ref().to,
+                        format!("request.{}.escalate", r.name.get_ref()),
+                    ));
                 }
             }
         }
@@ -264,8 +304,30 @@ impl Checker<'_> {
                 _ => {}
             }
         }
+        // A segment without `entry` joins the first tier: it must serve
+        // clients on the line.
+        if let Some(first) = tiers.first()
+            && matches!(first.kind, TierKind::BackOffice | TierKind::Dedicated)
+        {
+            for s in raw
+                .segment
+                .iter()
+                .map(|s| s.get_ref())
+                .filter(|s| s.entry.is_none())
+            {
+                self.problem(
+                    s.name.span(),
+                    format!("segment.{}.entry", s.name.get_ref()),
+                    format!("missing; without `entry` a segment joins the first tier, `{}`, which is a {} and cannot be an entry; name the tier its clients join first", first.name, if first.kind == TierKind::Dedicated { "dedicated tier" } else { "back office" }),
+                );
+            }
+        }
         for (j, t) in tiers.iter().enumerate() {
-            if t.kind == TierKind::Dedicated && !segments.iter().any(|s| s.book.as_ref().is_some_and(|b| b.tier == j)) {
+            if t.kind == TierKind::Dedicated
+                && !segments
+                    .iter()
+                    .any(|s| s.book.as_ref().is_some_and(|b| b.tier == j))
+            {
                 self.problem(
                     raw.tier[j].get_ref().name.span(),
                     format!("tier.{}.kind", t.name),
@@ -279,24 +341,81 @@ impl Checker<'_> {
     /// The fields of one tier about how it works: skill, transfer,
     /// call-backs, sessions, non-client work, outbound calls; and those
     /// that do not apply to its kind.
-    fn tier_work(&mut self, t: &raw::RawTier, tier: &mut Tier, names: &[String], kinds: &[TierKind]) {
+    fn tier_work(
+        &mut self,
+        t: &raw::RawTier,
+        tier: &mut Tier,
+        names: &[String],
+        kinds: &[TierKind],
+    ) {
         let name = t.name.get_ref().clone();
         let field = |f: &str| format!("tier.{name}.{f}");
         let kind = tier.kind;
         // What each kind cannot have.
         let not_for: [(&str, Option<std::ops::Range<usize>>, &[TierKind]); 12] = [
-            ("skill", t.skill.as_ref().map(Spanned::span), &[TierKind::Chatbot, TierKind::BackOffice]),
-            ("triage", t.triage.as_ref().map(Spanned::span), &[TierKind::Chatbot, TierKind::BackOffice]),
-            ("escalate_to", t.escalate_to.as_ref().map(Spanned::span), &[TierKind::Chatbot, TierKind::BackOffice]),
-            ("transfer", t.transfer.as_ref().map(Spanned::span), &[TierKind::Chatbot, TierKind::BackOffice]),
-            ("handoff_minutes", t.handoff_minutes.as_ref().map(Spanned::span), &[TierKind::Chatbot, TierKind::BackOffice]),
-            ("sessions", t.sessions.as_ref().map(Spanned::span), &[TierKind::Chatbot, TierKind::BackOffice, TierKind::Dedicated]),
-            ("session_slowdown", t.session_slowdown.as_ref().map(Spanned::span), &[TierKind::Chatbot, TierKind::BackOffice, TierKind::Dedicated]),
-            ("non_client_share", t.non_client_share.as_ref().map(Spanned::span), &[TierKind::Chatbot, TierKind::BackOffice]),
-            ("outbound", t.outbound.as_ref().map(Spanned::span), &[TierKind::Chatbot, TierKind::BackOffice, TierKind::Dedicated]),
-            ("escalate", t.escalate.as_ref().and_then(|e| e.first()).map(Spanned::span), &[TierKind::BackOffice]),
-            ("preemptive", t.preemptive.as_ref().map(Spanned::span), &[TierKind::BackOffice, TierKind::Dedicated]),
-            ("queue_capacity", t.queue_capacity.as_ref().map(Spanned::span), &[TierKind::BackOffice, TierKind::Dedicated]),
+            (
+                "skill",
+                t.skill.as_ref().map(Spanned::span),
+                &[TierKind::Chatbot, TierKind::BackOffice],
+            ),
+            (
+                "triage",
+                t.triage.as_ref().map(Spanned::span),
+                &[TierKind::Chatbot, TierKind::BackOffice],
+            ),
+            (
+                "escalate_to",
+                t.escalate_to.as_ref().map(Spanned::span),
+                &[TierKind::Chatbot, TierKind::BackOffice],
+            ),
+            (
+                "transfer",
+                t.transfer.as_ref().map(Spanned::span),
+                &[TierKind::Chatbot, TierKind::BackOffice],
+            ),
+            (
+                "handoff_minutes",
+                t.handoff_minutes.as_ref().map(Spanned::span),
+                &[TierKind::Chatbot, TierKind::BackOffice],
+            ),
+            (
+                "sessions",
+                t.sessions.as_ref().map(Spanned::span),
+                &[TierKind::Chatbot, TierKind::BackOffice, TierKind::Dedicated],
+            ),
+            (
+                "session_slowdown",
+                t.session_slowdown.as_ref().map(Spanned::span),
+                &[TierKind::Chatbot, TierKind::BackOffice, TierKind::Dedicated],
+            ),
+            (
+                "non_client_share",
+                t.non_client_share.as_ref().map(Spanned::span),
+                &[TierKind::Chatbot, TierKind::BackOffice],
+            ),
+            (
+                "outbound",
+                t.outbound.as_ref().map(Spanned::span),
+                &[TierKind::Chatbot, TierKind::BackOffice, TierKind::Dedicated],
+            ),
+            (
+                "escalate",
+                t.escalate
+                    .as_ref()
+                    .and_then(|e| e.first())
+                    .map(Spanned::span),
+                &[TierKind::BackOffice],
+            ),
+            (
+                "preemptive",
+                t.preemptive.as_ref().map(Spanned::span),
+                &[TierKind::BackOffice, TierKind::Dedicated],
+            ),
+            (
+                "queue_capacity",
+                t.queue_capacity.as_ref().map(Spanned::span),
+                &[TierKind::BackOffice, TierKind::Dedicated],
+            ),
         ];
         for (key, span, kinds_without) in not_for {
             if let Some(span) = span
@@ -308,7 +427,11 @@ impl Checker<'_> {
                     TierKind::Dedicated => "a dedicated tier (kind = \"dedicated\")",
                     TierKind::Staffed => "a staffed tier",
                 };
-                self.problem(span, field(key), format!("`{key}` does not apply to {what}"));
+                self.problem(
+                    span,
+                    field(key),
+                    format!("`{key}` does not apply to {what}"),
+                );
             }
         }
         if kind == TierKind::Dedicated
@@ -356,7 +479,11 @@ impl Checker<'_> {
                 "warm" => Transfer::Warm,
                 "callback" => Transfer::Callback,
                 other => {
-                    self.problem(tr.span(), field("transfer"), format!("unknown transfer `{other}`; allowed: \"warm\", \"callback\""));
+                    self.problem(
+                        tr.span(),
+                        field("transfer"),
+                        format!("unknown transfer `{other}`; allowed: \"warm\", \"callback\""),
+                    );
                     Transfer::Warm
                 }
             };
@@ -369,14 +496,27 @@ impl Checker<'_> {
             let d = CallbackRules::default();
             tier.callback = CallbackRules {
                 success: cb.success.as_ref().map_or(d.success, |p| {
-                    self.number(p, &field("callback.success"), |x| x > 0.0 && x <= 1.0, "a probability in (0, 1]")
+                    self.number(
+                        p,
+                        &field("callback.success"),
+                        |x| x > 0.0 && x <= 1.0,
+                        "a probability in (0, 1]",
+                    )
                 }),
-                attempt_minutes: cb.attempt_minutes.as_ref().map_or(d.attempt_minutes, |m| self.positive(m, &field("callback.attempt_minutes"))),
-                retry_minutes: cb.retry_minutes.as_ref().map_or(d.retry_minutes, |m| self.non_negative(m, &field("callback.retry_minutes"))),
+                attempt_minutes: cb.attempt_minutes.as_ref().map_or(d.attempt_minutes, |m| {
+                    self.positive(m, &field("callback.attempt_minutes"))
+                }),
+                retry_minutes: cb.retry_minutes.as_ref().map_or(d.retry_minutes, |m| {
+                    self.non_negative(m, &field("callback.retry_minutes"))
+                }),
                 attempts: cb.attempts.as_ref().map_or(d.attempts, |a| {
                     let n = *a.get_ref();
                     if n == 0 || n > 100 {
-                        self.problem(a.span(), field("callback.attempts"), format!("got {n}; allowed: an integer from 1 to 100"));
+                        self.problem(
+                            a.span(),
+                            field("callback.attempts"),
+                            format!("got {n}; allowed: an integer from 1 to 100"),
+                        );
                     }
                     n.clamp(1, 100)
                 }),
@@ -390,29 +530,61 @@ impl Checker<'_> {
             tier.sessions = n.clamp(1, 20);
         }
         if let Some(f) = &t.session_slowdown {
-            tier.session_slowdown = self.number(f, &field("session_slowdown"), |x| x >= 1.0, "a multiplier >= 1 (serving several clients at once is no faster for each)");
+            tier.session_slowdown = self.number(
+                f,
+                &field("session_slowdown"),
+                |x| x >= 1.0,
+                "a multiplier >= 1 (serving several clients at once is no faster for each)",
+            );
             if t.sessions.is_none() {
-                self.problem(f.span(), field("session_slowdown"), "applies with `sessions` > 1 only");
+                self.problem(
+                    f.span(),
+                    field("session_slowdown"),
+                    "applies with `sessions` > 1 only",
+                );
             }
         }
         if let Some(s) = &t.non_client_share {
-            tier.non_client_share = self.number(s, &field("non_client_share"), |x| (0.0..1.0).contains(&x), "a share in [0, 1)");
+            tier.non_client_share = self.number(
+                s,
+                &field("non_client_share"),
+                |x| (0.0..1.0).contains(&x),
+                "a share in [0, 1)",
+            );
         }
         if let Some(o) = &t.outbound {
             let o = o.get_ref();
             let call = self.dist(&o.call, &field("outbound.call"));
-            let sale_probability = self.number(&o.sale_probability, &field("outbound.sale_probability"), |x| (0.0..=1.0).contains(&x), "a probability in [0, 1]");
-            let revenue = o.revenue_per_sale.as_ref().map_or(0.0, |r| self.non_negative(r, &field("outbound.revenue_per_sale")));
+            let sale_probability = self.number(
+                &o.sale_probability,
+                &field("outbound.sale_probability"),
+                |x| (0.0..=1.0).contains(&x),
+                "a probability in [0, 1]",
+            );
+            let revenue = o.revenue_per_sale.as_ref().map_or(0.0, |r| {
+                self.non_negative(r, &field("outbound.revenue_per_sale"))
+            });
             let keep_idle = o.keep_idle.as_ref().map_or(1, |k| *k.get_ref());
             if let Some(call) = call {
-                tier.outbound = Some(Outbound { call, sale_probability, revenue_per_sale: revenue, keep_idle });
+                tier.outbound = Some(Outbound {
+                    call,
+                    sale_probability,
+                    revenue_per_sale: revenue,
+                    keep_idle,
+                });
             }
         }
         let _ = kinds;
     }
 
     /// A segment's `book`.
-    fn book(&mut self, b: &Spanned<raw::RawBook>, segment: &str, tiers: &[Tier], names: &[String]) -> Option<Book> {
+    fn book(
+        &mut self,
+        b: &Spanned<raw::RawBook>,
+        segment: &str,
+        tiers: &[Tier],
+        names: &[String],
+    ) -> Option<Book> {
         let field = |f: &str| format!("segment.{segment}.book.{f}");
         let raw = b.get_ref();
         let tier = self.reference(&raw.tier, names, &field("tier"), "tier")?;
@@ -423,7 +595,11 @@ impl Checker<'_> {
         let population = *raw.population.get_ref();
         let per_rm = *raw.clients_per_rm.get_ref();
         if per_rm == 0 {
-            self.problem(raw.clients_per_rm.span(), field("clients_per_rm"), "got 0; allowed: an integer >= 1");
+            self.problem(
+                raw.clients_per_rm.span(),
+                field("clients_per_rm"),
+                "got 0; allowed: an integer >= 1",
+            );
             return None;
         }
         let rms = tiers[tier].servers as u64;
@@ -435,7 +611,9 @@ impl Checker<'_> {
             );
             return None;
         }
-        let overflow_after = raw.overflow_after.as_ref().map_or(f64::INFINITY, |m| self.non_negative(m, &field("overflow_after")));
+        let overflow_after = raw.overflow_after.as_ref().map_or(f64::INFINITY, |m| {
+            self.non_negative(m, &field("overflow_after"))
+        });
         let overflow = match &raw.overflow {
             None => Overflow::Callback,
             Some(o) if o.get_ref() == "callback" => Overflow::Callback,
@@ -451,6 +629,66 @@ impl Checker<'_> {
         if raw.overflow.is_some() && raw.overflow_after.is_none() {
             self.problem(b.span(), field("overflow_after"), "missing; `overflow` needs `overflow_after`, the minutes a client waits for their RM first");
         }
-        Some(Book { tier, population, clients_per_rm: per_rm, overflow_after, overflow })
+        Some(Book {
+            tier,
+            population,
+            clients_per_rm: per_rm,
+            overflow_after,
+            overflow,
+        })
     }
+}
+
+/// Warnings for tiers with nobody on duty while a channel that feeds them
+/// is open: clients arriving then wait for the next shift (or abandon).
+pub(super) fn roster_gaps(model: &crate::model::Model) -> Vec<String> {
+    use crate::model::week::{DAY, WEEK};
+    let mut out = Vec::new();
+    for (c, channel) in model.channels.iter().enumerate() {
+        let mut entries: Vec<usize> = Vec::new();
+        let feeding = model
+            .segments
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| s.channels.get(c).is_some_and(|&p| p > 0.0));
+        for (segment, s) in feeding {
+            let mut firsts: Vec<usize> = (0..model.requests.len())
+                .filter(|&r| s.requests[r] > 0.0)
+                .map(|r| model.entry(segment, r, c))
+                .collect();
+            firsts.extend(s.book.as_ref().map(|b| b.tier));
+            for j in firsts {
+                if !entries.contains(&j) {
+                    entries.push(j);
+                }
+            }
+        }
+        for j in entries {
+            let Some(roster) = &model.tiers[j].roster else {
+                continue;
+            };
+            // The first minute of the week when the channel is open and the
+            // tier unstaffed, and how many such minutes.
+            let gaps: Vec<f64> = (0..WEEK as usize)
+                .map(|m| m as f64)
+                .filter(|&t| {
+                    channel.hours.as_ref().is_none_or(|h| h.is_open(t)) && roster.at(t) == 0
+                })
+                .collect();
+            if let Some(&first) = gaps.first() {
+                let start_day = model.week.as_ref().map_or(0, |w| w.start_day);
+                let day = DAYS[(start_day + (first / DAY) as usize) % 7];
+                let minute = first.rem_euclid(DAY) as u32;
+                out.push(format!(
+                    "tier `{}` has nobody on duty for {:.1} hours a week while channel `{}` is open (first on {day} at {:02}:{:02}); clients arriving then wait for the next shift",
+                    model.tiers[j].name,
+                    gaps.len() as f64 / 60.0,
+                    channel.name,
+                    minute / 60,
+                    minute % 60
+                ));
+            }
+        }
+    }
+    out
 }

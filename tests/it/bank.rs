@@ -1,27 +1,11 @@
 //! The bank model's mechanisms: request types, the chatbot tier, and the
 //! satisfaction, complaint and sales outcomes of each journey.
 
-use crate::common::{assert_agrees, model};
-use tiersim::engine::stats::{Estimate, t_quantile_975};
+use crate::common::{assert_agrees, assert_share, model, rejects};
+use tiersim::engine::stats::Estimate;
 use tiersim::experiment;
 use tiersim::model::Outcomes;
 use tiersim::model::outcome::Journey;
-
-/// Asserts that a share estimated from `n` Bernoulli trials per
-/// replication agrees with `p` within four binomial standard errors of the
-/// pooled mean (the replications' own standard error is used too, and the
-/// larger one taken, so that neither noise source is ignored).
-fn assert_share(what: &str, e: Estimate, p: f64, trials: f64) {
-    let binomial = (p * (1.0 - p) / trials).sqrt();
-    let replications = e.ci95 / t_quantile_975(e.n - 1);
-    let se = binomial.max(replications);
-    assert!(
-        (e.mean - p).abs() <= 4.0 * se,
-        "{what}: {:.5} ± {:.5} vs {p:.5} (se {se:.5})",
-        e.mean,
-        e.ci95
-    );
-}
 
 const RUN: &str = "[run]\nhorizon = 20000.0\nwarmup = 200.0\nreplications = 10\nseed = 5\nservice_level_threshold = 1.0\n";
 
@@ -174,10 +158,8 @@ fn unresolved_journeys_cost_satisfaction() {
     let n = s.overall("arrived").unwrap().mean;
     assert_share("blocked_rate", blocked, 2.0 / 3.0, n);
     let o = Outcomes::default();
-    let ideal = 100.0
-        * o.top_box(&Journey::waited(0.0, 2.0, true));
-    let unresolved = 100.0
-        * o.top_box(&Journey::waited(0.0, 2.0, false));
+    let ideal = 100.0 * o.top_box(&Journey::waited(0.0, 2.0, true));
+    let unresolved = 100.0 * o.top_box(&Journey::waited(0.0, 2.0, false));
     let expected = blocked.mean * unresolved + (1.0 - blocked.mean) * ideal;
     let sat = s.overall("satisfaction_mean").unwrap();
     assert!(
@@ -551,23 +533,6 @@ fn training_and_kpi_levers() {
         sales,
     );
     assert_eq!(before.overall("mis_sales").unwrap().mean, 0.0);
-}
-
-/// Asserts that `base` with `from` replaced by `to` is rejected with a
-/// problem on `field` whose message contains `text`.
-fn rejects(base: &str, from: &str, to: &str, field: &str, text: &str) {
-    let bad = base.replace(from, to);
-    assert_ne!(bad, base, "{from}");
-    match tiersim::scenario::parse(&bad, "bad.toml") {
-        Err(tiersim::Error::Scenario(e)) => assert!(
-            e.problems
-                .iter()
-                .any(|p| p.field == field && p.message.contains(text)),
-            "{field} `{text}`: {:#?}",
-            e.problems
-        ),
-        other => panic!("{from} -> {to}: {other:?}"),
-    }
 }
 
 /// A request type may enter at its own tier: with a chatbot as the

@@ -57,3 +57,36 @@ pub fn scratch(name: &str) -> PathBuf {
     std::fs::create_dir_all(&dir).unwrap();
     dir
 }
+
+/// Asserts that a share estimated from `n` Bernoulli trials per
+/// replication agrees with `p` within four binomial standard errors of the
+/// pooled mean (the replications' own standard error is used too, and the
+/// larger one taken, so that neither noise source is ignored).
+pub fn assert_share(what: &str, e: Estimate, p: f64, trials: f64) {
+    let binomial = (p * (1.0 - p) / trials).sqrt();
+    let replications = e.ci95 / t_quantile_975(e.n - 1);
+    let se = binomial.max(replications);
+    assert!(
+        (e.mean - p).abs() <= 4.0 * se,
+        "{what}: {:.5} ± {:.5} vs {p:.5} (se {se:.5})",
+        e.mean,
+        e.ci95
+    );
+}
+
+/// Asserts that `base` with `from` replaced by `to` is rejected with a
+/// problem on `field` whose message contains `text`.
+pub fn rejects(base: &str, from: &str, to: &str, field: &str, text: &str) {
+    let bad = base.replace(from, to);
+    assert_ne!(bad, base, "{from}");
+    match tiersim::scenario::parse(&bad, "bad.toml") {
+        Err(tiersim::Error::Scenario(e)) => assert!(
+            e.problems
+                .iter()
+                .any(|p| p.field == field && p.message.contains(text)),
+            "{field} `{text}`: {:#?}",
+            e.problems
+        ),
+        other => panic!("{from} -> {to}: {other:?}"),
+    }
+}

@@ -7,4 +7,5 @@ mod common;
 mod experiments;
 mod report;
 mod scenarios;
+mod service;
 mod theory;

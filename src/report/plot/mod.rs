@@ -611,14 +611,11 @@ pub fn group_label(group: &str) -> String {
 /// Whether `point` is its sweep's baseline: the point whose differences
 /// from the baseline are all exactly zero.
 pub fn is_baseline(point: &Point) -> bool {
-    point
-        .vs_baseline
-        .as_ref()
-        .is_some_and(|d| {
-            // Undefined metrics (NaN) say nothing either way.
-            let mut defined = d.iter().filter(|d| !d.mean.is_nan()).peekable();
-            defined.peek().is_some() && defined.all(|d| d.mean == 0.0 && d.ci95 == 0.0)
-        })
+    point.vs_baseline.as_ref().is_some_and(|d| {
+        // Undefined metrics (NaN) say nothing either way.
+        let mut defined = d.iter().filter(|d| !d.mean.is_nan()).peekable();
+        defined.peek().is_some() && defined.all(|d| d.mean == 0.0 && d.ci95 == 0.0)
+    })
 }
 
 /// The point a figure about one point shows in a sweep of many: the
