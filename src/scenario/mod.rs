@@ -473,6 +473,13 @@ impl<'s> Checker<'s> {
             "beta_unresolved",
             &mut o.beta_unresolved,
         );
+        coefficient(self, &r.beta_repeat, "beta_repeat", &mut o.beta_repeat);
+        coefficient(
+            self,
+            &r.beta_back_office,
+            "beta_back_office",
+            &mut o.beta_back_office,
+        );
         if let Some(v) = &r.top_box_ideal {
             o.top_box_ideal = self.number(
                 v,

@@ -205,6 +205,10 @@ pub struct RawOutcomes {
     pub beta_transfer: Option<Spanned<f64>>,
     /// β_unr.
     pub beta_unresolved: Option<Spanned<f64>>,
+    /// β_rep.
+    pub beta_repeat: Option<Spanned<f64>>,
+    /// β_bo.
+    pub beta_back_office: Option<Spanned<f64>>,
     /// P(complaint | top-box).
     pub complaint_if_top_box: Option<Spanned<f64>>,
     /// P(complaint | not top-box).
