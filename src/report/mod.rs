@@ -6,6 +6,7 @@
 //! intact.
 
 pub mod csv;
+pub mod goals;
 pub mod html;
 pub mod json;
 pub mod load;

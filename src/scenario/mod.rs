@@ -5,8 +5,10 @@
 
 pub mod raw;
 pub mod sweep;
+pub mod targets;
 
 pub use sweep::{Point, Sweep, load_sweep, parse_sweep};
+pub use targets::{Attainment, Bound, Cost, Goals, PlanRules, Target};
 
 use std::collections::BTreeMap;
 use std::ops::Range;
@@ -33,6 +35,8 @@ pub struct Scenario {
     pub model: Model,
     /// Things the user should know (e.g. a tier loaded at or over capacity).
     pub warnings: Vec<String>,
+    /// Targets, costs and planning rules (`[targets]`, `[cost]`, `[plan]`).
+    pub goals: Goals,
 }
 
 /// Reads and validates the scenario file at `path`.
@@ -71,8 +75,16 @@ pub fn parse(source: &str, file: &str) -> Result<Scenario, Error> {
     };
     match checker.model(&raw) {
         Some(model) if checker.problems.is_empty() => {
+            let goals = checker.goals(&raw, &model);
+            if !checker.problems.is_empty() {
+                return Err(checker.into_error());
+            }
             let warnings = warnings(&model);
-            Ok(Scenario { model, warnings })
+            Ok(Scenario {
+                model,
+                warnings,
+                goals,
+            })
         }
         _ => Err(checker.into_error()),
     }
