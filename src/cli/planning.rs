@@ -436,6 +436,9 @@ fn print_plan(
             plan.slot_failures.len()
         );
     }
+    for line in crate::plan::page::closing_note(model, plan) {
+        println!("{line}");
+    }
 }
 
 /// A tier name cut to fit a column.

@@ -121,6 +121,9 @@ pub struct Plan {
     pub verdict: Verdict,
     /// The search's last evaluation of the plan.
     pub search: ScenarioSummary,
+    /// Each target with the analytic plan, simulated on the search's
+    /// streams (`None` when the search stopped before simulating it).
+    pub analytic_targets: Option<Vec<TargetResult>>,
     /// The confirmation on fresh streams (the reachability check's run when
     /// unreachable).
     pub confirmation: ScenarioSummary,
@@ -295,6 +298,7 @@ pub fn plan(model: &Model, goals: &Goals, options: &PlanOptions, progress: &dyn 
             _ => 0,
         }
     };
+    let analytic_targets: std::cell::RefCell<Option<Vec<TargetResult>>> = Default::default();
     let finish = |ev: &Evaluator<'_>,
                   staffing: Staffing,
                   verdict: Verdict,
@@ -314,6 +318,7 @@ pub fn plan(model: &Model, goals: &Goals, options: &PlanOptions, progress: &dyn 
             staffing,
             verdict,
             search,
+            analytic_targets: analytic_targets.borrow().clone(),
             confirmation: confirmation.summary,
             targets,
             slot_failures,
@@ -439,6 +444,7 @@ pub fn plan(model: &Model, goals: &Goals, options: &PlanOptions, progress: &dyn 
     // 2. Add servers until every target holds.
     let mut staffing = seed.staffing.clone();
     let mut current = ev.judge(&staffing, run_seed, "analytic plan");
+    *analytic_targets.borrow_mut() = Some(check_targets(&goals.targets, &current.summary));
     let mut best_worst = current.worst(goals);
     let mut stalled = 0;
     while !current.ok() {

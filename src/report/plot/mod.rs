@@ -15,6 +15,7 @@ pub mod bars;
 pub mod cdf;
 pub mod day;
 pub mod forest;
+pub mod staffing;
 pub mod sweep;
 
 use std::sync::OnceLock;
