@@ -295,3 +295,35 @@ fn plan_command_needs_targets_and_costs() {
     assert_eq!(out.status.code(), Some(1));
     assert!(text(&out.stderr).contains("plan needs [targets]"));
 }
+
+#[test]
+fn sweep_report_takes_its_target_from_the_scenario_and_marks_the_pareto_front() {
+    let dir = scratch("plan-sweep-report");
+    let file = dir.join("sweep.toml");
+    let toml = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/two-tier.toml"),
+    )
+    .unwrap()
+    .replace("replications = 10", "replications = 3")
+    .replace("horizon = 100000.0", "horizon = 5000.0")
+        + "\n[targets]\nservice_level = 0.9\n\n[cost]\nhourly = { front = 30.0, expert = 50.0 }\n\n\
+       [[sweep.axis]]\npath = \"tier.front.servers\"\nvalues = [9, 10, 11]\n\n\
+       [[sweep.axis]]\npath = \"tier.expert.servers\"\nvalues = [3, 4]\n";
+    std::fs::write(&file, toml).unwrap();
+    let out_dir = dir.join("out");
+    let out = tiersim(&[
+        "sweep",
+        file.to_str().unwrap(),
+        "--out",
+        out_dir.to_str().unwrap(),
+        "--report",
+    ]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let svg = std::fs::read_to_string(out_dir.join("plot-pareto-cost.svg")).unwrap();
+    assert!(svg.contains("Pareto front") && svg.contains("target 0.9"));
+    let heat = std::fs::read_to_string(out_dir.join("plot-heatmap-service-level.svg")).unwrap();
+    assert!(
+        heat.contains("target 0.9") && !heat.contains("default"),
+        "contour from [targets]"
+    );
+}
