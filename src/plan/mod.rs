@@ -42,7 +42,7 @@ impl SlotGrid {
         let Some(week) = &model.week else {
             return SlotGrid {
                 slot_minutes: DAY as u32,
-                labels: vec!["00:00".into()],
+                labels: vec!["all day".into()],
                 factors: vec![1.0],
                 open_days: [true; 7],
                 by_slot: false,
