@@ -247,12 +247,8 @@ impl Evaluator<'_> {
 /// Mean queue length of tier `t` in slot `s` (0 when unknown).
 fn slot_queue(summary: &ScenarioSummary, t: usize, s: usize) -> f64 {
     let i = SLOT_CLIENT_METRICS.len() + t * SLOT_TIER_METRICS.len() + 2;
-    summary
-        .slots
-        .get(s)
-        .map_or(0.0, |v| v[i].mean)
-        .max(0.0)
-        .min(f64::MAX)
+    let q = summary.slots.get(s).map_or(0.0, |v| v[i].mean);
+    if q.is_finite() { q.max(0.0) } else { 0.0 }
 }
 
 /// Mean utilization of tier `t` in slot `s` (or over the run).

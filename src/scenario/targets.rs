@@ -386,7 +386,7 @@ impl Checker<'_> {
             rules.shift_lengths.clear();
             for &x in lengths.get_ref() {
                 let ok = x.is_finite() && x > 0.0 && x <= 1440.0 && x.fract() == 0.0;
-                if !ok || (x as u32) % slot != 0 {
+                if !ok || !(x as u32).is_multiple_of(slot) {
                     self.problem(
                         lengths.span(),
                         "plan.shift_lengths",
@@ -410,7 +410,7 @@ impl Checker<'_> {
             let mut out = Vec::new();
             for text in starts.get_ref() {
                 match clock(text) {
-                    Some(m) if m < 1440 && m % slot == 0 => out.push(m),
+                    Some(m) if m < 1440 && m.is_multiple_of(slot) => out.push(m),
                     _ => self.problem(
                         starts.span(),
                         "plan.shift_starts",
