@@ -444,3 +444,69 @@ impl Checker<'_> {
         rules
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn e(mean: f64, ci95: f64) -> Estimate {
+        Estimate { mean, ci95, n: 10 }
+    }
+
+    #[test]
+    fn attainment_needs_the_whole_interval_on_one_side() {
+        // Binary-exact numbers, so that the edges are exact.
+        let at_least = Bound::AtLeast(0.5);
+        assert_eq!(attainment(at_least, e(0.75, 0.25)), Attainment::Met);
+        assert_eq!(attainment(at_least, e(0.75, 0.375)), Attainment::Uncertain);
+        assert_eq!(attainment(at_least, e(0.25, 0.125)), Attainment::Missed);
+        assert_eq!(attainment(at_least, e(0.25, 0.25)), Attainment::Uncertain);
+        let at_most = Bound::AtMost(0.05);
+        assert_eq!(attainment(at_most, e(0.03, 0.01)), Attainment::Met);
+        assert_eq!(attainment(at_most, e(0.07, 0.01)), Attainment::Missed);
+        assert_eq!(attainment(at_most, e(f64::NAN, 0.0)), Attainment::Uncertain);
+        assert_eq!(at_most.slack(0.03), 0.05 - 0.03);
+        assert!(at_least.holds(0.5) && !at_most.holds(0.06));
+    }
+
+    #[test]
+    fn goals_of_a_scenario() {
+        let s = crate::scenario::parse(
+            r#"name = "g"
+[run]
+horizon = 100.0
+service_level_threshold = 1.0
+[[segment]]
+name = "retail"
+rate_per_hour = 10.0
+[[tier]]
+name = "front"
+servers = 1
+service = { dist = "exponential", mean = 1.0 }
+[targets]
+service_level = 0.8
+wait_mean = { min = 0.1, max = 2.0 }
+[targets.segment.retail]
+csat = 0.5
+[cost]
+hourly = { front = 20.0 }
+"#,
+            "g.toml",
+        )
+        .unwrap();
+        let labels: Vec<String> = s.goals.targets.iter().map(Target::label).collect();
+        assert_eq!(
+            labels,
+            [
+                "overall.service_level >= 0.8",
+                "overall.wait_mean >= 0.1",
+                "overall.wait_mean <= 2",
+                "segment.retail.csat >= 0.5"
+            ]
+        );
+        assert_eq!(s.goals.service_level_target(), Some(0.8));
+        let cost = s.goals.cost.unwrap();
+        assert_eq!((cost.hourly, cost.shift_start), (vec![20.0], 0.0));
+        assert_eq!(s.goals.plan, PlanRules::default());
+    }
+}

@@ -252,11 +252,15 @@ fn plan_command_writes_a_plan_that_runs() {
     let target = &summary["scenarios"][0]["targets"][0];
     assert_eq!(target["metric"], "service_level");
     assert_eq!(target["attainment"], "met");
+    // Staff cost per hour is the hourly cost times the servers on duty.
+    let point = &summary["scenarios"][0];
+    let servers = point["tiers"]["front"]["servers_mean"]["mean"]
+        .as_f64()
+        .unwrap();
+    let staff = point["cost"]["staff_per_hour"]["mean"].as_f64().unwrap();
     assert!(
-        summary["scenarios"][0]["cost"]["staff_per_hour"]["mean"]
-            .as_f64()
-            .unwrap()
-            > 0.0
+        servers > 0.0 && (staff - 30.0 * servers).abs() < 1e-9,
+        "{staff} vs {servers}"
     );
     let html = std::fs::read_to_string(out_dir.join("report.html")).unwrap();
     assert!(
