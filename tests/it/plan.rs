@@ -267,6 +267,20 @@ fn plan_command_writes_a_plan_that_runs() {
         html.contains("Staffing by slot") && html.contains("<svg"),
         "report"
     );
+    // One self-contained page: no external references.
+    assert!(html.starts_with("<!DOCTYPE html>") && html.contains("Content-Security-Policy"));
+    assert!(
+        !html.contains("src=\"http") && !html.contains("href=\"http") && !html.contains("url(")
+    );
+    for section in [
+        "Target attainment",
+        "Cost breakdown",
+        "Shifts",
+        "Analytic and simulated plans",
+    ] {
+        assert!(html.contains(section), "{section}");
+    }
+    assert!(out_dir.join("plot-staffing.png").exists());
 }
 
 #[test]
