@@ -17,6 +17,8 @@ use crate::model::Model;
 use crate::report::{self, RunInfo};
 use crate::scenario::{self, Sweep};
 
+mod planning;
+
 /// Simulates how a bank's relationship managers serve their clients.
 #[derive(Debug, Parser)]
 #[command(name = "tiersim", version, about)]
@@ -87,6 +89,12 @@ pub enum Command {
         /// The folder that `run`, `sweep` or `compare` wrote.
         dir: PathBuf,
     },
+    /// Closed-form figures of one queue (Erlang B, C, and A with patience)
+    /// and the fewest servers meeting targets.
+    Erlang(planning::ErlangArgs),
+    /// Find the staffing per tier and slot of the day that meets the
+    /// scenario's [targets] at least [cost], and the shifts that cover it.
+    Plan(planning::PlanArgs),
 }
 
 /// Options shared by `run` and `sweep`.
@@ -153,6 +161,8 @@ pub fn run(cli: Cli) -> Result<()> {
         } => compare(&a, &b, out, threads, independent, report),
         Command::Merge { dirs, out } => merge(&dirs, out),
         Command::Report { dir } => make_report(&dir),
+        Command::Erlang(args) => planning::erlang(&args),
+        Command::Plan(args) => planning::plan(&args),
     }
 }
 

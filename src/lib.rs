@@ -18,9 +18,10 @@
 //! estimates with confidence intervals; `report` writes them out. The
 //! `engine` underneath is a domain-free discrete-event kernel.
 //!
-//! Layers (each uses only those after it): `cli` → `report` → `experiment`
-//! → `scenario` → `model` → `engine`; `analytic` (closed-form queueing
-//! results) and `error` are leaves.
+//! Layers (each uses only those after it): `cli` → `plan` → `report` →
+//! `experiment` → `scenario` → `model` → `engine`; `analytic` (closed-form
+//! queueing results) and `error` are leaves. `plan` finds the staffing that
+//! meets a scenario's `[targets]` at least `[cost]`.
 
 #![warn(missing_docs)]
 
@@ -30,6 +31,7 @@ pub mod engine;
 pub mod error;
 pub mod experiment;
 pub mod model;
+pub mod plan;
 pub mod report;
 pub mod scenario;
 

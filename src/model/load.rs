@@ -36,9 +36,23 @@ pub struct TierLoad {
 /// loads).
 const COMPLEXITY_DRAWS: usize = 4096;
 
-/// The offered load on every tier, in model order. The routing has been
-/// validated so that every client eventually leaves.
+/// The offered load on every tier, in model order, with each segment
+/// arriving at its `rate_per_hour` (for a profile, the rate where the
+/// profile and day factor are 1; the capacity planner scales it by each
+/// slot's factor). The routing has been validated so that every client
+/// eventually leaves.
 pub fn offered_loads(model: &Model) -> Vec<TierLoad> {
+    loads(model, false)
+}
+
+/// The long-run offered load on every tier: with a profile, at each
+/// segment's mean rate over the week. This is what decides whether a tier
+/// keeps up over the week.
+pub fn mean_offered_loads(model: &Model) -> Vec<TierLoad> {
+    loads(model, true)
+}
+
+fn loads(model: &Model, weekly_mean: bool) -> Vec<TierLoad> {
     let n = model.tiers.len();
     let kinds = model.requests.len();
     let mut rate = vec![0.0; n];
@@ -69,11 +83,10 @@ pub fn offered_loads(model: &Model) -> Vec<TierLoad> {
                     continue;
                 }
                 let mut external = vec![0.0; n];
-                // The long-run rate: over the week when it follows a profile.
-                let per_hour = segment
-                    .arrival_profile
-                    .as_ref()
-                    .map_or(segment.rate_per_hour, |p| 60.0 * p.mean());
+                let per_hour = match &segment.arrival_profile {
+                    Some(profile) if weekly_mean => 60.0 * profile.mean(),
+                    _ => segment.rate_per_hour,
+                };
                 let total = per_hour * share;
                 // Split by channel where channels have their own entry.
                 let mut entries: Vec<(usize, f64)> = if segment.channels.is_empty() {

@@ -8,7 +8,7 @@ pub mod outcome;
 pub mod replication;
 pub mod week;
 
-pub use load::{TierLoad, offered_loads};
+pub use load::{TierLoad, mean_offered_loads, offered_loads};
 pub use metrics::{CLIENT_METRICS, REQUEST_METRICS, TIER_METRICS};
 pub use outcome::Outcomes;
 pub use replication::{ClientCounts, ReplicationResult, RequestCounts, TierCounts, simulate};
@@ -349,6 +349,13 @@ pub struct Outbound {
 }
 
 impl Tier {
+    /// The capacity planner sets this tier's staffing: a staffed tier's
+    /// (a chatbot has no servers; back offices keep their office hours and
+    /// dedicated RMs their books).
+    pub fn planned(&self) -> bool {
+        self.kind == TierKind::Staffed
+    }
+
     /// The service-time distribution of a client of `segment` with request
     /// type `request`, given `requests` types in the model.
     #[inline]

@@ -75,7 +75,8 @@ pub const KEY_CLIENT_METRICS: [&str; 5] = [
 /// The metrics of the key-metrics table for tiers.
 pub const KEY_TIER_METRICS: [&str; 2] = ["utilization", "wait_mean"];
 
-const STYLE: &str = r#"
+/// The report's style sheet.
+pub(crate) const STYLE: &str = r#"
 :root { --ink: #1d1d1f; --muted: #5f6368; --line: #d9d9de; --band: #f5f6f8;
   --better: #0b5c8f; --better-bg: #dcecf7; --worse: #8f3a00; --worse-bg: #fbe4d5;
   --changed: #6d2f66; --changed-bg: #f2e1ef; }
@@ -585,7 +586,8 @@ fn key_metrics(out: &mut String, results: &Results, target: &Target) {
 
 /// A plotters SVG made ready to inline: no XML prolog, labelled for
 /// screen readers.
-fn inline_svg(f: &Figure) -> String {
+/// A figure's SVG for inlining in a page.
+pub(crate) fn inline_svg(f: &Figure) -> String {
     let svg = f.svg.trim_start();
     let svg = match svg.strip_prefix("<?xml") {
         Some(rest) => rest.split_once("?>").map_or(rest, |(_, r)| r).trim_start(),

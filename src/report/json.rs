@@ -14,7 +14,8 @@
 //!              "overall": {"<metric>": {"mean": [..], "ci95": [..]}, ..},
 //!              "tiers": {"<tier>": {"<metric>": {..}}}},
 //!    "vs_baseline": {"<group>": {"<metric>": {"a", "b", "mean", "ci95",
-//!                                             "significant", "variance_reduction"}}}}]}
+//!                                             "significant", "variance_reduction"}}},
+//!    "targets": [..], "cost": {..}}]}
 //! ```
 //!
 //! One entry per point of a sweep (one for a plain run). Metrics keep the
@@ -28,7 +29,8 @@
 //! baseline's mean (`a`), this point's (`b`), the paired difference
 //! b − a (`mean`, `ci95`), whether its 95% CI excludes 0 (`significant`)
 //! and the share of the difference's variance removed by pairing
-//! (`variance_reduction`, `null` when undefined).
+//! (`variance_reduction`, `null` when undefined). `targets` and `cost`
+//! appear only for a scenario with `[targets]` or `[cost]` (see `goals`).
 
 use serde_json::{Map, Value, json};
 
@@ -127,6 +129,15 @@ pub fn point(
     }
     if let Some(d) = vs_baseline {
         entry["vs_baseline"] = differences(d);
+    }
+    let goals = &point.scenario.goals;
+    if !goals.targets.is_empty() {
+        entry["targets"] =
+            super::goals::targets_json(&super::goals::check_targets(&goals.targets, summary));
+    }
+    if let Some(cost) = &goals.cost {
+        let rates = super::goals::cost_rates(cost, &point.scenario.model, summary);
+        entry["cost"] = super::goals::cost_json(&rates);
     }
     entry
 }

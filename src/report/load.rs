@@ -179,6 +179,11 @@ pub struct Point {
     /// shifts; `None` without (or in summaries written before the key
     /// existed).
     pub slots: Option<Slots>,
+    /// The scenario's `[targets]` floor on the overall service level, if
+    /// it sets one.
+    pub service_level_target: Option<f64>,
+    /// Staff cost per hour, for a scenario with a `[cost]`.
+    pub staff_per_hour: Option<MeanCi>,
 }
 
 impl Point {
@@ -608,7 +613,28 @@ fn point(at: &At) -> Result<Point, Error> {
         wait_quantiles: wait_quantiles(&at.key("wait_quantiles")?)?,
         vs_baseline: at.opt("vs_baseline").map(|d| differences(&d)).transpose()?,
         slots: at.opt("slots").map(|s| slots(&s)).transpose()?,
+        service_level_target: service_level_target(at)?,
+        staff_per_hour: at
+            .opt("cost")
+            .map(|c| mean_ci(&c.key("staff_per_hour")?))
+            .transpose()?,
     })
+}
+
+/// The overall `service_level >=` target of a point's `targets` block.
+fn service_level_target(at: &At) -> Result<Option<f64>, Error> {
+    let Some(targets) = at.opt("targets") else {
+        return Ok(None);
+    };
+    for t in targets.items()? {
+        if t.key("group")?.string()? == "overall"
+            && t.key("metric")?.string()? == "service_level"
+            && t.key("bound")?.string()? == ">="
+        {
+            return Ok(Some(t.key("value")?.number()?));
+        }
+    }
+    Ok(None)
 }
 
 fn manifest(path: &Path) -> Result<Manifest, Error> {

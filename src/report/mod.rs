@@ -6,6 +6,7 @@
 //! intact.
 
 pub mod csv;
+pub mod goals;
 pub mod html;
 pub mod json;
 pub mod load;
@@ -135,8 +136,8 @@ pub fn write_manifest(
 /// How to make a report.
 #[derive(Clone, Debug, Default)]
 pub struct ReportOptions {
-    /// The service-level target drawn on the plots (the documented default
-    /// 0.8 until scenarios can set one).
+    /// The service-level target drawn on the plots when the scenario's
+    /// `[targets]` sets none (the documented default 0.8).
     pub target: plot::Target,
 }
 
@@ -158,8 +159,18 @@ pub struct ReportOutcome {
 /// written unless the whole report could be made.
 pub fn make_report(dir: &Path, options: &ReportOptions) -> Result<ReportOutcome, Error> {
     let results = load::load(dir)?;
-    let plots = plot::all(&results, &options.target)?;
-    let page = html::page(&results, &plots, &options.target);
+    // A scenario's own `[targets]` service level replaces the default.
+    let scenario_target = results
+        .points
+        .iter()
+        .find_map(|p| p.service_level_target)
+        .map(|value| plot::Target {
+            value,
+            from_scenario: true,
+        });
+    let target = scenario_target.as_ref().unwrap_or(&options.target);
+    let plots = plot::all(&results, target)?;
+    let page = html::page(&results, &plots, target);
     let mut files = Vec::new();
     for f in &plots.figures {
         let svg = dir.join(format!("{}.svg", f.file));

@@ -6,8 +6,10 @@
 pub mod raw;
 mod service;
 pub mod sweep;
+pub mod targets;
 
 pub use sweep::{Point, Sweep, load_sweep, parse_sweep};
+pub use targets::{Attainment, Bound, Cost, Goals, PlanRules, Target};
 
 use std::collections::BTreeMap;
 use std::ops::Range;
@@ -23,7 +25,7 @@ use crate::error::{Error, Problem, ScenarioError};
 use crate::model::week::{DAY, DAYS};
 use crate::model::{
     CallbackRules, Discipline, Escalation, Handoff, Model, Outcomes, RequestType, Roster,
-    RunControl, Segment, Shift, Tier, TierKind, Transfer, Week, offered_loads,
+    RunControl, Segment, Shift, Tier, TierKind, Transfer, Week, mean_offered_loads,
 };
 use raw::{RawDist, RawScenario};
 
@@ -34,6 +36,8 @@ pub struct Scenario {
     pub model: Model,
     /// Things the user should know (e.g. a tier loaded at or over capacity).
     pub warnings: Vec<String>,
+    /// Targets, costs and planning rules (`[targets]`, `[cost]`, `[plan]`).
+    pub goals: Goals,
 }
 
 /// Reads and validates the scenario file at `path`.
@@ -72,8 +76,16 @@ pub fn parse(source: &str, file: &str) -> Result<Scenario, Error> {
     };
     match checker.model(&raw) {
         Some(model) if checker.problems.is_empty() => {
+            let goals = checker.goals(&raw, &model);
+            if !checker.problems.is_empty() {
+                return Err(checker.into_error());
+            }
             let warnings = warnings(&model);
-            Ok(Scenario { model, warnings })
+            Ok(Scenario {
+                model,
+                warnings,
+                goals,
+            })
         }
         _ => Err(checker.into_error()),
     }
@@ -88,7 +100,7 @@ fn warnings(model: &Model) -> Vec<String> {
 
 /// Tiers loaded at or over capacity with nothing to bound their queue.
 fn overloads(model: &Model) -> Vec<String> {
-    offered_loads(model)
+    mean_offered_loads(model)
         .into_iter()
         .filter(|l| l.unbounded)
         .map(|l| {
@@ -332,7 +344,7 @@ impl<'s> Checker<'s> {
         // A design that cannot keep up and has nothing to bound its queue
         // stops at the horizon rather than draining for ever.
         if raw.run.get_ref().drain_limit.is_none()
-            && offered_loads(&model).iter().any(|l| l.unbounded)
+            && mean_offered_loads(&model).iter().any(|l| l.unbounded)
         {
             model.run.drain_limit = 0.0;
         }

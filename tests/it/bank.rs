@@ -288,6 +288,7 @@ fn slots_json(m: &tiersim::model::Model) -> serde_json::Value {
             scenario: tiersim::scenario::Scenario {
                 model: m.clone(),
                 warnings: vec![],
+                goals: Default::default(),
             },
         }],
         baseline: None,

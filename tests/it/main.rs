@@ -5,6 +5,7 @@ mod bank;
 mod cli;
 mod common;
 mod experiments;
+mod plan;
 mod report;
 mod scenarios;
 mod service;

@@ -15,6 +15,8 @@ pub mod bars;
 pub mod cdf;
 pub mod day;
 pub mod forest;
+pub mod pareto;
+pub mod staffing;
 pub mod sweep;
 
 use std::sync::OnceLock;
@@ -836,6 +838,35 @@ pub fn all(results: &Results, target: &Target) -> Result<Plots, Error> {
         plots.notes.push(
             "Plots against a sweep axis need a numeric axis with two or more values; this sweep has none, so they are left out.".into(),
         );
+    }
+
+    // Cost against service level, for a sweep with a cost.
+    if n >= 2 && !compare && results.points.iter().all(|p| p.staff_per_hour.is_some()) {
+        let title = "Staff cost against service level".to_string();
+        let chart = pareto::Pareto {
+            title: title.clone(),
+            points: results
+                .points
+                .iter()
+                .map(|p| {
+                    let sl = p.overall.get("service_level");
+                    (
+                        p.name.clone(),
+                        p.staff_per_hour.map_or(f64::NAN, |c| c.mean),
+                        sl.map_or(f64::NAN, |s| s.mean),
+                        sl.map_or(f64::NAN, |s| s.ci95),
+                    )
+                })
+                .collect(),
+            target: target.clone(),
+        };
+        let caption = format!(
+            "Each point of the sweep: its staff cost per hour ([cost] hourly × servers on duty) and overall service level with its 95% confidence interval. The Pareto front joins the points that no other point beats on both (as cheap or cheaper, and at least as good a service level); the dashed line is the target ({}).",
+            target.describe().join(" ")
+        );
+        plots
+            .figures
+            .push(render("plot-pareto-cost", &title, caption, &chart)?);
     }
 
     // A comparison.

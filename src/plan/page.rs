@@ -1,0 +1,280 @@
+//! `report.html` of a plan (with `tiersim plan --report`): the verdict, the
+//! staffing-by-slot chart (also `plot-staffing.svg/.png`), the cost
+//! breakdown, each target's attainment beside the analytic plan's, the
+//! shifts, and a closing note on how far, and why, simulation moved the
+//! plan from the analytic one. One self-contained page, like the run
+//! report.
+
+use std::fmt::Write;
+use std::path::{Path, PathBuf};
+
+use super::output::{WeeklyCost, clock};
+use super::shifts::ShiftPlan;
+use super::{Plan, Verdict};
+use crate::error::Error;
+use crate::model::Model;
+use crate::report::goals::TargetResult;
+use crate::report::html::{STYLE, escape, inline_svg};
+use crate::report::plot::render;
+use crate::report::plot::staffing::{StaffingChart, TierStaffing};
+use crate::report::write_atomic;
+use crate::scenario::Goals;
+
+/// `mean ± ci` with 4 significant decimals.
+fn estimate(r: &TargetResult) -> String {
+    if r.estimate.mean.is_finite() {
+        format!("{:.4} ± {:.4}", r.estimate.mean, r.estimate.ci95)
+    } else {
+        "undefined".into()
+    }
+}
+
+/// The closing note: where simulation moved the plan, and the model's
+/// features the per-slot Erlang formulas leave out.
+pub fn closing_note(model: &Model, plan: &Plan) -> Vec<String> {
+    let mut out = Vec::new();
+    for (t, tier) in model.tiers.iter().enumerate() {
+        if !tier.planned() {
+            continue;
+        }
+        let a: u32 = plan.seed.staffing[t].iter().sum();
+        let p: u32 = plan.staffing[t].iter().sum();
+        let mut moved: Vec<String> = (0..plan.grid.len())
+            .filter(|&s| plan.seed.staffing[t][s] != plan.staffing[t][s])
+            .map(|s| {
+                format!(
+                    "{} {}→{}",
+                    plan.grid.labels[s], plan.seed.staffing[t][s], plan.staffing[t][s]
+                )
+            })
+            .collect();
+        let more = moved.len().saturating_sub(8);
+        moved.truncate(8);
+        let list = if moved.is_empty() {
+            "no slot changed".to_string()
+        } else if more > 0 {
+            format!("{} and {more} more", moved.join(", "))
+        } else {
+            moved.join(", ")
+        };
+        out.push(format!(
+            "Tier {}: {a} server-slots analytic, {p} simulated ({:+}); {list}.",
+            tier.name,
+            i64::from(p) - i64::from(a)
+        ));
+    }
+    let mut why = vec![
+        "The analytic plan treats each tier in each slot as its own stationary queue (Erlang C, or A with one mean patience) and applies each target to every tier alone.".to_string(),
+    ];
+    if model
+        .tiers
+        .iter()
+        .any(|t| t.routes.iter().flatten().next().is_some())
+    {
+        why.push("Escalated clients wait at two tiers: targets count the total wait and the first service, so the upper tier's share of a target is smaller than the formula assumes (fewer servers there), while the entry tier carries it (more).".into());
+    }
+    if model
+        .segments
+        .iter()
+        .any(|s| s.priority != model.segments[0].priority)
+    {
+        why.push(
+            "Priorities: low-priority clients wait longer than the FIFO average the formulas give."
+                .into(),
+        );
+    }
+    if model.segments.iter().any(|s| s.patience.is_some()) {
+        why.push("Patience: abandonment thins the queue, and the simulation uses each segment's own patience distribution.".into());
+    }
+    if plan.grid.by_slot {
+        why.push("Over the day: when staffing falls at a slot boundary the servers of the busier slot finish their clients first, so the next slot starts with a queue; and a slot's clients are still served after it ends.".into());
+    }
+    why.push("Non-exponential service times (the formulas assume exponential ones).".into());
+    out.push(format!("Why they differ: {}", why.join(" ")));
+    out
+}
+
+/// Writes `report.html` and `plot-staffing.svg/.png` of a plan into `dir`.
+pub fn write_report(
+    dir: &Path,
+    model: &Model,
+    goals: &Goals,
+    plan: &Plan,
+    shifts: &[Option<ShiftPlan>],
+    cost: &WeeklyCost,
+) -> Result<PathBuf, Error> {
+    let tiers: Vec<TierStaffing> = model
+        .tiers
+        .iter()
+        .enumerate()
+        .filter_map(|(t, tier)| {
+            let sh = shifts[t].as_ref()?;
+            let coverage = if plan.grid.by_slot {
+                sh.coverage.clone()
+            } else {
+                vec![sh.coverage.iter().copied().min().unwrap_or(0); plan.grid.len()]
+            };
+            Some(TierStaffing {
+                tier: tier.name.clone(),
+                analytic: plan.seed.staffing[t].clone(),
+                plan: plan.staffing[t].clone(),
+                shifts: coverage,
+            })
+        })
+        .collect();
+    let chart = StaffingChart {
+        slot_minutes: plan.grid.slot_minutes,
+        tiers,
+    };
+    let figure = render(
+        "plot-staffing",
+        "Staffing by slot",
+        "Servers per slot of the day: the analytic plan (Erlang per slot), the simulated plan that meets every target, and the whole shifts that cover it.".into(),
+        &chart,
+    )?;
+    write_atomic(&dir.join("plot-staffing.svg"), figure.svg.as_bytes())?;
+    write_atomic(&dir.join("plot-staffing.png"), &figure.png)?;
+
+    let mut out = String::new();
+    let title = format!("tiersim plan: {}", model.name);
+    let _ = write!(
+        out,
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
+         <meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; img-src data:\">\n\
+         <meta name=\"generator\" content=\"tiersim {}\">\n<title>{}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n\
+         <header>\n<h1>{}</h1>\n<p class=\"sub\">A capacity plan · tiersim {}</p>\n</header>\n",
+        env!("CARGO_PKG_VERSION"),
+        escape(&title),
+        escape(&title),
+        env!("CARGO_PKG_VERSION"),
+    );
+    // Verdict.
+    out.push_str("<section id=\"verdict\">\n<h2>Verdict</h2>\n");
+    let (text, reasons) = match &plan.verdict {
+        Verdict::Met => (
+            "Met: every target holds with 95% confidence, confirmed on fresh random streams.",
+            &[][..],
+        ),
+        Verdict::Unconfirmed(r) => (
+            "Unconfirmed: the search met every target, but on fresh random streams these did not hold with 95% confidence:",
+            r.as_slice(),
+        ),
+        Verdict::Unreachable(r) => (
+            "Unreachable: no staffing tried meets these targets; the staffing below is the best found, with its values:",
+            r.as_slice(),
+        ),
+    };
+    let _ = writeln!(out, "<p>{}</p>", escape(text));
+    if !reasons.is_empty() {
+        out.push_str("<ul>\n");
+        for r in reasons {
+            let _ = writeln!(out, "<li>{}</li>", escape(r));
+        }
+        out.push_str("</ul>\n");
+    }
+    let _ = writeln!(
+        out,
+        "<p>{} evaluations of {} replications with common random numbers (seed {}); confirmation with {} replications on fresh streams (seed {}).</p>\n</section>",
+        plan.evaluations,
+        plan.replications,
+        model.run.seed,
+        plan.confirm_replications,
+        plan.confirmation_seed
+    );
+    // Targets.
+    out.push_str("<section id=\"targets\">\n<h2>Target attainment</h2>\n<table>\n<thead><tr><th>target</th><th>analytic plan (search streams)</th><th>plan (confirmation)</th><th>attainment</th></tr></thead>\n<tbody>\n");
+    for (i, r) in plan.targets.iter().enumerate() {
+        let analytic = plan
+            .analytic_targets
+            .as_ref()
+            .and_then(|a| a.get(i))
+            .map_or("not simulated".into(), |a| {
+                format!("{} ({})", estimate(a), a.attainment.as_str())
+            });
+        let _ = writeln!(
+            out,
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            escape(&r.target.label()),
+            escape(&analytic),
+            escape(&estimate(r)),
+            r.attainment.as_str()
+        );
+    }
+    out.push_str("</tbody>\n</table>\n");
+    if !plan.slot_failures.is_empty() {
+        let _ = writeln!(
+            out,
+            "<p>{} per-slot checks did not hold with 95% confidence in the confirmation (see <code>plan.json</code>, <code>slot_failures</code>).</p>",
+            plan.slot_failures.len()
+        );
+    }
+    out.push_str("</section>\n");
+    // Staffing chart.
+    let _ = write!(
+        out,
+        "<section id=\"staffing\">\n<h2>Staffing by slot</h2>\n<figure>{}<figcaption>{}</figcaption></figure>\n</section>\n",
+        inline_svg(&figure),
+        escape(&figure.caption)
+    );
+    // Cost.
+    let _ = write!(
+        out,
+        "<section id=\"cost\">\n<h2>Cost breakdown (per week, {} open days)</h2>\n<table>\n<thead><tr><th>tier</th><th>hourly</th><th>per-slot plan</th><th>whole shifts</th></tr></thead>\n<tbody>\n",
+        plan.grid.open_days_per_week()
+    );
+    for (name, planned, shifted) in &cost.tiers {
+        let hourly = model
+            .tiers
+            .iter()
+            .position(|t| &t.name == name)
+            .and_then(|t| goals.cost.as_ref().map(|c| c.hourly[t]))
+            .unwrap_or(f64::NAN);
+        let _ = writeln!(
+            out,
+            "<tr><td>{}</td><td>{hourly:.2}</td><td>{planned:.2}</td><td>{shifted:.2}</td></tr>",
+            escape(name)
+        );
+    }
+    let _ = write!(
+        out,
+        "<tr><th>all</th><td></td><th>{:.2}</th><th>{:.2}</th></tr>\n</tbody>\n</table>\n\
+         <p>The analytic plan would cost {:.2}. The whole shifts cost {:.1}% more than the per-slot plan (its lower bound): \
+         {:.2} for shift starts and {:.1} server-hours of over-staffing that shift lengths force.</p>\n</section>\n",
+        cost.plan,
+        cost.shifts,
+        cost.analytic,
+        100.0 * cost.gap(),
+        cost.shift_starts,
+        cost.over_staffing_hours
+    );
+    // Shifts.
+    out.push_str("<section id=\"shifts\">\n<h2>Shifts</h2>\n<table>\n<thead><tr><th>tier</th><th>start</th><th>end</th><th>servers</th></tr></thead>\n<tbody>\n");
+    for (t, tier) in model.tiers.iter().enumerate() {
+        let Some(sh) = &shifts[t] else { continue };
+        for &(start, length, servers) in &sh.shifts {
+            let _ = writeln!(
+                out,
+                "<tr><td>{}</td><td>{}</td><td>{}</td><td>{servers}</td></tr>",
+                escape(&tier.name),
+                clock(start),
+                clock(start + length)
+            );
+        }
+    }
+    let _ = writeln!(
+        out,
+        "</tbody>\n</table>\n<p>On {}; without breaks (add them in <code>{}-plan.toml</code>).</p>\n</section>",
+        plan.grid.open_day_names().join(", "),
+        escape(&model.name)
+    );
+    // Closing note.
+    out.push_str("<section id=\"note\">\n<h2>Analytic and simulated plans</h2>\n");
+    for line in closing_note(model, plan) {
+        let _ = writeln!(out, "<p>{}</p>", escape(&line));
+    }
+    out.push_str("</section>\n<footer>Values are the mean over replications ± the half-width of its 95% confidence interval (Student t). A target is met when the whole interval is on its allowed side.</footer>\n</body>\n</html>\n");
+    let path = dir.join("report.html");
+    write_atomic(&path, out.as_bytes())?;
+    Ok(path)
+}

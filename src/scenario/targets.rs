@@ -1,0 +1,512 @@
+//! Service targets, staff costs and planning rules (`[targets]`, `[cost]`,
+//! `[plan]`): what a run is judged against and what a staffing plan costs.
+//! Validated here, with the rest of the scenario's checks; used by `run`
+//! and `sweep` (target attainment, cost in the summary) and by `plan`.
+
+use toml::Spanned;
+
+use super::raw::{RawBound, RawCost, RawPlan, RawScenario, RawTargets};
+use super::{Checker, clock};
+use crate::engine::stats::Estimate;
+use crate::model::Model;
+
+/// Metrics a target may bound, with the direction that is better
+/// (`true`: higher is better) and the largest value they can take.
+pub const TARGET_METRICS: [(&str, bool, f64); 12] = [
+    ("service_level", true, 1.0),
+    ("wait_mean", false, f64::INFINITY),
+    ("wait_served_mean", false, f64::INFINITY),
+    ("wait_p90", false, f64::INFINITY),
+    ("sojourn_mean", false, f64::INFINITY),
+    ("abandon_rate", false, 1.0),
+    ("blocked_rate", false, 1.0),
+    ("satisfaction_mean", true, 100.0),
+    ("csat", true, 1.0),
+    ("complaint_rate", false, 1.0),
+    ("formal_complaint_rate", false, 1.0),
+    ("fcr", true, 1.0),
+];
+
+/// Targets that are also measured per slot of the day (by the slot clients
+/// arrived in): the planner holds them in every slot with arrivals.
+pub const SLOT_TARGET_METRICS: [&str; 4] = [
+    "wait_mean",
+    "service_level",
+    "abandon_rate",
+    "satisfaction_mean",
+];
+
+/// Which side of a value a metric must stay on.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Bound {
+    /// The metric must be at least this.
+    AtLeast(f64),
+    /// The metric must be at most this.
+    AtMost(f64),
+}
+
+impl Bound {
+    /// The bound's value.
+    pub fn value(self) -> f64 {
+        match self {
+            Bound::AtLeast(v) | Bound::AtMost(v) => v,
+        }
+    }
+
+    /// `>=` or `<=`.
+    pub fn symbol(self) -> &'static str {
+        match self {
+            Bound::AtLeast(_) => ">=",
+            Bound::AtMost(_) => "<=",
+        }
+    }
+
+    /// Whether `x` is on the allowed side.
+    pub fn holds(self, x: f64) -> bool {
+        match self {
+            Bound::AtLeast(v) => x >= v,
+            Bound::AtMost(v) => x <= v,
+        }
+    }
+
+    /// How far `x` is inside the bound (negative: outside).
+    pub fn slack(self, x: f64) -> f64 {
+        match self {
+            Bound::AtLeast(v) => x - v,
+            Bound::AtMost(v) => v - x,
+        }
+    }
+}
+
+/// Whether an estimate meets a target with 95% confidence.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Attainment {
+    /// The whole 95% CI is on the allowed side.
+    Met,
+    /// The whole 95% CI is on the wrong side.
+    Missed,
+    /// The CI straddles the bound (or the metric is undefined).
+    Uncertain,
+}
+
+impl Attainment {
+    /// The name written in outputs: `met`, `missed` or `uncertain`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Attainment::Met => "met",
+            Attainment::Missed => "missed",
+            Attainment::Uncertain => "uncertain",
+        }
+    }
+}
+
+/// One target: a bound on one metric of all clients or of one segment.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Target {
+    /// Segment index, or `None` for all clients.
+    pub segment: Option<usize>,
+    /// `overall` or `segment.<name>`, as in the summary's groups.
+    pub group: String,
+    /// A name from [`TARGET_METRICS`].
+    pub metric: &'static str,
+    /// The bound.
+    pub bound: Bound,
+}
+
+impl Target {
+    /// `overall.service_level >= 0.8`.
+    pub fn label(&self) -> String {
+        format!(
+            "{}.{} {} {}",
+            self.group,
+            self.metric,
+            self.bound.symbol(),
+            self.bound.value()
+        )
+    }
+
+    /// Whether `e` meets the target with 95% confidence.
+    pub fn attainment(&self, e: Estimate) -> Attainment {
+        attainment(self.bound, e)
+    }
+}
+
+/// Whether estimate `e` is within `bound` with 95% confidence.
+pub fn attainment(bound: Bound, e: Estimate) -> Attainment {
+    if !e.mean.is_finite() {
+        return Attainment::Uncertain;
+    }
+    let ci = if e.ci95.is_finite() { e.ci95 } else { 0.0 };
+    if bound.slack(e.mean) - ci >= 0.0 {
+        Attainment::Met
+    } else if bound.slack(e.mean) + ci < 0.0 {
+        Attainment::Missed
+    } else {
+        Attainment::Uncertain
+    }
+}
+
+/// Staff costs.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Cost {
+    /// Cost per server on duty per hour, by tier in model order (0 for a
+    /// chatbot).
+    pub hourly: Vec<f64>,
+    /// Cost of starting one shift of one server.
+    pub shift_start: f64,
+    /// Revenue of one sale for the net value; `None` uses the request
+    /// types' own `revenue_per_sale`.
+    pub revenue_per_sale: Option<f64>,
+}
+
+/// Rules for turning a per-slot plan into shifts.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PlanRules {
+    /// Allowed shift lengths, minutes (multiples of the slot).
+    pub shift_lengths: Vec<u32>,
+    /// Allowed shift starts, minutes of the day (on slot boundaries);
+    /// `None`: any slot start.
+    pub shift_starts: Option<Vec<u32>>,
+    /// Most servers of one tier in one slot the search may try.
+    pub max_servers: u32,
+}
+
+impl Default for PlanRules {
+    fn default() -> Self {
+        PlanRules {
+            shift_lengths: vec![480],
+            shift_starts: None,
+            max_servers: 200,
+        }
+    }
+}
+
+/// What a scenario aims at and what it costs.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Goals {
+    /// Every target, in file order (overall first, then per segment).
+    pub targets: Vec<Target>,
+    /// Staff costs, if the scenario has a `[cost]`.
+    pub cost: Option<Cost>,
+    /// Planning rules (defaults without a `[plan]`).
+    pub plan: PlanRules,
+}
+
+impl Goals {
+    /// The overall service-level target's value, if there is one (drawn on
+    /// report plots).
+    pub fn service_level_target(&self) -> Option<f64> {
+        self.targets
+            .iter()
+            .find(|t| t.segment.is_none() && t.metric == "service_level")
+            .map(|t| t.bound.value())
+    }
+}
+
+impl RawTargets {
+    /// Each metric field with its name, in [`TARGET_METRICS`] order.
+    fn fields(&self) -> [(&'static str, &Option<Spanned<RawBound>>); 12] {
+        [
+            ("service_level", &self.service_level),
+            ("wait_mean", &self.wait_mean),
+            ("wait_served_mean", &self.wait_served_mean),
+            ("wait_p90", &self.wait_p90),
+            ("sojourn_mean", &self.sojourn_mean),
+            ("abandon_rate", &self.abandon_rate),
+            ("blocked_rate", &self.blocked_rate),
+            ("satisfaction_mean", &self.satisfaction_mean),
+            ("csat", &self.csat),
+            ("complaint_rate", &self.complaint_rate),
+            ("formal_complaint_rate", &self.formal_complaint_rate),
+            ("fcr", &self.fcr),
+        ]
+    }
+}
+
+impl Checker<'_> {
+    /// `[targets]`, `[cost]` and `[plan]` of a scenario whose model is valid.
+    pub(crate) fn goals(&mut self, raw: &RawScenario, model: &Model) -> Goals {
+        let mut targets = Vec::new();
+        if let Some(t) = &raw.targets {
+            self.target_set(t.get_ref(), None, "overall", "targets", &mut targets);
+            let segments: Vec<String> = model.segments.iter().map(|s| s.name.clone()).collect();
+            for (name, set) in t.get_ref().segment.iter().flatten() {
+                let field = format!("targets.segment.{}", name.get_ref());
+                let Some(s) = self.reference(name, &segments, &field, "segment") else {
+                    continue;
+                };
+                if set.get_ref().segment.is_some() {
+                    self.problem(
+                        set.span(),
+                        &field,
+                        "targets of a segment cannot hold `segment`; allowed: metric = value",
+                    );
+                }
+                let group = format!("segment.{}", name.get_ref());
+                self.target_set(set.get_ref(), Some(s), &group, &field, &mut targets);
+            }
+        }
+        let cost = raw.cost.as_ref().map(|c| self.cost(c, model));
+        let plan = raw
+            .plan
+            .as_ref()
+            .map_or_else(PlanRules::default, |p| self.plan_rules(p.get_ref(), model));
+        Goals {
+            targets,
+            cost,
+            plan,
+        }
+    }
+
+    fn target_set(
+        &mut self,
+        set: &RawTargets,
+        segment: Option<usize>,
+        group: &str,
+        prefix: &str,
+        out: &mut Vec<Target>,
+    ) {
+        for ((metric, value), (_, higher_better, largest)) in
+            set.fields().into_iter().zip(TARGET_METRICS)
+        {
+            let Some(value) = value else { continue };
+            let field = format!("{prefix}.{metric}");
+            let in_range = |x: f64| x.is_finite() && x >= 0.0 && x <= largest;
+            let allowed = if largest.is_finite() {
+                format!("a number in [0, {largest}]")
+            } else {
+                "a finite number >= 0 (minutes)".to_string()
+            };
+            let bounds: Vec<Bound> = match value.get_ref() {
+                RawBound::Value(x) => {
+                    vec![if higher_better {
+                        Bound::AtLeast(*x)
+                    } else {
+                        Bound::AtMost(*x)
+                    }]
+                }
+                RawBound::Range(r) => {
+                    if r.min.is_none() && r.max.is_none() {
+                        self.problem(
+                            value.span(),
+                            &field,
+                            "an empty target; allowed: a number, or { min = x }, { max = y } or both",
+                        );
+                    }
+                    if let (Some(lo), Some(hi)) = (r.min, r.max)
+                        && lo > hi
+                    {
+                        self.problem(
+                            value.span(),
+                            &field,
+                            format!(
+                                "contradictory target: min {lo} is above max {hi}; no run can meet both"
+                            ),
+                        );
+                    }
+                    r.min
+                        .map(Bound::AtLeast)
+                        .into_iter()
+                        .chain(r.max.map(Bound::AtMost))
+                        .collect()
+                }
+            };
+            for bound in bounds {
+                if !in_range(bound.value()) {
+                    self.problem(
+                        value.span(),
+                        &field,
+                        format!("got {}; allowed: {allowed}", bound.value()),
+                    );
+                    continue;
+                }
+                out.push(Target {
+                    segment,
+                    group: group.to_string(),
+                    metric,
+                    bound,
+                });
+            }
+        }
+    }
+
+    fn cost(&mut self, raw: &Spanned<RawCost>, model: &Model) -> Cost {
+        let c = raw.get_ref();
+        let tiers: Vec<String> = model.tiers.iter().map(|t| t.name.clone()).collect();
+        let mut hourly: Vec<Option<f64>> = vec![None; tiers.len()];
+        for (name, value) in c.hourly.iter().flatten() {
+            let field = format!("cost.hourly.{}", name.get_ref());
+            let Some(t) = self.reference(name, &tiers, &field, "tier") else {
+                continue;
+            };
+            if model.tiers[t].unlimited {
+                self.problem(
+                    name.span(),
+                    &field,
+                    "a chatbot tier has no servers to pay; allowed: staffed tiers only",
+                );
+            }
+            hourly[t] = Some(self.non_negative(value, &field));
+        }
+        let missing: Vec<&str> = model
+            .tiers
+            .iter()
+            .zip(&hourly)
+            .filter(|(t, h)| !t.unlimited && h.is_none())
+            .map(|(t, _)| t.name.as_str())
+            .collect();
+        if !missing.is_empty() {
+            self.problem(
+                raw.span(),
+                "cost.hourly",
+                format!(
+                    "no hourly cost for tier {}; every staffed tier needs one, e.g. hourly = {{ {} = 30.0 }}",
+                    super::list(missing.iter().copied()),
+                    missing[0]
+                ),
+            );
+        }
+        Cost {
+            hourly: hourly.into_iter().map(|h| h.unwrap_or(0.0)).collect(),
+            shift_start: c
+                .shift_start
+                .as_ref()
+                .map_or(0.0, |v| self.non_negative(v, "cost.shift_start")),
+            revenue_per_sale: c
+                .revenue_per_sale
+                .as_ref()
+                .map(|v| self.non_negative(v, "cost.revenue_per_sale")),
+        }
+    }
+
+    fn plan_rules(&mut self, raw: &RawPlan, model: &Model) -> PlanRules {
+        let slot = model.week.as_ref().map_or(60.0, |w| w.slot_minutes) as u32;
+        let mut rules = PlanRules::default();
+        if let Some(lengths) = &raw.shift_lengths {
+            rules.shift_lengths.clear();
+            for &x in lengths.get_ref() {
+                let ok = x.is_finite() && x > 0.0 && x <= 1440.0 && x.fract() == 0.0;
+                if !ok || !(x as u32).is_multiple_of(slot) {
+                    self.problem(
+                        lengths.span(),
+                        "plan.shift_lengths",
+                        format!(
+                            "got {x}; allowed: whole minutes in (0, 1440], multiples of the slot ({slot} min)"
+                        ),
+                    );
+                } else {
+                    rules.shift_lengths.push(x as u32);
+                }
+            }
+            if lengths.get_ref().is_empty() {
+                self.problem(
+                    lengths.span(),
+                    "plan.shift_lengths",
+                    "no shift length; allowed: a list of minutes such as [480, 240]",
+                );
+            }
+        }
+        if let Some(starts) = &raw.shift_starts {
+            let mut out = Vec::new();
+            for text in starts.get_ref() {
+                match clock(text) {
+                    Some(m) if m < 1440 && m.is_multiple_of(slot) => out.push(m),
+                    _ => self.problem(
+                        starts.span(),
+                        "plan.shift_starts",
+                        format!(
+                            "got `{text}`; allowed: `HH:MM` times before 24:00 on slot boundaries ({slot} min)"
+                        ),
+                    ),
+                }
+            }
+            if out.is_empty() {
+                self.problem(
+                    starts.span(),
+                    "plan.shift_starts",
+                    "no shift start; allowed: a list of `HH:MM` times",
+                );
+            }
+            out.sort_unstable();
+            out.dedup();
+            rules.shift_starts = Some(out);
+        }
+        if let Some(m) = &raw.max_servers {
+            if *m.get_ref() == 0 {
+                self.problem(
+                    m.span(),
+                    "plan.max_servers",
+                    "got 0; allowed: an integer >= 1",
+                );
+            }
+            rules.max_servers = *m.get_ref();
+        }
+        rules
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn e(mean: f64, ci95: f64) -> Estimate {
+        Estimate { mean, ci95, n: 10 }
+    }
+
+    #[test]
+    fn attainment_needs_the_whole_interval_on_one_side() {
+        // Binary-exact numbers, so that the edges are exact.
+        let at_least = Bound::AtLeast(0.5);
+        assert_eq!(attainment(at_least, e(0.75, 0.25)), Attainment::Met);
+        assert_eq!(attainment(at_least, e(0.75, 0.375)), Attainment::Uncertain);
+        assert_eq!(attainment(at_least, e(0.25, 0.125)), Attainment::Missed);
+        assert_eq!(attainment(at_least, e(0.25, 0.25)), Attainment::Uncertain);
+        let at_most = Bound::AtMost(0.05);
+        assert_eq!(attainment(at_most, e(0.03, 0.01)), Attainment::Met);
+        assert_eq!(attainment(at_most, e(0.07, 0.01)), Attainment::Missed);
+        assert_eq!(attainment(at_most, e(f64::NAN, 0.0)), Attainment::Uncertain);
+        assert_eq!(at_most.slack(0.03), 0.05 - 0.03);
+        assert!(at_least.holds(0.5) && !at_most.holds(0.06));
+    }
+
+    #[test]
+    fn goals_of_a_scenario() {
+        let s = crate::scenario::parse(
+            r#"name = "g"
+[run]
+horizon = 100.0
+service_level_threshold = 1.0
+[[segment]]
+name = "retail"
+rate_per_hour = 10.0
+[[tier]]
+name = "front"
+servers = 1
+service = { dist = "exponential", mean = 1.0 }
+[targets]
+service_level = 0.8
+wait_mean = { min = 0.1, max = 2.0 }
+[targets.segment.retail]
+csat = 0.5
+[cost]
+hourly = { front = 20.0 }
+"#,
+            "g.toml",
+        )
+        .unwrap();
+        let labels: Vec<String> = s.goals.targets.iter().map(Target::label).collect();
+        assert_eq!(
+            labels,
+            [
+                "overall.service_level >= 0.8",
+                "overall.wait_mean >= 0.1",
+                "overall.wait_mean <= 2",
+                "segment.retail.csat >= 0.5"
+            ]
+        );
+        assert_eq!(s.goals.service_level_target(), Some(0.8));
+        let cost = s.goals.cost.unwrap();
+        assert_eq!((cost.hourly, cost.shift_start), (vec![20.0], 0.0));
+        assert_eq!(s.goals.plan, PlanRules::default());
+    }
+}
