@@ -128,7 +128,8 @@ pub fn client_values(c: &ClientCounts) -> [f64; CLIENT_METRICS.len()] {
         c.sales as f64,
         c.revenue,
         c.mis_sales as f64,
-        c.turnaround.mean() / 60.0,
+        // Departure is the final answer, back offices included.
+        c.sojourn.mean() / 60.0,
         ratio(c.own_rm, c.booked),
         c.unreached as f64,
     ]

@@ -221,9 +221,6 @@ pub struct ClientCounts {
     pub mis_sales: u64,
     /// Revenue of the sales.
     pub revenue: f64,
-    /// Arrival to final answer (after any back office) of each served
-    /// client, minutes.
-    pub turnaround: Tally,
     /// Finished clients with a dedicated RM.
     pub booked: u64,
     /// Finished clients with a dedicated RM who were served by them.
@@ -273,7 +270,6 @@ impl ClientCounts {
         self.sales += other.sales;
         self.mis_sales += other.mis_sales;
         self.revenue += other.revenue;
-        self.turnaround.merge(&other.turnaround);
         self.booked += other.booked;
         self.own_rm += other.own_rm;
         self.unreached += other.unreached;
@@ -521,6 +517,10 @@ struct Replication<'m> {
     tiers: Vec<TierState>,
     segments: Vec<ClientCounts>,
     requests: Vec<RequestCounts>,
+    /// Results are reported per request type (the model declares them).
+    by_request: bool,
+    /// The model has channels, books or complexities: arrivals draw them.
+    extras: bool,
     arrivals: Vec<Stream>,
     /// Per segment: the stream of client keys.
     keys: Vec<Stream>,
@@ -644,6 +644,10 @@ impl<'m> Replication<'m> {
             tiers,
             segments: vec![ClientCounts::default(); model.segments.len()],
             requests: vec![RequestCounts::default(); model.requests.len()],
+            by_request: model.declares_requests(),
+            extras: !model.channels.is_empty()
+                || model.segments.iter().any(|s| s.book.is_some())
+                || model.requests.iter().any(|r| r.complexity.is_some()),
             arrivals: model
                 .segments
                 .iter()
@@ -770,26 +774,11 @@ impl<'m> Replication<'m> {
         };
         let seg = &model.segments[segment];
         let request = pick(&seg.requests, key, self.request_salt);
-        let channel = pick(&seg.channels, key, self.channel_salt);
-        let complexity = model.requests[request]
-            .complexity
-            .as_ref()
-            .map_or(0.0, |d| {
-                d.sample(&mut keyed(key, self.complexity_salt, 0))
-                    .clamp(0.0, 1.0)
-            });
-        // A booked client is one of the segment's population; the first
-        // books' worth of them have an RM.
-        let own_rm = seg.book.as_ref().map_or(NONE, |b| {
-            let u: f64 = keyed(key, self.book_salt, 0).random();
-            let client = (u * b.population as f64) as u64;
-            let rm = client / b.clients_per_rm.max(1) as u64;
-            if rm < model.tiers[b.tier].servers as u64 {
-                rm as u16
-            } else {
-                NONE
-            }
-        });
+        let (channel, complexity, own_rm) = if self.extras {
+            self.arrival_extras(segment, request, key)
+        } else {
+            (0, 0.0, NONE)
+        };
         let c = &mut self.clients[id as usize];
         *c = Client {
             generation: c.generation,
@@ -806,7 +795,9 @@ impl<'m> Replication<'m> {
         };
         if counted {
             self.segments[segment].arrived += 1;
-            self.requests[request].arrived += 1;
+            if self.by_request {
+                self.requests[request].arrived += 1;
+            }
             if self.slots.len() > 1 {
                 let slot = slot_of(t, self.slot_len, self.slots.len());
                 self.slots[slot].arrived += 1;
@@ -816,7 +807,8 @@ impl<'m> Replication<'m> {
             (Some(b), rm) if rm != NONE => b.tier,
             _ => model.entry(segment, request, channel),
         };
-        if let Some(ch) = model.channels.get(channel)
+        if self.extras
+            && let Some(ch) = model.channels.get(channel)
             && let Some(hours) = &ch.hours
             && !hours.is_open(t)
         {
@@ -838,6 +830,33 @@ impl<'m> Replication<'m> {
             return;
         }
         self.join(id, entry, t);
+    }
+
+    /// A new client's channel, complexity and own RM (keyed draws).
+    fn arrival_extras(&self, segment: usize, request: usize, key: u64) -> (usize, f64, u16) {
+        let model = self.model;
+        let seg = &model.segments[segment];
+        let channel = pick(&seg.channels, key, self.channel_salt);
+        let complexity = model.requests[request]
+            .complexity
+            .as_ref()
+            .map_or(0.0, |d| {
+                d.sample(&mut keyed(key, self.complexity_salt, 0))
+                    .clamp(0.0, 1.0)
+            });
+        // A booked client is one of the segment's population; the first
+        // books' worth of them have an RM.
+        let own_rm = seg.book.as_ref().map_or(NONE, |b| {
+            let u: f64 = keyed(key, self.book_salt, 0).random();
+            let client = (u * b.population as f64) as u64;
+            let rm = client / b.clients_per_rm.max(1) as u64;
+            if rm < model.tiers[b.tier].servers as u64 {
+                rm as u16
+            } else {
+                NONE
+            }
+        });
+        (channel, complexity, own_rm)
     }
 
     /// The client (or their case) joins tier `tier`: starts service,
@@ -901,6 +920,7 @@ impl<'m> Replication<'m> {
 
     /// Schedules the waiting client's abandonment, if its segment has a
     /// patience.
+    #[inline(always)]
     fn schedule_patience(&mut self, id: u32, tier: usize, t: f64) {
         let c = &self.clients[id as usize];
         let segment = c.segment as usize;
@@ -1370,7 +1390,15 @@ impl<'m> Replication<'m> {
 
     /// Idle servers at a tier with outbound calls start them, keeping
     /// `keep_idle` servers free for clients.
+    #[inline]
     fn try_outbound(&mut self, tier: usize, t: f64) {
+        if self.model.tiers[tier].outbound.is_some() {
+            self.start_outbound(tier, t);
+        }
+    }
+
+    /// See [`Replication::try_outbound`].
+    fn start_outbound(&mut self, tier: usize, t: f64) {
         let Some(outbound) = &self.model.tiers[tier].outbound else {
             return;
         };
@@ -1454,10 +1482,11 @@ impl<'m> Replication<'m> {
             counts.record_admitted(&c, self.threshold);
             counts.wait_served.add(c.wait);
             counts.sojourn.add(t - c.arrival);
-            counts.turnaround.add(t - c.arrival);
-            let request = &mut self.requests[c.request as usize];
-            request.served += 1;
-            request.turnaround.add(t - c.arrival);
+            if self.by_request {
+                let request = &mut self.requests[c.request as usize];
+                request.served += 1;
+                request.turnaround.add(t - c.arrival);
+            }
             self.record_outcome(&c, true, t);
         }
         self.release(id);
@@ -1494,7 +1523,7 @@ impl<'m> Replication<'m> {
             warm_handoffs: c.warm_handoffs as u32,
             resolved,
             repeats: c.repeats as u32,
-            turnaround_ratio: if resolved {
+            turnaround_ratio: if resolved && request.promised_turnaround.is_finite() {
                 (t - c.arrival) / request.promised_turnaround
             } else {
                 0.0
@@ -1519,7 +1548,9 @@ impl<'m> Replication<'m> {
         }
         let mut draws = keyed(c.key, self.outcome_salt, 0);
         let by_request = &mut self.requests[c.request as usize];
-        by_request.satisfaction.add(100.0 * p);
+        if self.by_request {
+            by_request.satisfaction.add(100.0 * p);
+        }
         let counts = &mut self.segments[c.segment as usize];
         counts.finished += 1;
         counts.satisfaction.add(100.0 * p);
@@ -1539,8 +1570,10 @@ impl<'m> Replication<'m> {
             counts.sales += sale as u64;
             if sale {
                 counts.revenue += request.revenue_per_sale;
-                by_request.sales += 1;
-                by_request.revenue += request.revenue_per_sale;
+                if self.by_request {
+                    by_request.sales += 1;
+                    by_request.revenue += request.revenue_per_sale;
+                }
                 if draws.random::<f64>() < o.mis_sale() {
                     counts.mis_sales += 1;
                     counts.formal_complaints +=
