@@ -29,6 +29,7 @@ pub mod cli;
 pub mod engine;
 pub mod error;
 pub mod experiment;
+pub mod fuzzing;
 pub mod model;
 pub mod report;
 pub mod scenario;

@@ -23,7 +23,7 @@ use crate::model::{CLIENT_METRICS, Model, ReplicationResult, TIER_METRICS, simul
 pub use compare::{Difference, paired};
 pub use journal::Journal;
 pub use precision::Precision;
-pub use runner::{PointResult, RunOptions, StopReason, run_points};
+pub use runner::{Halt, PointResult, RunOptions, StopReason, run_points};
 
 /// Named estimates, in the order of the metric list they come from.
 pub type Metrics = Vec<(&'static str, Estimate)>;

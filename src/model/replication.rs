@@ -12,7 +12,7 @@ use rand::Rng;
 
 use super::outcome::{Journey, Prepared};
 use super::week::WEEK;
-use super::{Discipline, Handoff, Model, Roster};
+use super::{Discipline, Handoff, Model, Overload, Roster};
 use crate::engine::rng::{keyed, name_hash, stream};
 use crate::engine::stats::{DurationHistogram, SlotAverage, Tally};
 use crate::engine::{Calendar, Dist, Stream, Time};
@@ -277,6 +277,9 @@ pub struct ReplicationResult {
     pub slots: Vec<SlotCounts>,
     /// Events taken from the calendar (including stale ones skipped).
     pub events: u64,
+    /// Set when the replication stopped early at `run.max_clients_inside`
+    /// (its counts are then partial).
+    pub overload: Option<Overload>,
 }
 
 /// Outcomes of the clients who arrived in one slot of the day.
@@ -409,6 +412,8 @@ struct Replication<'m> {
     outcome_salt: u64,
     threshold: f64,
     warmup: f64,
+    /// Set when the clients inside reached the limit; the run then stops.
+    overload: Option<Overload>,
     /// (segment, arrival time, key) of every client, for tests of common
     /// random numbers.
     #[cfg(test)]
@@ -511,6 +516,7 @@ impl<'m> Replication<'m> {
             outcome_salt: name_hash("outcome"),
             threshold: model.run.service_level_threshold,
             warmup: model.run.warmup,
+            overload: None,
             #[cfg(test)]
             trace: Vec::new(),
         }
@@ -589,6 +595,10 @@ impl<'m> Replication<'m> {
         self.trace.push((segment, t, key));
         let id = match self.free.pop() {
             Some(id) => id,
+            // Every slot is taken: the slab grows only below the limit.
+            None if self.clients.len() as u64 >= self.model.run.max_clients_inside => {
+                return self.stop_overloaded(t);
+            }
             None => {
                 self.clients.push(Client::FREE);
                 (self.clients.len() - 1) as u32
@@ -628,6 +638,26 @@ impl<'m> Replication<'m> {
             .entry
             .unwrap_or(self.model.segments[segment].entry);
         self.join(id, entry, t);
+    }
+
+    /// Stops the run at time `t`: the clients inside reached the limit.
+    /// The tier with the longest queue is the overloaded one.
+    #[cold]
+    fn stop_overloaded(&mut self, t: f64) {
+        let (tier, waiting) = self
+            .tiers
+            .iter()
+            .enumerate()
+            .map(|(j, ts)| (j, ts.waiting))
+            .max_by_key(|&(j, w)| (w, std::cmp::Reverse(j)))
+            .unwrap_or((0, 0));
+        self.overload = Some(Overload {
+            time: t,
+            inside: self.clients.len() as u64,
+            tier,
+            waiting: waiting as u64,
+        });
+        self.calendar.clear();
     }
 
     /// The client joins tier `tier`: starts service, preempts, waits, or is
@@ -1030,6 +1060,7 @@ impl<'m> Replication<'m> {
             tiers,
             slots: self.slots,
             events,
+            overload: self.overload,
         }
     }
 }
@@ -1072,6 +1103,7 @@ mod tests {
                 seed: 11,
                 service_level_threshold: 1.0,
                 drain_limit: f64::INFINITY,
+                max_clients_inside: crate::model::DEFAULT_MAX_CLIENTS_INSIDE,
             },
             segments: vec![segment("vip", 30.0, 0), segment("ordinary", 120.0, 1)],
             tiers: vec![

@@ -6,7 +6,7 @@
 pub mod raw;
 pub mod sweep;
 
-pub use sweep::{Point, Sweep, load_sweep, parse_sweep};
+pub use sweep::{Point, Sweep, load_sweep, parse_sweep, parse_sweep_bytes};
 
 use std::collections::BTreeMap;
 use std::ops::Range;
@@ -21,8 +21,8 @@ use crate::engine::Dist;
 use crate::error::{Error, Problem, ScenarioError};
 use crate::model::week::{DAY, DAYS};
 use crate::model::{
-    Discipline, Escalation, Handoff, Model, Outcomes, RequestType, Roster, RunControl, Segment,
-    Shift, Tier, Week, offered_loads,
+    DEFAULT_MAX_CLIENTS_INSIDE, Discipline, Escalation, Handoff, Model, Outcomes, RequestType,
+    Roster, RunControl, Segment, Shift, Tier, Week, offered_loads,
 };
 use raw::{RawDist, RawScenario};
 
@@ -42,21 +42,31 @@ pub fn load(path: &Path) -> Result<Scenario, Error> {
         source,
     })?;
     let file = path.display().to_string();
-    match String::from_utf8(source) {
-        Ok(text) => parse(&text, &file),
-        Err(_) => Err(Error::Scenario(ScenarioError {
+    parse(text(&source, &file)?, &file)
+}
+
+/// The bytes of scenario file `file` as text, or a scenario error saying it
+/// is not a text file.
+pub fn text<'b>(bytes: &'b [u8], file: &str) -> Result<&'b str, Error> {
+    std::str::from_utf8(bytes).map_err(|e| {
+        let (line, column) = line_column(
+            std::str::from_utf8(&bytes[..e.valid_up_to()]).unwrap_or(""),
+            e.valid_up_to(),
+        );
+        Error::Scenario(ScenarioError {
             rendered: format!(
-                "error: {file}: not a text file (it is not valid UTF-8); a scenario is a TOML file\n"
+                "error: {file}:{line}:{column}: not a text file (byte {} is not valid UTF-8); a scenario is a TOML file\n",
+                e.valid_up_to() + 1
             ),
-            file,
+            file: file.to_string(),
             problems: vec![Problem {
-                line: 1,
-                column: 1,
+                line,
+                column,
                 field: String::new(),
                 message: "not valid UTF-8".into(),
             }],
-        })),
-    }
+        })
+    })
 }
 
 /// Parses and validates scenario `source`; `file` names it in messages.
@@ -490,6 +500,18 @@ impl<'s> Checker<'s> {
                 "a number >= 0 or inf",
             )
         });
+        let max_clients_inside = match &r.max_clients_inside {
+            Some(m) if *m.get_ref() == 0 => {
+                self.problem(
+                    m.span(),
+                    "run.max_clients_inside",
+                    "got 0; allowed: an integer >= 1 (default 1000000)",
+                );
+                0
+            }
+            Some(m) => *m.get_ref(),
+            None => DEFAULT_MAX_CLIENTS_INSIDE,
+        };
         Some(RunControl {
             horizon,
             warmup,
@@ -497,6 +519,7 @@ impl<'s> Checker<'s> {
             seed: r.seed.as_ref().map_or(1, |s| *s.get_ref()),
             service_level_threshold: threshold,
             drain_limit,
+            max_clients_inside,
         })
     }
 
