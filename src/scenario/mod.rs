@@ -160,7 +160,21 @@ impl<'s> Checker<'s> {
         if let Some(hint) = unknown_field_hint(&message) {
             message.push_str(&hint);
         }
-        let field = self.key_at(span.start);
+        if message.contains("overflowed") {
+            message.push_str("; allowed: a finite number (at most about 1.8e308)");
+        }
+        // A missing field is named by the message, not by the line.
+        let field = if message.starts_with("missing field") {
+            if span.start == 0 {
+                message.push_str(
+                    "; a scenario needs at least `name`, `[run]` (with `horizon` and \
+                     `service_level_threshold`), one `[[segment]]` and one `[[tier]]`",
+                );
+            }
+            String::new()
+        } else {
+            self.key_at(span.start)
+        };
         self.problem(span, field, message);
     }
 
@@ -171,6 +185,9 @@ impl<'s> Checker<'s> {
             .rfind('\n')
             .map_or(0, |i| i + 1);
         let line = self.source[start..].lines().next().unwrap_or("");
+        if line.trim_start().starts_with('#') {
+            return String::new();
+        }
         line.split('=')
             .next()
             .unwrap_or("")
@@ -322,6 +339,7 @@ impl<'s> Checker<'s> {
         // A design that cannot keep up and has nothing to bound its queue
         // stops at the horizon rather than draining for ever.
         if raw.run.get_ref().drain_limit.is_none()
+            && self.problems.is_empty()
             && offered_loads(&model).iter().any(|l| l.unbounded)
         {
             model.run.drain_limit = 0.0;
@@ -618,6 +636,7 @@ impl<'s> Checker<'s> {
             }
             (Some(m), false) => {
                 let mut mix = vec![0.0; requests.len()];
+                let before = self.problems.len();
                 for (k, v) in m.get_ref() {
                     let p = self.number(
                         v,
@@ -631,11 +650,14 @@ impl<'s> Checker<'s> {
                     }
                 }
                 let total: f64 = mix.iter().sum();
-                if (total - 1.0).abs() > 1e-6 {
+                if self.problems.len() == before && (total - 1.0).abs() > 1e-6 {
                     self.problem(
                         m.span(),
                         field("requests"),
-                        format!("shares sum to {total}; allowed: a mix summing to 1"),
+                        format!(
+                            "shares sum to {}; allowed: a mix summing to 1",
+                            rounded(total)
+                        ),
                     );
                 }
                 mix
@@ -671,7 +693,7 @@ impl<'s> Checker<'s> {
                 self.problem(
                     span,
                     field("kind"),
-                    format!("unknown kind `{other}`; allowed: \"staffed\", \"chatbot\""),
+                    unknown_word("kind", other, &["staffed", "chatbot"]),
                 );
                 false
             }
@@ -702,11 +724,13 @@ impl<'s> Checker<'s> {
                 }
                 *s.get_ref()
             }
+            // Shifts with problems (already reported) stand in for servers.
+            (None, false) if t.shifts.is_some() => 1,
             (None, false) => {
                 self.problem(
                     t.name.span(),
                     field("servers"),
-                    "missing; a staffed tier needs `servers` (an integer >= 1)",
+                    "missing; a staffed tier needs `servers` (an integer >= 1) or `shifts`",
                 );
                 1
             }
@@ -792,7 +816,7 @@ impl<'s> Checker<'s> {
                     self.problem(
                         d.span(),
                         field("discipline"),
-                        format!("unknown discipline `{other}`; allowed: \"priority\", \"fifo\""),
+                        unknown_word("discipline", other, &["priority", "fifo"]),
                     );
                     Discipline::Priority
                 }
@@ -1029,9 +1053,10 @@ impl<'s> Checker<'s> {
                 day.span(),
                 field,
                 format!(
-                    "`{}` is not a weekday; allowed: {}",
+                    "`{}` is not a weekday; allowed: {}{}",
                     day.get_ref(),
-                    list(DAYS.into_iter())
+                    list(DAYS.into_iter()),
+                    did_you_mean(&day.get_ref().to_lowercase(), DAYS.into_iter())
                 ),
             );
         }
@@ -1135,12 +1160,15 @@ impl<'s> Checker<'s> {
                 out.push(Escalation { to, probability: p });
             }
         }
-        if total > 1.0 + PROBABILITY_SLACK {
+        if self.problems.len() == before && total > 1.0 + PROBABILITY_SLACK {
             let span = list.first().map_or(fallback, |e| e.span());
             self.problem(
                 span,
                 field,
-                format!("probabilities sum to {total}; allowed: a sum <= 1 (the rest leave)"),
+                format!(
+                    "probabilities sum to {}; allowed: a sum <= 1 (the rest leave)",
+                    rounded(total)
+                ),
             );
         }
         (self.problems.len() == before).then_some(out)
@@ -1389,6 +1417,12 @@ impl<'s> Checker<'s> {
     }
 }
 
+/// `x` to 9 significant decimals, so that sums of shares print as written
+/// (1.3, not 1.2999999999999998).
+fn rounded(x: f64) -> f64 {
+    (x * 1e9).round() / 1e9
+}
+
 /// `HH:MM` (00:00 to 24:00) in minutes of the day.
 fn clock(text: &str) -> Option<u32> {
     let (h, m) = text.split_once(':')?;
@@ -1424,6 +1458,25 @@ pub(crate) fn nearest<'a>(
         .filter(|(score, _)| *score > 0.8)
         .max_by(|a, b| a.0.total_cmp(&b.0))
         .map(|(_, c)| c)
+}
+
+/// ` (did you mean `x`?)` when `word` is close to one of `candidates`,
+/// or nothing.
+pub(crate) fn did_you_mean<'a>(word: &str, candidates: impl Iterator<Item = &'a str>) -> String {
+    nearest(word, candidates).map_or(String::new(), |near| format!(" (did you mean `{near}`?)"))
+}
+
+/// "unknown `what` `word`; allowed: ..." with the nearest allowed word.
+fn unknown_word(what: &str, word: &str, allowed: &[&str]) -> String {
+    format!(
+        "unknown {what} `{word}`; allowed: {}{}",
+        allowed
+            .iter()
+            .map(|a| format!("\"{a}\""))
+            .collect::<Vec<_>>()
+            .join(", "),
+        did_you_mean(word, allowed.iter().copied())
+    )
 }
 
 /// For serde's "unknown field `x`, expected one of `a`, `b`" message, a

@@ -217,7 +217,7 @@ fn bad_bank_input() {
         "routine = 0.7, loan = 0.3",
         "routine = 0.7, loan = 0.2",
         "segment.retail.requests",
-        "sum to 0.8999",
+        "sum to 0.9;",
     );
     rejects(
         &base,
