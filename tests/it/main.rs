@@ -7,5 +7,6 @@ mod cli;
 mod common;
 mod experiments;
 mod report;
+mod robust;
 mod scenarios;
 mod theory;
