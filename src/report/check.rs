@@ -9,9 +9,10 @@ use crate::model::{Model, TierLoad, expected_events, offered_loads};
 use crate::scenario::Sweep;
 
 /// Events per second one thread simulates, the basis of run-time estimates:
-/// the slowest of the shipped scenarios on the project's shared 2-core
-/// machines (measured 2.2 to 4.1 M/s; `README.md`, "Robustness").
-pub const EVENTS_PER_SECOND: f64 = 2.2e6;
+/// the slowest of the shipped scenarios in CPU time on the project's 2-core
+/// machines, output files included (measured 8.7 to 12 M/s; `README.md`,
+/// "Robustness"). A machine shared with other work runs slower.
+pub const EVENTS_PER_SECOND: f64 = 8e6;
 
 /// Utilization from which a stable tier is called busy: queues grow
 /// sharply as utilization nears 1.
