@@ -510,13 +510,12 @@ impl<'s> Checker<'s> {
                 0.0
             }
         };
+        // `inf` (drain until every client has left) is allowed here only.
         let drain_limit = r.drain_limit.as_ref().map_or(f64::INFINITY, |d| {
-            self.number(
-                d,
-                "run.drain_limit",
-                |x| x >= 0.0 || x.is_infinite(),
-                "a number >= 0 or inf",
-            )
+            if *d.get_ref() == f64::INFINITY {
+                return f64::INFINITY;
+            }
+            self.number(d, "run.drain_limit", |x| x >= 0.0, "a number >= 0 or inf")
         });
         let max_clients_inside = match &r.max_clients_inside {
             Some(m) if *m.get_ref() == 0 => {

@@ -6,6 +6,7 @@ mod bank;
 mod cli;
 mod common;
 mod experiments;
+mod properties;
 mod report;
 mod robust;
 mod scenarios;

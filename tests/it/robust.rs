@@ -196,3 +196,14 @@ service = { dist = "exponential", mean = 1.0 }
         );
     }
 }
+
+/// `drain_limit = inf`, documented as allowed, is accepted (it was refused
+/// with "got inf; allowed: a number >= 0 or inf"; found by the property
+/// tests).
+#[test]
+fn drain_limit_may_be_inf() {
+    let m = model(&overloaded("drain_limit = inf").replace("servers = 1\n", "servers = 3\n"));
+    assert_eq!(m.run.drain_limit, f64::INFINITY);
+    let r = simulate(&m, 0);
+    assert_eq!(r.segments[0].inside, 0, "every client finishes");
+}
