@@ -5,6 +5,7 @@ mod bad;
 mod bank;
 mod cli;
 mod common;
+mod edges;
 mod experiments;
 mod properties;
 mod report;
