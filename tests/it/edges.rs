@@ -73,7 +73,10 @@ fn means_from_a_microminute_to_a_million_minutes() {
                 "m = {m}: {name} {per_unit} vs {b}"
             );
         }
-        let u = TIER_METRICS.iter().position(|n| *n == "utilization").unwrap();
+        let u = TIER_METRICS
+            .iter()
+            .position(|n| *n == "utilization")
+            .unwrap();
         assert!(close(got.tiers[0][u], reference.tiers[0][u]), "m = {m}");
     }
 }
@@ -118,7 +121,10 @@ fn erlang_with_a_thousand_phases_and_more() {
     assert!((mean.mean - 3.0).abs() < 4.0 * se, "{}", mean.mean);
     let var = draws.iter().map(|x| (x - 3.0).powi(2)).sum::<f64>() / draws.len() as f64;
     // The sample variance's relative sd is about sqrt(2 / n) = 0.7%.
-    assert!((var / 9e-3 - 1.0).abs() < 4.0 * (2.0f64 / 40_000.0).sqrt(), "{var}");
+    assert!(
+        (var / 9e-3 - 1.0).abs() < 4.0 * (2.0f64 / 40_000.0).sqrt(),
+        "{var}"
+    );
     let huge = Dist::erlang(3.0, u32::MAX);
     for _ in 0..100 {
         let x = huge.sample(&mut rng);
@@ -156,7 +162,10 @@ fn segments_with_no_arrivals() {
     let r = simulate(&m, 0);
     assert_eq!(r.segments[1].arrived, 0);
     let v = ReplicationMetrics::of(&r);
-    let wait = CLIENT_METRICS.iter().position(|n| *n == "wait_mean").unwrap();
+    let wait = CLIENT_METRICS
+        .iter()
+        .position(|n| *n == "wait_mean")
+        .unwrap();
     assert!(v.segments[1][wait].is_nan());
     // Nobody at all on any day.
     let closed = model(&format!(

@@ -207,3 +207,96 @@ fn drain_limit_may_be_inf() {
     let r = simulate(&m, 0);
     assert_eq!(r.segments[0].inside, 0, "every client finishes");
 }
+
+/// An output folder inside a regular file: a clear error naming the path
+/// and the cause once, exit code 1, no panic.
+#[test]
+fn output_folder_that_cannot_be_made() {
+    let dir = scratch("unwritable");
+    let file = dir.join("a-file");
+    std::fs::write(&file, "not a folder").unwrap();
+    let out_dir = file.join("out");
+    let out = tiersim(&[
+        "run",
+        "scenarios/two-tier.toml",
+        "--out",
+        &out_dir.display().to_string(),
+    ]);
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains(&out_dir.display().to_string()), "{stderr}");
+    assert_eq!(stderr.matches("Not a directory").count(), 1, "{stderr}");
+    assert!(!stderr.contains("panicked"));
+}
+
+/// A disk that fills up while the results are written (simulated with a
+/// file-size limit, `ulimit -f`, with SIGXFSZ ignored so that writes fail
+/// with an error instead of killing the process): a clear error, no
+/// temporary or half-written file left, the journal of finished points
+/// intact, and `--resume` with room again gives the same results as a run
+/// that never failed.
+#[cfg(unix)]
+#[test]
+fn a_full_disk_keeps_what_was_finished() {
+    let dir = scratch("full-disk");
+    let file = dir.join("sweep.toml");
+    std::fs::write(
+        &file,
+        overloaded("")
+            .replace("servers = 1\n", "servers = 3\n")
+            .replace("horizon = 100000.0", "horizon = 2000.0")
+            + "[[sweep.axis]]\npath = \"tier.senior.servers\"\nvalues = [3, 4, 5, 6]\n",
+    )
+    .unwrap();
+    let run = |out: &Path, extra: &[&str], limit_kb: Option<u64>| {
+        let mut command = format!(
+            "exec '{}' run '{}' --out '{}' {}",
+            env!("CARGO_BIN_EXE_tiersim"),
+            file.display(),
+            out.display(),
+            extra.join(" ")
+        );
+        if let Some(kb) = limit_kb {
+            command = format!("trap '' XFSZ; ulimit -f {kb}; {command}");
+        }
+        std::process::Command::new("bash")
+            .args(["-c", &command])
+            .output()
+            .unwrap()
+    };
+    let clean = dir.join("clean");
+    assert!(run(&clean, &[], None).status.success());
+    let size = |f: &str| std::fs::metadata(clean.join(f)).unwrap().len();
+    // Room for the journal, not for the summary.
+    let limit_kb = size("points.jsonl") / 1024 + 2;
+    assert!(limit_kb * 1024 < size("summary.json"));
+    let full = dir.join("full");
+    let out = run(&full, &[], Some(limit_kb));
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("error: cannot write") && stderr.contains("File too large"),
+        "{stderr}"
+    );
+    for entry in std::fs::read_dir(&full).unwrap() {
+        let name = entry.unwrap().file_name().to_string_lossy().into_owned();
+        assert!(!name.contains(".tmp"), "temporary file {name} left behind");
+        let written = std::fs::read(full.join(&name)).unwrap();
+        let reference = std::fs::read(clean.join(&name)).unwrap();
+        if name != "manifest.json" {
+            assert_eq!(written.len(), reference.len(), "{name} is half-written");
+        }
+    }
+    let journal = std::fs::read_to_string(full.join("points.jsonl")).unwrap();
+    assert_eq!(journal.lines().count(), 5, "header and four points");
+    let resumed = run(&full, &["--resume"], None);
+    assert!(resumed.status.success(), "{}", text(&resumed.stderr));
+    assert!(text(&resumed.stderr).contains("4 of 4 points already finished"));
+    for name in ["summary.json", "results.csv", "replications.csv"] {
+        assert_eq!(
+            std::fs::read(full.join(name)).unwrap(),
+            std::fs::read(clean.join(name)).unwrap(),
+            "{name}"
+        );
+    }
+}
