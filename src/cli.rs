@@ -11,7 +11,7 @@ use anyhow::{Context, Result, anyhow, bail};
 use clap::{Args, Parser, Subcommand};
 
 use crate::experiment::journal::{self, Header, Journal};
-use crate::experiment::runner::Interrupted;
+use crate::experiment::runner::{Halt, Interrupted};
 use crate::experiment::{PointResult, Precision, RunOptions, Shape, run_points};
 use crate::model::Model;
 use crate::report::{self, RunInfo};
@@ -83,6 +83,16 @@ pub enum Command {
         #[arg(long)]
         out: Option<PathBuf>,
     },
+    /// Validate a scenario without running it: each tier's offered load,
+    /// utilization and stability, and the expected events and run time.
+    /// Exit code 0 when valid, 2 when not.
+    Check {
+        /// The scenario file (TOML).
+        scenario: PathBuf,
+        /// Threads the run-time estimate assumes [default: one per core].
+        #[arg(long)]
+        threads: Option<usize>,
+    },
     /// Make the report of an output folder: every plot as SVG and PNG, and
     /// report.html, one self-contained page to open in a browser or print.
     Report {
@@ -122,6 +132,10 @@ pub struct RunArgs {
     /// Also make the report (plots and report.html) in the output folder.
     #[arg(long)]
     report: bool,
+    /// Override `run.max_clients_inside`: a replication with more clients
+    /// inside at once stops with an error naming the overloaded tier.
+    #[arg(long, value_name = "N")]
+    max_clients_inside: Option<u64>,
 }
 
 /// Set by Ctrl-C: workers start no new replication.
@@ -163,6 +177,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Report { dir } => make_report(&dir),
         Command::Erlang(args) => planning::erlang(&args),
         Command::Plan(args) => planning::plan(&args),
+        Command::Check { scenario, threads } => check(&scenario, threads),
     }
 }
 
@@ -182,6 +197,18 @@ fn make_report(dir: &Path) -> Result<()> {
         "wrote {} and {} plot files",
         outcome.html.display(),
         outcome.files.len()
+    );
+    Ok(())
+}
+
+/// `check`: validates a scenario and prints what running it asks and costs.
+fn check(file: &Path, threads: Option<usize>) -> Result<()> {
+    let sweep = scenario::load_sweep(file)?;
+    print_warnings(file, &sweep);
+    let threads = threads.unwrap_or_else(rayon::current_num_threads).max(1);
+    print!(
+        "{}",
+        report::check::render(&file.display().to_string(), &sweep, threads)
     );
     Ok(())
 }
@@ -333,7 +360,8 @@ fn run_journaled(
     }
     let (new, interrupted) = match outcome {
         Ok(new) => (new, false),
-        Err(Interrupted(new)) => (new, true),
+        Err(Halt::Interrupted(Interrupted(new))) => (new, true),
+        Err(Halt::Overloaded(e)) => return Err(e.into()),
     };
     let mut all = done;
     all.extend(new);
@@ -358,7 +386,15 @@ fn sweep(file: &Path, args: &RunArgs, shard: Option<(usize, usize)>) -> Result<(
             "--report needs the whole sweep: run the shards without it, `tiersim merge` them, then `tiersim report` the merged folder"
         );
     }
-    let sweep = scenario::load_sweep(file)?;
+    let mut sweep = scenario::load_sweep(file)?;
+    if let Some(limit) = args.max_clients_inside {
+        if limit == 0 {
+            bail!("--max-clients-inside must be at least 1");
+        }
+        for p in &mut sweep.points {
+            p.scenario.model.run.max_clients_inside = limit;
+        }
+    }
     print_warnings(file, &sweep);
     let shape = Shape::of(&sweep.points[0].scenario.model);
     let precision = args

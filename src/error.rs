@@ -28,6 +28,16 @@ pub enum Error {
         /// What is wrong and what to do.
         message: String,
     },
+    /// A replication reached `run.max_clients_inside` and stopped: the
+    /// design cannot keep up (fatal for the run; points finished before are
+    /// kept).
+    #[error("scenario `{scenario}`: {message}")]
+    Overloaded {
+        /// The scenario (or sweep point).
+        scenario: String,
+        /// What happened, the overloaded tier and its offered load.
+        message: String,
+    },
     /// A result file could not be written (what was already written is
     /// intact: files are replaced atomically).
     #[error("cannot write {}: {source}", path.display())]

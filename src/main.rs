@@ -11,7 +11,12 @@ fn main() {
             eprintln!("{problems}");
             std::process::exit(2);
         }
-        eprintln!("error: {e:#}");
+        // The library's errors already name their cause.
+        if let Some(e) = e.downcast_ref::<tiersim::Error>() {
+            eprintln!("error: {e}");
+        } else {
+            eprintln!("error: {e:#}");
+        }
         std::process::exit(1);
     }
 }

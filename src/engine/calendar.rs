@@ -112,6 +112,13 @@ impl<E: Copy> Calendar<E> {
         }
     }
 
+    /// Drops every waiting event: a run stopped early ends at the next
+    /// `pop`.
+    pub fn clear(&mut self) {
+        self.heap.clear();
+        self.hole = false;
+    }
+
     /// The time of the earliest event, without taking it.
     #[inline]
     pub fn peek_time(&mut self) -> Option<Time> {

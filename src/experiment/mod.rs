@@ -26,7 +26,7 @@ use crate::model::{
 pub use compare::{Difference, paired};
 pub use journal::Journal;
 pub use precision::Precision;
-pub use runner::{PointResult, RunOptions, StopReason, run_points};
+pub use runner::{Halt, PointResult, RunOptions, StopReason, run_points};
 
 /// Named estimates, in the order of the metric list they come from.
 pub type Metrics = Vec<(&'static str, Estimate)>;
@@ -104,20 +104,15 @@ pub struct ReplicationMetrics {
 }
 
 impl ReplicationMetrics {
-    /// The metrics of one replication's raw counts; `requests` says
-    /// whether to report per request type.
-    pub fn of(result: &ReplicationResult, requests: bool) -> Self {
+    /// The metrics of one replication's raw counts.
+    pub fn of(result: &ReplicationResult) -> Self {
         let all = overall(&result.segments);
         ReplicationMetrics {
-            requests: if requests {
-                result
-                    .requests
-                    .iter()
-                    .map(|r| request_values(r).to_vec())
-                    .collect()
-            } else {
-                Vec::new()
-            },
+            requests: result
+                .requests
+                .iter()
+                .map(|r| request_values(r).to_vec())
+                .collect(),
             wait_quantiles: std::iter::once(&all)
                 .chain(&result.segments)
                 .map(wait_quantiles)
@@ -185,7 +180,7 @@ pub fn replicate(model: &Model) -> Vec<ReplicationResult> {
 pub fn run(model: &Model) -> ScenarioSummary {
     let metrics: Vec<ReplicationMetrics> = replicate(model)
         .iter()
-        .map(|r| ReplicationMetrics::of(r, model.declares_requests()))
+        .map(ReplicationMetrics::of)
         .collect();
     summarise(&model.name, &Shape::of(model), &metrics)
 }

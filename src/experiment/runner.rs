@@ -70,6 +70,17 @@ pub struct PointResult {
 #[derive(Debug)]
 pub struct Interrupted(pub Vec<PointResult>);
 
+/// Why [`run_points`] stopped before every point was final.
+#[derive(Debug)]
+pub enum Halt {
+    /// Cancelled (Ctrl-C, or a callback's failure).
+    Interrupted(Interrupted),
+    /// A replication reached `run.max_clients_inside`: the error names the
+    /// point, the overloaded tier and its offered load. Points finished
+    /// before were handed to the callback.
+    Overloaded(crate::Error),
+}
+
 /// A point still collecting replications.
 struct Pending<'m> {
     point: usize,
@@ -90,7 +101,11 @@ pub fn run_points(
     finished: &(dyn Fn(&PointResult) + Sync),
     progress: &(dyn Fn(u64, u64) + Sync),
     cancel: &AtomicBool,
-) -> Result<Vec<PointResult>, Interrupted> {
+) -> Result<Vec<PointResult>, Halt> {
+    // The first overload seen (by point, then replication, so the message
+    // does not depend on the threads); it stops every worker.
+    let overloaded = Mutex::new(None::<(usize, u32, String)>);
+    let stop = AtomicBool::new(false);
     let first = |m: &Model| {
         if options.precision.is_empty() {
             m.run.replications
@@ -130,11 +145,23 @@ pub fn run_points(
         // Points whose replications are all in but whose targets are not met.
         let again = Mutex::new(Vec::new());
         units.into_par_iter().with_max_len(1).for_each(|(slot, r)| {
-            if cancel.load(Ordering::Relaxed) {
+            if cancel.load(Ordering::Relaxed) || stop.load(Ordering::Relaxed) {
                 return;
             }
-            let model = states[slot].lock().expect("no panics while locked").model;
-            let metrics = ReplicationMetrics::of(&simulate(model, r), model.declares_requests());
+            let (model, point) = {
+                let p = states[slot].lock().expect("no panics while locked");
+                (p.model, p.point)
+            };
+            let result = simulate(model, r);
+            if let Some(o) = &result.overload {
+                let mut first = overloaded.lock().expect("no panics while locked");
+                if first.as_ref().is_none_or(|f| (point, r) < (f.0, f.1)) {
+                    *first = Some((point, r, o.explain(model, r)));
+                }
+                stop.store(true, Ordering::Relaxed);
+                return;
+            }
+            let metrics = ReplicationMetrics::of(&result);
             let mut p = states[slot].lock().expect("no panics while locked");
             p.replications[r as usize] = Some(metrics);
             p.outstanding -= 1;
@@ -166,10 +193,23 @@ pub fn run_points(
         });
         drop(states);
         let again = again.into_inner().expect("no panics while locked");
+        if let Some((point, _, message)) = overloaded.lock().expect("no panics while locked").take()
+        {
+            let name = &points
+                .iter()
+                .find(|(i, _)| *i == point)
+                .expect("a run point")
+                .1
+                .name;
+            return Err(Halt::Overloaded(crate::Error::Overloaded {
+                scenario: name.clone(),
+                message,
+            }));
+        }
         if cancel.load(Ordering::Relaxed) {
             let mut results = results.into_inner().expect("no panics while locked");
             results.sort_by_key(|r| r.point);
-            return Err(Interrupted(results));
+            return Err(Halt::Interrupted(Interrupted(results)));
         }
         pending.retain(|p| again.contains(&p.point));
     }

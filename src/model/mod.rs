@@ -2,12 +2,14 @@
 //! of servers, escalation, patience and priorities, and the event loop of one
 //! replication. No I/O; built from a validated scenario.
 
+pub mod limit;
 pub mod load;
 pub mod metrics;
 pub mod outcome;
 pub mod replication;
 pub mod week;
 
+pub use limit::{DEFAULT_MAX_CLIENTS_INSIDE, Overload, expected_events};
 pub use load::{TierLoad, mean_offered_loads, offered_loads};
 pub use metrics::{CLIENT_METRICS, REQUEST_METRICS, TIER_METRICS};
 pub use outcome::Outcomes;
@@ -150,6 +152,9 @@ pub struct RunControl {
     /// still finish; those still inside then are counted as `inside`.
     /// `f64::INFINITY` lets every client finish.
     pub drain_limit: f64,
+    /// Most clients inside at once; a replication reaching it stops with
+    /// an [`Overload`] instead of growing until memory runs out.
+    pub max_clients_inside: u64,
 }
 
 /// A class of clients with its own arrival process, patience and priority.

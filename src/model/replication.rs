@@ -12,7 +12,7 @@ use rand::Rng;
 
 use super::outcome::{Journey, Prepared};
 use super::week::{NON_CLIENT_CYCLE, WEEK, availability};
-use super::{Discipline, Handoff, Model, Overflow, Tier, TierKind, Transfer, WhenClosed};
+use super::{Discipline, Handoff, Model, Overflow, Overload, Tier, TierKind, Transfer, WhenClosed};
 use crate::engine::rng::{keyed, name_hash, stream};
 use crate::engine::stats::{DurationHistogram, SlotAverage, Tally};
 use crate::engine::{Calendar, Dist, Stream, Time};
@@ -369,10 +369,14 @@ pub struct ReplicationResult {
     pub tiers: Vec<TierCounts>,
     /// Per slot of the day (by arrival time), all segments.
     pub slots: Vec<SlotCounts>,
-    /// Per request type, in model order.
+    /// Per request type, in model order; empty when the model declares no
+    /// request types (one implicit type).
     pub requests: Vec<RequestCounts>,
     /// Events taken from the calendar (including stale ones skipped).
     pub events: u64,
+    /// Set when the replication stopped early at `run.max_clients_inside`
+    /// (its counts are then partial).
+    pub overload: Option<Overload>,
 }
 
 /// Outcomes of the clients who arrived in one slot of the day.
@@ -541,6 +545,8 @@ struct Replication<'m> {
     outcome_salt: u64,
     threshold: f64,
     warmup: f64,
+    /// Set when the clients inside reached the limit; the run then stops.
+    overload: Option<Overload>,
     /// (segment, arrival time, key) of every client, for tests of common
     /// random numbers.
     #[cfg(test)]
@@ -673,6 +679,7 @@ impl<'m> Replication<'m> {
             outcome_salt: name_hash("outcome"),
             threshold: model.run.service_level_threshold,
             warmup: model.run.warmup,
+            overload: None,
             #[cfg(test)]
             trace: Vec::new(),
         }
@@ -767,6 +774,10 @@ impl<'m> Replication<'m> {
         self.trace.push((segment, t, key));
         let id = match self.free.pop() {
             Some(id) => id,
+            // Every slot is taken: the slab grows only below the limit.
+            None if self.clients.len() as u64 >= self.model.run.max_clients_inside => {
+                return self.stop_overloaded(t);
+            }
             None => {
                 self.clients.push(Client::FREE);
                 (self.clients.len() - 1) as u32
@@ -857,6 +868,26 @@ impl<'m> Replication<'m> {
             }
         });
         (channel, complexity, own_rm)
+    }
+
+    /// Stops the run at time `t`: the clients inside reached the limit.
+    /// The tier with the longest queue is the overloaded one.
+    #[cold]
+    fn stop_overloaded(&mut self, t: f64) {
+        let (tier, waiting) = self
+            .tiers
+            .iter()
+            .enumerate()
+            .map(|(j, ts)| (j, ts.waiting))
+            .max_by_key(|&(j, w)| (w, std::cmp::Reverse(j)))
+            .unwrap_or((0, 0));
+        self.overload = Some(Overload {
+            time: t,
+            inside: self.clients.len() as u64,
+            tier,
+            waiting: waiting as u64,
+        });
+        self.calendar.clear();
     }
 
     /// The client (or their case) joins tier `tier`: starts service,
@@ -1626,8 +1657,13 @@ impl<'m> Replication<'m> {
             segments: self.segments,
             tiers,
             slots: self.slots,
-            requests: self.requests,
+            requests: if self.by_request {
+                self.requests
+            } else {
+                Vec::new()
+            },
             events,
+            overload: self.overload,
         }
     }
 }
@@ -1714,6 +1750,7 @@ mod tests {
                 seed: 11,
                 service_level_threshold: 1.0,
                 drain_limit: f64::INFINITY,
+                max_clients_inside: crate::model::DEFAULT_MAX_CLIENTS_INSIDE,
             },
             segments: vec![segment("vip", 30.0, 0), segment("ordinary", 120.0, 1)],
             tiers: vec![

@@ -8,7 +8,7 @@ mod service;
 pub mod sweep;
 pub mod targets;
 
-pub use sweep::{Point, Sweep, load_sweep, parse_sweep};
+pub use sweep::{Point, Sweep, load_sweep, parse_sweep, parse_sweep_bytes};
 pub use targets::{Attainment, Bound, Cost, Goals, PlanRules, Target};
 
 use std::collections::BTreeMap;
@@ -24,8 +24,9 @@ use crate::engine::Dist;
 use crate::error::{Error, Problem, ScenarioError};
 use crate::model::week::{DAY, DAYS};
 use crate::model::{
-    CallbackRules, Discipline, Escalation, Handoff, Model, Outcomes, RequestType, Roster,
-    RunControl, Segment, Shift, Tier, TierKind, Transfer, Week, mean_offered_loads,
+    CallbackRules, DEFAULT_MAX_CLIENTS_INSIDE, Discipline, Escalation, Handoff, Model, Outcomes,
+    RequestType, Roster, RunControl, Segment, Shift, Tier, TierKind, Transfer, Week,
+    mean_offered_loads,
 };
 use raw::{RawDist, RawScenario};
 
@@ -47,21 +48,31 @@ pub fn load(path: &Path) -> Result<Scenario, Error> {
         source,
     })?;
     let file = path.display().to_string();
-    match String::from_utf8(source) {
-        Ok(text) => parse(&text, &file),
-        Err(_) => Err(Error::Scenario(ScenarioError {
+    parse(text(&source, &file)?, &file)
+}
+
+/// The bytes of scenario file `file` as text, or a scenario error saying it
+/// is not a text file.
+pub fn text<'b>(bytes: &'b [u8], file: &str) -> Result<&'b str, Error> {
+    std::str::from_utf8(bytes).map_err(|e| {
+        let (line, column) = line_column(
+            std::str::from_utf8(&bytes[..e.valid_up_to()]).unwrap_or(""),
+            e.valid_up_to(),
+        );
+        Error::Scenario(ScenarioError {
             rendered: format!(
-                "error: {file}: not a text file (it is not valid UTF-8); a scenario is a TOML file\n"
+                "error: {file}:{line}:{column}: not a text file (byte {} is not valid UTF-8); a scenario is a TOML file\n",
+                e.valid_up_to() + 1
             ),
-            file,
+            file: file.to_string(),
             problems: vec![Problem {
-                line: 1,
-                column: 1,
+                line,
+                column,
                 field: String::new(),
                 message: "not valid UTF-8".into(),
             }],
-        })),
-    }
+        })
+    })
 }
 
 /// Parses and validates scenario `source`; `file` names it in messages.
@@ -170,7 +181,21 @@ impl<'s> Checker<'s> {
         if let Some(hint) = unknown_field_hint(&message) {
             message.push_str(&hint);
         }
-        let field = self.key_at(span.start);
+        if message.contains("overflowed") {
+            message.push_str("; allowed: a finite number (at most about 1.8e308)");
+        }
+        // A missing field is named by the message, not by the line.
+        let field = if message.starts_with("missing field") {
+            if span.start == 0 {
+                message.push_str(
+                    "; a scenario needs at least `name`, `[run]` (with `horizon` and \
+                     `service_level_threshold`), one `[[segment]]` and one `[[tier]]`",
+                );
+            }
+            String::new()
+        } else {
+            self.key_at(span.start)
+        };
         self.problem(span, field, message);
     }
 
@@ -181,6 +206,9 @@ impl<'s> Checker<'s> {
             .rfind('\n')
             .map_or(0, |i| i + 1);
         let line = self.source[start..].lines().next().unwrap_or("");
+        if line.trim_start().starts_with('#') {
+            return String::new();
+        }
         line.split('=')
             .next()
             .unwrap_or("")
@@ -344,6 +372,7 @@ impl<'s> Checker<'s> {
         // A design that cannot keep up and has nothing to bound its queue
         // stops at the horizon rather than draining for ever.
         if raw.run.get_ref().drain_limit.is_none()
+            && self.problems.is_empty()
             && mean_offered_loads(&model).iter().any(|l| l.unbounded)
         {
             model.run.drain_limit = 0.0;
@@ -539,14 +568,25 @@ impl<'s> Checker<'s> {
                 0.0
             }
         };
+        // `inf` (drain until every client has left) is allowed here only.
         let drain_limit = r.drain_limit.as_ref().map_or(f64::INFINITY, |d| {
-            self.number(
-                d,
-                "run.drain_limit",
-                |x| x >= 0.0 || x.is_infinite(),
-                "a number >= 0 or inf",
-            )
+            if *d.get_ref() == f64::INFINITY {
+                return f64::INFINITY;
+            }
+            self.number(d, "run.drain_limit", |x| x >= 0.0, "a number >= 0 or inf")
         });
+        let max_clients_inside = match &r.max_clients_inside {
+            Some(m) if *m.get_ref() == 0 => {
+                self.problem(
+                    m.span(),
+                    "run.max_clients_inside",
+                    "got 0; allowed: an integer >= 1 (default 1000000)",
+                );
+                0
+            }
+            Some(m) => *m.get_ref(),
+            None => DEFAULT_MAX_CLIENTS_INSIDE,
+        };
         Some(RunControl {
             horizon,
             warmup,
@@ -554,6 +594,7 @@ impl<'s> Checker<'s> {
             seed: r.seed.as_ref().map_or(1, |s| *s.get_ref()),
             service_level_threshold: threshold,
             drain_limit,
+            max_clients_inside,
         })
     }
 
@@ -680,6 +721,7 @@ impl<'s> Checker<'s> {
         kind: &str,
     ) -> Vec<f64> {
         let mut mix = vec![0.0; names.len()];
+        let before = self.problems.len();
         for (k, v) in m.get_ref() {
             let p = self.number(v, field, |x| (0.0..=1.0).contains(&x), "a share in [0, 1]");
             if let Some(r) = self.reference(k, names, field, kind) {
@@ -687,11 +729,14 @@ impl<'s> Checker<'s> {
             }
         }
         let total: f64 = mix.iter().sum();
-        if (total - 1.0).abs() > 1e-6 {
+        if self.problems.len() == before && (total - 1.0).abs() > 1e-6 {
             self.problem(
                 m.span(),
                 field,
-                format!("shares sum to {total}; allowed: a mix summing to 1"),
+                format!(
+                    "shares sum to {}; allowed: a mix summing to 1",
+                    rounded(total)
+                ),
             );
         }
         mix
@@ -714,15 +759,15 @@ impl<'s> Checker<'s> {
             Some("dedicated") => TierKind::Dedicated,
             Some(other) => {
                 let span = t.kind.as_ref().map_or(0..0, |k| k.span());
-                let kinds = ["staffed", "chatbot", "back_office", "dedicated"];
-                let mut message = format!(
-                    "unknown kind `{other}`; allowed: {}",
-                    list(kinds.into_iter())
+                self.problem(
+                    span,
+                    field("kind"),
+                    unknown_word(
+                        "kind",
+                        other,
+                        &["staffed", "chatbot", "back_office", "dedicated"],
+                    ),
                 );
-                if let Some(near) = nearest(other, kinds.into_iter()) {
-                    message.push_str(&format!(" (did you mean `{near}`?)"));
-                }
-                self.problem(span, field("kind"), message);
                 TierKind::Staffed
             }
         };
@@ -753,11 +798,13 @@ impl<'s> Checker<'s> {
                 }
                 *s.get_ref()
             }
+            // Shifts with problems (already reported) stand in for servers.
+            (None, false) if t.shifts.is_some() => 1,
             (None, false) => {
                 self.problem(
                     t.name.span(),
                     field("servers"),
-                    "missing; a staffed tier needs `servers` (an integer >= 1)",
+                    "missing; a staffed tier needs `servers` (an integer >= 1) or `shifts`",
                 );
                 1
             }
@@ -843,7 +890,7 @@ impl<'s> Checker<'s> {
                     self.problem(
                         d.span(),
                         field("discipline"),
-                        format!("unknown discipline `{other}`; allowed: \"priority\", \"fifo\""),
+                        unknown_word("discipline", other, &["priority", "fifo"]),
                     );
                     Discipline::Priority
                 }
@@ -1089,9 +1136,10 @@ impl<'s> Checker<'s> {
                 day.span(),
                 field,
                 format!(
-                    "`{}` is not a weekday; allowed: {}",
+                    "`{}` is not a weekday; allowed: {}{}",
                     day.get_ref(),
-                    list(DAYS.into_iter())
+                    list(DAYS.into_iter()),
+                    did_you_mean(&day.get_ref().to_lowercase(), DAYS.into_iter())
                 ),
             );
         }
@@ -1195,12 +1243,15 @@ impl<'s> Checker<'s> {
                 out.push(Escalation { to, probability: p });
             }
         }
-        if total > 1.0 + PROBABILITY_SLACK {
+        if self.problems.len() == before && total > 1.0 + PROBABILITY_SLACK {
             let span = list.first().map_or(fallback, |e| e.span());
             self.problem(
                 span,
                 field,
-                format!("probabilities sum to {total}; allowed: a sum <= 1 (the rest leave)"),
+                format!(
+                    "probabilities sum to {}; allowed: a sum <= 1 (the rest leave)",
+                    rounded(total)
+                ),
             );
         }
         (self.problems.len() == before).then_some(out)
@@ -1467,6 +1518,12 @@ impl<'s> Checker<'s> {
     }
 }
 
+/// `x` to 9 significant decimals, so that sums of shares print as written
+/// (1.3, not 1.2999999999999998).
+fn rounded(x: f64) -> f64 {
+    (x * 1e9).round() / 1e9
+}
+
 /// `HH:MM` (00:00 to 24:00) in minutes of the day.
 fn clock(text: &str) -> Option<u32> {
     let (h, m) = text.split_once(':')?;
@@ -1502,6 +1559,25 @@ pub(crate) fn nearest<'a>(
         .filter(|(score, _)| *score > 0.8)
         .max_by(|a, b| a.0.total_cmp(&b.0))
         .map(|(_, c)| c)
+}
+
+/// ` (did you mean `x`?)` when `word` is close to one of `candidates`,
+/// or nothing.
+pub(crate) fn did_you_mean<'a>(word: &str, candidates: impl Iterator<Item = &'a str>) -> String {
+    nearest(word, candidates).map_or(String::new(), |near| format!(" (did you mean `{near}`?)"))
+}
+
+/// "unknown `what` `word`; allowed: ..." with the nearest allowed word.
+fn unknown_word(what: &str, word: &str, allowed: &[&str]) -> String {
+    format!(
+        "unknown {what} `{word}`; allowed: {}{}",
+        allowed
+            .iter()
+            .map(|a| format!("\"{a}\""))
+            .collect::<Vec<_>>()
+            .join(", "),
+        did_you_mean(word, allowed.iter().copied())
+    )
 }
 
 /// For serde's "unknown field `x`, expected one of `a`, `b`" message, a

@@ -281,6 +281,8 @@ pub struct RawRun {
     pub service_level_threshold: Option<Spanned<f64>>,
     /// Minutes after the horizon that clients inside may still finish.
     pub drain_limit: Option<Spanned<f64>>,
+    /// Most clients inside at once before a replication stops.
+    pub max_clients_inside: Option<Spanned<u64>>,
 }
 
 /// `[[segment]]`.

@@ -15,6 +15,10 @@ use crate::model::{
     Tier, TierKind, Transfer, Week, WhenClosed,
 };
 
+/// A tier field (name, where it is written if it is) and the kinds of tier
+/// it does not apply to.
+type FieldKinds<'a> = (&'a str, Option<std::ops::Range<usize>>, &'a [TierKind]);
+
 /// Keys of `hours` naming several days at once, and the days they name.
 const DAY_GROUPS: [(&str, &[usize]); 3] = [
     ("daily", &[0, 1, 2, 3, 4, 5, 6]),
@@ -352,7 +356,7 @@ impl Checker<'_> {
         let field = |f: &str| format!("tier.{name}.{f}");
         let kind = tier.kind;
         // What each kind cannot have.
-        let not_for: [(&str, Option<std::ops::Range<usize>>, &[TierKind]); 12] = [
+        let not_for: [FieldKinds; 12] = [
             (
                 "skill",
                 t.skill.as_ref().map(Spanned::span),

@@ -13,7 +13,7 @@ use toml::{Table, Value};
 
 use super::raw::{RawAxis, RawScenario, RawSweep};
 use super::{Checker, Scenario, list, nearest, parse};
-use crate::error::{Error, ScenarioError};
+use crate::error::Error;
 
 /// A scenario file expanded into its points.
 #[derive(Clone, Debug)]
@@ -56,18 +56,13 @@ pub fn load_sweep(path: &Path) -> Result<Sweep, Error> {
         path: path.to_path_buf(),
         source,
     })?;
-    let file = path.display().to_string();
-    let text = String::from_utf8(bytes).map_err(|_| {
-        // Reuse the single-scenario loader's message for non-text files.
-        super::load(path).err().unwrap_or_else(|| {
-            Error::Scenario(ScenarioError {
-                file: file.clone(),
-                problems: Vec::new(),
-                rendered: format!("error: {file}: not valid UTF-8"),
-            })
-        })
-    })?;
-    parse_sweep(&text, &file)
+    parse_sweep_bytes(&bytes, &path.display().to_string())
+}
+
+/// Expands the scenario file's `bytes` (named `file` in messages) into its
+/// points; a file that is not text is a scenario error.
+pub fn parse_sweep_bytes(bytes: &[u8], file: &str) -> Result<Sweep, Error> {
+    parse_sweep(super::text(bytes, file)?, file)
 }
 
 /// Expands scenario `source` (named `file` in messages) into its points.
@@ -289,6 +284,22 @@ fn range_values(r: &super::raw::RawRange) -> Result<Vec<Value>, String> {
         .collect())
 }
 
+/// The most points a sweep may have: each is a whole scenario, validated
+/// and kept in memory before anything runs.
+pub const MAX_POINTS: usize = 10_000;
+
+/// Reports a sweep of `points` points, more than [`MAX_POINTS`].
+fn too_many(checker: &mut Checker<'_>, sweep: &toml::Spanned<RawSweep>, points: u128) {
+    checker.problem(
+        sweep.span(),
+        "sweep.axis",
+        format!(
+            "the axes make {points} points; allowed: at most {MAX_POINTS} \
+             (use fewer values, or split the sweep into several files)"
+        ),
+    );
+}
+
 /// Cartesian product (`grid`, the last axis varying fastest) or
 /// side-by-side (`zip`, all axes of one length) of the axes' value indices.
 fn combine(
@@ -299,6 +310,14 @@ fn combine(
     let mode = sweep.get_ref().combine.as_ref();
     match mode.map(|m| m.get_ref().as_str()) {
         None | Some("grid") => {
+            let points = axes
+                .iter()
+                .map(|a| a.values.len() as u128)
+                .product::<u128>();
+            if points > MAX_POINTS as u128 {
+                too_many(checker, sweep, points);
+                return Vec::new();
+            }
             let mut out = vec![Vec::new()];
             for axis in axes {
                 out = out
@@ -326,6 +345,10 @@ fn combine(
                         axes[0].path
                     ),
                 );
+                return Vec::new();
+            }
+            if n > MAX_POINTS {
+                too_many(checker, sweep, n as u128);
                 return Vec::new();
             }
             (0..n).map(|i| vec![i; axes.len()]).collect()

@@ -187,7 +187,7 @@ fn bad_bank_input() {
         "routine = 0.7, loan = 0.3",
         "routine = 0.7, loan = 0.2",
         "segment.retail.requests",
-        "sum to 0.8999",
+        "sum to 0.9;",
     );
     rejects(
         &base,
@@ -295,7 +295,7 @@ fn slots_json(m: &tiersim::model::Model) -> serde_json::Value {
     };
     let metrics: Vec<_> = experiment::replicate(m)
         .iter()
-        .map(|r| experiment::ReplicationMetrics::of(r, false))
+        .map(experiment::ReplicationMetrics::of)
         .collect();
     let results = [experiment::PointResult {
         point: 0,

@@ -273,7 +273,7 @@ fn bad_sweeps_are_rejected_with_the_axis_line() {
 fn metrics(model: &Model) -> Vec<ReplicationMetrics> {
     experiment::replicate(model)
         .iter()
-        .map(|r| ReplicationMetrics::of(r, false))
+        .map(ReplicationMetrics::of)
         .collect()
 }
 

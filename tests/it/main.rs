@@ -1,12 +1,16 @@
 //! The integration tests, in one binary: queueing theory, shipped scenarios,
 //! bad input, determinism and the command line as a user runs it.
 
+mod bad;
 mod bank;
 mod cli;
 mod common;
+mod edges;
 mod experiments;
 mod plan;
+mod properties;
 mod report;
+mod robust;
 mod scenarios;
 mod service;
 mod theory;
