@@ -4,7 +4,7 @@
 //! events, from which `tiersim check` estimates the run time.
 
 use super::week::WEEK;
-use super::{Model, offered_loads};
+use super::{Model, mean_offered_loads, offered_loads};
 use crate::analytic::erlang_c;
 
 /// The default of `run.max_clients_inside`: a million clients take about
@@ -29,7 +29,7 @@ impl Overload {
     /// What happened and what to do, naming the overloaded tier and its
     /// offered load; `replication` is the replication's number.
     pub fn explain(&self, model: &Model, replication: u32) -> String {
-        let load = &offered_loads(model)[self.tier];
+        let load = &mean_offered_loads(model)[self.tier];
         format!(
             "replication {replication} stopped at minute {:.1}: {} clients were inside, the limit \
              run.max_clients_inside; tier `{}` is overloaded, with {} clients waiting: offered \

@@ -5,7 +5,7 @@
 
 use std::fmt::Write;
 
-use crate::model::{Model, TierLoad, expected_events, offered_loads};
+use crate::model::{Model, TierLoad, expected_events, mean_offered_loads};
 use crate::scenario::Sweep;
 
 /// Events per second one thread simulates, the basis of run-time estimates:
@@ -78,7 +78,8 @@ pub struct Check {
 impl Check {
     /// Checks `model` as if run on `threads` threads.
     pub fn of(model: &Model, threads: usize) -> Check {
-        let loads = offered_loads(model);
+        // Long-run loads: a profile's weekly mean against the roster's.
+        let loads = mean_offered_loads(model);
         let verdicts = loads
             .iter()
             .zip(&model.tiers)
