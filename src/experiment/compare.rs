@@ -127,6 +127,7 @@ mod tests {
                 wait_quantiles: vec![],
                 slots: vec![],
                 requests: vec![],
+                warmup_drift: f64::NAN,
             })
             .collect()
     }

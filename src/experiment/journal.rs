@@ -119,6 +119,7 @@ fn point_json(r: &PointResult, name: &str) -> Value {
                         "wait_quantiles": m.wait_quantiles.iter().map(|q| numbers(q)).collect::<Vec<_>>(),
             "slots": m.slots.iter().map(|q| numbers(q)).collect::<Vec<_>>(),
             "requests": m.requests.iter().map(|q| numbers(q)).collect::<Vec<_>>(),
+            "warmup_drift": numbers(&[m.warmup_drift]),
         })).collect::<Vec<_>>(),
     })
 }
@@ -148,6 +149,10 @@ fn point_from_json(v: &Value) -> Option<PointResult> {
                     lists(&r["requests"])?
                 } else {
                     Vec::new()
+                },
+                warmup_drift: match r.get("warmup_drift") {
+                    Some(v) => list(v)?.first().copied().unwrap_or(f64::NAN),
+                    None => f64::NAN,
                 },
             })
         })
@@ -322,6 +327,7 @@ mod tests {
                 wait_quantiles: vec![vec![0.5, f64::NAN]],
                 slots: vec![vec![1.0], vec![f64::NAN]],
                 requests: vec![vec![4.0, f64::NAN]],
+                warmup_drift: -0.25,
             }],
             stop: StopReason::Replications,
         }

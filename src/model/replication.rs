@@ -228,6 +228,10 @@ pub struct ClientCounts {
     /// Clients given up after every call-back attempt failed (also counted
     /// as abandoned).
     pub unreached: u64,
+    /// Total wait of served or abandoned clients by when they arrived: in
+    /// the first or the second half of the warm-up-to-horizon window (a
+    /// warm-up too short shows as a difference).
+    pub wait_halves: [Tally; 2],
 }
 
 impl ClientCounts {
@@ -235,8 +239,9 @@ impl ClientCounts {
     /// abandoned). A client never served could not start on arrival and
     /// misses the service level.
     #[inline]
-    fn record_admitted(&mut self, c: &Client, threshold: f64) {
+    fn record_admitted(&mut self, c: &Client, threshold: f64, midpoint: f64) {
         self.wait.add(c.wait);
+        self.wait_halves[(c.arrival >= midpoint) as usize].add(c.wait);
         self.wait_histogram.record(c.wait);
         if !c.started || c.first_wait > 0.0 {
             self.waited += 1;
@@ -273,6 +278,8 @@ impl ClientCounts {
         self.booked += other.booked;
         self.own_rm += other.own_rm;
         self.unreached += other.unreached;
+        self.wait_halves[0].merge(&other.wait_halves[0]);
+        self.wait_halves[1].merge(&other.wait_halves[1]);
     }
 }
 
@@ -545,6 +552,8 @@ struct Replication<'m> {
     outcome_salt: u64,
     threshold: f64,
     warmup: f64,
+    /// Middle of the warm-up-to-horizon window.
+    midpoint: f64,
     /// Set when the clients inside reached the limit; the run then stops.
     overload: Option<Overload>,
     /// (segment, arrival time, key) of every client, for tests of common
@@ -679,6 +688,7 @@ impl<'m> Replication<'m> {
             outcome_salt: name_hash("outcome"),
             threshold: model.run.service_level_threshold,
             warmup: model.run.warmup,
+            midpoint: 0.5 * (model.run.warmup + model.run.horizon),
             overload: None,
             #[cfg(test)]
             trace: Vec::new(),
@@ -1332,7 +1342,7 @@ impl<'m> Replication<'m> {
             let counts = &mut self.segments[c.segment as usize];
             counts.abandoned += 1;
             counts.unreached += 1;
-            counts.record_admitted(&c, self.threshold);
+            counts.record_admitted(&c, self.threshold, self.midpoint);
             self.record_outcome(&c, false, t);
         }
         self.release(id);
@@ -1489,7 +1499,7 @@ impl<'m> Replication<'m> {
             }
             let counts = &mut self.segments[c.segment as usize];
             counts.abandoned += 1;
-            counts.record_admitted(&c, self.threshold);
+            counts.record_admitted(&c, self.threshold, self.midpoint);
             self.record_outcome(&c, false, t);
         }
         self.release(id);
@@ -1510,7 +1520,7 @@ impl<'m> Replication<'m> {
         if c.counted {
             let counts = &mut self.segments[c.segment as usize];
             counts.served += 1;
-            counts.record_admitted(&c, self.threshold);
+            counts.record_admitted(&c, self.threshold, self.midpoint);
             counts.wait_served.add(c.wait);
             counts.sojourn.add(t - c.arrival);
             if self.by_request {

@@ -115,7 +115,13 @@ pub fn point(
         "service_level_threshold": number(point.scenario.model.run.service_level_threshold),
         "parameters": parameters,
         "stop_reason": stop.as_str(),
-        "warnings": point.scenario.warnings,
+        "warnings": point
+            .scenario
+            .warnings
+            .iter()
+            .cloned()
+            .chain(crate::experiment::run_warnings(&point.scenario.model, summary))
+            .collect::<Vec<_>>(),
         "overall": metrics(&summary.overall),
         "segments": groups(&summary.segments),
         "tiers": groups(&summary.tiers),

@@ -821,3 +821,40 @@ fn manifest_records_the_run() {
     assert_eq!(m["points"][5]["stop_reason"], "replications");
     assert_eq!(m["version"], serde_json::Value::Null);
 }
+
+/// An M/M/1 at load 0.95 counted from an empty start over a short horizon:
+/// its early clients wait far less than its later ones, and the run warns
+/// that the warm-up looks too short. The same queue at load 0.8 after a
+/// long warm-up does not warn, nor does a model with a calendar (whose
+/// halves differ by design).
+#[test]
+fn warmup_too_short_is_warned() {
+    let mm1 = |load: f64, warmup: f64, horizon: f64, extra: &str| {
+        crate::common::model(&format!(
+            "name = \"mm1\"\n[run]\nhorizon = {horizon}\nwarmup = {warmup}\nreplications = 30\nseed = 4\n\
+             service_level_threshold = 1.0\n{extra}\
+             [[segment]]\nname = \"all\"\nrate_per_hour = {}\n\
+             [[tier]]\nname = \"desk\"\nservers = 1\nservice = {{ dist = \"exponential\", mean = 1.0 }}\n",
+            60.0 * load
+        ))
+    };
+    let short = mm1(0.95, 0.0, 300.0, "");
+    let warnings = tiersim::experiment::run_warnings(&short, &tiersim::experiment::run(&short));
+    assert!(
+        warnings
+            .iter()
+            .any(|w| w.starts_with("warm-up looks too short") && w.contains("less than")),
+        "{warnings:?}"
+    );
+    let settled = mm1(0.8, 2000.0, 40000.0, "");
+    let s = tiersim::experiment::run(&settled);
+    assert!(tiersim::experiment::run_warnings(&settled, &s).is_empty());
+    let calendar = mm1(
+        0.95,
+        0.0,
+        300.0,
+        "[calendar]\nprofile = { \"00:00-24:00\" = 1.0 }\n",
+    );
+    let s = tiersim::experiment::run(&calendar);
+    assert!(tiersim::experiment::run_warnings(&calendar, &s).is_empty());
+}
