@@ -947,16 +947,24 @@ impl<'m> Replication<'m> {
             self.depart_blocked(id);
             return;
         }
+        let generation = self.start_waiting(id, tier, t);
+        self.tiers[tier].queues[rank as usize].push_back((id, generation));
+        if on_line {
+            self.schedule_patience(id, tier, t);
+        }
+    }
+
+    /// The client starts waiting at `tier`: counted in its queue, with a
+    /// new generation (returned) for its queue entry.
+    #[inline]
+    fn start_waiting(&mut self, id: u32, tier: usize, t: f64) -> u32 {
+        let ts = &mut self.tiers[tier];
         ts.queue_len.change(t, 1.0);
         ts.waiting += 1;
         let c = &mut self.clients[id as usize];
         c.generation = c.generation.wrapping_add(1);
         c.phase = Phase::Waiting;
-        let generation = c.generation;
-        ts.queues[rank as usize].push_back((id, generation));
-        if on_line {
-            self.schedule_patience(id, tier, t);
-        }
+        c.generation
     }
 
     /// Schedules the waiting client's abandonment, if its segment has a
@@ -989,14 +997,9 @@ impl<'m> Replication<'m> {
             self.start_service_by(id, rm, t);
             return;
         }
-        let ts = &mut self.tiers[tier];
-        ts.queue_len.change(t, 1.0);
-        ts.waiting += 1;
-        let c = &mut self.clients[id as usize];
-        c.generation = c.generation.wrapping_add(1);
-        c.phase = Phase::Waiting;
-        let generation = c.generation;
-        ts.rm_queues[rm].push_back((id, generation));
+        let generation = self.start_waiting(id, tier, t);
+        self.tiers[tier].rm_queues[rm].push_back((id, generation));
+        let c = &self.clients[id as usize];
         if !c.callback {
             let book = self.model.segments[c.segment as usize]
                 .book
