@@ -184,7 +184,8 @@ pub fn tier_values(t: &TierCounts) -> [f64; TIER_METRICS.len()] {
         ratio(t.within_service_level, finished),
         t.sojourn.mean(),
         t.queue_len_mean,
-        t.queue_len_mean + t.busy_mean,
+        // Clients in service: busy sessions less outbound calls.
+        t.queue_len_mean + (t.busy_mean - t.outbound_mean) * t.sessions as f64,
         if t.unlimited {
             f64::NAN
         } else {
