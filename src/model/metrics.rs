@@ -189,7 +189,9 @@ pub fn tier_values(t: &TierCounts) -> [f64; TIER_METRICS.len()] {
         if t.unlimited {
             f64::NAN
         } else {
-            t.busy_mean / t.servers_mean
+            // Busy time on duty never exceeds time on duty; min() drops
+            // rounding.
+            (t.busy_mean / t.servers_mean).min(1.0)
         },
         ratio(t.abandoned, t.arrived - t.blocked),
         ratio(t.blocked, t.arrived),
@@ -254,7 +256,7 @@ pub fn slot_values(r: &ReplicationResult) -> Vec<Vec<f64>> {
                 v.push(if t.unlimited || on_duty <= 0.0 {
                     f64::NAN
                 } else {
-                    t.slot_busy[s] / on_duty
+                    (t.slot_busy[s] / on_duty).min(1.0)
                 });
                 v.push(if exposure <= 0.0 {
                     f64::NAN

@@ -554,6 +554,10 @@ struct Replication<'m> {
     warmup: f64,
     /// Middle of the warm-up-to-horizon window.
     midpoint: f64,
+    /// Clients released so far, and (count, time) when staffing after the
+    /// horizon last saw it change.
+    released: u64,
+    progress: (u64, f64),
     /// Set when the clients inside reached the limit; the run then stops.
     overload: Option<Overload>,
     /// (segment, arrival time, key) of every client, for tests of common
@@ -689,6 +693,8 @@ impl<'m> Replication<'m> {
             threshold: model.run.service_level_threshold,
             warmup: model.run.warmup,
             midpoint: 0.5 * (model.run.warmup + model.run.horizon),
+            released: 0,
+            progress: (0, model.run.horizon),
             overload: None,
             #[cfg(test)]
             trace: Vec::new(),
@@ -1383,10 +1389,20 @@ impl<'m> Replication<'m> {
             at += WEEK;
         }
         // Staffing goes on after the horizon while clients or cases are
-        // still inside (a back office's Monday morning), within the drain.
+        // still inside (a back office's Monday morning), within the drain,
+        // unless a whole week of rosters has passed without anyone leaving
+        // (those left can never be served). Before the horizon every
+        // change is scheduled, whoever is inside.
         let run = &self.model.run;
-        let inside = self.clients.len() > self.free.len();
-        if at <= run.horizon || (inside && at <= run.horizon + run.drain_limit) {
+        let keep = if now <= run.horizon {
+            true
+        } else {
+            if self.released != self.progress.0 {
+                self.progress = (self.released, now);
+            }
+            self.clients.len() > self.free.len() && now - self.progress.1 < WEEK
+        };
+        if keep && at <= run.horizon + run.drain_limit {
             self.calendar.schedule(
                 Time(at),
                 Event::Staffing {
@@ -1630,6 +1646,7 @@ impl<'m> Replication<'m> {
     /// Frees the client's slot; bumping the generation makes every event and
     /// queue entry still naming it stale.
     fn release(&mut self, id: u32) {
+        self.released += 1;
         let c = &mut self.clients[id as usize];
         c.generation = c.generation.wrapping_add(1);
         c.phase = Phase::Free;

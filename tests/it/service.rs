@@ -511,3 +511,28 @@ fn bad_service_input() {
         "{warnings:?}"
     );
 }
+
+/// Found by the property tests: a back office whose last roster change
+/// before the horizon found it empty stopped its staffing, so cases
+/// arriving over the last weekend waited for ever while another tier's
+/// non-client blocks kept the run going. Now every roster runs on after
+/// the horizon while anyone is inside (and stops after a week without a
+/// departure): every case is answered and the run ends.
+#[test]
+fn back_office_cases_left_at_the_horizon_are_answered() {
+    let m = model(
+        "name = \"weekend\"\n[run]\nhorizon = 20000.0\nreplications = 2\nseed = 912\nservice_level_threshold = 0.5\n\
+         [calendar]\nprofile = { \"00:00-08:00\" = 0.2, \"08:00-20:00\" = 1.5, \"20:00-24:00\" = 0.5 }\n\
+         [[channel]]\nname = \"phone\"\nhours = { daily = \"08:00-18:00\" }\nwhen_closed = \"lost\"\n\
+         [[segment]]\nname = \"s0\"\nrate_per_hour = 1.0\nback_office = [\"bo\"]\n\
+         [[tier]]\nname = \"t0\"\nservers = 5\nnon_client_share = 0.25\nservice = { dist = \"deterministic\", mean = 2.27 }\n\
+         escalate = [{ to = \"t0\", probability = 0.63 }]\n\
+         [[tier]]\nname = \"bo\"\nkind = \"back_office\"\nservice = { dist = \"exponential\", mean = 20.0 }\n\
+         shifts = [{ start = \"09:00\", end = \"17:00\", servers = 4, days = [\"mon\", \"tue\", \"wed\", \"thu\", \"fri\"] }]\n",
+    );
+    for r in experiment::replicate(&m) {
+        let o = overall(&r.segments);
+        assert_eq!(o.inside, 0);
+        assert_eq!(o.arrived, o.served + o.abandoned + o.blocked);
+    }
+}
