@@ -45,11 +45,7 @@ pub fn tame(model: &mut Model) {
     let per_minute: f64 = model
         .segments
         .iter()
-        .map(|s| {
-            s.arrival_profile
-                .as_ref()
-                .map_or(s.rate_per_hour / 60.0, |p| p.mean())
-        })
+        .map(|s| s.mean_rate_per_minute())
         .sum();
     let run = &mut model.run;
     let horizon = run.horizon.min(ARRIVALS / per_minute.max(1e-300));

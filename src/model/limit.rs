@@ -59,11 +59,7 @@ pub fn expected_events(model: &Model) -> f64 {
     let arrivals_per_minute: f64 = model
         .segments
         .iter()
-        .map(|s| {
-            s.arrival_profile
-                .as_ref()
-                .map_or(s.rate_per_hour / 60.0, |p| p.mean())
-        })
+        .map(|s| s.mean_rate_per_minute())
         .sum();
     let patient = model.segments.iter().any(|s| s.patience.is_some());
     let loads = offered_loads(model);

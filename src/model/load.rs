@@ -83,9 +83,10 @@ fn loads(model: &Model, weekly_mean: bool) -> Vec<TierLoad> {
                     continue;
                 }
                 let mut external = vec![0.0; n];
-                let per_hour = match &segment.arrival_profile {
-                    Some(profile) if weekly_mean => 60.0 * profile.mean(),
-                    _ => segment.rate_per_hour,
+                let per_hour = if weekly_mean {
+                    60.0 * segment.mean_rate_per_minute()
+                } else {
+                    segment.rate_per_hour
                 };
                 let total = per_hour * share;
                 // Split by channel where channels have their own entry.

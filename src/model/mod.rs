@@ -157,6 +157,16 @@ pub struct RunControl {
     pub max_clients_inside: u64,
 }
 
+impl Segment {
+    /// The long-run arrival rate, per minute: over the week when it
+    /// follows a profile.
+    pub fn mean_rate_per_minute(&self) -> f64 {
+        self.arrival_profile
+            .as_ref()
+            .map_or(self.rate_per_hour / 60.0, |p| p.mean())
+    }
+}
+
 /// A class of clients with its own arrival process, patience and priority.
 #[derive(Clone, Debug)]
 pub struct Segment {
