@@ -445,38 +445,31 @@ pub fn plan(model: &Model, goals: &Goals, options: &PlanOptions, progress: &dyn 
     let mut stalled = 0;
     while !current.ok() {
         let added = add(&current, &mut staffing);
-        if !added || ev.evaluations >= MAX_EVALUATIONS {
-            let why = labels(&current, false);
-            let summary = current.summary.clone();
-            return finish(
-                &ev,
-                staffing,
-                Verdict::Unreachable(why),
-                summary,
-                current,
-                run_seed,
-            );
-        }
-        current = ev.judge(&staffing, run_seed, "adding servers");
-        let worst = current.worst(goals);
-        if worst > best_worst + 1e-9 {
-            best_worst = worst;
-            stalled = 0;
-        } else {
+        if added && ev.evaluations < MAX_EVALUATIONS {
+            current = ev.judge(&staffing, run_seed, "adding servers");
+            let worst = current.worst(goals);
+            if worst > best_worst + 1e-9 {
+                best_worst = worst;
+                stalled = 0;
+                continue;
+            }
             stalled += 1;
-            if stalled >= STALL_ROUNDS && !current.ok() {
-                let why = labels(&current, false);
-                let summary = current.summary.clone();
-                return finish(
-                    &ev,
-                    staffing,
-                    Verdict::Unreachable(why),
-                    summary,
-                    current,
-                    run_seed,
-                );
+            if stalled < STALL_ROUNDS || current.ok() {
+                continue;
             }
         }
+        // Nothing left to add, the evaluations ran out, or no progress for
+        // STALL_ROUNDS rounds: the targets are out of reach.
+        let why = labels(&current, false);
+        let summary = current.summary.clone();
+        return finish(
+            &ev,
+            staffing,
+            Verdict::Unreachable(why),
+            summary,
+            current,
+            run_seed,
+        );
     }
 
     // 3. Remove server-slots while every target holds.
