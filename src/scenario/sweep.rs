@@ -11,8 +11,9 @@ use std::path::Path;
 use sha2::{Digest, Sha256};
 use toml::{Table, Value};
 
+use super::diagnostics::nearest;
 use super::raw::{RawAxis, RawScenario, RawSweep};
-use super::{Checker, Scenario, list, nearest, parse};
+use super::{Checker, Scenario, list, parse};
 use crate::error::Error;
 
 /// A scenario file expanded into its points.
