@@ -46,10 +46,34 @@ impl TierContext<'_> {
     }
 }
 
-/// A tier field, where it is written (if it is), the kinds of tier without
-/// it, and whether its message calls any tier but a chatbot "a staffed
-/// tier".
-type FieldKinds<'a> = (&'a str, Option<Range<usize>>, &'a [TierKind], bool);
+/// Fields that some kinds of tier do not take: the field, the kinds
+/// without it, and whether its message calls any tier but a chatbot "a
+/// staffed tier" (the older wording of the rules written for chatbots).
+const NOT_FOR: [(&str, &[TierKind], bool); 20] = {
+    use TierKind::{BackOffice, Chatbot, Dedicated, Staffed};
+    [
+        ("servers", &[Chatbot], true),
+        ("shifts", &[Chatbot], true),
+        ("queue_capacity", &[Chatbot], true),
+        ("preemptive", &[Chatbot], true),
+        ("escalate", &[Chatbot], true),
+        ("resolves", &[Staffed, BackOffice, Dedicated], true),
+        ("handoff_to", &[Staffed, BackOffice, Dedicated], true),
+        ("context_passed", &[Staffed, BackOffice, Dedicated], true),
+        ("skill", &[Chatbot, BackOffice], false),
+        ("triage", &[Chatbot, BackOffice], false),
+        ("escalate_to", &[Chatbot, BackOffice], false),
+        ("transfer", &[Chatbot, BackOffice], false),
+        ("handoff_minutes", &[Chatbot, BackOffice], false),
+        ("sessions", &[Chatbot, BackOffice, Dedicated], false),
+        ("session_slowdown", &[Chatbot, BackOffice, Dedicated], false),
+        ("non_client_share", &[Chatbot, BackOffice], false),
+        ("outbound", &[Chatbot, BackOffice, Dedicated], false),
+        ("escalate", &[BackOffice], false),
+        ("preemptive", &[BackOffice, Dedicated], false),
+        ("queue_capacity", &[BackOffice, Dedicated], false),
+    ]
+};
 
 /// The kinds of tier, as written.
 const KINDS: [(&str, TierKind); 4] = [
@@ -154,127 +178,16 @@ impl Checker<'_> {
 
     /// Reports the fields written for a tier whose kind does not take them.
     fn misplaced(&mut self, t: &RawTier, kind: TierKind) {
-        use TierKind::{BackOffice, Chatbot, Dedicated, Staffed};
-        let fields: [FieldKinds; 20] = [
-            (
-                "servers",
-                t.servers.as_ref().map(Spanned::span),
-                &[Chatbot],
-                true,
-            ),
-            ("shifts", first(&t.shifts), &[Chatbot], true),
-            (
-                "queue_capacity",
-                t.queue_capacity.as_ref().map(Spanned::span),
-                &[Chatbot],
-                true,
-            ),
-            (
-                "preemptive",
-                t.preemptive.as_ref().map(Spanned::span),
-                &[Chatbot],
-                true,
-            ),
-            ("escalate", first(&t.escalate), &[Chatbot], true),
-            (
-                "resolves",
-                t.resolves
-                    .as_ref()
-                    .and_then(|r| r.keys().next())
-                    .map(Spanned::span),
-                &[Staffed, BackOffice, Dedicated],
-                true,
-            ),
-            (
-                "handoff_to",
-                t.handoff_to.as_ref().map(Spanned::span),
-                &[Staffed, BackOffice, Dedicated],
-                true,
-            ),
-            (
-                "context_passed",
-                t.context_passed.as_ref().map(Spanned::span),
-                &[Staffed, BackOffice, Dedicated],
-                true,
-            ),
-            (
-                "skill",
-                t.skill.as_ref().map(Spanned::span),
-                &[Chatbot, BackOffice],
-                false,
-            ),
-            (
-                "triage",
-                t.triage.as_ref().map(Spanned::span),
-                &[Chatbot, BackOffice],
-                false,
-            ),
-            (
-                "escalate_to",
-                t.escalate_to.as_ref().map(Spanned::span),
-                &[Chatbot, BackOffice],
-                false,
-            ),
-            (
-                "transfer",
-                t.transfer.as_ref().map(Spanned::span),
-                &[Chatbot, BackOffice],
-                false,
-            ),
-            (
-                "handoff_minutes",
-                t.handoff_minutes.as_ref().map(Spanned::span),
-                &[Chatbot, BackOffice],
-                false,
-            ),
-            (
-                "sessions",
-                t.sessions.as_ref().map(Spanned::span),
-                &[Chatbot, BackOffice, Dedicated],
-                false,
-            ),
-            (
-                "session_slowdown",
-                t.session_slowdown.as_ref().map(Spanned::span),
-                &[Chatbot, BackOffice, Dedicated],
-                false,
-            ),
-            (
-                "non_client_share",
-                t.non_client_share.as_ref().map(Spanned::span),
-                &[Chatbot, BackOffice],
-                false,
-            ),
-            (
-                "outbound",
-                t.outbound.as_ref().map(Spanned::span),
-                &[Chatbot, BackOffice, Dedicated],
-                false,
-            ),
-            ("escalate", first(&t.escalate), &[BackOffice], false),
-            (
-                "preemptive",
-                t.preemptive.as_ref().map(Spanned::span),
-                &[BackOffice, Dedicated],
-                false,
-            ),
-            (
-                "queue_capacity",
-                t.queue_capacity.as_ref().map(Spanned::span),
-                &[BackOffice, Dedicated],
-                false,
-            ),
-        ];
-        for (key, span, without, staffed_or_chatbot) in fields {
-            let Some(span) = span.filter(|_| without.contains(&kind)) else {
+        for (key, without, staffed_or_chatbot) in NOT_FOR {
+            let Some(span) = written(t, key).filter(|_| without.contains(&kind)) else {
                 continue;
             };
             let what = match kind {
-                Chatbot => "a chatbot tier (kind = \"chatbot\")",
+                TierKind::Chatbot => "a chatbot tier (kind = \"chatbot\")",
                 _ if staffed_or_chatbot => "a staffed tier",
-                BackOffice => "a back office (kind = \"back_office\")",
-                Dedicated => "a dedicated tier (kind = \"dedicated\")",
-                Staffed => "a staffed tier",
+                TierKind::BackOffice => "a back office (kind = \"back_office\")",
+                TierKind::Dedicated => "a dedicated tier (kind = \"dedicated\")",
+                TierKind::Staffed => "a staffed tier",
             };
             self.problem(
                 span,
@@ -282,6 +195,34 @@ impl Checker<'_> {
                 format!("`{key}` does not apply to {what}"),
             );
         }
+    }
+}
+
+/// Where field `key` of a tier is written (a list's first entry), if it is.
+fn written(t: &RawTier, key: &str) -> Option<Range<usize>> {
+    match key {
+        "servers" => t.servers.as_ref().map(Spanned::span),
+        "shifts" => first(&t.shifts),
+        "queue_capacity" => t.queue_capacity.as_ref().map(Spanned::span),
+        "preemptive" => t.preemptive.as_ref().map(Spanned::span),
+        "escalate" => first(&t.escalate),
+        "resolves" => t
+            .resolves
+            .as_ref()
+            .and_then(|r| r.keys().next())
+            .map(Spanned::span),
+        "handoff_to" => t.handoff_to.as_ref().map(Spanned::span),
+        "context_passed" => t.context_passed.as_ref().map(Spanned::span),
+        "skill" => t.skill.as_ref().map(Spanned::span),
+        "triage" => t.triage.as_ref().map(Spanned::span),
+        "escalate_to" => t.escalate_to.as_ref().map(Spanned::span),
+        "transfer" => t.transfer.as_ref().map(Spanned::span),
+        "handoff_minutes" => t.handoff_minutes.as_ref().map(Spanned::span),
+        "sessions" => t.sessions.as_ref().map(Spanned::span),
+        "session_slowdown" => t.session_slowdown.as_ref().map(Spanned::span),
+        "non_client_share" => t.non_client_share.as_ref().map(Spanned::span),
+        "outbound" => t.outbound.as_ref().map(Spanned::span),
+        _ => None,
     }
 }
 
@@ -385,6 +326,35 @@ mod tests {
                 (field.to_string(), message.to_string()),
                 "{source}"
             );
+        }
+    }
+
+    #[test]
+    fn every_field_a_kind_may_not_take_is_located() {
+        let t: super::RawTier = toml::from_str(
+            r#"name = "t"
+servers = 1
+shifts = [{ start = "08:00", end = "16:00", servers = 1 }]
+queue_capacity = 1
+preemptive = true
+escalate = [{ to = "t", probability = 0.1 }]
+resolves = { default = 0.5 }
+handoff_to = "t"
+context_passed = true
+skill = 0.5
+triage = { dist = "exponential", mean = 1.0 }
+escalate_to = "t"
+transfer = "warm"
+handoff_minutes = 1.0
+sessions = 2
+session_slowdown = 1.1
+non_client_share = 0.1
+outbound = { call = { dist = "exponential", mean = 1.0 }, sale_probability = 0.1 }
+service = { dist = "exponential", mean = 1.0 }"#,
+        )
+        .unwrap();
+        for (key, _, _) in super::NOT_FOR {
+            assert!(super::written(&t, key).is_some(), "{key}");
         }
     }
 
