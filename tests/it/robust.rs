@@ -300,3 +300,32 @@ fn a_full_disk_keeps_what_was_finished() {
         );
     }
 }
+
+/// `seed` above i64::MAX and `max_clients_inside = u64::MAX` are valid u64
+/// values: `check` and `run` accept them (both panicked with "u64 value was
+/// too large"; issue 21), and the seed is written as given.
+#[test]
+fn unsigned_extremes_check_and_run() {
+    let dir = scratch("u64-extremes");
+    let file = dir.join("big.toml");
+    let source =
+        overloaded("seed = 9223372036854775808\nmax_clients_inside = 18446744073709551615")
+            .replace("horizon = 100000.0", "horizon = 100.0")
+            .replace("servers = 1\n", "servers = 3\n");
+    std::fs::write(&file, source).unwrap();
+    let file = file.to_str().unwrap();
+    let out = tiersim(&["check", file]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let out_dir = dir.join("out");
+    let out = tiersim(&[
+        "run",
+        file,
+        "--out",
+        out_dir.to_str().unwrap(),
+        "--threads",
+        "1",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let summary = std::fs::read_to_string(out_dir.join("summary.json")).unwrap();
+    assert!(summary.contains("9223372036854775808"), "the seed as given");
+}

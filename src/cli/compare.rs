@@ -1,0 +1,125 @@
+//! `tiersim compare`: scenario B against scenario A on the same random
+//! clients, as the two points of a sweep whose baseline is A.
+
+use std::path::{Path, PathBuf};
+use std::time::SystemTime;
+
+use anyhow::{Context, Result};
+
+use super::colour;
+use super::report::make_report;
+use super::run::{print_warnings, run_journaled};
+use crate::experiment::RunOptions;
+use crate::experiment::journal::{Header, Journal};
+use crate::report::{self, RunInfo};
+use crate::scenario::{self, Sweep};
+
+/// `compare`: A and B as the two points of a sweep whose baseline is A.
+pub(super) fn compare(
+    a: &Path,
+    b: &Path,
+    out: Option<PathBuf>,
+    threads: Option<usize>,
+    independent: bool,
+    make: bool,
+) -> Result<()> {
+    let started = SystemTime::now();
+    let (sa, sb) = (scenario::load(a)?, scenario::load(b)?);
+    let mut sb = sb;
+    let (seed, reps) = (sa.model.run.seed, sa.model.run.replications);
+    if sb.model.run.seed != seed || sb.model.run.replications != reps {
+        eprintln!(
+            "note: B runs with A's seed ({seed}) and replications ({reps}) so that both see the same clients"
+        );
+    }
+    sb.model.run.seed = if independent {
+        seed ^ 0x5DEE_CE66_D1CE_4E5B
+    } else {
+        seed
+    };
+    sb.model.run.replications = reps;
+    let (na, nb) = (sa.model.name.clone(), sb.model.name.clone());
+    let (la, lb) = if na == nb {
+        (format!("A:{na}"), format!("B:{nb}"))
+    } else {
+        (na.clone(), nb.clone())
+    };
+    let bytes = |p: &Path| std::fs::read(p).with_context(|| format!("cannot read {}", p.display()));
+    let mut both = bytes(a)?;
+    both.extend(bytes(b)?);
+    let sweep = Sweep {
+        name: format!("{na}-vs-{nb}"),
+        content_hash: scenario::sweep::content_hash(&both),
+        axes: vec!["scenario".into()],
+        points: vec![
+            scenario::Point {
+                name: la.clone(),
+                parameters: vec![("scenario".into(), toml::Value::String(la.clone()))],
+                scenario: sa,
+            },
+            scenario::Point {
+                name: lb.clone(),
+                parameters: vec![("scenario".into(), toml::Value::String(lb.clone()))],
+                scenario: sb,
+            },
+        ],
+        baseline: Some(0),
+    };
+    print_warnings(a, &sweep);
+    let dir = out.unwrap_or_else(|| PathBuf::from("output").join(&sweep.name));
+    let header = Header {
+        tool_version: env!("CARGO_PKG_VERSION").into(),
+        scenario: sweep.name.clone(),
+        content_hash: sweep.content_hash.clone(),
+        points: 2,
+        shard: None,
+        options: if independent {
+            "independent streams".into()
+        } else {
+            String::new()
+        },
+        source: String::new(),
+    };
+    let journal = Journal::create(&dir, &header)?;
+    let (results, threads) = run_journaled(
+        &sweep,
+        &[0, 1],
+        &RunOptions::default(),
+        &journal,
+        Vec::new(),
+        threads,
+    )?;
+    let info = RunInfo {
+        file: format!("{} vs {}", a.display(), b.display()),
+        command_line: std::env::args().collect(),
+        threads,
+        started,
+        finished: SystemTime::now(),
+        shard: None,
+        options: header.options.clone(),
+        merged_from: Vec::new(),
+    };
+    let s = report::write_sweep(&dir, &sweep, &results, &info)?;
+    let diffs = &s.vs_baseline.as_ref().expect("a comparison has a baseline")[1];
+    let doc = serde_json::json!({
+        "a": la,
+        "b": lb,
+        "replications": reps,
+        "seed": seed,
+        "common_random_numbers": !independent,
+        "differences": report::json::differences(diffs),
+    });
+    report::write_atomic(
+        &dir.join("compare.json"),
+        report::json::document("comparison", doc).as_bytes(),
+    )?;
+    print!(
+        "{}",
+        report::table::differences_styled(&la, &lb, diffs, colour())
+    );
+    eprintln!("\nwrote {}", dir.display());
+    if make {
+        make_report(&dir)?;
+    }
+    Ok(())
+}

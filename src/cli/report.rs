@@ -1,0 +1,21 @@
+//! `tiersim report`: the plots and report.html of an output folder.
+
+use std::path::Path;
+
+use anyhow::Result;
+
+use crate::report;
+
+/// `report`: the plots and report.html of an output folder.
+pub(super) fn make_report(dir: &Path) -> Result<()> {
+    let outcome = report::make_report(dir, &report::ReportOptions::default())?;
+    for note in &outcome.notes {
+        eprintln!("note: {note}");
+    }
+    eprintln!(
+        "wrote {} and {} plot files",
+        outcome.html.display(),
+        outcome.files.len()
+    );
+    Ok(())
+}

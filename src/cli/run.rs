@@ -1,0 +1,256 @@
+//! `tiersim run` and `tiersim sweep`: every point of a scenario's sweep
+//! (or one shard of it), journaled as each finishes so that `--resume`
+//! computes only the rest; then the output files and the table.
+
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::sync::atomic::Ordering;
+use std::time::SystemTime;
+
+use anyhow::{Context, Result, anyhow, bail};
+use clap::Args;
+
+use super::progress::Progress;
+use super::report::make_report;
+use super::shard::shard_points;
+use super::{CANCEL, INTERRUPTED, colour, thread_pool};
+use crate::experiment::journal::{self, Header, Journal};
+use crate::experiment::runner::{Halt, Interrupted};
+use crate::experiment::{PointResult, Precision, RunOptions, Shape, run_points};
+use crate::model::Model;
+use crate::report::{self, RunInfo};
+use crate::scenario::{self, Sweep};
+
+/// Options shared by `run` and `sweep`.
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    /// Output folder [default: output/<scenario name>/].
+    #[arg(long)]
+    out: Option<PathBuf>,
+    /// Worker threads [default: one per core]. Results are identical
+    /// whatever the number.
+    #[arg(long)]
+    threads: Option<usize>,
+    /// Add replications until this metric's 95% CI is tight enough:
+    /// `wait_mean=0.05` (half-width 5% of the mean), `wait_mean=0.1min` or
+    /// `tier.junior.utilization=0.01abs` (absolute). Repeat for several.
+    #[arg(long, value_name = "METRIC=TARGET")]
+    precision: Vec<String>,
+    /// With --precision: the most replications a point may take.
+    #[arg(long, default_value_t = 200)]
+    max_replications: u32,
+    /// Go on with an interrupted run in the same output folder: only the
+    /// missing points are computed.
+    #[arg(long)]
+    resume: bool,
+    /// Also make the report (plots and report.html) in the output folder.
+    #[arg(long)]
+    report: bool,
+    /// Override `run.max_clients_inside`: a replication with more clients
+    /// inside at once stops with an error naming the overloaded tier.
+    #[arg(long, value_name = "N")]
+    max_clients_inside: Option<u64>,
+}
+
+/// Prints the warnings of a sweep's points, once each.
+pub(super) fn print_warnings(file: &Path, sweep: &Sweep) {
+    let mut seen = Vec::new();
+    for p in &sweep.points {
+        for w in &p.scenario.warnings {
+            let line = if sweep.points.len() > 1 {
+                format!("point `{}`: {w}", p.name)
+            } else {
+                w.clone()
+            };
+            if !seen.contains(&line) {
+                eprintln!("warning: {}: {line}", file.display());
+                seen.push(line);
+            }
+        }
+    }
+}
+
+/// Runs `points` of `sweep` (the indices not yet in `done`), journaling each
+/// as it finishes; returns all finished points in order.
+pub(super) fn run_journaled(
+    sweep: &Sweep,
+    points: &[usize],
+    options: &RunOptions,
+    journal: &Journal,
+    done: Vec<PointResult>,
+    threads: Option<usize>,
+) -> Result<(Vec<PointResult>, usize)> {
+    let todo: Vec<(usize, &Model)> = points
+        .iter()
+        .filter(|i| !done.iter().any(|d| d.point == **i))
+        .map(|&i| (i, &sweep.points[i].scenario.model))
+        .collect();
+    let pool = thread_pool(threads)?;
+    let progress = Progress::new();
+    let write_error = Mutex::new(None);
+    let finished = |r: &PointResult| {
+        if let Err(e) = journal.append(r, &sweep.points[r.point].name) {
+            write_error
+                .lock()
+                .expect("no panics while locked")
+                .get_or_insert(e);
+            CANCEL.store(true, Ordering::SeqCst);
+        }
+    };
+    let outcome = pool.install(|| {
+        run_points(
+            &todo,
+            options,
+            &finished,
+            &|d, t| progress.update(d, t),
+            &CANCEL,
+        )
+    });
+    progress.finish();
+    if let Some(e) = write_error.into_inner().expect("no panics while locked") {
+        return Err(e.into());
+    }
+    let (new, interrupted) = match outcome {
+        Ok(new) => (new, false),
+        Err(Halt::Interrupted(Interrupted(new))) => (new, true),
+        Err(Halt::Overloaded(e)) => return Err(e.into()),
+    };
+    let mut all = done;
+    all.extend(new);
+    all.sort_by_key(|r| r.point);
+    if interrupted {
+        eprintln!(
+            "interrupted: {} of {} points finished and saved in {}; run the same command with --resume to compute only the rest",
+            all.len(),
+            points.len(),
+            journal::FILE
+        );
+        std::process::exit(INTERRUPTED);
+    }
+    Ok((all, pool.current_num_threads()))
+}
+
+/// `run` and `sweep`.
+pub(super) fn sweep(file: &Path, args: &RunArgs, shard: Option<(usize, usize)>) -> Result<()> {
+    let started = SystemTime::now();
+    if args.report && shard.is_some() {
+        bail!(
+            "--report needs the whole sweep: run the shards without it, `tiersim merge` them, then `tiersim report` the merged folder"
+        );
+    }
+    let mut sweep = scenario::load_sweep(file)?;
+    if let Some(limit) = args.max_clients_inside {
+        if limit == 0 {
+            bail!("--max-clients-inside must be at least 1");
+        }
+        for p in &mut sweep.points {
+            p.scenario.model.run.max_clients_inside = limit;
+        }
+    }
+    print_warnings(file, &sweep);
+    let shape = Shape::of(&sweep.points[0].scenario.model);
+    let precision = args
+        .precision
+        .iter()
+        .map(|p| Precision::parse(p, &shape))
+        .collect::<Result<Vec<_>, String>>()
+        .map_err(|e| anyhow!("--precision {e}"))?;
+    if !precision.is_empty() && args.max_replications < 2 {
+        bail!("--max-replications must be at least 2 with --precision");
+    }
+    let options_text = if precision.is_empty() {
+        String::new()
+    } else {
+        let specs: Vec<&str> = precision.iter().map(|p| p.spec.as_str()).collect();
+        format!(
+            "precision {} within {} replications",
+            specs.join(", "),
+            args.max_replications
+        )
+    };
+    let options = RunOptions {
+        precision,
+        max_replications: args.max_replications,
+    };
+    let dir = args.out.clone().unwrap_or_else(|| {
+        let base = PathBuf::from("output").join(&sweep.name);
+        match shard {
+            Some((k, n)) => base.join(format!("shard-{k}-of-{n}")),
+            None => base,
+        }
+    });
+    let source =
+        std::fs::read_to_string(file).with_context(|| format!("cannot read {}", file.display()))?;
+    let header = Header {
+        tool_version: env!("CARGO_PKG_VERSION").into(),
+        scenario: sweep.name.clone(),
+        content_hash: sweep.content_hash.clone(),
+        points: sweep.points.len(),
+        shard,
+        options: options_text.clone(),
+        source,
+    };
+    let (journal, done) = if args.resume {
+        Journal::resume(&dir, &header)?
+    } else {
+        (Journal::create(&dir, &header)?, Vec::new())
+    };
+    let selected = shard_points(sweep.points.len(), shard);
+    if !done.is_empty() {
+        eprintln!(
+            "resuming: {} of {} points already finished",
+            done.len(),
+            selected.len()
+        );
+    }
+    let (results, threads) =
+        run_journaled(&sweep, &selected, &options, &journal, done, args.threads)?;
+    let info = RunInfo {
+        file: file.display().to_string(),
+        command_line: std::env::args().collect(),
+        threads,
+        started,
+        finished: SystemTime::now(),
+        shard,
+        options: options_text,
+        merged_from: Vec::new(),
+    };
+    if let Some((k, n)) = shard {
+        report::write_manifest(&dir, &sweep, &results, &info)?;
+        eprintln!(
+            "shard {k}/{n}: {} points in {}; join all {n} shards with `tiersim merge DIR...`",
+            results.len(),
+            dir.display()
+        );
+        return Ok(());
+    }
+    finish_sweep(&dir, &sweep, &results, &info)?;
+    if args.report {
+        make_report(&dir)?;
+    }
+    Ok(())
+}
+
+/// Writes a complete sweep's files and prints its table.
+pub(super) fn finish_sweep(
+    dir: &Path,
+    sweep: &Sweep,
+    results: &[PointResult],
+    info: &RunInfo,
+) -> Result<()> {
+    let s = report::write_sweep(dir, sweep, results, info)?;
+    if s.summaries.len() == 1 {
+        print!(
+            "{}",
+            report::table::render_styled(&s.summaries[0], colour())
+        );
+    } else {
+        let stops: Vec<&str> = results.iter().map(|r| r.stop.as_str()).collect();
+        print!(
+            "{}",
+            report::table::points_styled(&s.summaries, &stops, colour())
+        );
+    }
+    eprintln!("\nwrote {}", dir.display());
+    Ok(())
+}

@@ -1,0 +1,87 @@
+//! Warnings of a valid scenario, which do not stop a run: tiers loaded at
+//! or over capacity with nothing to bound their queue, and tiers with
+//! nobody on duty while a channel feeding them is open.
+
+use crate::model::week::{DAY, DAYS, WEEK};
+use crate::model::{Model, mean_offered_loads};
+
+/// Everything the user should hear about before a run.
+pub(super) fn warnings(model: &Model) -> Vec<String> {
+    let mut out = roster_gaps(model);
+    out.extend(overloads(model));
+    out
+}
+
+/// Tiers loaded at or over capacity with nothing to bound their queue.
+fn overloads(model: &Model) -> Vec<String> {
+    mean_offered_loads(model)
+        .into_iter()
+        .filter(|l| l.unbounded)
+        .map(|l| {
+            format!(
+                "tier `{}` is loaded at or over capacity: offered load {:.2} Erlangs on {} servers \
+                 (utilization {:.2}) with no patience and no queue capacity to bound its queue; \
+                 the queue grows for the whole run and the run stops at the horizon",
+                l.tier, l.offered_load, l.servers, l.utilization
+            )
+        })
+        .collect()
+}
+
+/// The tiers clients of channel `c` meet first.
+fn entries(model: &Model, c: usize) -> Vec<usize> {
+    let mut entries: Vec<usize> = Vec::new();
+    let feeding = model
+        .segments
+        .iter()
+        .enumerate()
+        .filter(|(_, s)| s.channels.get(c).is_some_and(|&p| p > 0.0));
+    for (segment, s) in feeding {
+        let mut firsts: Vec<usize> = (0..model.requests.len())
+            .filter(|&r| s.requests[r] > 0.0)
+            .map(|r| model.entry(segment, r, c))
+            .collect();
+        firsts.extend(s.book.as_ref().map(|b| b.tier));
+        for j in firsts {
+            if !entries.contains(&j) {
+                entries.push(j);
+            }
+        }
+    }
+    entries
+}
+
+/// Warnings for tiers with nobody on duty while a channel that feeds them
+/// is open: clients arriving then wait for the next shift (or abandon).
+fn roster_gaps(model: &Model) -> Vec<String> {
+    let mut out = Vec::new();
+    for (c, channel) in model.channels.iter().enumerate() {
+        for j in entries(model, c) {
+            let Some(roster) = &model.tiers[j].roster else {
+                continue;
+            };
+            // The first minute of the week when the channel is open and the
+            // tier unstaffed, and how many such minutes.
+            let gaps: Vec<f64> = (0..WEEK as usize)
+                .map(|m| m as f64)
+                .filter(|&t| {
+                    channel.hours.as_ref().is_none_or(|h| h.is_open(t)) && roster.at(t) == 0
+                })
+                .collect();
+            if let Some(&first) = gaps.first() {
+                let start_day = model.week.as_ref().map_or(0, |w| w.start_day);
+                let day = DAYS[(start_day + (first / DAY) as usize) % 7];
+                let minute = first.rem_euclid(DAY) as u32;
+                out.push(format!(
+                    "tier `{}` has nobody on duty for {:.1} hours a week while channel `{}` is open (first on {day} at {:02}:{:02}); clients arriving then wait for the next shift",
+                    model.tiers[j].name,
+                    gaps.len() as f64 / 60.0,
+                    channel.name,
+                    minute / 60,
+                    minute % 60
+                ));
+            }
+        }
+    }
+    out
+}
