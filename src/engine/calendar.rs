@@ -1,6 +1,9 @@
 //! The event calendar: a binary min-heap on (time, insertion sequence), so
 //! events due at the same time come out in the order they were scheduled and
-//! every run is deterministic.
+//! every run is deterministic. A few recurring events (each segment's next
+//! arrival) may instead wait in fixed side slots beside the heap, under the
+//! same (time, sequence) key: they come out in exactly the same order, but
+//! never pay for a sift.
 
 use super::time::Time;
 
@@ -11,6 +14,9 @@ struct Entry<E> {
     key: u128,
     event: E,
 }
+
+/// The key of a vacant side slot: later than any event.
+const EMPTY: u128 = u128::MAX;
 
 /// A future-event list holding events of type `E` (a plain `Copy` enum in
 /// practice). Scheduling and taking the next event are O(log n); nothing is
@@ -23,6 +29,10 @@ struct Entry<E> {
 #[derive(Debug)]
 pub struct Calendar<E> {
     heap: Vec<Entry<E>>,
+    /// Side slots: at most one event each, `EMPTY` key when vacant.
+    slots: Vec<Entry<E>>,
+    /// Index of the earliest side slot (any, when all are vacant).
+    first_slot: usize,
     /// The root was taken and not yet replaced.
     hole: bool,
     sequence: u64,
@@ -40,6 +50,8 @@ impl<E: Copy> Calendar<E> {
     pub fn new() -> Self {
         Calendar {
             heap: Vec::with_capacity(64),
+            slots: Vec::new(),
+            first_slot: 0,
             hole: false,
             sequence: 0,
             now: Time::ZERO,
@@ -55,7 +67,54 @@ impl<E: Copy> Calendar<E> {
     /// Number of events waiting.
     #[inline]
     pub fn len(&self) -> usize {
-        self.heap.len() - self.hole as usize
+        self.heap.len() - self.hole as usize + self.slots.iter().filter(|s| s.key != EMPTY).count()
+    }
+
+    /// Gives the calendar `n` side slots (vacant), replacing any there were.
+    pub fn with_slots(mut self, n: usize, vacant: E) -> Self {
+        self.slots = vec![
+            Entry {
+                key: EMPTY,
+                event: vacant,
+            };
+            n
+        ];
+        self.first_slot = 0;
+        self
+    }
+
+    /// Schedules `event` at `at` in side slot `slot`, which must be vacant
+    /// (its event was taken). It takes the next sequence number, exactly as
+    /// [`Calendar::schedule`] would, so the order of events is the same.
+    #[inline]
+    pub fn schedule_slot(&mut self, slot: usize, at: Time, event: E) {
+        debug_assert!(at >= self.now, "event scheduled in the past");
+        debug_assert!(self.slots[slot].key == EMPTY, "side slot taken");
+        let key = self.key(at);
+        self.slots[slot] = Entry { key, event };
+        if key < self.slots[self.first_slot].key {
+            self.first_slot = slot;
+        }
+    }
+
+    /// The (time, sequence) key of an event scheduled now at `at`.
+    #[inline]
+    fn key(&mut self, at: Time) -> u128 {
+        let key = ((at.key() as u128) << 64) | self.sequence as u128;
+        self.sequence += 1;
+        key
+    }
+
+    /// Finds the earliest side slot again after one was taken.
+    #[inline]
+    fn refresh_first_slot(&mut self) {
+        let mut first = 0;
+        for (i, s) in self.slots.iter().enumerate().skip(1) {
+            if s.key < self.slots[first].key {
+                first = i;
+            }
+        }
+        self.first_slot = first;
     }
 
     /// True when no event is waiting.
@@ -68,8 +127,7 @@ impl<E: Copy> Calendar<E> {
     #[inline]
     pub fn schedule(&mut self, at: Time, event: E) {
         debug_assert!(at >= self.now, "event scheduled in the past");
-        let key = ((at.key() as u128) << 64) | self.sequence as u128;
-        self.sequence += 1;
+        let key = self.key(at);
         let entry = Entry { key, event };
         if self.hole {
             self.hole = false;
@@ -92,8 +150,22 @@ impl<E: Copy> Calendar<E> {
     #[inline]
     pub fn pop(&mut self) -> Option<(Time, E)> {
         self.fill_hole();
-        let top = *self.heap.first()?;
-        self.hole = true;
+        let side = self.slots.get(self.first_slot).map_or(EMPTY, |s| s.key);
+        let top = match self.heap.first() {
+            Some(top) if top.key < side => {
+                self.hole = true;
+                *top
+            }
+            _ if side != EMPTY => {
+                let top = self.slots[self.first_slot];
+                self.slots[self.first_slot].key = EMPTY;
+                if self.slots.len() > 1 {
+                    self.refresh_first_slot();
+                }
+                top
+            }
+            _ => return None,
+        };
         self.now = Time(f64::from_bits((top.key >> 64) as u64));
         Some((self.now, top.event))
     }
@@ -117,15 +189,18 @@ impl<E: Copy> Calendar<E> {
     pub fn clear(&mut self) {
         self.heap.clear();
         self.hole = false;
+        for s in &mut self.slots {
+            s.key = EMPTY;
+        }
     }
 
     /// The time of the earliest event, without taking it.
     #[inline]
     pub fn peek_time(&mut self) -> Option<Time> {
         self.fill_hole();
-        self.heap
-            .first()
-            .map(|e| Time(f64::from_bits((e.key >> 64) as u64)))
+        let side = self.slots.get(self.first_slot).map_or(EMPTY, |s| s.key);
+        let key = self.heap.first().map_or(side, |e| e.key.min(side));
+        (key != EMPTY).then(|| Time(f64::from_bits((key >> 64) as u64)))
     }
 
     #[inline]
@@ -205,6 +280,37 @@ mod tests {
         let order: Vec<char> = std::iter::from_fn(|| cal.pop().map(|(_, e)| e)).collect();
         assert_eq!(order, vec!['d', 'b', 'a', 'c', 'e']);
         assert_eq!(cal.now(), Time(5.0));
+    }
+
+    /// Events in side slots come out in the same (time, sequence) order as
+    /// if they had been in the heap.
+    #[test]
+    fn side_slots_keep_the_order() {
+        let mut rng = rand_xoshiro::Xoshiro256PlusPlus::seed_from_u64(5);
+        let mut plain = Calendar::new();
+        let mut sided = Calendar::new().with_slots(3, (9, 0));
+        for s in 0..3u32 {
+            plain.schedule(Time(0.0), (s, 0));
+            sided.schedule_slot(s as usize, Time(0.0), (s, 0));
+        }
+        for n in 1..5000u32 {
+            let (a, b) = (plain.pop().unwrap(), sided.pop().unwrap());
+            assert_eq!(a, b);
+            let (t, (kind, _)) = a;
+            let at = Time(t.0 + rng.random_range(0..4) as f64 * 0.5);
+            plain.schedule(at, (kind, n));
+            if kind < 3 {
+                sided.schedule_slot(kind as usize, at, (kind, n));
+                // Other events in the heap, with ties.
+                let other = Time(t.0 + rng.random_range(0..4) as f64 * 0.5);
+                plain.schedule(other, (7, n));
+                sided.schedule(other, (7, n));
+            } else {
+                sided.schedule(at, (kind, n));
+            }
+            assert_eq!(plain.len(), sided.len());
+            assert_eq!(plain.peek_time(), sided.peek_time());
+        }
     }
 
     #[test]

@@ -7,8 +7,8 @@ use super::Event;
 use super::client::{Client, NONE, Phase};
 use super::counts::slot_of;
 use super::state::Replication;
+use crate::engine::Time;
 use crate::engine::rng::keyed;
-use crate::engine::{Dist, Time};
 use crate::model::{Overload, WhenClosed};
 
 impl Replication<'_> {
@@ -17,20 +17,19 @@ impl Replication<'_> {
     #[inline]
     pub(super) fn schedule_arrival(&mut self, segment: usize, now: f64) {
         let s = &self.model.segments[segment];
+        // Exponential gaps (of mass 1 under a profile), built once.
+        let gap = self.interarrival[segment].sample(&mut self.arrivals[segment]);
         let at = match &s.arrival_profile {
-            None => {
-                now + Dist::exponential(60.0 / s.rate_per_hour).sample(&mut self.arrivals[segment])
-            }
-            Some(rate) => {
-                let mass = Dist::exponential(1.0).sample(&mut self.arrivals[segment]);
-                match rate.advance(now, mass) {
-                    Some(at) => at,
-                    None => return,
-                }
-            }
+            None => now + gap,
+            Some(rate) => match rate.advance(now, gap) {
+                Some(at) => at,
+                None => return,
+            },
         };
         if at <= self.model.run.horizon {
-            self.calendar.schedule(
+            // Each segment's next arrival waits in its own side slot.
+            self.calendar.schedule_slot(
+                segment,
                 Time(at),
                 Event::Arrival {
                     segment: segment as u32,

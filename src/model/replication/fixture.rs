@@ -1,7 +1,7 @@
 //! A small two-tier model for the unit tests of the event loop.
 
-use super::state::Replication;
 use super::ReplicationResult;
+use super::state::Replication;
 use crate::engine::Dist;
 use crate::model::{
     Discipline, Escalation, Handoff, Model, Outcomes, RequestType, RunControl, Segment, Tier,

@@ -192,8 +192,11 @@ impl Replication<'_> {
 
     pub(super) fn service_end(&mut self, id: u32, t: f64) {
         let model = self.model;
-        let c = self.clients[id as usize];
-        let tier = c.tier as usize;
+        // Only the few fields needed, not a copy of the whole client.
+        let c = &self.clients[id as usize];
+        let (tier, rm, next) = (c.tier as usize, c.rm as usize, c.next);
+        let (fails, counted, visit_wait, joined) =
+            (c.attempt_fails, c.counted, c.visit_wait, c.joined);
         let spec = &model.tiers[tier];
         let ts = &mut self.tiers[tier];
         ts.set_busy(t, ts.busy - 1);
@@ -203,50 +206,44 @@ impl Replication<'_> {
             ts.in_service.swap_remove(pos);
         }
         if spec.kind == TierKind::Dedicated {
-            ts.rm_busy[c.rm as usize] = false;
+            ts.rm_busy[rm] = false;
         }
-        if c.attempt_fails {
-            self.free_server(tier, c.rm as usize, t);
+        if fails {
+            self.free_server(tier, rm, t);
             self.attempt_failed(id, t);
-        } else {
-            let next = (c.next != NONE).then_some(c.next as usize);
-            if c.counted {
-                let k = &mut ts.counts;
-                k.served += 1;
-                k.wait.add(c.visit_wait);
-                k.wait_served.add(c.visit_wait);
-                if c.visit_wait > 0.0 {
-                    k.waited += 1;
+            return;
+        }
+        let next = (next != NONE).then_some(next as usize);
+        if counted {
+            let k = &mut ts.counts;
+            k.served += 1;
+            k.wait.add(visit_wait);
+            k.wait_served.add(visit_wait);
+            k.waited += (visit_wait > 0.0) as u64;
+            k.within_service_level += (visit_wait <= self.threshold) as u64;
+            k.sojourn.add(t - joined);
+            k.escalated += next.is_some() as u64;
+        }
+        // The server takes its next client before this one moves on (so a
+        // client coming back to the same tier queues behind those already
+        // waiting).
+        self.free_server(tier, rm, t);
+        let c = &mut self.clients[id as usize];
+        c.human |= !spec.unlimited && spec.kind != TierKind::BackOffice;
+        match next {
+            Some(to) => {
+                match spec.handoff {
+                    Handoff::Cold => c.cold_handoffs += 1,
+                    Handoff::Warm => c.warm_handoffs += 1,
                 }
-                if c.visit_wait <= self.threshold {
-                    k.within_service_level += 1;
+                if spec.transfer == Transfer::Callback {
+                    c.callback = true;
+                    c.attempts = 0;
+                    c.repeats = c.repeats.saturating_add(1);
                 }
-                k.sojourn.add(t - c.joined);
-                if next.is_some() {
-                    k.escalated += 1;
-                }
+                self.join(id, to, t)
             }
-            // The server takes its next client before this one moves on
-            // (so a client coming back to the same tier queues behind
-            // those already waiting).
-            self.free_server(tier, c.rm as usize, t);
-            let c = &mut self.clients[id as usize];
-            c.human |= !spec.unlimited && spec.kind != TierKind::BackOffice;
-            match next {
-                Some(to) => {
-                    match spec.handoff {
-                        Handoff::Cold => c.cold_handoffs += 1,
-                        Handoff::Warm => c.warm_handoffs += 1,
-                    }
-                    if spec.transfer == Transfer::Callback {
-                        c.callback = true;
-                        c.attempts = 0;
-                        c.repeats = c.repeats.saturating_add(1);
-                    }
-                    self.join(id, to, t)
-                }
-                None => self.next_step(id, t),
-            }
+            None => self.next_step(id, t),
         }
     }
 

@@ -9,7 +9,7 @@ use super::counts::{ClientCounts, ReplicationResult, RequestCounts, SlotCounts, 
 use super::staffing::Servers;
 use crate::engine::rng::{name_hash, stream};
 use crate::engine::stats::SlotAverage;
-use crate::engine::{Calendar, Stream};
+use crate::engine::{Calendar, Dist, Stream};
 use crate::model::outcome::Prepared;
 use crate::model::week::availability;
 use crate::model::{Discipline, Model, Overload, Tier, TierKind};
@@ -159,6 +159,9 @@ pub(super) struct Replication<'m> {
     /// The model has channels, books or complexities: arrivals draw them.
     pub(super) extras: bool,
     pub(super) arrivals: Vec<Stream>,
+    /// Per segment: the distribution of the gap to the next arrival (in
+    /// arrival mass under a profile).
+    pub(super) interarrival: Vec<Dist>,
     /// Per segment: the stream of client keys.
     pub(super) keys: Vec<Stream>,
     /// Per segment: purpose salt of the keyed patience draws.
@@ -245,7 +248,8 @@ impl<'m> Replication<'m> {
             model,
             ranks,
             callback_rank: priorities.len() as u16,
-            calendar: Calendar::new(),
+            calendar: Calendar::new()
+                .with_slots(model.segments.len(), Event::Arrival { segment: 0 }),
             clients: Vec::with_capacity(1024),
             free: Vec::with_capacity(1024),
             tiers,
@@ -259,6 +263,14 @@ impl<'m> Replication<'m> {
                 .segments
                 .iter()
                 .map(|s| stream(seed, rep, &format!("arrival/{}", s.name)))
+                .collect(),
+            interarrival: model
+                .segments
+                .iter()
+                .map(|s| match s.arrival_profile {
+                    None => Dist::exponential(60.0 / s.rate_per_hour),
+                    Some(_) => Dist::exponential(1.0),
+                })
                 .collect(),
             keys: model
                 .segments
