@@ -167,7 +167,10 @@ impl SlotAverage {
         if self.value == 0.0 {
             return;
         }
-        let (mut a, b) = (a.max(self.start), b.min(self.end));
+        // Plain comparisons rather than f64::max/min: times are never NaN,
+        // and the hot loop calls this on every change.
+        let mut a = if a < self.start { self.start } else { a };
+        let b = if b > self.end { self.end } else { b };
         if a >= b {
             return;
         }
