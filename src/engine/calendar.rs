@@ -6,6 +6,7 @@
 //! never pay for a sift.
 
 use super::time::Time;
+use super::timers::Timers;
 
 /// One scheduled event. The key packs the time's bit pattern above the
 /// insertion sequence, so one integer comparison orders (time, sequence).
@@ -33,6 +34,8 @@ pub struct Calendar<E> {
     slots: Vec<Entry<E>>,
     /// Index of the earliest side slot (any, when all are vacant).
     first_slot: usize,
+    /// Cancellable timers (patience), one per owner.
+    timers: Timers<E>,
     /// The root was taken and not yet replaced.
     hole: bool,
     sequence: u64,
@@ -52,6 +55,7 @@ impl<E: Copy> Calendar<E> {
             heap: Vec::with_capacity(64),
             slots: Vec::new(),
             first_slot: 0,
+            timers: Timers::new(),
             hole: false,
             sequence: 0,
             now: Time::ZERO,
@@ -67,7 +71,9 @@ impl<E: Copy> Calendar<E> {
     /// Number of events waiting.
     #[inline]
     pub fn len(&self) -> usize {
-        self.heap.len() - self.hole as usize + self.slots.iter().filter(|s| s.key != EMPTY).count()
+        self.heap.len() - self.hole as usize
+            + self.slots.iter().filter(|s| s.key != EMPTY).count()
+            + self.timers.len()
     }
 
     /// Gives the calendar `n` side slots (vacant), replacing any there were.
@@ -95,6 +101,22 @@ impl<E: Copy> Calendar<E> {
         if key < self.slots[self.first_slot].key {
             self.first_slot = slot;
         }
+    }
+
+    /// Sets `owner`'s cancellable timer to fire `event` at `at` (replacing
+    /// any timer the owner had). It takes the next sequence number, as
+    /// [`Calendar::schedule`] would, so the order of events is the same.
+    #[inline]
+    pub fn schedule_timer(&mut self, owner: u32, at: Time, event: E) {
+        debug_assert!(at >= self.now, "event scheduled in the past");
+        let key = self.key(at);
+        self.timers.set(owner, key, event);
+    }
+
+    /// Cancels `owner`'s timer, if it has one: its event will not come out.
+    #[inline]
+    pub fn cancel_timer(&mut self, owner: u32) {
+        self.timers.cancel(owner);
     }
 
     /// The (time, sequence) key of an event scheduled now at `at`.
@@ -151,23 +173,30 @@ impl<E: Copy> Calendar<E> {
     pub fn pop(&mut self) -> Option<(Time, E)> {
         self.fill_hole();
         let side = self.slots.get(self.first_slot).map_or(EMPTY, |s| s.key);
-        let top = match self.heap.first() {
-            Some(top) if top.key < side => {
-                self.hole = true;
-                *top
-            }
-            _ if side != EMPTY => {
-                let top = self.slots[self.first_slot];
-                self.slots[self.first_slot].key = EMPTY;
-                if self.slots.len() > 1 {
-                    self.refresh_first_slot();
-                }
-                top
-            }
-            _ => return None,
+        let heap = self.heap.first().map_or(EMPTY, |e| e.key);
+        // Without timers (no patience) the third comparison is skipped.
+        let timer = match self.timers.first() {
+            Some(t) if t.key < side => t.key,
+            _ => EMPTY,
         };
-        self.now = Time(f64::from_bits((top.key >> 64) as u64));
-        Some((self.now, top.event))
+        let (key, event) = if heap < side && heap < timer {
+            self.hole = true;
+            (heap, self.heap[0].event)
+        } else if side < timer {
+            let top = self.slots[self.first_slot];
+            self.slots[self.first_slot].key = EMPTY;
+            if self.slots.len() > 1 {
+                self.refresh_first_slot();
+            }
+            (side, top.event)
+        } else if timer != EMPTY {
+            let top = self.timers.pop().expect("a timer is pending");
+            (timer, top.event)
+        } else {
+            return None;
+        };
+        self.now = Time(f64::from_bits((key >> 64) as u64));
+        Some((self.now, event))
     }
 
     /// Removes the taken root for good: the last entry moves into it.
@@ -192,6 +221,7 @@ impl<E: Copy> Calendar<E> {
         for s in &mut self.slots {
             s.key = EMPTY;
         }
+        self.timers.clear();
     }
 
     /// The time of the earliest event, without taking it.
@@ -199,7 +229,12 @@ impl<E: Copy> Calendar<E> {
     pub fn peek_time(&mut self) -> Option<Time> {
         self.fill_hole();
         let side = self.slots.get(self.first_slot).map_or(EMPTY, |s| s.key);
-        let key = self.heap.first().map_or(side, |e| e.key.min(side));
+        let timer = self.timers.first().map_or(EMPTY, |t| t.key);
+        let key = self
+            .heap
+            .first()
+            .map_or(side, |e| e.key.min(side))
+            .min(timer);
         (key != EMPTY).then(|| Time(f64::from_bits((key >> 64) as u64)))
     }
 
@@ -311,6 +346,24 @@ mod tests {
             assert_eq!(plain.len(), sided.len());
             assert_eq!(plain.peek_time(), sided.peek_time());
         }
+    }
+
+    /// Timers come out in (time, sequence) order with the heap's events;
+    /// a cancelled one never comes out.
+    #[test]
+    fn timers_keep_the_order_and_cancel() {
+        let mut cal = Calendar::new();
+        cal.schedule(Time(2.0), 'a');
+        cal.schedule_timer(7, Time(1.0), 'b');
+        cal.schedule_timer(8, Time(2.0), 'c');
+        cal.schedule(Time(1.0), 'd');
+        cal.schedule_timer(9, Time(0.5), 'e');
+        cal.cancel_timer(9);
+        cal.schedule_timer(8, Time(3.0), 'f');
+        assert_eq!(cal.len(), 4);
+        assert_eq!(cal.peek_time(), Some(Time(1.0)));
+        let order: Vec<char> = std::iter::from_fn(|| cal.pop().map(|(_, e)| e)).collect();
+        assert_eq!(order, vec!['b', 'd', 'a', 'f']);
     }
 
     #[test]

@@ -92,7 +92,10 @@ impl Replication<'_> {
                 self.patience_salts[segment] ^ self.tiers[tier].service_salt.rotate_left(29),
                 c.visits as u64,
             ));
-            self.calendar.schedule(
+            // A cancellable timer: most waiting clients are served first,
+            // and their timer is then removed, not left to come out stale.
+            self.calendar.schedule_timer(
+                id,
                 Time(t + p),
                 Event::Abandon {
                     client: id,
@@ -174,6 +177,10 @@ impl Replication<'_> {
             }
             service_time(model, tier, ts, c)
         };
+        if c.phase == Phase::Waiting {
+            // Its patience will not run out now.
+            self.calendar.cancel_timer(id);
+        }
         c.generation = c.generation.wrapping_add(1);
         c.phase = Phase::InService;
         c.service_start = t;
