@@ -1,8 +1,12 @@
 //! The event calendar: a binary min-heap on (time, insertion sequence), so
 //! events due at the same time come out in the order they were scheduled and
-//! every run is deterministic.
+//! every run is deterministic. A few recurring events (each segment's next
+//! arrival) may instead wait in fixed side slots beside the heap, under the
+//! same (time, sequence) key: they come out in exactly the same order, but
+//! never pay for a sift.
 
 use super::time::Time;
+use super::timers::Timers;
 
 /// One scheduled event. The key packs the time's bit pattern above the
 /// insertion sequence, so one integer comparison orders (time, sequence).
@@ -11,6 +15,9 @@ struct Entry<E> {
     key: u128,
     event: E,
 }
+
+/// The key of a vacant side slot: later than any event.
+const EMPTY: u128 = u128::MAX;
 
 /// A future-event list holding events of type `E` (a plain `Copy` enum in
 /// practice). Scheduling and taking the next event are O(log n); nothing is
@@ -23,6 +30,12 @@ struct Entry<E> {
 #[derive(Debug)]
 pub struct Calendar<E> {
     heap: Vec<Entry<E>>,
+    /// Side slots: at most one event each, `EMPTY` key when vacant.
+    slots: Vec<Entry<E>>,
+    /// Index of the earliest side slot (any, when all are vacant).
+    first_slot: usize,
+    /// Cancellable timers (patience), one per owner.
+    timers: Timers<E>,
     /// The root was taken and not yet replaced.
     hole: bool,
     sequence: u64,
@@ -40,6 +53,9 @@ impl<E: Copy> Calendar<E> {
     pub fn new() -> Self {
         Calendar {
             heap: Vec::with_capacity(64),
+            slots: Vec::new(),
+            first_slot: 0,
+            timers: Timers::new(),
             hole: false,
             sequence: 0,
             now: Time::ZERO,
@@ -56,6 +72,71 @@ impl<E: Copy> Calendar<E> {
     #[inline]
     pub fn len(&self) -> usize {
         self.heap.len() - self.hole as usize
+            + self.slots.iter().filter(|s| s.key != EMPTY).count()
+            + self.timers.len()
+    }
+
+    /// Gives the calendar `n` side slots (vacant), replacing any there were.
+    pub fn with_slots(mut self, n: usize, vacant: E) -> Self {
+        self.slots = vec![
+            Entry {
+                key: EMPTY,
+                event: vacant,
+            };
+            n
+        ];
+        self.first_slot = 0;
+        self
+    }
+
+    /// Schedules `event` at `at` in side slot `slot`, which must be vacant
+    /// (its event was taken). It takes the next sequence number, exactly as
+    /// [`Calendar::schedule`] would, so the order of events is the same.
+    #[inline]
+    pub fn schedule_slot(&mut self, slot: usize, at: Time, event: E) {
+        debug_assert!(at >= self.now, "event scheduled in the past");
+        debug_assert!(self.slots[slot].key == EMPTY, "side slot taken");
+        let key = self.key(at);
+        self.slots[slot] = Entry { key, event };
+        if key < self.slots[self.first_slot].key {
+            self.first_slot = slot;
+        }
+    }
+
+    /// Sets `owner`'s cancellable timer to fire `event` at `at` (replacing
+    /// any timer the owner had). It takes the next sequence number, as
+    /// [`Calendar::schedule`] would, so the order of events is the same.
+    #[inline]
+    pub fn schedule_timer(&mut self, owner: u32, at: Time, event: E) {
+        debug_assert!(at >= self.now, "event scheduled in the past");
+        let key = self.key(at);
+        self.timers.set(owner, key, event);
+    }
+
+    /// Cancels `owner`'s timer, if it has one: its event will not come out.
+    #[inline]
+    pub fn cancel_timer(&mut self, owner: u32) {
+        self.timers.cancel(owner);
+    }
+
+    /// The (time, sequence) key of an event scheduled now at `at`.
+    #[inline]
+    fn key(&mut self, at: Time) -> u128 {
+        let key = ((at.key() as u128) << 64) | self.sequence as u128;
+        self.sequence += 1;
+        key
+    }
+
+    /// Finds the earliest side slot again after one was taken.
+    #[inline]
+    fn refresh_first_slot(&mut self) {
+        let mut first = 0;
+        for (i, s) in self.slots.iter().enumerate().skip(1) {
+            if s.key < self.slots[first].key {
+                first = i;
+            }
+        }
+        self.first_slot = first;
     }
 
     /// True when no event is waiting.
@@ -68,8 +149,7 @@ impl<E: Copy> Calendar<E> {
     #[inline]
     pub fn schedule(&mut self, at: Time, event: E) {
         debug_assert!(at >= self.now, "event scheduled in the past");
-        let key = ((at.key() as u128) << 64) | self.sequence as u128;
-        self.sequence += 1;
+        let key = self.key(at);
         let entry = Entry { key, event };
         if self.hole {
             self.hole = false;
@@ -92,10 +172,31 @@ impl<E: Copy> Calendar<E> {
     #[inline]
     pub fn pop(&mut self) -> Option<(Time, E)> {
         self.fill_hole();
-        let top = *self.heap.first()?;
-        self.hole = true;
-        self.now = Time(f64::from_bits((top.key >> 64) as u64));
-        Some((self.now, top.event))
+        let side = self.slots.get(self.first_slot).map_or(EMPTY, |s| s.key);
+        let heap = self.heap.first().map_or(EMPTY, |e| e.key);
+        // Without timers (no patience) the third comparison is skipped.
+        let timer = match self.timers.first() {
+            Some(t) if t.key < side => t.key,
+            _ => EMPTY,
+        };
+        let (key, event) = if heap < side && heap < timer {
+            self.hole = true;
+            (heap, self.heap[0].event)
+        } else if side < timer {
+            let top = self.slots[self.first_slot];
+            self.slots[self.first_slot].key = EMPTY;
+            if self.slots.len() > 1 {
+                self.refresh_first_slot();
+            }
+            (side, top.event)
+        } else if timer != EMPTY {
+            let top = self.timers.pop().expect("a timer is pending");
+            (timer, top.event)
+        } else {
+            return None;
+        };
+        self.now = Time(f64::from_bits((key >> 64) as u64));
+        Some((self.now, event))
     }
 
     /// Removes the taken root for good: the last entry moves into it.
@@ -117,15 +218,24 @@ impl<E: Copy> Calendar<E> {
     pub fn clear(&mut self) {
         self.heap.clear();
         self.hole = false;
+        for s in &mut self.slots {
+            s.key = EMPTY;
+        }
+        self.timers.clear();
     }
 
     /// The time of the earliest event, without taking it.
     #[inline]
     pub fn peek_time(&mut self) -> Option<Time> {
         self.fill_hole();
-        self.heap
+        let side = self.slots.get(self.first_slot).map_or(EMPTY, |s| s.key);
+        let timer = self.timers.first().map_or(EMPTY, |t| t.key);
+        let key = self
+            .heap
             .first()
-            .map(|e| Time(f64::from_bits((e.key >> 64) as u64)))
+            .map_or(side, |e| e.key.min(side))
+            .min(timer);
+        (key != EMPTY).then(|| Time(f64::from_bits((key >> 64) as u64)))
     }
 
     #[inline]
@@ -205,6 +315,55 @@ mod tests {
         let order: Vec<char> = std::iter::from_fn(|| cal.pop().map(|(_, e)| e)).collect();
         assert_eq!(order, vec!['d', 'b', 'a', 'c', 'e']);
         assert_eq!(cal.now(), Time(5.0));
+    }
+
+    /// Events in side slots come out in the same (time, sequence) order as
+    /// if they had been in the heap.
+    #[test]
+    fn side_slots_keep_the_order() {
+        let mut rng = rand_xoshiro::Xoshiro256PlusPlus::seed_from_u64(5);
+        let mut plain = Calendar::new();
+        let mut sided = Calendar::new().with_slots(3, (9, 0));
+        for s in 0..3u32 {
+            plain.schedule(Time(0.0), (s, 0));
+            sided.schedule_slot(s as usize, Time(0.0), (s, 0));
+        }
+        for n in 1..5000u32 {
+            let (a, b) = (plain.pop().unwrap(), sided.pop().unwrap());
+            assert_eq!(a, b);
+            let (t, (kind, _)) = a;
+            let at = Time(t.0 + rng.random_range(0..4) as f64 * 0.5);
+            plain.schedule(at, (kind, n));
+            if kind < 3 {
+                sided.schedule_slot(kind as usize, at, (kind, n));
+                // Other events in the heap, with ties.
+                let other = Time(t.0 + rng.random_range(0..4) as f64 * 0.5);
+                plain.schedule(other, (7, n));
+                sided.schedule(other, (7, n));
+            } else {
+                sided.schedule(at, (kind, n));
+            }
+            assert_eq!(plain.len(), sided.len());
+            assert_eq!(plain.peek_time(), sided.peek_time());
+        }
+    }
+
+    /// Timers come out in (time, sequence) order with the heap's events;
+    /// a cancelled one never comes out.
+    #[test]
+    fn timers_keep_the_order_and_cancel() {
+        let mut cal = Calendar::new();
+        cal.schedule(Time(2.0), 'a');
+        cal.schedule_timer(7, Time(1.0), 'b');
+        cal.schedule_timer(8, Time(2.0), 'c');
+        cal.schedule(Time(1.0), 'd');
+        cal.schedule_timer(9, Time(0.5), 'e');
+        cal.cancel_timer(9);
+        cal.schedule_timer(8, Time(3.0), 'f');
+        assert_eq!(cal.len(), 4);
+        assert_eq!(cal.peek_time(), Some(Time(1.0)));
+        let order: Vec<char> = std::iter::from_fn(|| cal.pop().map(|(_, e)| e)).collect();
+        assert_eq!(order, vec!['b', 'd', 'a', 'f']);
     }
 
     #[test]

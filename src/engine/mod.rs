@@ -8,6 +8,7 @@ pub mod rate;
 pub mod rng;
 pub mod stats;
 pub mod time;
+mod timers;
 
 pub use calendar::Calendar;
 pub use rng::{Dist, Stream};

@@ -13,4 +13,5 @@ mod report;
 mod robust;
 mod scenarios;
 mod service;
+mod speed;
 mod theory;

@@ -1,0 +1,207 @@
+//! Arrivals: the next client of each segment, its random key and its
+//! request type, channel, complexity and own RM (keyed draws).
+
+use rand::Rng;
+
+use super::Event;
+use super::client::{Client, NONE, Phase};
+use super::counts::slot_of;
+use super::state::Replication;
+use crate::engine::Time;
+use crate::engine::rng::keyed;
+use crate::model::{Overload, WhenClosed};
+
+impl Replication<'_> {
+    /// Schedules the segment's next arrival after `now`, if before the
+    /// horizon.
+    #[inline]
+    pub(super) fn schedule_arrival(&mut self, segment: usize, now: f64) {
+        let s = &self.model.segments[segment];
+        // Exponential gaps (of mass 1 under a profile), built once.
+        let gap = self.interarrival[segment].sample(&mut self.arrivals[segment]);
+        let at = match &s.arrival_profile {
+            None => now + gap,
+            Some(rate) => match rate.advance(now, gap) {
+                Some(at) => at,
+                None => return,
+            },
+        };
+        if at <= self.model.run.horizon {
+            // Each segment's next arrival waits in its own side slot.
+            self.calendar.schedule_slot(
+                segment,
+                Time(at),
+                Event::Arrival {
+                    segment: segment as u32,
+                },
+            );
+        }
+    }
+
+    pub(super) fn arrival(&mut self, segment: usize, t: f64) {
+        self.schedule_arrival(segment, t);
+        let model = self.model;
+        let counted = t >= self.warmup;
+        let key = self.keys[segment].random();
+        #[cfg(test)]
+        self.trace.push((segment, t, key));
+        let id = match self.free.pop() {
+            Some(id) => id,
+            // Every slot is taken: the slab grows only below the limit.
+            None if self.clients.len() as u64 >= self.model.run.max_clients_inside => {
+                return self.stop_overloaded(t);
+            }
+            None => {
+                self.clients.push(Client::FREE);
+                (self.clients.len() - 1) as u32
+            }
+        };
+        let seg = &model.segments[segment];
+        let request = pick(&seg.requests, key, self.request_salt);
+        let (channel, complexity, own_rm) = if self.extras {
+            self.arrival_extras(segment, request, key)
+        } else {
+            (0, 0.0, NONE)
+        };
+        let c = &mut self.clients[id as usize];
+        *c = Client {
+            generation: c.generation,
+            phase: Phase::Waiting,
+            segment: segment as u16,
+            request: request as u16,
+            counted,
+            key,
+            arrival: t,
+            channel: channel as u8,
+            complexity,
+            own_rm,
+            ..Client::FREE
+        };
+        if counted {
+            self.segments[segment].arrived += 1;
+            if self.by_request {
+                self.requests[request].arrived += 1;
+            }
+            if self.slots.len() > 1 {
+                let slot = slot_of(t, self.slot_len, self.slots.len());
+                self.slots[slot].arrived += 1;
+            }
+        }
+        let entry = match (&seg.book, own_rm) {
+            (Some(b), rm) if rm != NONE => b.tier,
+            _ => model.entry(segment, request, channel),
+        };
+        if self.extras
+            && let Some(ch) = model.channels.get(channel)
+            && let Some(hours) = &ch.hours
+            && !hours.is_open(t)
+        {
+            match ch.when_closed {
+                WhenClosed::Lost => self.depart_blocked(id),
+                WhenClosed::Wait => {
+                    let opens = hours.next_open(t);
+                    let c = &mut self.clients[id as usize];
+                    c.next = entry as u16;
+                    self.calendar.schedule(
+                        Time(opens),
+                        Event::Rejoin {
+                            client: id,
+                            generation: c.generation,
+                        },
+                    );
+                }
+            }
+            return;
+        }
+        self.join(id, entry, t);
+    }
+
+    /// A new client's channel, complexity and own RM (keyed draws).
+    pub(super) fn arrival_extras(
+        &self,
+        segment: usize,
+        request: usize,
+        key: u64,
+    ) -> (usize, f64, u16) {
+        let model = self.model;
+        let seg = &model.segments[segment];
+        let channel = pick(&seg.channels, key, self.channel_salt);
+        let complexity = model.requests[request]
+            .complexity
+            .as_ref()
+            .map_or(0.0, |d| {
+                d.sample(&mut keyed(key, self.complexity_salt, 0))
+                    .clamp(0.0, 1.0)
+            });
+        // A booked client is one of the segment's population; the first
+        // books' worth of them have an RM.
+        let own_rm = seg.book.as_ref().map_or(NONE, |b| {
+            let u: f64 = keyed(key, self.book_salt, 0).random();
+            let client = (u * b.population as f64) as u64;
+            let rm = client / b.clients_per_rm.max(1) as u64;
+            if rm < model.tiers[b.tier].servers as u64 {
+                rm as u16
+            } else {
+                NONE
+            }
+        });
+        (channel, complexity, own_rm)
+    }
+
+    /// Stops the run at time `t`: the clients inside reached the limit.
+    /// The tier with the longest queue is the overloaded one.
+    #[cold]
+    pub(super) fn stop_overloaded(&mut self, t: f64) {
+        let (tier, waiting) = self
+            .tiers
+            .iter()
+            .enumerate()
+            .map(|(j, ts)| (j, ts.waiting))
+            .max_by_key(|&(j, w)| (w, std::cmp::Reverse(j)))
+            .unwrap_or((0, 0));
+        self.overload = Some(Overload {
+            time: t,
+            inside: self.clients.len() as u64,
+            tier,
+            waiting: waiting as u64,
+        });
+        self.calendar.clear();
+    }
+}
+
+/// One keyed draw from a mix of shares (index 0 when there is no choice).
+#[inline]
+pub(super) fn pick(mix: &[f64], key: u64, salt: u64) -> usize {
+    if mix.len() < 2 {
+        return 0;
+    }
+    let u: f64 = keyed(key, salt, 0).random();
+    let mut acc = 0.0;
+    mix.iter()
+        .position(|p| {
+            acc += p;
+            u < acc
+        })
+        .unwrap_or(mix.len() - 1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::fixture::{traced, two_tier};
+
+    /// Common random numbers: a change of staffing leaves every client's
+    /// arrival time and random key (hence patience) exactly as they were,
+    /// while the outcomes do change.
+    #[test]
+    fn staffing_change_keeps_the_same_clients() {
+        for replication in 0..3 {
+            let (few, few_trace) = traced(&two_tier(3), replication);
+            let (many, many_trace) = traced(&two_tier(6), replication);
+            assert!(few_trace.len() > 3000);
+            assert_eq!(few_trace, many_trace);
+            assert_ne!(few.tiers[0].wait.sum, many.tiers[0].wait.sum);
+        }
+        // A different replication is a different set of clients.
+        assert_ne!(traced(&two_tier(3), 0).1, traced(&two_tier(3), 1).1);
+    }
+}

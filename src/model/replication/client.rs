@@ -1,0 +1,173 @@
+//! One client inside the system: where it is, what it wants, and what
+//! its journey has been so far.
+
+/// No tier (`Client::next`) or no RM (`Client::own_rm`).
+pub(super) const NONE: u16 = u16::MAX;
+
+/// Where a client is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum Phase {
+    /// The slab slot is free.
+    Free,
+    /// In a queue, not yet served in this visit.
+    Waiting,
+    /// Being served.
+    InService,
+    /// Back in the queue after a preemption, with service left to do.
+    Preempted,
+}
+
+/// One client inside the system.
+#[derive(Clone, Copy, Debug)]
+pub(super) struct Client {
+    /// Bumped at every change of phase, so stale events and queue entries
+    /// are recognised in O(1).
+    pub(super) generation: u32,
+    pub(super) phase: Phase,
+    pub(super) segment: u16,
+    pub(super) tier: u16,
+    /// Arrived after the warm-up: tallied.
+    pub(super) counted: bool,
+    /// Number of the client's current visit to its current tier (1 for
+    /// the first): numbers its keyed draws there, so that inserting or
+    /// removing another tier on the route leaves them unchanged.
+    pub(super) visits: u32,
+    /// Visits so far to each of the first 15 tiers, four bits each (tiers
+    /// beyond share the last nibble).
+    pub(super) tier_visits: u64,
+    /// Visits to any tier so far.
+    pub(super) total_visits: u32,
+    /// Request type.
+    pub(super) request: u16,
+    /// Hand-offs so far, cold and warm.
+    pub(super) cold_handoffs: u16,
+    pub(super) warm_handoffs: u16,
+    /// A staffed (not unlimited) tier has served the client.
+    pub(super) human: bool,
+    /// The client's own random key, drawn at arrival: its patience, service
+    /// and routing at its n-th tier depend only on (key, tier, n), so a
+    /// change elsewhere in the design (staffing, say) leaves every client
+    /// exactly as patient, as long to serve, and on the same route.
+    pub(super) key: u64,
+    /// Some service has started (the first one decides the service level).
+    pub(super) started: bool,
+    pub(super) arrival: f64,
+    /// When the client joined the current tier.
+    pub(super) joined: f64,
+    /// Wait before service in the current tier's visit.
+    pub(super) visit_wait: f64,
+    /// Wait summed over the tiers visited.
+    pub(super) wait: f64,
+    /// Wait before the first service (valid once `started`).
+    pub(super) first_wait: f64,
+    /// When the current (or resumed) service started (valid in service).
+    pub(super) service_start: f64,
+    /// When the current service ends (valid in service).
+    pub(super) service_end: f64,
+    /// Service left after a preemption.
+    pub(super) remaining: f64,
+    /// Channel of arrival (0 without channels).
+    pub(super) channel: u8,
+    /// Complexity of the request, for tiers with a skill level.
+    pub(super) complexity: f64,
+    /// The tier to join after the current service or pending rejoin
+    /// (`NONE`: leave, or go on to the back office).
+    pub(super) next: u16,
+    /// Waiting to be called back (not on the line): no patience, and the
+    /// time does not count as queue wait.
+    pub(super) callback: bool,
+    /// Failed call-back attempts of the current call-back.
+    pub(super) attempts: u8,
+    /// The current service is a call-back attempt that fails.
+    pub(super) attempt_fails: bool,
+    /// Extra contacts (call-backs) so far.
+    pub(super) repeats: u8,
+    /// Back-office steps started so far.
+    pub(super) steps: u8,
+    /// Own dedicated RM (`NONE` when not booked).
+    pub(super) own_rm: u16,
+    /// The RM serving the client at a dedicated tier.
+    pub(super) rm: u16,
+    /// Served by their own RM.
+    pub(super) by_own_rm: bool,
+}
+
+impl Client {
+    pub(super) const FREE: Client = Client {
+        generation: 0,
+        phase: Phase::Free,
+        segment: 0,
+        tier: 0,
+        counted: false,
+        visits: 0,
+        tier_visits: 0,
+        total_visits: 0,
+        request: 0,
+        cold_handoffs: 0,
+        warm_handoffs: 0,
+        human: false,
+        key: 0,
+        started: false,
+        arrival: 0.0,
+        joined: 0.0,
+        visit_wait: 0.0,
+        wait: 0.0,
+        first_wait: 0.0,
+        service_start: 0.0,
+        service_end: 0.0,
+        remaining: 0.0,
+        channel: 0,
+        complexity: 0.0,
+        next: NONE,
+        callback: false,
+        attempts: 0,
+        attempt_fails: false,
+        repeats: 0,
+        steps: 0,
+        own_rm: NONE,
+        rm: 0,
+        by_own_rm: false,
+    };
+}
+
+/// Counts a visit to `tier` and returns its number among the client's
+/// visits to that tier (1 for the first). The counts of tiers 0 to 14 are
+/// packed four bits each into `counters`; tier 15 and beyond share the last
+/// nibble (their draws still differ by the tier's salt). Past 15 visits a
+/// count saturates, and the visit is numbered 16 + the client's total
+/// visits, which keeps every draw distinct.
+#[inline]
+pub(super) fn next_visit(counters: &mut u64, total: &mut u32, tier: usize) -> u32 {
+    *total += 1;
+    let shift = 4 * tier.min(15) as u32;
+    let seen = ((*counters >> shift) & 0xF) as u32;
+    if seen < 15 {
+        *counters += 1 << shift;
+        seen + 1
+    } else {
+        16 + *total
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::next_visit;
+
+    #[test]
+    fn visits_are_numbered_per_tier() {
+        let (mut counters, mut total) = (0u64, 0u32);
+        let seq: Vec<u32> = [0, 1, 0, 2, 1, 0]
+            .iter()
+            .map(|&t| next_visit(&mut counters, &mut total, t))
+            .collect();
+        assert_eq!(seq, vec![1, 1, 2, 1, 2, 3]);
+        // A 16th visit to one tier and beyond stay distinct.
+        let (mut counters, mut total) = (0u64, 0u32);
+        let many: Vec<u32> = (0..20)
+            .map(|_| next_visit(&mut counters, &mut total, 3))
+            .collect();
+        let mut sorted = many.clone();
+        sorted.dedup();
+        assert_eq!(sorted.len(), 20, "{many:?}");
+    }
+}

@@ -1,0 +1,89 @@
+//! Escalation and transfers: where a served client goes next (probability
+//! routes, back-office steps) and call-back attempts.
+
+use rand::Rng;
+
+use super::Event;
+use super::client::{Client, Phase};
+use super::state::Replication;
+use crate::engine::Time;
+use crate::engine::rng::keyed;
+use crate::model::Tier;
+
+impl Replication<'_> {
+    /// A call-back attempt failed: try again later, or give up after the
+    /// tier's last attempt.
+    pub(super) fn attempt_failed(&mut self, id: u32, t: f64) {
+        let c = &mut self.clients[id as usize];
+        let tier = c.tier as usize;
+        let rules = self.model.tiers[tier].callback;
+        c.attempts = c.attempts.saturating_add(1);
+        c.attempt_fails = false;
+        if c.counted {
+            self.tiers[tier].counts.callback_failures += 1;
+        }
+        if (c.attempts as u32) < rules.attempts {
+            c.next = tier as u16;
+            c.generation = c.generation.wrapping_add(1);
+            c.phase = Phase::Waiting;
+            self.calendar.schedule(
+                Time(t + rules.retry_minutes),
+                Event::Rejoin {
+                    client: id,
+                    generation: c.generation,
+                },
+            );
+            return;
+        }
+        // Unreached: the journey ends unresolved.
+        c.phase = Phase::Waiting;
+        let c = *c;
+        if c.counted {
+            self.tiers[tier].counts.abandoned += 1;
+            let counts = &mut self.segments[c.segment as usize];
+            counts.abandoned += 1;
+            counts.unreached += 1;
+            counts.record_admitted(&c, self.threshold, self.midpoint);
+            self.record_outcome(&c, false, t);
+        }
+        self.release(id);
+    }
+
+    /// The client's contact is over and nothing escalates it: the case goes
+    /// to its next back-office step, or the client departs served.
+    pub(super) fn next_step(&mut self, id: u32, t: f64) {
+        let model = self.model;
+        let c = &mut self.clients[id as usize];
+        let segment = &model.segments[c.segment as usize].back_office;
+        let request = &model.requests[c.request as usize].back_office;
+        let step = c.steps as usize;
+        let to = if step < segment.len() {
+            Some(segment[step])
+        } else {
+            request.get(step - segment.len()).copied()
+        };
+        match to {
+            Some(to) => {
+                c.steps += 1;
+                self.join(id, to, t);
+            }
+            None => self.depart_served(id, t),
+        }
+    }
+}
+
+/// Where a client goes after service at a tier with probability routes:
+/// one keyed draw against the cumulative escalation probabilities.
+#[inline]
+pub(super) fn route(spec: &Tier, c: &Client, salt: u64) -> Option<usize> {
+    let routes = &spec.routes[c.request as usize];
+    if routes.is_empty() {
+        return None;
+    }
+    let u: f64 = keyed(c.key, salt, c.visits as u64).random();
+    let mut acc = 0.0;
+    routes.iter().find_map(|e| {
+        acc += e.probability;
+        (u < acc).then_some(e.to)
+    })
+}

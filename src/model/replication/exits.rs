@@ -1,0 +1,192 @@
+//! Exits and outcome scoring: clients leave served, abandoned or blocked,
+//! and each finished journey is scored (satisfaction, complaints, sales).
+
+use std::collections::VecDeque;
+
+use rand::Rng;
+
+use super::client::{Client, NONE, Phase};
+use super::counts::slot_of;
+use super::state::Replication;
+use crate::engine::rng::keyed;
+use crate::model::outcome::Journey;
+
+impl Replication<'_> {
+    pub(super) fn abandon(&mut self, id: u32, t: f64) {
+        let c = &mut self.clients[id as usize];
+        let tier = c.tier as usize;
+        let wait = t - c.joined;
+        c.visit_wait = wait;
+        c.wait += wait;
+        let c = *c;
+        let ts = &mut self.tiers[tier];
+        ts.queue_len.change(t, -1.0);
+        ts.waiting -= 1;
+        if c.counted {
+            let k = &mut ts.counts;
+            k.abandoned += 1;
+            k.wait.add(wait);
+            if wait > 0.0 {
+                k.waited += 1;
+            }
+            let counts = &mut self.segments[c.segment as usize];
+            counts.abandoned += 1;
+            counts.record_admitted(&c, self.threshold, self.midpoint);
+            self.record_outcome(&c, false, t);
+        }
+        self.release(id);
+        // Abandoned entries stay in the queue and are skipped when reached;
+        // compact when they outnumber the live ones so memory stays bounded.
+        let ts = &mut self.tiers[tier];
+        let entries = ts.entries() + ts.rm_queues.iter().map(VecDeque::len).sum::<usize>();
+        if entries > 64 && entries > 2 * ts.waiting as usize {
+            let clients = &self.clients;
+            for q in ts.queues.iter_mut().chain(ts.rm_queues.iter_mut()) {
+                q.retain(|&(id, g)| clients[id as usize].generation == g);
+            }
+        }
+    }
+
+    pub(super) fn depart_served(&mut self, id: u32, t: f64) {
+        let c = self.clients[id as usize];
+        if c.counted {
+            let counts = &mut self.segments[c.segment as usize];
+            counts.served += 1;
+            counts.record_admitted(&c, self.threshold, self.midpoint);
+            counts.wait_served.add(c.wait);
+            counts.sojourn.add(t - c.arrival);
+            if self.by_request {
+                let request = &mut self.requests[c.request as usize];
+                request.served += 1;
+                request.turnaround.add(t - c.arrival);
+            }
+            self.record_outcome(&c, true, t);
+        }
+        self.release(id);
+    }
+
+    pub(super) fn depart_blocked(&mut self, id: u32) {
+        let c = Client {
+            // Never admitted: not an abandonment.
+            phase: Phase::Free,
+            ..self.clients[id as usize]
+        };
+        if c.counted {
+            self.segments[c.segment as usize].blocked += 1;
+            self.record_outcome(&c, false, c.arrival);
+        }
+        self.release(id);
+    }
+
+    /// Tallies what a journey finished at `t` leaves behind: satisfaction,
+    /// top-box, complaints, first-contact resolution, hand-offs,
+    /// deflection, own-RM service, sales.
+    pub(super) fn record_outcome(&mut self, c: &Client, resolved: bool, t: f64) {
+        let model = self.model;
+        let o = &model.outcomes;
+        let segment = &model.segments[c.segment as usize];
+        let request = &model.requests[c.request as usize];
+        let channel = model.channels.get(c.channel as usize);
+        let journey = Journey {
+            wait: c.wait,
+            tolerance: channel
+                .and_then(|ch| ch.tolerance)
+                .unwrap_or(segment.tolerance),
+            cold_handoffs: c.cold_handoffs as u32,
+            warm_handoffs: c.warm_handoffs as u32,
+            resolved,
+            repeats: c.repeats as u32,
+            turnaround_ratio: if resolved && request.promised_turnaround.is_finite() {
+                (t - c.arrival) / request.promised_turnaround
+            } else {
+                0.0
+            },
+            offset: channel.map_or(0.0, |ch| ch.satisfaction_offset),
+        };
+        let p = self.scorer.top_box(&journey);
+        if self.slots.len() > 1 {
+            let slot = slot_of(c.arrival, self.slot_len, self.slots.len());
+            let slot = &mut self.slots[slot];
+            slot.satisfaction.add(100.0 * p);
+            if journey.resolved || c.phase == Phase::Waiting {
+                // Served, or abandoning from a queue (blocked clients are
+                // not admitted).
+                slot.admitted_finished += 1;
+                slot.wait.add(c.wait);
+                slot.within_service_level += (c.started && c.first_wait <= self.threshold) as u64;
+            }
+            if c.phase == Phase::Waiting {
+                slot.abandoned += 1;
+            }
+        }
+        let mut draws = keyed(c.key, self.outcome_salt, 0);
+        let by_request = &mut self.requests[c.request as usize];
+        if self.by_request {
+            by_request.satisfaction.add(100.0 * p);
+        }
+        let counts = &mut self.segments[c.segment as usize];
+        counts.finished += 1;
+        counts.satisfaction.add(100.0 * p);
+        counts.top_box += (draws.random::<f64>() < p) as u64;
+        counts.complaints += (draws.random::<f64>() < o.complaint(p)) as u64;
+        counts.formal_complaints += (draws.random::<f64>() < o.formal_complaint(p)) as u64;
+        let handoffs = c.cold_handoffs as u32 + c.warm_handoffs as u32;
+        counts.handoffs.add(handoffs as f64);
+        if c.own_rm != NONE {
+            counts.booked += 1;
+            counts.own_rm += c.by_own_rm as u64;
+        }
+        if resolved {
+            counts.first_contact += (handoffs == 0 && c.repeats == 0) as u64;
+            counts.deflected += (!c.human) as u64;
+            let sale = draws.random::<f64>() < o.sale(p, request.sale_probability, !c.human);
+            counts.sales += sale as u64;
+            if sale {
+                counts.revenue += request.revenue_per_sale;
+                if self.by_request {
+                    by_request.sales += 1;
+                    by_request.revenue += request.revenue_per_sale;
+                }
+                if draws.random::<f64>() < o.mis_sale() {
+                    counts.mis_sales += 1;
+                    counts.formal_complaints +=
+                        (draws.random::<f64>() < o.mis_sale_complaint) as u64;
+                }
+            }
+        }
+    }
+
+    /// Frees the client's slot; bumping the generation makes every event and
+    /// queue entry still naming it stale.
+    pub(super) fn release(&mut self, id: u32) {
+        self.released += 1;
+        let c = &mut self.clients[id as usize];
+        c.generation = c.generation.wrapping_add(1);
+        c.phase = Phase::Free;
+        self.free.push(id);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::fixture::two_tier;
+    use super::super::state::Replication;
+
+    /// Abandoned entries are compacted away: the queues hold no more than
+    /// twice the waiting clients (plus the compaction floor) at the end.
+    #[test]
+    fn stale_queue_entries_stay_bounded() {
+        let mut model = two_tier(1);
+        model.tiers[0].queue_capacity = None;
+        model.run.drain_limit = 0.0;
+        let mut r = Replication::new(&model, 0);
+        r.run();
+        for ts in &r.tiers {
+            assert!(
+                ts.entries() <= 2 * ts.waiting as usize + 65,
+                "{} entries",
+                ts.entries()
+            );
+        }
+    }
+}

@@ -1,0 +1,136 @@
+//! One replication's event loop: clients arrive, queue, are served, escalate,
+//! abandon or are blocked, and every step is tallied.
+//!
+//! The state is a slab of clients reused through a free list, one queue per
+//! (tier, priority rank) with lazy deletion, and the event calendar; nothing
+//! is allocated per event once they have grown to the working size, and
+//! memory depends on the most clients inside at once, not on run length.
+//!
+//! This file holds the events and the loop that dispatches them; each
+//! mechanism lives in its own file: [`arrivals`], [`queueing`] (and
+//! service), [`escalation`] (and transfers, call-backs, back offices),
+//! [`books`] (dedicated RMs), [`staffing`] (rosters), [`outbound`],
+//! [`exits`] (and outcome scoring), with the client in [`client`], the
+//! count types in [`counts`] and the running state in [`state`].
+
+mod arrivals;
+mod books;
+mod client;
+mod counts;
+mod escalation;
+mod exits;
+#[cfg(test)]
+mod fixture;
+mod outbound;
+mod queueing;
+mod staffing;
+mod state;
+
+pub use counts::{ClientCounts, ReplicationResult, RequestCounts, SlotCounts, TierCounts};
+
+use super::Model;
+use state::Replication;
+
+/// What can happen.
+#[derive(Clone, Copy, Debug)]
+pub(super) enum Event {
+    /// The next client of a segment arrives.
+    Arrival { segment: u32 },
+    /// A client's service ends, unless the client's generation moved on
+    /// (it was preempted).
+    ServiceEnd { client: u32, generation: u32 },
+    /// A waiting client's patience runs out, unless its generation moved on
+    /// (service began, or it left).
+    Abandon { client: u32, generation: u32 },
+    /// A tier's staffing changes to its plan's entry `change` (shift
+    /// starts and ends, breaks, non-client work).
+    Staffing { tier: u32, change: u32 },
+    /// A client not on the line (waiting for a channel to open, or for a
+    /// call-back retry) joins the tier in its `next`, unless its
+    /// generation moved on.
+    Rejoin { client: u32, generation: u32 },
+    /// A booked client's wait for their own RM reaches `overflow_after`.
+    Overflow { client: u32, generation: u32 },
+    /// A dedicated RM's block of non-client work ends.
+    RmReady { tier: u32, rm: u32 },
+    /// An outbound sales call at a tier ends.
+    OutboundEnd { tier: u32 },
+}
+
+/// Runs replication `replication` of `model` and returns what it measured.
+/// Deterministic: the same model and replication give the same result.
+pub fn simulate(model: &Model, replication: u32) -> ReplicationResult {
+    let mut r = Replication::new(model, replication);
+    let events = r.run();
+    r.finish(events)
+}
+
+impl Replication<'_> {
+    /// Runs the event loop to the end; returns the number of events taken.
+    pub(super) fn run(&mut self) -> u64 {
+        for segment in 0..self.model.segments.len() {
+            self.schedule_arrival(segment, 0.0);
+        }
+        for tier in 0..self.tiers.len() {
+            if !self.tiers[tier].plan.is_empty() {
+                self.schedule_staffing(tier, 0, 0.0);
+            }
+            self.try_outbound(tier, 0.0);
+        }
+        let stop = self.model.run.horizon + self.model.run.drain_limit;
+        let mut events = 0u64;
+        while let Some((time, event)) = self.calendar.pop() {
+            let t = time.minutes();
+            if t > stop {
+                break;
+            }
+            events += 1;
+            match event {
+                Event::Arrival { segment } => self.arrival(segment as usize, t),
+                Event::ServiceEnd { client, generation } => {
+                    if self.clients[client as usize].generation == generation {
+                        self.service_end(client, t);
+                    }
+                }
+                Event::Abandon { client, generation } => {
+                    let c = &self.clients[client as usize];
+                    if c.generation == generation && !c.callback {
+                        self.abandon(client, t);
+                    }
+                }
+                Event::Staffing { tier, change } => {
+                    self.staffing(tier as usize, change as usize, t)
+                }
+                Event::Rejoin { client, generation } => {
+                    let c = &self.clients[client as usize];
+                    if c.generation == generation {
+                        self.join(client, c.next as usize, t);
+                    }
+                }
+                Event::Overflow { client, generation } => {
+                    if self.clients[client as usize].generation == generation {
+                        self.overflow(client, t);
+                    }
+                }
+                Event::RmReady { tier, rm } => self.rm_free(tier as usize, rm as usize, t),
+                Event::OutboundEnd { tier } => self.outbound_end(tier as usize, t),
+            }
+        }
+        events
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::fixture::two_tier;
+    use super::simulate;
+
+    #[test]
+    fn same_replication_same_result() {
+        let model = two_tier(3);
+        let (a, b) = (simulate(&model, 2), simulate(&model, 2));
+        assert_eq!(a.events, b.events);
+        assert_eq!(a.segments[1].wait, b.segments[1].wait);
+        assert_eq!(a.tiers[1].queue_len_mean, b.tiers[1].queue_len_mean);
+    }
+}

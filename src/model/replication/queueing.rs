@@ -1,0 +1,327 @@
+//! Queueing and service: a client joins a tier, starts service, waits
+//! (with patience) or is blocked; preemption; a server taking the next
+//! client; service ends.
+
+use rand::Rng;
+
+use super::Event;
+use super::client::{Client, NONE, Phase, next_visit};
+use super::escalation::route;
+use super::state::{Replication, TierState};
+use crate::engine::Time;
+use crate::engine::rng::keyed;
+use crate::model::{Handoff, Model, TierKind, Transfer};
+
+impl Replication<'_> {
+    /// The client (or their case) joins tier `tier`: starts service,
+    /// preempts, waits, or is blocked.
+    pub(super) fn join(&mut self, id: u32, tier: usize, t: f64) {
+        let model = self.model;
+        let c = &mut self.clients[id as usize];
+        c.tier = tier as u16;
+        c.visits = next_visit(&mut c.tier_visits, &mut c.total_visits, tier);
+        c.joined = t;
+        c.visit_wait = 0.0;
+        let (segment, counted) = (c.segment as usize, c.counted);
+        let spec = &model.tiers[tier];
+        // On the line: neither a case in a back office nor a client waiting
+        // to be called back.
+        let on_line = !c.callback && spec.kind != TierKind::BackOffice;
+        let rank = if c.callback {
+            self.callback_rank
+        } else {
+            self.ranks[tier][segment]
+        };
+        let ts = &mut self.tiers[tier];
+        if counted {
+            ts.counts.arrived += 1;
+        }
+        if spec.kind == TierKind::Dedicated {
+            self.join_own_rm(id, tier, t);
+            return;
+        }
+        if ts.busy < ts.capacity {
+            self.start_service(id, t);
+            return;
+        }
+        if spec.preemptive
+            && on_line
+            && let Some(victim) = self.preemption_victim(tier, rank)
+        {
+            self.preempt(victim, t);
+            self.start_service(id, t);
+            return;
+        }
+        let ts = &mut self.tiers[tier];
+        if on_line && spec.queue_capacity.is_some_and(|cap| ts.waiting >= cap) {
+            if counted {
+                ts.counts.blocked += 1;
+            }
+            self.depart_blocked(id);
+            return;
+        }
+        let generation = self.start_waiting(id, tier, t);
+        self.tiers[tier].queues[rank as usize].push_back((id, generation));
+        if on_line {
+            self.schedule_patience(id, tier, t);
+        }
+    }
+
+    /// The client starts waiting at `tier`: counted in its queue, with a
+    /// new generation (returned) for its queue entry.
+    #[inline]
+    pub(super) fn start_waiting(&mut self, id: u32, tier: usize, t: f64) -> u32 {
+        let ts = &mut self.tiers[tier];
+        ts.queue_len.change(t, 1.0);
+        ts.waiting += 1;
+        let c = &mut self.clients[id as usize];
+        c.generation = c.generation.wrapping_add(1);
+        c.phase = Phase::Waiting;
+        c.generation
+    }
+
+    /// Schedules the waiting client's abandonment, if its segment has a
+    /// patience.
+    #[inline(always)]
+    pub(super) fn schedule_patience(&mut self, id: u32, tier: usize, t: f64) {
+        let c = &self.clients[id as usize];
+        let segment = c.segment as usize;
+        if let Some(patience) = &self.model.segments[segment].patience {
+            let p = patience.sample(&mut keyed(
+                c.key,
+                self.patience_salts[segment] ^ self.tiers[tier].service_salt.rotate_left(29),
+                c.visits as u64,
+            ));
+            // A cancellable timer: most waiting clients are served first,
+            // and their timer is then removed, not left to come out stale.
+            self.calendar.schedule_timer(
+                id,
+                Time(t + p),
+                Event::Abandon {
+                    client: id,
+                    generation: c.generation,
+                },
+            );
+        }
+    }
+
+    /// The lowest-priority client in service at a preemptive tier that an
+    /// arrival of priority `rank` may interrupt (latest started among equals).
+    pub(super) fn preemption_victim(&self, tier: usize, rank: u16) -> Option<u32> {
+        let ranks = &self.ranks[tier];
+        self.tiers[tier]
+            .in_service
+            .iter()
+            .copied()
+            .filter(|&v| ranks[self.clients[v as usize].segment as usize] > rank)
+            .max_by(|&a, &b| {
+                let (ca, cb) = (&self.clients[a as usize], &self.clients[b as usize]);
+                ranks[ca.segment as usize]
+                    .cmp(&ranks[cb.segment as usize])
+                    .then(ca.service_start.total_cmp(&cb.service_start))
+            })
+    }
+
+    /// Interrupts `victim`'s service; it goes back to the head of its
+    /// priority's queue with the rest of its service to do.
+    pub(super) fn preempt(&mut self, victim: u32, t: f64) {
+        let c = &mut self.clients[victim as usize];
+        let tier = c.tier as usize;
+        c.remaining = c.service_end - t;
+        c.generation = c.generation.wrapping_add(1);
+        c.phase = Phase::Preempted;
+        let (generation, rank) = (c.generation, self.ranks[tier][c.segment as usize]);
+        let ts = &mut self.tiers[tier];
+        ts.set_busy(t, ts.busy - 1);
+        if let Some(pos) = ts.in_service.iter().position(|&v| v == victim) {
+            ts.in_service.swap_remove(pos);
+        }
+        ts.queue_len.change(t, 1.0);
+        ts.waiting += 1;
+        ts.queues[rank as usize].push_front((victim, generation));
+    }
+
+    /// The client takes a free server (session) at its tier now. What the
+    /// service is, and where the client goes after it, is decided here.
+    pub(super) fn start_service(&mut self, id: u32, t: f64) {
+        let model = self.model;
+        let c = &mut self.clients[id as usize];
+        let tier = c.tier as usize;
+        let spec = &model.tiers[tier];
+        let resumed = c.phase == Phase::Preempted;
+        let ts = &mut self.tiers[tier];
+        ts.set_busy(t, ts.busy + 1);
+        let duration = if resumed {
+            c.remaining
+        } else {
+            let wait = t - c.joined;
+            c.visit_wait = wait;
+            let callback = c.callback;
+            if callback {
+                // A call-back attempt: it reaches the client or not.
+                ts.counts.callback_attempts += c.counted as u64;
+                let u: f64 = keyed(
+                    c.key,
+                    ts.callback_salt,
+                    ((c.visits as u64) << 8) | c.attempts as u64,
+                )
+                .random();
+                c.attempt_fails = u >= spec.callback.success;
+                c.callback = c.attempt_fails;
+            } else if spec.kind != TierKind::BackOffice {
+                c.wait += wait;
+                if !c.started {
+                    c.started = true;
+                    c.first_wait = c.wait;
+                }
+            }
+            service_time(model, tier, ts, c)
+        };
+        if c.phase == Phase::Waiting {
+            // Its patience will not run out now.
+            self.calendar.cancel_timer(id);
+        }
+        c.generation = c.generation.wrapping_add(1);
+        c.phase = Phase::InService;
+        c.service_start = t;
+        c.service_end = t + duration;
+        if spec.preemptive {
+            ts.in_service.push(id);
+        }
+        self.calendar.schedule(
+            Time(c.service_end),
+            Event::ServiceEnd {
+                client: id,
+                generation: c.generation,
+            },
+        );
+    }
+
+    pub(super) fn service_end(&mut self, id: u32, t: f64) {
+        let model = self.model;
+        // Only the few fields needed, not a copy of the whole client.
+        let c = &self.clients[id as usize];
+        let (tier, rm, next) = (c.tier as usize, c.rm as usize, c.next);
+        let (fails, counted, visit_wait, joined) =
+            (c.attempt_fails, c.counted, c.visit_wait, c.joined);
+        let spec = &model.tiers[tier];
+        let ts = &mut self.tiers[tier];
+        ts.set_busy(t, ts.busy - 1);
+        if spec.preemptive
+            && let Some(pos) = ts.in_service.iter().position(|&v| v == id)
+        {
+            ts.in_service.swap_remove(pos);
+        }
+        if spec.kind == TierKind::Dedicated {
+            ts.rm_busy[rm] = false;
+        }
+        if fails {
+            self.free_server(tier, rm, t);
+            self.attempt_failed(id, t);
+            return;
+        }
+        let next = (next != NONE).then_some(next as usize);
+        if counted {
+            let k = &mut ts.counts;
+            k.served += 1;
+            k.wait.add(visit_wait);
+            k.wait_served.add(visit_wait);
+            k.waited += (visit_wait > 0.0) as u64;
+            k.within_service_level += (visit_wait <= self.threshold) as u64;
+            k.sojourn.add(t - joined);
+            k.escalated += next.is_some() as u64;
+        }
+        // The server takes its next client before this one moves on (so a
+        // client coming back to the same tier queues behind those already
+        // waiting).
+        self.free_server(tier, rm, t);
+        let c = &mut self.clients[id as usize];
+        c.human |= !spec.unlimited && spec.kind != TierKind::BackOffice;
+        match next {
+            Some(to) => {
+                match spec.handoff {
+                    Handoff::Cold => c.cold_handoffs += 1,
+                    Handoff::Warm => c.warm_handoffs += 1,
+                }
+                if spec.transfer == Transfer::Callback {
+                    c.callback = true;
+                    c.attempts = 0;
+                    c.repeats = c.repeats.saturating_add(1);
+                }
+                self.join(id, to, t)
+            }
+            None => self.next_step(id, t),
+        }
+    }
+
+    /// A server (RM `rm` at a dedicated tier) became free at `t`: it takes
+    /// the next client, or makes an outbound call.
+    pub(super) fn free_server(&mut self, tier: usize, rm: usize, t: f64) {
+        if self.model.tiers[tier].kind == TierKind::Dedicated {
+            self.rm_free(tier, rm, t);
+        } else {
+            self.serve_next(tier, t);
+        }
+        self.try_outbound(tier, t);
+    }
+
+    /// A server at `tier` became free: it takes the first valid client in
+    /// priority order (call-backs last).
+    pub(super) fn serve_next(&mut self, tier: usize, t: f64) {
+        let ts = &mut self.tiers[tier];
+        if ts.waiting == 0 || ts.busy >= ts.capacity {
+            return;
+        }
+        for q in 0..ts.queues.len() {
+            while let Some((id, generation)) = ts.queues[q].pop_front() {
+                if self.clients[id as usize].generation == generation {
+                    ts.queue_len.change(t, -1.0);
+                    ts.waiting -= 1;
+                    self.start_service(id, t);
+                    return;
+                }
+            }
+        }
+    }
+}
+
+/// The length of the service client `c` starts at `tier` (a failed
+/// call-back attempt's, or a triage's, or a full service), deciding where
+/// the client goes after it (`c.next`).
+fn service_time(model: &Model, tier: usize, ts: &TierState, c: &mut Client) -> f64 {
+    if c.attempt_fails {
+        c.next = NONE;
+        model.tiers[tier].callback.attempt_minutes
+    } else {
+        let spec = &model.tiers[tier];
+        let kinds = model.requests.len();
+        let beyond = spec.skill.as_ref().filter(|s| c.complexity > s.level);
+        let mut draws = keyed(c.key, ts.service_salt, c.visits as u64);
+        let (service, next) = match beyond {
+            // Triage, then up to the skilled tier.
+            Some(skill) => (skill.triage.sample(&mut draws), Some(skill.to)),
+            None => {
+                let service = spec
+                    .service_of(c.segment as usize, c.request as usize, kinds)
+                    .sample(&mut draws);
+                (service, route(spec, c, ts.route_salt))
+            }
+        };
+        c.next = next.map_or(NONE, |n| n as u16);
+        let staffed = !spec.unlimited && spec.kind != TierKind::BackOffice;
+        let mut duration = service;
+        if staffed {
+            duration += model.selling_minutes;
+            if let Some(ch) = model.channels.get(c.channel as usize) {
+                duration *= ch.service_multiplier;
+            }
+            if spec.sessions > 1 {
+                duration *= spec.session_slowdown;
+            }
+            if next.is_some() && spec.transfer == Transfer::Warm {
+                duration += spec.handoff_minutes;
+            }
+        }
+        duration
+    }
+}

@@ -1,0 +1,347 @@
+//! The running state of one replication and of each tier, how it is set
+//! up from the model, and how it becomes the result.
+
+use std::collections::VecDeque;
+
+use super::Event;
+use super::client::{Client, Phase};
+use super::counts::{ClientCounts, ReplicationResult, RequestCounts, SlotCounts, TierCounts};
+use super::staffing::Servers;
+use crate::engine::rng::{name_hash, stream};
+use crate::engine::stats::SlotAverage;
+use crate::engine::{Calendar, Dist, Stream};
+use crate::model::outcome::Prepared;
+use crate::model::week::availability;
+use crate::model::{Discipline, Model, Overload, Tier, TierKind};
+
+/// The running state of one tier.
+pub(super) struct TierState {
+    /// Sessions in use: clients in service plus outbound calls.
+    pub(super) busy: u32,
+    /// Sessions available for clients now (servers on duty and not on
+    /// non-client work, times sessions per server).
+    pub(super) capacity: u32,
+    /// Servers on duty now.
+    pub(super) duty: u32,
+    /// Clients one server serves at once.
+    pub(super) sessions: u32,
+    /// How the tier is staffed (fixed, rostered or unlimited).
+    pub(super) servers: Servers,
+    /// Valid entries in the queues (clients waiting or preempted).
+    pub(super) waiting: u32,
+    /// One FIFO per priority rank, then one for call-backs; entries are
+    /// (client, generation) and may be stale (abandoned clients are left in
+    /// place and skipped).
+    pub(super) queues: Vec<VecDeque<(u32, u32)>>,
+    /// Clients in service, kept only for preemptive tiers.
+    pub(super) in_service: Vec<u32>,
+    /// Dedicated tiers: each RM busy or not, and each RM's own queue.
+    pub(super) rm_busy: Vec<bool>,
+    pub(super) rm_queues: Vec<VecDeque<(u32, u32)>>,
+    /// Sessions on outbound calls now.
+    pub(super) outbound_busy: u32,
+    /// Lengths and outcomes of outbound calls.
+    pub(super) outbound_stream: Stream,
+    pub(super) queue_len: SlotAverage,
+    pub(super) busy_servers: SlotAverage,
+    pub(super) on_duty: SlotAverage,
+    pub(super) available: SlotAverage,
+    pub(super) outbound: SlotAverage,
+    /// Busy sessions beyond those on duty (overtime).
+    pub(super) excess: SlotAverage,
+    pub(super) counts: TierCounts,
+    /// (minute of the week, servers on duty, servers available) from each
+    /// change on; empty when staffing never changes.
+    pub(super) plan: Vec<(f64, u32, u32)>,
+    /// Purpose salts of the keyed service, routing and call-back draws at
+    /// this tier.
+    pub(super) service_salt: u64,
+    pub(super) route_salt: u64,
+    pub(super) callback_salt: u64,
+}
+
+impl TierState {
+    /// Sets the number of busy sessions at time `t`, keeping the busy and
+    /// overtime averages.
+    #[inline]
+    pub(super) fn set_busy(&mut self, t: f64, busy: u32) {
+        self.busy_servers.change(t, busy as f64 - self.busy as f64);
+        self.busy = busy;
+        // Without a roster the servers on duty never change, so nobody
+        // works beyond them.
+        if matches!(self.servers, Servers::Rostered(_)) {
+            self.track_excess(t);
+        }
+    }
+
+    /// The state of tier `t` before the first event, with `ranks` priority
+    /// ranks and averages made by `average`.
+    fn new(
+        t: &Tier,
+        ranks: usize,
+        outbound_stream: Stream,
+        average: impl Fn() -> SlotAverage,
+    ) -> Self {
+        let servers = Servers::of(t);
+        let plan = match servers {
+            Servers::Unlimited => Vec::new(),
+            _ => availability(t.roster.as_ref(), t.servers, t.non_client_share),
+        };
+        let (duty, available) = match servers {
+            // Never full: every client is served at once.
+            Servers::Unlimited => (0, u32::MAX),
+            Servers::Fixed(n) | Servers::Rostered(n) => plan.first().map_or((n, n), |p| (p.1, p.2)),
+        };
+        let mut on_duty = average();
+        let mut free = average();
+        if servers != Servers::Unlimited {
+            on_duty.change(0.0, duty as f64);
+            free.change(0.0, available as f64);
+        }
+        let rms = if t.kind == TierKind::Dedicated {
+            t.servers as usize
+        } else {
+            0
+        };
+        TierState {
+            busy: 0,
+            capacity: available.saturating_mul(t.sessions),
+            duty,
+            sessions: t.sessions,
+            servers,
+            waiting: 0,
+            queues: vec![VecDeque::new(); ranks + 1],
+            in_service: Vec::new(),
+            rm_busy: vec![false; rms],
+            rm_queues: vec![VecDeque::new(); rms],
+            outbound_busy: 0,
+            outbound_stream,
+            queue_len: average(),
+            busy_servers: average(),
+            on_duty,
+            available: free,
+            outbound: average(),
+            excess: average(),
+            counts: TierCounts {
+                servers: t.servers,
+                unlimited: t.unlimited,
+                sessions: t.sessions,
+                ..TierCounts::default()
+            },
+            plan: if plan.len() > 1 { plan } else { Vec::new() },
+            service_salt: name_hash(&format!("service/{}", t.name)),
+            route_salt: name_hash(&format!("route/{}", t.name)),
+            callback_salt: name_hash(&format!("callback/{}", t.name)),
+        }
+    }
+
+    /// Entries in the queues, valid or stale.
+    pub(super) fn entries(&self) -> usize {
+        self.queues.iter().map(VecDeque::len).sum()
+    }
+}
+
+/// The running state of one replication.
+pub(super) struct Replication<'m> {
+    pub(super) model: &'m Model,
+    /// Priority rank of each segment at each tier (0 = first served).
+    pub(super) ranks: Vec<Vec<u16>>,
+    /// The rank of call-back cases: after every live client.
+    pub(super) callback_rank: u16,
+    pub(super) calendar: Calendar<Event>,
+    pub(super) clients: Vec<Client>,
+    pub(super) free: Vec<u32>,
+    pub(super) tiers: Vec<TierState>,
+    pub(super) segments: Vec<ClientCounts>,
+    pub(super) requests: Vec<RequestCounts>,
+    /// Results are reported per request type (the model declares them).
+    pub(super) by_request: bool,
+    /// The model has channels, books or complexities: arrivals draw them.
+    pub(super) extras: bool,
+    pub(super) arrivals: Vec<Stream>,
+    /// Per segment: the distribution of the gap to the next arrival (in
+    /// arrival mass under a profile).
+    pub(super) interarrival: Vec<Dist>,
+    /// Per segment: the stream of client keys.
+    pub(super) keys: Vec<Stream>,
+    /// Per segment: purpose salt of the keyed patience draws.
+    pub(super) patience_salts: Vec<u64>,
+    /// The satisfaction model's coefficients, worked out once.
+    pub(super) scorer: Prepared,
+    /// Per slot of the day in which clients arrived: their outcomes.
+    pub(super) slots: Vec<SlotCounts>,
+    /// Slot length, minutes (infinite without a calendar).
+    pub(super) slot_len: f64,
+    /// Purpose salts of the keyed request-type, channel, complexity, book
+    /// and outcome draws.
+    pub(super) request_salt: u64,
+    pub(super) channel_salt: u64,
+    pub(super) complexity_salt: u64,
+    pub(super) book_salt: u64,
+    pub(super) outcome_salt: u64,
+    pub(super) threshold: f64,
+    pub(super) warmup: f64,
+    /// Middle of the warm-up-to-horizon window.
+    pub(super) midpoint: f64,
+    /// Clients released so far, and (count, time) when staffing after the
+    /// horizon last saw it change.
+    pub(super) released: u64,
+    pub(super) progress: (u64, f64),
+    /// Set when the clients inside reached the limit; the run then stops.
+    pub(super) overload: Option<Overload>,
+    /// (segment, arrival time, key) of every client, for tests of common
+    /// random numbers.
+    #[cfg(test)]
+    pub(super) trace: Vec<(usize, f64, u64)>,
+}
+
+/// The distinct segment priorities, smallest (first served) first.
+fn priorities(model: &Model) -> Vec<i64> {
+    let mut priorities: Vec<i64> = model.segments.iter().map(|s| s.priority).collect();
+    priorities.sort_unstable();
+    priorities.dedup();
+    priorities
+}
+
+/// Each segment's priority rank at tier `t` (all 0 under FIFO).
+fn ranks(model: &Model, t: &Tier, priorities: &[i64]) -> Vec<u16> {
+    model
+        .segments
+        .iter()
+        .map(|s| match t.discipline {
+            Discipline::Fifo => 0,
+            Discipline::Priority => priorities.binary_search(&s.priority).unwrap_or(0) as u16,
+        })
+        .collect()
+}
+
+impl<'m> Replication<'m> {
+    /// Replication `replication` of `model` before its first event.
+    pub(super) fn new(model: &'m Model, replication: u32) -> Self {
+        let seed = model.run.seed;
+        let rep = replication as u64;
+        let (start, end) = (model.run.warmup, model.run.horizon);
+        let (slot_len, slots) = model
+            .week
+            .as_ref()
+            .map_or((f64::INFINITY, 1), |w| (w.slot_minutes, w.slots()));
+        let priorities = priorities(model);
+        let ranks = model
+            .tiers
+            .iter()
+            .map(|t| ranks(model, t, &priorities))
+            .collect();
+        let average = || SlotAverage::new(start, end, slot_len, slots);
+        let tiers = model
+            .tiers
+            .iter()
+            .map(|t| {
+                TierState::new(
+                    t,
+                    priorities.len(),
+                    stream(seed, rep, &format!("outbound/{}", t.name)),
+                    average,
+                )
+            })
+            .collect();
+        Replication {
+            model,
+            ranks,
+            callback_rank: priorities.len() as u16,
+            calendar: Calendar::new()
+                .with_slots(model.segments.len(), Event::Arrival { segment: 0 }),
+            clients: Vec::with_capacity(1024),
+            free: Vec::with_capacity(1024),
+            tiers,
+            segments: vec![ClientCounts::default(); model.segments.len()],
+            requests: vec![RequestCounts::default(); model.requests.len()],
+            by_request: model.declares_requests(),
+            extras: !model.channels.is_empty()
+                || model.segments.iter().any(|s| s.book.is_some())
+                || model.requests.iter().any(|r| r.complexity.is_some()),
+            arrivals: model
+                .segments
+                .iter()
+                .map(|s| stream(seed, rep, &format!("arrival/{}", s.name)))
+                .collect(),
+            interarrival: model
+                .segments
+                .iter()
+                .map(|s| match s.arrival_profile {
+                    None => Dist::exponential(60.0 / s.rate_per_hour),
+                    Some(_) => Dist::exponential(1.0),
+                })
+                .collect(),
+            keys: model
+                .segments
+                .iter()
+                .map(|s| stream(seed, rep, &format!("client/{}", s.name)))
+                .collect(),
+            patience_salts: model
+                .segments
+                .iter()
+                .map(|s| name_hash(&format!("patience/{}", s.name)))
+                .collect(),
+            scorer: model.outcomes.prepared(),
+            slots: vec![SlotCounts::default(); slots],
+            slot_len,
+            request_salt: name_hash("request"),
+            channel_salt: name_hash("channel"),
+            complexity_salt: name_hash("complexity"),
+            book_salt: name_hash("book"),
+            outcome_salt: name_hash("outcome"),
+            threshold: model.run.service_level_threshold,
+            warmup: model.run.warmup,
+            midpoint: 0.5 * (model.run.warmup + model.run.horizon),
+            released: 0,
+            progress: (0, model.run.horizon),
+            overload: None,
+            #[cfg(test)]
+            trace: Vec::new(),
+        }
+    }
+
+    pub(super) fn finish(mut self, events: u64) -> ReplicationResult {
+        for c in &self.clients {
+            if c.phase != Phase::Free && c.counted {
+                self.segments[c.segment as usize].inside += 1;
+            }
+        }
+        let tiers = self
+            .tiers
+            .into_iter()
+            .map(|ts| {
+                // Busy sessions in servers' worth (a server with k sessions
+                // is busy 1/k per client).
+                let k = ts.sessions as f64;
+                let busy = ts.busy_servers.slot_areas();
+                let excess = ts.excess.slot_areas();
+                TierCounts {
+                    queue_len_mean: ts.queue_len.mean(),
+                    busy_mean: (ts.busy_servers.mean() - ts.excess.mean()) / k,
+                    servers_mean: ts.on_duty.mean(),
+                    available_mean: ts.available.mean(),
+                    outbound_mean: ts.outbound.mean() / k,
+                    overtime_minutes: ts.excess.total() / k,
+                    slot_queue: ts.queue_len.slot_areas(),
+                    slot_busy: busy.iter().zip(&excess).map(|(b, e)| (b - e) / k).collect(),
+                    slot_servers: ts.on_duty.slot_areas(),
+                    slot_exposure: ts.on_duty.slot_exposure(),
+                    ..ts.counts
+                }
+            })
+            .collect();
+        ReplicationResult {
+            segments: self.segments,
+            tiers,
+            slots: self.slots,
+            requests: if self.by_request {
+                self.requests
+            } else {
+                Vec::new()
+            },
+            events,
+            overload: self.overload,
+        }
+    }
+}
