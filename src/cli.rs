@@ -439,7 +439,11 @@ fn sweep(file: &Path, args: &RunArgs, shard: Option<(usize, usize)>) -> Result<(
         source,
     };
     let (journal, done) = if args.resume {
-        Journal::resume(&dir, &header)?
+        let resumed = Journal::resume(&dir, &header)?;
+        for note in &resumed.notes {
+            eprintln!("warning: {note}");
+        }
+        (resumed.journal, resumed.points)
     } else {
         (Journal::create(&dir, &header)?, Vec::new())
     };
