@@ -174,23 +174,34 @@ fn scan(path: &Path, points: bool) -> Result<Found, Error> {
         kept: Vec::new(),
         dropped: Vec::new(),
     };
+    if points {
+        scan_points(&mut reader, &mut found).map_err(io)?;
+    }
+    Ok(Found::Current(found))
+}
+
+/// Reads the point lines after the header into `found`: each sound point
+/// is kept (the first, if repeated); every other line is dropped with why.
+fn scan_points(reader: &mut impl BufRead, found: &mut Scan) -> std::io::Result<()> {
+    let mut buf = Vec::new();
     let mut seen: HashMap<usize, usize> = HashMap::new();
     let mut number = 1;
-    while points {
-        let Some(whole) = next_line(&mut reader, &mut buf).map_err(io)? else {
-            break;
-        };
+    while let Some(whole) = next_line(reader, &mut buf)? {
         number += 1;
         if !whole {
-            found.dropped.push((number, "cut short (no end of line)".into()));
+            let why = "cut short (no end of line)".to_string();
+            found.dropped.push((number, why));
             break;
         }
         match line::point(&found.header, &buf) {
             Err(why) => found.dropped.push((number, why)),
-            Ok((p, _)) => match seen.get(&p.point) {
+            Ok(p) => match seen.get(&p.point) {
                 Some(first) => found.dropped.push((
                     number,
-                    format!("point {} again (first at line {first}): a duplicate", p.point),
+                    format!(
+                        "point {} again (first at line {first}): a duplicate; the first is kept",
+                        p.point
+                    ),
                 )),
                 None => {
                     seen.insert(p.point, number);
@@ -200,7 +211,7 @@ fn scan(path: &Path, points: bool) -> Result<Found, Error> {
             },
         }
     }
-    Ok(Found::Current(found))
+    Ok(())
 }
 
 /// The refusal of a journal of another format.
@@ -241,6 +252,14 @@ pub fn read(dir: &Path) -> Result<(Header, Vec<PointResult>), Error> {
             None => Ok((s.header, s.points)),
         },
     }
+}
+
+/// Locks output folder `dir` for a command that writes no journal
+/// (`merge`), and clears the files an earlier run left there.
+pub fn claim(dir: &Path) -> Result<FolderLock, Error> {
+    let lock = FolderLock::acquire(dir)?;
+    stale::clear(dir)?;
+    Ok(lock)
 }
 
 /// Rewrites the journal at `path` with only line 1 and the lines `kept`
@@ -356,12 +375,7 @@ impl Journal {
         let notes = scan
             .dropped
             .iter()
-            .map(|(number, why)| {
-                format!(
-                    "{}: line {number}: {why}; dropped, and its point is computed again if missing",
-                    path.display()
-                )
-            })
+            .map(|(number, why)| format!("{}: line {number}: {why}; dropped", path.display()))
             .collect();
         let file = OpenOptions::new()
             .append(true)

@@ -3,6 +3,7 @@
 //! column and field, what is allowed, and the nearest valid name for a
 //! misspelling.
 
+pub mod file;
 pub mod raw;
 mod service;
 pub mod sweep;
@@ -43,10 +44,7 @@ pub struct Scenario {
 
 /// Reads and validates the scenario file at `path`.
 pub fn load(path: &Path) -> Result<Scenario, Error> {
-    let source = std::fs::read(path).map_err(|source| Error::Read {
-        path: path.to_path_buf(),
-        source,
-    })?;
+    let source = file::read(path)?;
     let file = path.display().to_string();
     parse(text(&source, &file)?, &file)
 }

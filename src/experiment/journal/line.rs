@@ -181,12 +181,22 @@ pub enum FirstLine {
     Format(u32, Option<Header>),
 }
 
+/// What `e` says, without its position (which counts lines of a single
+/// journal line, and would be taken for the journal's).
+fn cause(e: &serde_json::Error) -> String {
+    let text = e.to_string();
+    match text.rsplit_once(" at line ") {
+        Some((cause, _)) if e.line() > 0 => cause.to_string(),
+        _ => text,
+    }
+}
+
 /// The content of a sound line (checksum verified), or why it is not.
 fn unseal(bytes: &[u8]) -> Result<(bool, Box<RawValue>), String> {
     let text = std::str::from_utf8(bytes)
         .map_err(|_| "not text (binary junk or a damaged write)".to_string())?;
     let sealed: Sealed =
-        serde_json::from_str(text).map_err(|e| format!("not a journal line ({e})"))?;
+        serde_json::from_str(text).map_err(|e| format!("not a journal line ({})", cause(&e)))?;
     let (is_header, raw) = match (sealed.header, sealed.point) {
         (Some(h), None) => (true, h),
         (None, Some(p)) => (false, p),
@@ -203,7 +213,7 @@ pub fn first_line(bytes: &[u8]) -> Result<FirstLine, String> {
     match unseal(bytes) {
         Ok((true, raw)) => {
             let h: HeaderLine = serde_json::from_str(raw.get())
-                .map_err(|e| format!("not a tiersim journal header ({e})"))?;
+                .map_err(|e| format!("not a tiersim journal header ({})", cause(&e)))?;
             if h.journal != MARKER {
                 return Err("not a tiersim journal header".into());
             }
@@ -229,13 +239,13 @@ pub fn first_line(bytes: &[u8]) -> Result<FirstLine, String> {
 
 /// Reads a point line (without its newline) of the run `header`: its
 /// checksum, its identity and its index are checked.
-pub fn point(header: &Header, bytes: &[u8]) -> Result<(PointResult, String), String> {
+pub fn point(header: &Header, bytes: &[u8]) -> Result<PointResult, String> {
     let (is_header, raw) = unseal(bytes)?;
     if is_header {
         return Err("a second header".into());
     }
-    let p: PointLine =
-        serde_json::from_str(raw.get()).map_err(|e| format!("not a finished point ({e})"))?;
+    let p: PointLine = serde_json::from_str(raw.get())
+        .map_err(|e| format!("not a finished point ({})", cause(&e)))?;
     if p.index >= header.points {
         return Err(format!(
             "point {} is beyond the {} points of the sweep",
@@ -250,10 +260,9 @@ pub fn point(header: &Header, bytes: &[u8]) -> Result<(PointResult, String), Str
     }
     let stop = StopReason::parse(&p.stop_reason)
         .ok_or_else(|| format!("unknown stop reason `{}`", p.stop_reason))?;
-    let result = PointResult {
+    Ok(PointResult {
         point: p.index,
         replications: p.replications.into_iter().map(Into::into).collect(),
         stop,
-    };
-    Ok((result, p.name))
+    })
 }

@@ -37,11 +37,12 @@ fn check_folder(dir: &Path) -> Result<(), Error> {
                 .into(),
         }),
         Ok(_) => Ok(()),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => std::fs::create_dir_all(dir)
-            .map_err(|source| Error::Write {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            std::fs::create_dir_all(dir).map_err(|source| Error::Write {
                 path: dir.to_path_buf(),
                 source,
-            }),
+            })
+        }
         Err(source) => Err(Error::Write {
             path: dir.to_path_buf(),
             source,
