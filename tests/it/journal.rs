@@ -246,6 +246,7 @@ fn merge_refuses_a_damaged_shard_until_it_is_resumed() {
 
 /// A journal written before checksums (format 1) cannot be checked:
 /// `--resume` refuses it with the fix; a run without `--resume` replaces it.
+/// A journal whose header is damaged is refused too.
 #[test]
 fn a_journal_without_checksums_is_refused_by_resume() {
     let dir = scratch("journal-format-1");
@@ -270,6 +271,25 @@ fn a_journal_without_checksums_is_refused_by_resume() {
     );
     sweep(&file, &out, &[]);
     assert_eq!(lines(&out).len(), 13);
+    // A damaged header: nothing in the journal can be trusted.
+    let journal = std::fs::read_to_string(out.join("points.jsonl")).unwrap();
+    let damaged = journal.replacen("\"points\":12", "\"points\":13", 1);
+    assert_ne!(damaged, journal);
+    std::fs::write(out.join("points.jsonl"), damaged).unwrap();
+    let o = tiersim(&[
+        "sweep",
+        file.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--resume",
+    ]);
+    let stderr = text(&o.stderr);
+    assert_eq!(o.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("points.jsonl: line 1: its checksum does not match")
+            && stderr.contains("header is damaged"),
+        "{stderr}"
+    );
 }
 
 /// Waits until `path` holds a process id, or panics.
