@@ -70,6 +70,7 @@ pub(super) fn merge(dirs: &[PathBuf], out: Option<PathBuf>) -> Result<()> {
         bail!("the shards' scenario text does not expand to the sweep they ran");
     }
     let dir = out.unwrap_or_else(|| PathBuf::from("output").join(&sweep.name));
+    let _lock = journal::claim(&dir)?;
     let info = RunInfo {
         file: first.scenario.clone(),
         command_line: std::env::args().collect(),

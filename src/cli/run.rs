@@ -191,7 +191,11 @@ pub(super) fn sweep(file: &Path, args: &RunArgs, shard: Option<(usize, usize)>) 
         source,
     };
     let (journal, done) = if args.resume {
-        Journal::resume(&dir, &header)?
+        let resumed = Journal::resume(&dir, &header)?;
+        for note in &resumed.notes {
+            eprintln!("warning: {note}");
+        }
+        (resumed.journal, resumed.points)
     } else {
         (Journal::create(&dir, &header)?, Vec::new())
     };

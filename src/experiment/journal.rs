@@ -1,26 +1,44 @@
-//! The journal of a sweep, `points.jsonl`: a header line naming the scenario
-//! (with its full text, so parts can be merged without the file), then one
+//! The journal of a sweep, `points.jsonl`: a header line naming the run
+//! (scenario, file hash and text, options, shard, tiersim version), then one
 //! line per finished point, appended and flushed as each point finishes. A
 //! sweep killed half-way loses at most the points still running; `--resume`
-//! reads the journal back, drops a torn last line, and runs only what is
-//! missing.
+//! reads the journal back and runs only what is missing.
+//!
+//! The journal must not lie, since `--resume` and `merge` trust it. Each
+//! line carries a SHA-256 checksum of its content and each point its
+//! identity (the run and its index; see [`line`]). On resume, a line that
+//! fails its checksum, is not text or not a journal line, belongs to
+//! another run, repeats a point already read, or was cut short is dropped
+//! with a note naming its line number, and its point is computed again;
+//! the journal is rewritten without it. `merge` refuses such a journal
+//! instead (resume the shard first). Journals of format 1 (without
+//! checksums) are refused by `--resume` and `merge`: run again without
+//! `--resume`. The folder is locked ([`lock`]) while a journal is open, and
+//! a new run clears the files an earlier run left there ([`stale`]).
 
+pub mod line;
+pub mod lock;
+pub mod stale;
+
+use std::collections::HashMap;
 use std::fs::{File, OpenOptions};
-use std::io::{BufRead, BufReader, Write};
+use std::io::{BufRead, BufReader, BufWriter, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
-use serde_json::{Value, json};
+use serde::{Deserialize, Serialize};
 
-use super::{PointResult, ReplicationMetrics, StopReason};
+use super::PointResult;
 use crate::error::Error;
+use line::FirstLine;
+pub use lock::FolderLock;
 
 /// The journal's file name inside an output folder.
 pub const FILE: &str = "points.jsonl";
 
 /// What a journal is the journal of. Two runs may share a journal only if
 /// their headers are equal.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Header {
     /// tiersim version that wrote it.
     pub tool_version: String,
@@ -39,39 +57,6 @@ pub struct Header {
 }
 
 impl Header {
-    fn to_json(&self) -> Value {
-        json!({
-            "journal": "tiersim-points",
-            "format": 1,
-            "tool_version": self.tool_version,
-            "scenario": self.scenario,
-            "content_hash": self.content_hash,
-            "points": self.points,
-            "shard": self.shard.map(|(k, n)| [k, n]),
-            "options": self.options,
-            "source": self.source,
-        })
-    }
-
-    fn from_json(v: &Value) -> Option<Header> {
-        if v["journal"] != "tiersim-points" || v["format"] != 1 {
-            return None;
-        }
-        let shard = match &v["shard"] {
-            Value::Null => None,
-            s => Some((s[0].as_u64()? as usize, s[1].as_u64()? as usize)),
-        };
-        Some(Header {
-            tool_version: v["tool_version"].as_str()?.into(),
-            scenario: v["scenario"].as_str()?.into(),
-            content_hash: v["content_hash"].as_str()?.into(),
-            points: v["points"].as_u64()? as usize,
-            shard,
-            options: v["options"].as_str()?.into(),
-            source: v["source"].as_str()?.into(),
-        })
-    }
-
     /// A one-line description for messages.
     fn describe(&self) -> String {
         let shard = self
@@ -91,142 +76,242 @@ impl Header {
     }
 }
 
-/// An open journal, appended to from worker threads.
+/// An open journal, appended to from worker threads; it holds the lock of
+/// its folder until dropped.
 #[derive(Debug)]
 pub struct Journal {
     path: PathBuf,
+    header: Header,
     file: Mutex<File>,
+    _lock: FolderLock,
 }
 
-fn numbers(values: &[f64]) -> Value {
-    Value::Array(
-        values
-            .iter()
-            .map(|x| if x.is_finite() { json!(x) } else { Value::Null })
-            .collect(),
-    )
+/// A journal reopened by [`Journal::resume`].
+#[derive(Debug)]
+pub struct Resumed {
+    /// The journal, open for the missing points.
+    pub journal: Journal,
+    /// The finished points it holds, in file order.
+    pub points: Vec<PointResult>,
+    /// One note per line dropped (naming the file, the line and why).
+    pub notes: Vec<String>,
 }
 
-fn point_json(r: &PointResult, name: &str) -> Value {
-    json!({
-        "point": r.point,
-        "name": name,
-        "stop_reason": r.stop.as_str(),
-        "replications": r.replications.iter().map(|m| json!({
-            "overall": numbers(&m.overall),
-            "segments": m.segments.iter().map(|s| numbers(s)).collect::<Vec<_>>(),
-                        "tiers": m.tiers.iter().map(|t| numbers(t)).collect::<Vec<_>>(),
-                        "wait_quantiles": m.wait_quantiles.iter().map(|q| numbers(q)).collect::<Vec<_>>(),
-            "slots": m.slots.iter().map(|q| numbers(q)).collect::<Vec<_>>(),
-            "requests": m.requests.iter().map(|q| numbers(q)).collect::<Vec<_>>(),
-            "warmup_drift": numbers(&[m.warmup_drift]),
-        })).collect::<Vec<_>>(),
-    })
+/// A journal as read: its header, the sound points, and the lines dropped.
+struct Scan {
+    header: Header,
+    points: Vec<PointResult>,
+    /// Line numbers of the sound point lines.
+    kept: Vec<usize>,
+    /// (line number, why) of every line dropped.
+    dropped: Vec<(usize, String)>,
 }
 
-fn point_from_json(v: &Value) -> Option<PointResult> {
-    let list = |v: &Value| -> Option<Vec<f64>> {
-        v.as_array()?
-            .iter()
-            .map(|x| match x {
-                Value::Null => Some(f64::NAN),
-                x => x.as_f64(),
-            })
-            .collect()
-    };
-    let lists = |v: &Value| -> Option<Vec<Vec<f64>>> { v.as_array()?.iter().map(list).collect() };
-    let replications = v["replications"]
-        .as_array()?
-        .iter()
-        .map(|r| {
-            Some(ReplicationMetrics {
-                overall: list(&r["overall"])?,
-                segments: lists(&r["segments"])?,
-                tiers: lists(&r["tiers"])?,
-                wait_quantiles: lists(&r["wait_quantiles"])?,
-                slots: lists(&r["slots"])?,
-                requests: if r.get("requests").is_some() {
-                    lists(&r["requests"])?
-                } else {
-                    Vec::new()
-                },
-                warmup_drift: match r.get("warmup_drift") {
-                    Some(v) => list(v)?.first().copied().unwrap_or(f64::NAN),
-                    None => f64::NAN,
-                },
-            })
-        })
-        .collect::<Option<Vec<_>>>()?;
-    Some(PointResult {
-        point: v["point"].as_u64()? as usize,
-        replications,
-        stop: StopReason::parse(v["stop_reason"].as_str()?)?,
-    })
+/// What an output folder's journal is.
+enum Found {
+    /// No journal (or only a header cut short, before any point).
+    Nothing,
+    /// A journal of another format: the format and the header, if readable.
+    Format(u32, Option<Header>),
+    /// A journal of this format (only its header, when `points` was not
+    /// asked for).
+    Current(Scan),
 }
 
-/// Reads the journal in `dir`: its header and the finished points, in file
-/// order. A last line without its newline (a write cut short) is dropped;
-/// returns also the byte length of the intact part.
-fn read_at(dir: &Path) -> Result<Option<(Header, Vec<PointResult>, u64)>, Error> {
-    let path = dir.join(FILE);
-    let file = match File::open(&path) {
+/// Reads the next line of `reader` into `buf` (without its newline);
+/// `Ok(Some(false))` for a last line cut short, `Ok(None)` at the end.
+fn next_line(reader: &mut impl BufRead, buf: &mut Vec<u8>) -> std::io::Result<Option<bool>> {
+    buf.clear();
+    if reader.read_until(b'\n', buf)? == 0 {
+        return Ok(None);
+    }
+    let whole = buf.last() == Some(&b'\n');
+    if whole {
+        buf.pop();
+    }
+    Ok(Some(whole))
+}
+
+/// Reads the journal in `path`: the header, and with `points` every line
+/// after it, each either kept or dropped with the reason.
+fn scan(path: &Path, points: bool) -> Result<Found, Error> {
+    let file = match File::open(path) {
         Ok(f) => f,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-        Err(source) => return Err(Error::Read { path, source }),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Found::Nothing),
+        Err(source) => {
+            return Err(Error::Read {
+                path: path.to_path_buf(),
+                source,
+            });
+        }
     };
-    let damaged = |line: usize, what: &str| Error::Results {
-        path: path.clone(),
-        message: format!("line {line}: {what}; the journal is damaged (delete it to start over)"),
+    let io = |source| Error::Read {
+        path: path.to_path_buf(),
+        source,
     };
     let mut reader = BufReader::new(file);
-    let mut header = None;
-    let mut points = Vec::new();
-    let mut intact = 0u64;
-    let mut line = String::new();
-    for number in 1.. {
-        line.clear();
-        let read = reader.read_line(&mut line).map_err(|source| Error::Read {
-            path: path.clone(),
-            source,
-        })?;
-        if read == 0 || !line.ends_with('\n') {
-            break; // end, or a torn last line
-        }
-        let value: Value =
-            serde_json::from_str(&line).map_err(|e| damaged(number, &e.to_string()))?;
-        if header.is_none() {
-            header = Some(
-                Header::from_json(&value)
-                    .ok_or_else(|| damaged(number, "not a tiersim journal header"))?,
-            );
-        } else {
-            points.push(
-                point_from_json(&value).ok_or_else(|| damaged(number, "not a finished point"))?,
-            );
-        }
-        intact += read as u64;
+    let mut buf = Vec::new();
+    // A header cut short: the run was killed before writing anything else.
+    if next_line(&mut reader, &mut buf).map_err(io)? != Some(true) {
+        return Ok(Found::Nothing);
     }
-    Ok(header.map(|h| (h, points, intact)))
+    let header = match line::first_line(&buf) {
+        Ok(FirstLine::Header(h)) => h,
+        Ok(FirstLine::Format(f, h)) => return Ok(Found::Format(f, h)),
+        Err(why) => {
+            return Err(Error::Results {
+                path: path.to_path_buf(),
+                message: format!(
+                    "line 1: {why}; the journal's header is damaged, so nothing in it can be \
+                     trusted (delete the folder, or the file, to start over)"
+                ),
+            });
+        }
+    };
+    let mut found = Scan {
+        header,
+        points: Vec::new(),
+        kept: Vec::new(),
+        dropped: Vec::new(),
+    };
+    if points {
+        scan_points(&mut reader, &mut found).map_err(io)?;
+    }
+    Ok(Found::Current(found))
+}
+
+/// Reads the point lines after the header into `found`: each sound point
+/// is kept (the first, if repeated); every other line is dropped with why.
+fn scan_points(reader: &mut impl BufRead, found: &mut Scan) -> std::io::Result<()> {
+    let mut buf = Vec::new();
+    let mut seen: HashMap<usize, usize> = HashMap::new();
+    let mut number = 1;
+    while let Some(whole) = next_line(reader, &mut buf)? {
+        number += 1;
+        if !whole {
+            let why = "cut short (no end of line)".to_string();
+            found.dropped.push((number, why));
+            break;
+        }
+        match line::point(&found.header, &buf) {
+            Err(why) => found.dropped.push((number, why)),
+            Ok(p) => match seen.get(&p.point) {
+                Some(first) => found.dropped.push((
+                    number,
+                    format!(
+                        "point {} again (first at line {first}): a duplicate; the first is kept",
+                        p.point
+                    ),
+                )),
+                None => {
+                    seen.insert(p.point, number);
+                    found.kept.push(number);
+                    found.points.push(p);
+                }
+            },
+        }
+    }
+    Ok(())
+}
+
+/// The refusal of a journal of another format.
+fn other_format(path: &Path, format: u32, header: Option<&Header>) -> Error {
+    let by = header.map_or(String::new(), |h| format!(" by tiersim {}", h.tool_version));
+    let why = if format < line::FORMAT {
+        "which has no checksums, so its points cannot be checked".to_string()
+    } else {
+        format!("which this tiersim (format {}) cannot read", line::FORMAT)
+    };
+    Error::Results {
+        path: path.to_path_buf(),
+        message: format!(
+            "written{by} in journal format {format}, {why}; run the same command without \
+             --resume to compute the points again"
+        ),
+    }
 }
 
 /// Reads the journal in `dir` (for merging): header and finished points.
+/// Any dropped line is refused, naming it: resuming the shard repairs it.
 pub fn read(dir: &Path) -> Result<(Header, Vec<PointResult>), Error> {
-    match read_at(dir)? {
-        Some((h, p, _)) => Ok((h, p)),
-        None => Err(Error::Results {
+    let path = dir.join(FILE);
+    match scan(&path, true)? {
+        Found::Nothing => Err(Error::Results {
             path: dir.to_path_buf(),
             message: format!("no {FILE} here: not the output folder of a tiersim run"),
         }),
+        Found::Format(f, h) => Err(other_format(&path, f, h.as_ref())),
+        Found::Current(s) => match s.dropped.first() {
+            Some((number, why)) => Err(Error::Results {
+                path,
+                message: format!(
+                    "line {number}: {why}; run this part again with --resume, which drops \
+                     such lines and computes their points again"
+                ),
+            }),
+            None => Ok((s.header, s.points)),
+        },
     }
 }
 
+/// Locks output folder `dir` for a command that writes no journal
+/// (`merge`), and clears the files an earlier run left there.
+pub fn claim(dir: &Path) -> Result<FolderLock, Error> {
+    let lock = FolderLock::acquire(dir)?;
+    stale::clear(dir)?;
+    Ok(lock)
+}
+
+/// Rewrites the journal at `path` with only line 1 and the lines `kept`
+/// (in order), through a temporary file renamed over it.
+fn rewrite(path: &Path, kept: &[usize]) -> Result<(), Error> {
+    let mut tmp_name = path.file_name().unwrap_or_default().to_os_string();
+    tmp_name.push(format!(".tmp{}", std::process::id()));
+    let tmp = path.with_file_name(tmp_name);
+    let result = (|| {
+        let mut reader = BufReader::new(File::open(path)?);
+        let mut out = BufWriter::new(File::create(&tmp)?);
+        let mut buf = Vec::new();
+        let mut keep = kept.iter().peekable();
+        let mut number = 0;
+        while let Some(true) = next_line(&mut reader, &mut buf)? {
+            number += 1;
+            if number == 1 || keep.next_if_eq(&&number).is_some() {
+                out.write_all(&buf)?;
+                out.write_all(b"\n")?;
+            }
+        }
+        out.into_inner().map_err(|e| e.into_error())?.sync_all()?;
+        std::fs::rename(&tmp, path)
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    result.map_err(|source| Error::Write {
+        path: path.to_path_buf(),
+        source,
+    })
+}
+
 impl Journal {
-    /// Starts a new journal in `dir`, replacing the results of an earlier
-    /// run of the same scenario (by name: an edited file may be re-run).
+    /// Starts a new journal in `dir` (made if needed, and locked), replacing
+    /// the results of an earlier run of the same scenario (by name: an
+    /// edited file may be re-run), and clearing the files that run left.
     /// Refuses if `dir` holds the results of another scenario, or of
     /// another shard layout, so that nothing of them is overwritten.
     pub fn create(dir: &Path, header: &Header) -> Result<Journal, Error> {
-        if let Some((existing, _, _)) = read_at(dir)?
+        Journal::start(dir, header, FolderLock::acquire(dir)?)
+    }
+
+    /// [`Journal::create`] with the folder's lock already held.
+    fn start(dir: &Path, header: &Header, lock: FolderLock) -> Result<Journal, Error> {
+        let path = dir.join(FILE);
+        let existing = match scan(&path, false)? {
+            Found::Current(s) => Some(s.header),
+            Found::Format(_, h) => h,
+            Found::Nothing => None,
+        };
+        if let Some(existing) = existing
             && (existing.scenario != header.scenario || existing.shard != header.shard)
         {
             return Err(Error::Results {
@@ -238,59 +323,83 @@ impl Journal {
                 ),
             });
         }
-        let path = dir.join(FILE);
+        stale::clear(dir)?;
         let write = |source| Error::Write {
             path: path.clone(),
             source,
         };
-        std::fs::create_dir_all(dir).map_err(write)?;
         let mut file = File::create(&path).map_err(write)?;
-        writeln!(file, "{}", header.to_json()).map_err(write)?;
-        file.flush().map_err(write)?;
+        file.write_all(line::header_line(header).as_bytes())
+            .and_then(|()| file.flush())
+            .map_err(write)?;
         Ok(Journal {
             path,
+            header: header.clone(),
             file: Mutex::new(file),
+            _lock: lock,
         })
     }
 
-    /// Reopens the journal in `dir` to go on with it: checks it belongs to
-    /// the same run, drops a torn last line, and returns the finished
-    /// points. With no journal there, starts one.
-    pub fn resume(dir: &Path, header: &Header) -> Result<(Journal, Vec<PointResult>), Error> {
-        let Some((existing, points, intact)) = read_at(dir)? else {
-            return Ok((Journal::create(dir, header)?, Vec::new()));
+    /// Reopens the journal in `dir` to go on with it: locks the folder,
+    /// checks the journal belongs to the same run, drops every line that
+    /// cannot be trusted (with a note each), and returns the sound points.
+    /// With no journal there, starts one.
+    pub fn resume(dir: &Path, header: &Header) -> Result<Resumed, Error> {
+        let lock = FolderLock::acquire(dir)?;
+        let path = dir.join(FILE);
+        let scan = match scan(&path, true)? {
+            Found::Nothing => {
+                return Ok(Resumed {
+                    journal: Journal::start(dir, header, lock)?,
+                    points: Vec::new(),
+                    notes: Vec::new(),
+                });
+            }
+            Found::Format(f, h) => return Err(other_format(&path, f, h.as_ref())),
+            Found::Current(s) => s,
         };
-        if &existing != header {
+        if &scan.header != header {
             return Err(Error::Results {
                 path: dir.to_path_buf(),
                 message: format!(
                     "cannot resume: it holds the results of {}, and this run is {}",
-                    existing.describe(),
+                    scan.header.describe(),
                     header.describe()
                 ),
             });
         }
-        let path = dir.join(FILE);
-        let write = |source| Error::Write {
-            path: path.clone(),
-            source,
-        };
-        let file = OpenOptions::new().append(true).open(&path).map_err(write)?;
-        file.set_len(intact).map_err(write)?;
-        Ok((
-            Journal {
+        stale::clear(dir)?;
+        if !scan.dropped.is_empty() {
+            rewrite(&path, &scan.kept)?;
+        }
+        let notes = scan
+            .dropped
+            .iter()
+            .map(|(number, why)| format!("{}: line {number}: {why}; dropped", path.display()))
+            .collect();
+        let file = OpenOptions::new()
+            .append(true)
+            .open(&path)
+            .map_err(|source| Error::Write {
+                path: path.clone(),
+                source,
+            })?;
+        Ok(Resumed {
+            journal: Journal {
                 path,
+                header: scan.header,
                 file: Mutex::new(file),
+                _lock: lock,
             },
-            points,
-        ))
+            points: scan.points,
+            notes,
+        })
     }
 
     /// Appends a finished point (named `name`) and flushes it to the
     /// operating system, so that it survives the process being killed.
     pub fn append(&self, result: &PointResult, name: &str) -> Result<(), Error> {
-        let mut line = point_json(result, name).to_string();
-        line.push('\n');
+        let line = line::point_line(&self.header, result, name);
         let mut file = self.file.lock().expect("no panics while locked");
         file.write_all(line.as_bytes())
             .and_then(|()| file.flush())
@@ -304,6 +413,7 @@ impl Journal {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::experiment::{ReplicationMetrics, StopReason};
 
     fn header() -> Header {
         Header {
@@ -357,25 +467,40 @@ mod tests {
             .unwrap();
         f.write_all(b"{\"point\": 0, \"na").unwrap();
         drop(f);
-        let (j, points) = Journal::resume(&dir, &header()).unwrap();
+        let Resumed {
+            journal: j,
+            points,
+            notes,
+        } = Journal::resume(&dir, &header()).unwrap();
         assert_eq!(points.len(), 1);
+        assert_eq!(notes.len(), 1, "{notes:?}");
+        assert!(notes[0].contains("line 3: cut short"), "{notes:?}");
         assert!(same(&points[0], &point(1)), "{points:?}");
         j.append(&point(0), "p0").unwrap();
         let (_, points) = read(&dir).unwrap();
         assert_eq!(points.len(), 2);
         assert!(same(&points[1], &point(0)));
+        // While it is open, nobody else may write into the folder.
+        let held = Journal::create(&dir, &header()).unwrap_err().to_string();
+        assert!(
+            held.contains(&format!("(pid {})", std::process::id())),
+            "{held}"
+        );
+        drop(j);
         // An edited file may not resume it; another scenario may not
         // overwrite it either.
         let edited = Header {
             content_hash: "ffff".into(),
             ..header()
         };
-        assert!(Journal::resume(&dir, &edited).is_err());
+        let e = Journal::resume(&dir, &edited).unwrap_err().to_string();
+        assert!(e.contains("cannot resume"), "{e}");
         let other = Header {
             scenario: "t".into(),
             ..header()
         };
-        assert!(Journal::create(&dir, &other).is_err());
+        let e = Journal::create(&dir, &other).unwrap_err().to_string();
+        assert!(e.contains("holds the results of"), "{e}");
         assert_eq!(read(&dir).unwrap().1.len(), 2);
         std::fs::remove_dir_all(&dir).unwrap();
     }

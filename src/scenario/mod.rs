@@ -14,6 +14,7 @@
 mod calendar;
 mod channel;
 mod diagnostics;
+pub mod file;
 mod dist;
 mod levers;
 mod network;
@@ -62,10 +63,7 @@ const PROBABILITY_SLACK: f64 = 1e-9;
 
 /// Reads and validates the scenario file at `path`.
 pub fn load(path: &Path) -> Result<Scenario, Error> {
-    let source = std::fs::read(path).map_err(|source| Error::Read {
-        path: path.to_path_buf(),
-        source,
-    })?;
+    let source = file::read(path)?;
     let file = path.display().to_string();
     parse(text(&source, &file)?, &file)
 }

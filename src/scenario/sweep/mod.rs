@@ -59,10 +59,7 @@ pub fn content_hash(bytes: &[u8]) -> String {
 
 /// Reads a scenario file and expands its sweep.
 pub fn load_sweep(path: &Path) -> Result<Sweep, Error> {
-    let bytes = std::fs::read(path).map_err(|source| Error::Read {
-        path: path.to_path_buf(),
-        source,
-    })?;
+    let bytes = super::file::read(path)?;
     parse_sweep_bytes(&bytes, &path.display().to_string())
 }
 
