@@ -17,6 +17,7 @@ use crate::model::Model;
 use crate::report::{self, RunInfo};
 use crate::scenario::{self, Sweep};
 
+mod fit;
 mod planning;
 
 /// Simulates how a bank's relationship managers serve their clients.
@@ -105,6 +106,8 @@ pub enum Command {
     /// Find the staffing per tier and slot of the day that meets the
     /// scenario's [targets] at least [cost], and the shifts that cover it.
     Plan(planning::PlanArgs),
+    /// Fit a scenario to a call log: arrivals, service, patience, staffing.
+    Fit(fit::FitArgs),
 }
 
 /// Options shared by `run` and `sweep`.
@@ -177,6 +180,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Report { dir } => make_report(&dir),
         Command::Erlang(args) => planning::erlang(&args),
         Command::Plan(args) => planning::plan(&args),
+        Command::Fit(args) => fit::fit(&args),
         Command::Check { scenario, threads } => check(&scenario, threads),
     }
 }
