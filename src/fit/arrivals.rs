@@ -96,6 +96,7 @@ pub fn slot_label(s: usize, slot_minutes: u32) -> String {
     format!("{:02}:{:02}", m / 60, m % 60)
 }
 
+#[allow(clippy::needless_range_loop)] // slots index several day-by-slot tables at once
 /// Fits arrivals on `calls` over the period's `dates`.
 pub fn fit(calls: &[Call], dates: &[NaiveDate], slot_minutes: u32) -> Arrivals {
     let slots = (1440 / slot_minutes) as usize;
@@ -186,6 +187,9 @@ pub fn fit(calls: &[Call], dates: &[NaiveDate], slot_minutes: u32) -> Arrivals {
     }
 }
 
+/// A request type's calls, its queued calls by segment, all by segment.
+type TypeCounts<'a> = (f64, BTreeMap<&'a str, f64>, BTreeMap<&'a str, f64>);
+
 type Shares = (
     BTreeMap<String, Estimate>,
     BTreeMap<String, BTreeMap<String, f64>>,
@@ -196,7 +200,7 @@ type Shares = (
 /// is lost mostly for calls that did not queue; docs/fit.md §3), or of all
 /// its calls when none queued; a type's calls are split by that mix.
 fn segments(calls: &[Call]) -> Shares {
-    let mut per_type: BTreeMap<&str, (f64, BTreeMap<&str, f64>, BTreeMap<&str, f64>)> =
+    let mut per_type: BTreeMap<&str, TypeCounts> =
         BTreeMap::new();
     for c in calls {
         let e = per_type.entry(&c.request).or_default();

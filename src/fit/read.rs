@@ -321,8 +321,17 @@ fn bank_row(
     };
     let service = if outcome == Outcome::Served {
         let from = queue.map_or(arrival, |(_, exit)| exit);
-        let start = after(from, clock(columns, row, "ser_start")?, log);
-        Some((start, after(start, clock(columns, row, "ser_exit")?, log)))
+        let (start, end) = (
+            clock(columns, row, "ser_start")?,
+            clock(columns, row, "ser_exit")?,
+        );
+        if start == NaiveTime::MIN && end == NaiveTime::MIN {
+            // The log's "no time": a served call of zero length.
+            Some((from, from))
+        } else {
+            let start = after(from, start, log);
+            Some((start, after(start, end, log)))
+        }
     } else {
         None
     };

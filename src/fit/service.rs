@@ -218,3 +218,50 @@ fn by_hour(data: &[(f64, usize)]) -> ByHour {
         differs: p.is_some_and(|p| p < 0.01),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Quantiles of 1..=4 at (i - 0.5)/4 are the points themselves.
+    #[test]
+    fn quantiles_of_few_points_are_the_points() {
+        assert_eq!(
+            quantiles(&[1.0, 2.0, 3.0, 4.0], 200),
+            vec![1.0, 2.0, 3.0, 4.0]
+        );
+        // Two values from four: the medians of each half, interpolated.
+        assert_eq!(quantiles(&[1.0, 2.0, 3.0, 4.0], 2), vec![1.5, 3.5]);
+    }
+
+    /// KS distance of the points 0.25, 0.75 to the uniform CDF is 0.25.
+    #[test]
+    fn ks_distance_matches_the_hand_computation() {
+        assert!((ks_distance(&[0.25, 0.75], |x| x) - 0.25).abs() < 1e-12);
+    }
+
+    /// Lognormal data are kept lognormal, with mu and sigma recovered
+    /// within 4 SE; a two-point mixture is not.
+    #[test]
+    fn the_rule_keeps_a_lognormal_and_rejects_a_mixture() {
+        use rand::SeedableRng;
+        use rand_distr::Distribution;
+        let mut rng = rand_xoshiro::Xoshiro256PlusPlus::seed_from_u64(5);
+        let d = rand_distr::LogNormal::new(1.0, 0.8).unwrap();
+        let data: Vec<(f64, usize)> = (0..5000).map(|i| (d.sample(&mut rng), i % 24)).collect();
+        let fit = fit_one(&data);
+        assert!(
+            matches!(fit.chosen, Chosen::Lognormal { .. }),
+            "ks {}",
+            fit.ks_lognormal
+        );
+        assert!((fit.mu.value - 1.0).abs() < 4.0 * fit.mu.se.unwrap());
+        assert!((fit.sigma.value - 0.8).abs() < 4.0 * fit.sigma.se.unwrap());
+        // Same distribution in every hour: the ANOVA should not call it.
+        assert!(!fit.by_hour.differs, "p {:?}", fit.by_hour.p_value);
+        let mixed: Vec<(f64, usize)> = (0..5000)
+            .map(|i| (if i % 2 == 0 { 0.1 } else { 5.0 }, i % 24))
+            .collect();
+        assert!(matches!(fit_one(&mixed).chosen, Chosen::Empirical { .. }));
+    }
+}

@@ -2,7 +2,7 @@
 //! (presence sessions, docs/fit.md §6), or read from a staffing file.
 
 use std::collections::BTreeMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use chrono::{NaiveDate, NaiveDateTime, Timelike};
 use serde::Serialize;
@@ -31,7 +31,7 @@ pub struct SlotStaff {
     pub distinct_agents: f64,
     /// Agents busy serving (talk minutes / slot minutes, mean over days).
     pub busy_agents: f64,
-    /// Servers written to the scenario: `agents` rounded.
+    /// Servers written to the scenario: `agents` rounded, at least 1 when > 0.
     pub servers: u32,
 }
 
@@ -186,12 +186,18 @@ pub fn fit(
             slots.push(SlotStaff {
                 weekday: name,
                 slot: slot_label(s, slot_minutes),
-                servers: agents.value.round() as u32,
+                servers: servers(agents.value),
                 agents,
                 distinct_agents: distinct.mean(dates, w, s).value,
                 busy_agents: busy.mean(dates, w, s).value,
             });
         }
+    }
+    if slots.iter().all(|s| s.servers == 0) {
+        return Err(LogError::Unusable {
+            path: file.map_or_else(|| PathBuf::from("(the log)"), Path::to_path_buf),
+            message: "no agent on duty in any slot: the log names no agents serving calls; give agents on duty with --staffing FILE".into(),
+        });
     }
     let (source, method) = match file {
         Some(f) => (
@@ -210,6 +216,16 @@ pub fn fit(
         method,
         slots,
     })
+}
+
+/// Servers written for `agents` on duty: rounded, but at least 1 where
+/// anybody was on duty (a slot with a fraction of an agent is not unstaffed).
+pub fn servers(agents: f64) -> u32 {
+    if agents > 0.0 {
+        (agents.round() as u32).max(1)
+    } else {
+        0
+    }
 }
 
 /// Reads a staffing file: CSV with a header `day,slot,agents`; `day` is
@@ -290,4 +306,46 @@ fn read(path: &Path, slot_minutes: u32) -> Result<BTreeMap<(usize, usize), f64>,
         );
     }
     Ok(table)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn served(agent: &str, date: NaiveDate, from: (u32, u32), to: (u32, u32)) -> Call {
+        let at = |(h, m): (u32, u32)| date.and_hms_opt(h, m, 0).unwrap();
+        Call {
+            date,
+            minute: (from.0 * 60 + from.1) as f64,
+            segment: "s".into(),
+            request: "r".into(),
+            identified: true,
+            queued: false,
+            wait: 0.0,
+            served: true,
+            service: Some(10.0),
+            agent: Some((agent.into(), at(from), at(to))),
+        }
+    }
+
+    /// Services 09:00-09:10 and 09:30-09:40 are one session (gap 20 min <=
+    /// 30): 40 of 60 minutes on duty; 10:45-10:50 after a 65-minute gap is a
+    /// session of its own (5 min); busy = 25 minutes.
+    #[test]
+    fn presence_sessions_join_services_closer_than_the_gap() {
+        let d = NaiveDate::from_ymd_opt(1999, 2, 1).unwrap();
+        let calls = vec![
+            served("a", d, (9, 0), (9, 10)),
+            served("a", d, (9, 30), (9, 40)),
+            served("a", d, (10, 45), (10, 50)),
+        ];
+        let s = fit(&calls, &[d], 60, None).unwrap();
+        let at = |slot: &str| s.slots.iter().find(|x| x.slot == slot).unwrap();
+        assert!((at("09:00").agents.value - 40.0 / 60.0).abs() < 1e-12);
+        assert!((at("09:00").busy_agents - 20.0 / 60.0).abs() < 1e-12);
+        assert!((at("10:00").agents.value - 5.0 / 60.0).abs() < 1e-12);
+        assert_eq!(at("09:00").distinct_agents, 1.0);
+        // A fraction of an agent is still somebody on duty.
+        assert_eq!(at("10:00").servers, 1);
+    }
 }
