@@ -200,8 +200,7 @@ type Shares = (
 /// is lost mostly for calls that did not queue; docs/fit.md §3), or of all
 /// its calls when none queued; a type's calls are split by that mix.
 fn segments(calls: &[Call]) -> Shares {
-    let mut per_type: BTreeMap<&str, TypeCounts> =
-        BTreeMap::new();
+    let mut per_type: BTreeMap<&str, TypeCounts> = BTreeMap::new();
     for c in calls {
         let e = per_type.entry(&c.request).or_default();
         e.0 += 1.0;
