@@ -52,12 +52,17 @@ pub struct Cleaning {
     /// Calls that left before asking for an agent (hung up in the VRU,
     /// never queued, never served): not arrivals to the agents (dropped).
     pub left_before_queue: usize,
-    /// Calls whose timestamps run backwards by more than JITTER_SECONDS
-    /// after the midnight rule (dropped).
+    /// Calls whose waiting (arrival, queue entry, queue exit) or service
+    /// (start, end) runs backwards by more than JITTER_SECONDS after the
+    /// midnight rule (dropped).
     pub clock_glitch_dropped: usize,
     /// Calls whose timestamps run backwards by 1..=JITTER_SECONDS (kept;
     /// times clamped into order).
     pub clock_jitter_kept: usize,
+    /// Served calls whose service starts more than JITTER_SECONDS before
+    /// their wait ends (queue exit, or arrival when never queued): two
+    /// clocks disagree; kept, with the logged queue time as the wait.
+    pub service_before_wait_end_kept: usize,
     /// VRU exit before VRU entry by less than 12 h (kept: the VRU entry
     /// is not used).
     pub vru_clock_glitch_kept: usize,
@@ -108,20 +113,29 @@ pub fn clean(log: Log, from: Option<NaiveDate>, to: Option<NaiveDate>) -> (Vec<C
     (calls, c)
 }
 
-/// The largest backward step, in seconds, along the call's timestamps.
+/// The largest backward step, in seconds, within the call's waiting
+/// (arrival, queue entry, queue exit) and within its service (start, end).
 fn backwards(r: &Record) -> i64 {
-    let mut stamps = vec![r.arrival];
+    let mut waiting = vec![r.arrival];
     if let Some((a, b)) = r.queue {
-        stamps.extend([a, b]);
+        waiting.extend([a, b]);
     }
-    if let Some((a, b)) = r.service {
-        stamps.extend([a, b]);
-    }
-    stamps
-        .windows(2)
-        .map(|w| (w[0] - w[1]).num_seconds())
-        .max()
-        .unwrap_or(0)
+    let service: Vec<NaiveDateTime> = r.service.map(|(a, b)| vec![a, b]).unwrap_or_default();
+    let step = |v: &[NaiveDateTime]| {
+        v.windows(2)
+            .map(|w| (w[0] - w[1]).num_seconds())
+            .max()
+            .unwrap_or(0)
+    };
+    step(&waiting).max(step(&service))
+}
+
+/// Seconds by which the service starts before the waiting ended (the
+/// queue exit, or the arrival of a call that never queued).
+fn early_start(r: &Record) -> i64 {
+    let waited = r.queue.map_or(r.arrival, |(_, exit)| exit);
+    r.service
+        .map_or(0, |(start, _)| (waited - start).num_seconds())
 }
 
 fn call(r: Record, c: &mut Cleaning) -> Option<Call> {
@@ -131,7 +145,11 @@ fn call(r: Record, c: &mut Cleaning) -> Option<Call> {
             return None;
         }
         s if s > 0 => c.clock_jitter_kept += 1,
-        _ => {}
+        _ => match early_start(&r) {
+            s if s > JITTER_SECONDS => c.service_before_wait_end_kept += 1,
+            s if s > 0 => c.clock_jitter_kept += 1,
+            _ => {}
+        },
     }
     let served = r.outcome == Outcome::Served;
     if served && r.queue.is_none() {

@@ -200,96 +200,8 @@ pub fn scenario(r: &FitReport, name: &str) -> String {
             count(peak)
         );
     }
-    for (request, fit) in r.service.iter().filter(|(k, _)| k.as_str() != "all") {
-        let _ = writeln!(out, "\n[[request]]\nname = \"{request}\"");
-        service_table(
-            &mut out,
-            &format!("request.service.{TIER}"),
-            fit,
-            &format!("service time of {request} calls"),
-        );
-    }
-    let all_requests: Vec<&String> = a.request_mix.values().flat_map(|m| m.keys()).collect();
-    for request in all_requests
-        .iter()
-        .filter(|q| !r.service.contains_key(q.as_str()))
-    {
-        if !out.contains(&format!("name = \"{request}\"\n")) {
-            let _ = writeln!(
-                out,
-                "\n[[request]]\nname = \"{request}\"    # no usable service times: takes the tier's pooled distribution"
-            );
-        }
-    }
-    let labels: Vec<&String> = a.segment_share.keys().collect();
-    for (segment, share) in &a.segment_share {
-        let _ = writeln!(out, "\n[[segment]]\nname = \"{segment}\"");
-        let _ = writeln!(
-            out,
-            "rate_per_hour = {}    # share {:.4} (SE {:.4}; the queued-call segment mix within each request type, {} queued calls) x {:.2} calls/h (all calls, peak slot, day factor 1)",
-            num(share.value * a.rate_per_hour),
-            share.value,
-            share.se.unwrap_or(0.0),
-            count(share.n),
-            a.rate_per_hour
-        );
-        let _ = writeln!(
-            out,
-            "priority = {}    # smaller is served first: from the label `{segment}`",
-            priority(segment, &labels)
-        );
-        let mix = &a.request_mix[segment];
-        let mut items = Vec::new();
-        let mut sum = 0.0;
-        for (i, (q, x)) in mix.iter().enumerate() {
-            let x = if i + 1 == mix.len() {
-                1.0 - sum
-            } else {
-                (x * 1e6).round() / 1e6
-            };
-            sum += x;
-            items.push(format!("{q} = {:.6}", x));
-        }
-        let _ = writeln!(
-            out,
-            "requests = {{ {} }}    # the segment's calls by type (the same reassignment as the rate)",
-            items.join(", ")
-        );
-        match r
-            .patience
-            .get(segment)
-            .and_then(|p| p.values.as_ref().map(|v| (p, v)))
-        {
-            Some((p, v)) => {
-                let _ = writeln!(
-                    out,
-                    "[segment.patience]    # Kaplan-Meier on {} queued calls ({} abandoned = events, {} served = censored) to {:.2} min (last time with >= {} at risk), then an exponential tail with hazard {:.3}/min (from {} abandonments)",
-                    count(p.n),
-                    count(p.abandoned),
-                    count(p.censored),
-                    p.km_until,
-                    super::patience::MIN_AT_RISK,
-                    p.tail_hazard.value,
-                    count(p.tail_hazard.n)
-                );
-                let _ = writeln!(out, "dist = \"empirical\"");
-                let _ = writeln!(
-                    out,
-                    "values = {}    # {} quantiles of that distribution at (i - 0.5)/{}; mean {:.2} min",
-                    values(v),
-                    v.len(),
-                    v.len(),
-                    p.mean
-                );
-            }
-            None => {
-                let _ = writeln!(
-                    out,
-                    "# no patience: no abandonment of this segment in the log"
-                );
-            }
-        }
-    }
+    requests(&mut out, r);
+    segments(&mut out, r);
     let _ = writeln!(
         out,
         "\n[[tier]]\nname = \"{TIER}\"    # every agent in one pool (see the notes)"
@@ -378,4 +290,104 @@ pub fn notes(r: &FitReport) -> Vec<String> {
         notes.push(format!("{unstaffed} weekday slots with calls have no agent on duty (rounded): their calls wait for the next shift"));
     }
     notes
+}
+
+/// The `[[request]]` tables: each type's service time at the tier.
+fn requests(out: &mut String, r: &FitReport) {
+    let a = &r.arrivals;
+    for (request, fit) in r.service.iter().filter(|(k, _)| k.as_str() != "all") {
+        let _ = writeln!(out, "\n[[request]]\nname = \"{request}\"");
+        service_table(
+            out,
+            &format!("request.service.{TIER}"),
+            fit,
+            &format!("service time of {request} calls"),
+        );
+    }
+    let all_requests: Vec<&String> = a.request_mix.values().flat_map(|m| m.keys()).collect();
+    for request in all_requests
+        .iter()
+        .filter(|q| !r.service.contains_key(q.as_str()))
+    {
+        if !out.contains(&format!("name = \"{request}\"\n")) {
+            let _ = writeln!(
+                out,
+                "\n[[request]]\nname = \"{request}\"    # no usable service times: takes the tier's pooled distribution"
+            );
+        }
+    }
+}
+
+/// The `[[segment]]` tables: rate, priority, request mix and patience.
+fn segments(out: &mut String, r: &FitReport) {
+    let a = &r.arrivals;
+    let labels: Vec<&String> = a.segment_share.keys().collect();
+    for (segment, share) in &a.segment_share {
+        let _ = writeln!(out, "\n[[segment]]\nname = \"{segment}\"");
+        let _ = writeln!(
+            out,
+            "rate_per_hour = {}    # share {:.4} (SE {:.4}; the queued-call segment mix within each request type, {} queued calls) x {:.2} calls/h (all calls, peak slot, day factor 1)",
+            num(share.value * a.rate_per_hour),
+            share.value,
+            share.se.unwrap_or(0.0),
+            count(share.n),
+            a.rate_per_hour
+        );
+        let _ = writeln!(
+            out,
+            "priority = {}    # smaller is served first: from the label `{segment}`",
+            priority(segment, &labels)
+        );
+        let mix = &a.request_mix[segment];
+        let mut items = Vec::new();
+        let mut sum = 0.0;
+        for (i, (q, x)) in mix.iter().enumerate() {
+            let x = if i + 1 == mix.len() {
+                1.0 - sum
+            } else {
+                (x * 1e6).round() / 1e6
+            };
+            sum += x;
+            items.push(format!("{q} = {:.6}", x));
+        }
+        let _ = writeln!(
+            out,
+            "requests = {{ {} }}    # the segment's calls by type (the same reassignment as the rate)",
+            items.join(", ")
+        );
+        match r
+            .patience
+            .get(segment)
+            .and_then(|p| p.values.as_ref().map(|v| (p, v)))
+        {
+            Some((p, v)) => {
+                let _ = writeln!(
+                    out,
+                    "[segment.patience]    # Kaplan-Meier on {} queued calls ({} abandoned = events, {} served = censored) to {:.2} min (last time with >= {} at risk), then an exponential tail with hazard {:.3}/min (from {} abandonments)",
+                    count(p.n),
+                    count(p.abandoned),
+                    count(p.censored),
+                    p.km_until,
+                    super::patience::MIN_AT_RISK,
+                    p.tail_hazard.value,
+                    count(p.tail_hazard.n)
+                );
+                let _ = writeln!(out, "dist = \"empirical\"");
+                let _ = writeln!(
+                    out,
+                    "values = {}    # {} quantiles of that distribution at (i - 0.5)/{}; mean {:.2} min",
+                    values(v),
+                    v.len(),
+                    v.len(),
+                    p.mean
+                );
+            }
+            None => {
+                let _ = writeln!(
+                    out,
+                    "# no patience: no abandonment of this segment in the log"
+                );
+            }
+        }
+    }
 }

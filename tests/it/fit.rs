@@ -28,23 +28,25 @@ fn options(log: &str, format: Format) -> FitOptions {
 /// The fixture's rows were picked for the rules (tests/fit/README.md):
 /// 25 rows of 1 Feb (one hung up in the VRU), 5 hang-ups of 2 Feb (one in
 /// the VRU), 2 phantoms, one service crossing midnight, one VRU clock
-/// glitch, one served call with no agent, one of zero length, and one row
-/// whose queue exit is an hour before its entry.
+/// glitch, one served call with no agent, one of zero length, one row
+/// whose queue exit is an hour before its entry, and one whose service
+/// starts 38 s before its queue exit.
 #[test]
 fn every_cleaning_rule_is_counted_on_the_fixture() {
     let fitted = fit::fit(&options(BANK, Format::AnonymousBank)).unwrap();
     let c = &fitted.report.cleaning;
-    assert_eq!(c.rows, 37);
+    assert_eq!(c.rows, 38);
     assert!(c.unusable.is_empty(), "{:?}", c.unusable);
     assert_eq!(c.phantom, 2);
     assert_eq!(c.left_before_queue, 2);
     assert_eq!(c.clock_glitch_dropped, 1);
+    assert_eq!(c.service_before_wait_end_kept, 1);
     assert_eq!(c.midnight_crossings, 1);
     assert_eq!(c.vru_clock_glitch_kept, 1);
     assert_eq!(c.zero_length_service, 1);
     assert_eq!(c.served_without_agent, 1);
     assert_eq!(c.served_without_queueing, 13);
-    assert_eq!(c.calls, 37 - 2 - 2 - 1);
+    assert_eq!(c.calls, 38 - 2 - 2 - 1);
     // The abandonments are the four 2 Feb hang-ups that queued.
     let abandoned: usize = fitted.report.patience.values().map(|p| p.abandoned).sum();
     assert_eq!(abandoned, 4);
@@ -149,7 +151,7 @@ fn a_missing_column_is_refused_with_its_name() {
 
 #[test]
 fn an_unparseable_time_is_refused_with_line_and_column() {
-    // Line 3 (the second call) gets a time with minute 61; 1 bad row of 37 is
+    // Line 3 (the second call) gets a time with minute 61; 1 bad row of 38 is
     // more than the 1% allowed.
     let path = edited("fit-bad-time", BANK, |t| {
         t.replacen("12:25:56", "12:61:56", 1)
@@ -161,7 +163,7 @@ fn an_unparseable_time_is_refused_with_line_and_column() {
             &format!("{p}:3:8"),
             "field `vru_exit`",
             "expected H:MM:SS",
-            "1 of 37 rows cannot be used",
+            "1 of 38 rows cannot be used",
         ],
     );
     // Allowed a larger share, the row is counted by reason and the rest fitted.
