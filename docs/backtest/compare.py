@@ -9,8 +9,9 @@ FROM/TO are yymmdd. Calls to the agents, waits and the cleaning are as in
 `tiersim fit` (docs/fit.md): PHANTOM and VRU-only rows are not calls; a call's
 wait is its queue time (0 when it never queued); P(abandon) = abandoned / calls.
 Simulated slots pool the run's days, so the observed figures pool the
-held-out days too (17 hourly points)."""
-import csv, json, math, sys
+held-out days too (17 hourly points). HOURS_TABLE=1 also prints the observed
+hourly table."""
+import csv, json, math, os, sys
 from collections import defaultdict
 from datetime import date
 
@@ -53,18 +54,23 @@ def pearson(x, y):
     return sxy / math.sqrt(sxx * syy) if sxx > 0 and syy > 0 else float("nan")
 
 def simulated(run):
+    """Hourly figures of a run, its slots (15, 30 or 60 min) pooled by hour,
+    weighted by the slot's arrivals."""
     s = json.load(open(f"{run}/summary.json"))["scenarios"][0]
-    sl, o = s["slots"], s["overall"]
-    lab = sl["labels"]
-    idx = {int(l[:2]): i for i, l in enumerate(lab)}
+    sl = s["slots"]
     arrived = sl["overall"]["arrived"]["mean"]
-    pab = {h: sl["overall"]["abandon_rate"]["mean"][idx[h]] for h in HOURS}
-    w = {h: sl["overall"]["wait_mean"]["mean"][idx[h]] for h in HOURS}
-    n = {h: arrived[idx[h]] for h in HOURS}
+    n, pab, w = defaultdict(float), defaultdict(float), defaultdict(float)
+    for i, label in enumerate(sl["labels"]):
+        h = int(label[:2])
+        a = arrived[i]
+        if h not in HOURS or not a:
+            continue
+        n[h] += a
+        pab[h] += a * (sl["overall"]["abandon_rate"]["mean"][i] or 0.0)
+        w[h] += a * (sl["overall"]["wait_mean"]["mean"][i] or 0.0)
     tot = sum(n.values())
-    return {"pab": pab, "wait": w, "calls": n,
-            "pab_all": sum(pab[h] * n[h] for h in HOURS if pab[h] is not None) / tot,
-            "wait_all": sum(w[h] * n[h] for h in HOURS if w[h] is not None) / tot}
+    return {"pab": {h: pab[h] / n[h] for h in HOURS}, "wait": {h: w[h] / n[h] for h in HOURS},
+            "calls": n, "pab_all": sum(pab.values()) / tot, "wait_all": sum(w.values()) / tot}
 
 def main():
     log, lo, hi, runs = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4:]
@@ -84,6 +90,8 @@ def main():
         mape = sum(abs(sn[i] - calls[h]) / calls[h] for i, h in enumerate(HOURS)) / len(HOURS)
         print(f"{run}: P(ab) {s['pab_all']:.4f}, mean wait {60*s['wait_all']:.1f} s, "
               f"r(P(ab)) {pearson(sp, opab):+.2f}, r(wait) {pearson(sw, ow):+.2f}, hourly volume MAPE {100*mape:.1f}%")
+    if not os.environ.get("HOURS_TABLE"):
+        return
     print("hour calls distinct obsP(ab) obsW(min)")
     for i, h in enumerate(HOURS):
         print(f"{h:02d} {calls[h]:5d} {distinct[h]:4d} {opab[i]:.3f} {ow[i]:.3f}")
