@@ -96,7 +96,13 @@ pub fn slot_label(s: usize, slot_minutes: u32) -> String {
     format!("{:02}:{:02}", m / 60, m % 60)
 }
 
-#[allow(clippy::needless_range_loop)] // slots index several day-by-slot tables at once
+/// Day indices of `dates` falling on weekday `w` (0 = Sunday).
+fn days_of(dates: &[NaiveDate], w: usize) -> Vec<usize> {
+    (0..dates.len())
+        .filter(|&i| weekday_index(dates[i]) == w)
+        .collect()
+}
+
 /// Fits arrivals on `calls` over the period's `dates`.
 pub fn fit(calls: &[Call], dates: &[NaiveDate], slot_minutes: u32) -> Arrivals {
     let slots = (1440 / slot_minutes) as usize;
@@ -124,43 +130,70 @@ pub fn fit(calls: &[Call], dates: &[NaiveDate], slot_minutes: u32) -> Arrivals {
             Estimate::new(n / peak, Some(n.sqrt() / peak), n as usize)
         })
         .collect();
-    let mut weekdays = Vec::new();
+    let mean_day = total / dates.len().max(1) as f64;
+    let (segment_share, request_mix) = segments(calls);
+    Arrivals {
+        slot_minutes,
+        days: dates.len(),
+        calls: calls.len(),
+        profile,
+        rate_per_hour: mean_day * peak / total.max(1.0) * 60.0 / slot_minutes as f64,
+        weekdays: weekdays(&per_date, dates, &pooled, mean_day),
+        segment_share,
+        request_mix,
+        cells: cells(&by_type, dates, slot_minutes),
+    }
+}
+
+/// Volume, day factor and shape mismatch of each weekday in the period.
+fn weekdays(
+    per_date: &[Vec<f64>],
+    dates: &[NaiveDate],
+    pooled: &[f64],
+    mean_day: f64,
+) -> Vec<WeekdayFit> {
+    let total: f64 = pooled.iter().sum::<f64>().max(1.0);
+    let mut out = Vec::new();
     for (w, name) in WEEKDAYS.iter().enumerate() {
-        let of_day: Vec<usize> = (0..dates.len())
-            .filter(|&i| weekday_index(dates[i]) == w)
-            .collect();
+        let of_day = days_of(dates, w);
         if of_day.is_empty() {
             continue;
         }
         let totals: Vec<f64> = of_day.iter().map(|&i| per_date[i].iter().sum()).collect();
-        let shape: Vec<f64> = (0..slots)
+        let shape: Vec<f64> = (0..pooled.len())
             .map(|s| of_day.iter().map(|&i| per_date[i][s]).sum())
             .collect();
         let day_total: f64 = shape.iter().sum::<f64>().max(1.0);
-        let mismatch = (0..slots)
-            .map(|s| (shape[s] / day_total - pooled[s] / total.max(1.0)).abs())
+        let mismatch = shape
+            .iter()
+            .zip(pooled)
+            .map(|(x, p)| (x / day_total - p / total).abs())
             .sum::<f64>()
             / 2.0;
-        weekdays.push(WeekdayFit {
+        let calls_per_day = per_day(&totals);
+        out.push(WeekdayFit {
             weekday: name,
             days: of_day.len(),
-            calls_per_day: per_day(&totals),
-            factor: 0.0,
+            factor: calls_per_day.value / mean_day.max(f64::MIN_POSITIVE),
+            calls_per_day,
             shape_mismatch: mismatch,
         });
     }
-    let mean_day = total / dates.len().max(1) as f64;
-    for w in &mut weekdays {
-        w.factor = w.calls_per_day.value / mean_day.max(f64::MIN_POSITIVE);
-    }
-    let rate_per_hour = mean_day * peak / total.max(1.0) * 60.0 / slot_minutes as f64;
+    out
+}
+
+/// The per-type, per-weekday, per-slot table (cells with calls only).
+#[allow(clippy::needless_range_loop)] // a slot indexes the table of every day
+fn cells(
+    by_type: &BTreeMap<&str, Vec<Vec<f64>>>,
+    dates: &[NaiveDate],
+    slot_minutes: u32,
+) -> Vec<Cell> {
     let mut cells = Vec::new();
-    for (request, table) in &by_type {
+    for (request, table) in by_type {
         for (w, name) in WEEKDAYS.iter().enumerate() {
-            let of_day: Vec<usize> = (0..dates.len())
-                .filter(|&i| weekday_index(dates[i]) == w)
-                .collect();
-            for s in 0..slots {
+            let of_day = days_of(dates, w);
+            for s in 0..(1440 / slot_minutes) as usize {
                 let counts: Vec<f64> = of_day.iter().map(|&i| table[i][s]).collect();
                 if counts.iter().any(|&c| c > 0.0) {
                     cells.push(Cell {
@@ -173,18 +206,7 @@ pub fn fit(calls: &[Call], dates: &[NaiveDate], slot_minutes: u32) -> Arrivals {
             }
         }
     }
-    let (segment_share, request_mix) = segments(calls);
-    Arrivals {
-        slot_minutes,
-        days: dates.len(),
-        calls: calls.len(),
-        profile,
-        rate_per_hour,
-        weekdays,
-        segment_share,
-        request_mix,
-        cells,
-    }
+    cells
 }
 
 /// A request type's calls, its queued calls by segment, all by segment.

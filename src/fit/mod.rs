@@ -110,25 +110,32 @@ pub struct Fitted {
     pub report: FitReport,
 }
 
+/// Stops when more than `max_unusable` of the rows cannot be read.
+fn too_many_unusable(log: &read::Log, options: &FitOptions) -> Result<(), LogError> {
+    let bad: usize = log.unusable.values().sum();
+    if log.rows == 0 || bad as f64 <= options.max_unusable * log.rows as f64 {
+        return Ok(());
+    }
+    let first = log
+        .first_unusable
+        .as_ref()
+        .map(|e| e.to_string())
+        .unwrap_or_default();
+    Err(LogError::Unusable {
+        path: options.log.clone(),
+        message: format!(
+            "{bad} of {} rows cannot be used ({:.1}%, more than the {:.1}% allowed by --max-unusable); the first: {first}",
+            log.rows,
+            100.0 * bad as f64 / log.rows as f64,
+            100.0 * options.max_unusable
+        ),
+    })
+}
+
 /// Fits a scenario to a call log.
 pub fn fit(options: &FitOptions) -> Result<Fitted, LogError> {
     let log = read::read(&options.log, options.format)?;
-    let bad: usize = log.unusable.values().sum();
-    if log.rows > 0 && bad as f64 > options.max_unusable * log.rows as f64 {
-        let first = log
-            .first_unusable
-            .map(|e| e.to_string())
-            .unwrap_or_default();
-        return Err(LogError::Unusable {
-            path: options.log.clone(),
-            message: format!(
-                "{bad} of {} rows cannot be used ({:.1}%, more than the {:.1}% allowed by --max-unusable); the first: {first}",
-                log.rows,
-                100.0 * bad as f64 / log.rows as f64,
-                100.0 * options.max_unusable
-            ),
-        });
-    }
+    too_many_unusable(&log, options)?;
     let (mut calls, mut cleaning) = clean::clean(log, options.from, options.to);
     if let Some(days) = &options.days {
         let before = calls.len();

@@ -150,56 +150,7 @@ pub fn scenario(r: &FitReport, name: &str) -> String {
         out,
         "seed = 1\nservice_level_threshold = 0.5    # ASSUMPTION: 30 s; not fitted"
     );
-    let _ = writeln!(
-        out,
-        "\n[calendar]\nslot_minutes = {}\nstart_day = \"sun\"\n\n[calendar.day_factors]",
-        a.slot_minutes
-    );
-    let mean_day = a.calls as f64 / a.days.max(1) as f64;
-    for name in WEEKDAYS {
-        match a.weekdays.iter().find(|w| w.weekday == name) {
-            Some(w) => {
-                let _ = writeln!(
-                    out,
-                    "{name} = {}    # {:.1} calls/day (SE {:.1}) over {} {name} / {:.1} calls per fitted day",
-                    num(w.factor),
-                    w.calls_per_day.value,
-                    w.calls_per_day.se.unwrap_or(0.0),
-                    w.days,
-                    mean_day
-                );
-            }
-            None => {
-                let _ = writeln!(
-                    out,
-                    "{name} = 0.0    # no {name} in the fitted period: no arrivals"
-                );
-            }
-        }
-    }
-    let _ = writeln!(
-        out,
-        "\n[calendar.profile]    # share of a day's calls per slot, pooled over the fitted days, / the peak slot's"
-    );
-    let peak = a.profile.iter().map(|p| p.n).max().unwrap_or(0);
-    for (s, p) in a.profile.iter().enumerate() {
-        if p.n == 0 {
-            continue;
-        }
-        let start = s as u32 * a.slot_minutes;
-        let end = start + a.slot_minutes;
-        let _ = writeln!(
-            out,
-            "\"{:02}:{:02}-{:02}:{:02}\" = {}    # {} calls in this slot / {} in the peak slot",
-            start / 60,
-            start % 60,
-            end / 60,
-            end % 60,
-            num(p.value),
-            count(p.n),
-            count(peak)
-        );
-    }
+    calendar(&mut out, r);
     requests(&mut out, r);
     segments(&mut out, r);
     let _ = writeln!(
@@ -389,5 +340,60 @@ fn segments(out: &mut String, r: &FitReport) {
                 );
             }
         }
+    }
+}
+
+/// The `[calendar]`: slot, start day, day factors and the day profile.
+fn calendar(out: &mut String, r: &FitReport) {
+    let a = &r.arrivals;
+    let _ = writeln!(
+        out,
+        "\n[calendar]\nslot_minutes = {}\nstart_day = \"sun\"\n\n[calendar.day_factors]",
+        a.slot_minutes
+    );
+    let mean_day = a.calls as f64 / a.days.max(1) as f64;
+    for name in WEEKDAYS {
+        match a.weekdays.iter().find(|w| w.weekday == name) {
+            Some(w) => {
+                let _ = writeln!(
+                    out,
+                    "{name} = {}    # {:.1} calls/day (SE {:.1}) over {} {name} / {:.1} calls per fitted day",
+                    num(w.factor),
+                    w.calls_per_day.value,
+                    w.calls_per_day.se.unwrap_or(0.0),
+                    w.days,
+                    mean_day
+                );
+            }
+            None => {
+                let _ = writeln!(
+                    out,
+                    "{name} = 0.0    # no {name} in the fitted period: no arrivals"
+                );
+            }
+        }
+    }
+    let _ = writeln!(
+        out,
+        "\n[calendar.profile]    # share of a day's calls per slot, pooled over the fitted days, / the peak slot's"
+    );
+    let peak = a.profile.iter().map(|p| p.n).max().unwrap_or(0);
+    for (s, p) in a.profile.iter().enumerate() {
+        if p.n == 0 {
+            continue;
+        }
+        let start = s as u32 * a.slot_minutes;
+        let end = start + a.slot_minutes;
+        let _ = writeln!(
+            out,
+            "\"{:02}:{:02}-{:02}:{:02}\" = {}    # {} calls in this slot / {} in the peak slot",
+            start / 60,
+            start % 60,
+            end / 60,
+            end % 60,
+            num(p.value),
+            count(p.n),
+            count(peak)
+        );
     }
 }

@@ -280,3 +280,23 @@ fn a_staffing_file_sets_the_servers() {
     assert!(fitted.scenario.contains("servers = 4"));
     tiersim::scenario::parse(&fitted.scenario, "fitted.toml").unwrap();
 }
+
+/// `--from`/`--to` and `--days` leave rows out and count them: the fixture
+/// has 28 rows of 1 Feb (25 of line AA0101, the VRU glitch and the two
+/// made-up rows) and the 9 Feb phantom outside 2-8 Feb; 2-8 Feb holds
+/// Tuesday, Wednesday and Monday (the 8th) rows, and keeping Mondays only
+/// leaves the 8 Feb call crossing midnight.
+#[test]
+fn dates_and_weekdays_outside_the_fit_are_counted() {
+    let mut o = options(BANK, Format::AnonymousBank);
+    o.from = chrono::NaiveDate::from_ymd_opt(1999, 2, 2);
+    o.to = chrono::NaiveDate::from_ymd_opt(1999, 2, 8);
+    let r = fit::fit(&o).unwrap().report;
+    assert_eq!(r.cleaning.outside_dates, 29);
+    assert_eq!(r.arrivals.days, 7);
+    o.days = Some(vec![chrono::Weekday::Mon]);
+    let r = fit::fit(&o).unwrap().report;
+    assert_eq!(r.cleaning.calls, 1);
+    assert_eq!(r.arrivals.days, 1);
+    assert_eq!(r.weekdays, vec!["mon".to_string()]);
+}
