@@ -33,6 +33,11 @@ pub struct FitArgs {
     /// Slot length in minutes: 15, 30 or 60.
     #[arg(long, default_value_t = 60, value_parser = slot_minutes)]
     slot_minutes: u32,
+    /// Share of the agents on duty (estimated or from --staffing) taken as
+    /// servers: the rest of their time goes to work the log does not show
+    /// (docs/backtest.md chose 0.8 on 1-7 Feb 1999).
+    #[arg(long, default_value_t = 1.0, value_name = "SHARE", value_parser = availability)]
+    availability: f64,
     /// Largest share of unusable rows to fit on; more stops the fit.
     #[arg(long, default_value_t = 0.01, value_name = "SHARE")]
     max_unusable: f64,
@@ -47,6 +52,16 @@ fn slot_minutes(text: &str) -> Result<u32, String> {
     match text.parse::<u32>() {
         Ok(m @ (15 | 30 | 60)) => Ok(m),
         _ => Err(format!("`{text}`: expected 15, 30 or 60")),
+    }
+}
+
+/// A share in (0, 1].
+fn availability(text: &str) -> Result<f64, String> {
+    match text.parse::<f64>() {
+        Ok(a) if a > 0.0 && a <= 1.0 => Ok(a),
+        _ => Err(format!(
+            "`{text}`: expected a share greater than 0 and at most 1"
+        )),
     }
 }
 
@@ -77,6 +92,7 @@ pub fn fit(args: &FitArgs) -> Result<()> {
         days: args.days.clone(),
         staffing: args.staffing.clone(),
         slot_minutes: args.slot_minutes,
+        availability: args.availability,
         max_unusable: args.max_unusable,
         name,
     };

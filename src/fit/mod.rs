@@ -65,6 +65,8 @@ pub struct FitOptions {
     pub staffing: Option<PathBuf>,
     /// Slot length: 15, 30 or 60 minutes.
     pub slot_minutes: u32,
+    /// Share of the agents on duty taken as servers (1 = all).
+    pub availability: f64,
     /// Largest share of unusable rows fitted on.
     pub max_unusable: f64,
     /// Scenario name.
@@ -181,6 +183,7 @@ pub fn fit(options: &FitOptions) -> Result<Fitted, LogError> {
         &dates,
         options.slot_minutes,
         options.staffing.as_deref(),
+        options.availability,
     )?;
     let mut agents: BTreeMap<String, BTreeMap<String, usize>> = BTreeMap::new();
     for c in &calls {

@@ -31,7 +31,8 @@ pub struct SlotStaff {
     pub distinct_agents: f64,
     /// Agents busy serving (talk minutes / slot minutes, mean over days).
     pub busy_agents: f64,
-    /// Servers written to the scenario: `agents` rounded, at least 1 when > 0.
+    /// Servers written to the scenario: `agents` x the availability,
+    /// rounded, at least 1 when > 0.
     pub servers: u32,
 }
 
@@ -42,6 +43,8 @@ pub struct Staffing {
     pub source: String,
     /// The method in one line.
     pub method: String,
+    /// Share of on-duty agents taken as available servers (`--availability`).
+    pub availability: f64,
     /// Per weekday and slot (only those with agents or calls).
     pub slots: Vec<SlotStaff>,
 }
@@ -151,6 +154,7 @@ pub fn fit(
     dates: &[NaiveDate],
     slot_minutes: u32,
     file: Option<&Path>,
+    availability: f64,
 ) -> Result<Staffing, LogError> {
     let (present, distinct, busy) = activity(calls, dates, slot_minutes);
     let given = file.map(|f| read(f, slot_minutes)).transpose()?;
@@ -186,7 +190,7 @@ pub fn fit(
             slots.push(SlotStaff {
                 weekday: name,
                 slot: slot_label(s, slot_minutes),
-                servers: servers(agents.value),
+                servers: servers(agents.value * availability),
                 agents,
                 distinct_agents: distinct.mean(dates, w, s).value,
                 busy_agents: busy.mean(dates, w, s).value,
@@ -214,6 +218,7 @@ pub fn fit(
     Ok(Staffing {
         source,
         method,
+        availability,
         slots,
     })
 }
@@ -339,7 +344,7 @@ mod tests {
             served("a", d, (9, 30), (9, 40)),
             served("a", d, (10, 45), (10, 50)),
         ];
-        let s = fit(&calls, &[d], 60, None).unwrap();
+        let s = fit(&calls, &[d], 60, None, 1.0).unwrap();
         let at = |slot: &str| s.slots.iter().find(|x| x.slot == slot).unwrap();
         assert!((at("09:00").agents.value - 40.0 / 60.0).abs() < 1e-12);
         assert!((at("09:00").busy_agents - 20.0 / 60.0).abs() < 1e-12);

@@ -207,11 +207,12 @@ fn shifts(out: &mut String, r: &FitReport) {
                 );
                 let _ = writeln!(
                     out,
-                    "servers = {}    # agents on duty per slot {} ({}; {} {day}(s)), rounded",
+                    "servers = {}    # agents on duty per slot {} ({}; {} {day}(s)) x availability {}, rounded",
                     slots[i].servers,
                     agents.join(", "),
                     r.staffing.source,
-                    slots[i].agents.n
+                    slots[i].agents.n,
+                    r.staffing.availability
                 );
             }
             i = j + 1;

@@ -20,6 +20,7 @@ fn options(log: &str, format: Format) -> FitOptions {
         days: None,
         staffing: None,
         slot_minutes: 60,
+        availability: 1.0,
         max_unusable: 0.01,
         name: "fitted".into(),
     }
@@ -279,6 +280,18 @@ fn a_staffing_file_sets_the_servers() {
     assert!(fitted.report.staffing.slots.iter().all(|s| s.servers == 4));
     assert!(fitted.scenario.contains("servers = 4"));
     tiersim::scenario::parse(&fitted.scenario, "fitted.toml").unwrap();
+    // With half of them available, 2 servers everywhere.
+    o.availability = 0.5;
+    let fitted = fit::fit(&o).unwrap();
+    assert!(
+        fitted
+            .report
+            .staffing
+            .slots
+            .iter()
+            .all(|s| s.servers == 2 && s.agents.value == 4.0)
+    );
+    assert!(!fitted.scenario.contains("servers = 4"));
 }
 
 /// `--from`/`--to` and `--days` leave rows out and count them: the fixture
