@@ -11,6 +11,7 @@ use clap::{Parser, Subcommand};
 mod check;
 mod compare;
 mod erlang;
+mod fit;
 mod merge;
 mod plan;
 mod progress;
@@ -106,6 +107,8 @@ pub enum Command {
     /// Find the staffing per tier and slot of the day that meets the
     /// scenario's [targets] at least [cost], and the shifts that cover it.
     Plan(plan::PlanArgs),
+    /// Fit a scenario to a call log: arrivals, service, patience, staffing.
+    Fit(fit::FitArgs),
 }
 
 /// Set by Ctrl-C: workers start no new replication.
@@ -147,6 +150,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Report { dir } => report::make_report(&dir),
         Command::Erlang(args) => erlang::erlang(&args),
         Command::Plan(args) => plan::plan(&args),
+        Command::Fit(args) => fit::fit(&args),
         Command::Check { scenario, threads } => check::check(&scenario, threads),
     }
 }

@@ -30,6 +30,7 @@ pub mod cli;
 pub mod engine;
 pub mod error;
 pub mod experiment;
+pub mod fit;
 pub mod fuzzing;
 pub mod model;
 pub mod plan;

@@ -11,6 +11,11 @@ fn main() {
             eprintln!("{problems}");
             std::process::exit(2);
         }
+        // A call log or staffing file that cannot be used: bad input too.
+        if let Some(e) = e.downcast_ref::<tiersim::fit::LogError>() {
+            eprintln!("error: {e}");
+            std::process::exit(2);
+        }
         // The library's errors already name their cause.
         if let Some(e) = e.downcast_ref::<tiersim::Error>() {
             eprintln!("error: {e}");

@@ -1,0 +1,219 @@
+//! `fit`: from a call log to a scenario. Reads a log (`read`), applies the
+//! counted cleaning rules (`clean`), fits arrivals, service times, patience
+//! and staffing, and writes a commented scenario (`write`) and the
+//! estimates with their errors and sample sizes (`FitReport`, fit.json).
+//! Sits above `scenario` (its output must parse there); uses no report,
+//! plan or cli code. Method and rules: `docs/fit.md`.
+
+pub mod arrivals;
+pub mod clean;
+pub mod error;
+pub mod patience;
+pub mod read;
+pub mod service;
+pub mod staffing;
+pub mod write;
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use chrono::{NaiveDate, Weekday};
+use serde::Serialize;
+
+pub use error::LogError;
+pub use read::Format;
+
+/// An estimate with its standard error and sample size.
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct Estimate {
+    /// Point value.
+    pub value: f64,
+    /// Standard error, when one can be given.
+    pub se: Option<f64>,
+    /// 95% normal-approximation CI (value +/- 1.96 se).
+    pub ci95: Option<[f64; 2]>,
+    /// Sample size behind it (calls, days or events; the field's doc says which).
+    pub n: usize,
+}
+
+impl Estimate {
+    /// An estimate; the CI follows from the SE.
+    pub fn new(value: f64, se: Option<f64>, n: usize) -> Estimate {
+        Estimate {
+            value,
+            se,
+            ci95: se.map(|s| [value - 1.96 * s, value + 1.96 * s]),
+            n,
+        }
+    }
+}
+
+/// What to fit.
+#[derive(Debug, Clone)]
+pub struct FitOptions {
+    /// The call log.
+    pub log: PathBuf,
+    /// Its format.
+    pub format: Format,
+    /// First date fitted (default: the log's first).
+    pub from: Option<NaiveDate>,
+    /// Last date fitted (default: the log's last).
+    pub to: Option<NaiveDate>,
+    /// Weekdays fitted (default: all).
+    pub days: Option<Vec<Weekday>>,
+    /// Staffing file instead of the estimate.
+    pub staffing: Option<PathBuf>,
+    /// Slot length: 15, 30 or 60 minutes.
+    pub slot_minutes: u32,
+    /// Share of the agents on duty taken as servers (1 = all).
+    pub availability: f64,
+    /// Largest share of unusable rows fitted on.
+    pub max_unusable: f64,
+    /// Scenario name.
+    pub name: String,
+}
+
+/// fit.json.
+#[derive(Debug, Clone, Serialize)]
+pub struct FitReport {
+    /// The log.
+    pub log: String,
+    /// Its format.
+    pub format: Format,
+    /// First and last date fitted.
+    pub from: NaiveDate,
+    /// Last date fitted.
+    pub to: NaiveDate,
+    /// Weekdays fitted.
+    pub weekdays: Vec<String>,
+    /// Counts of every cleaning rule.
+    pub cleaning: clean::Cleaning,
+    /// Arrivals.
+    pub arrivals: arrivals::Arrivals,
+    /// Service time per request type (`all` pooled).
+    pub service: BTreeMap<String, service::ServiceFit>,
+    /// Patience per segment.
+    pub patience: BTreeMap<String, patience::PatienceFit>,
+    /// Staffing.
+    pub staffing: staffing::Staffing,
+    /// Calls served by each agent, by request type: which agents serve
+    /// which types (agent groups, once the format has them).
+    pub agents: BTreeMap<String, BTreeMap<String, usize>>,
+    /// What the scenario format could not hold.
+    pub notes: Vec<String>,
+}
+
+/// A fit: the scenario text and fit.json.
+#[derive(Debug, Clone)]
+pub struct Fitted {
+    /// The scenario (TOML with a comment on every fitted number).
+    pub scenario: String,
+    /// The estimates.
+    pub report: FitReport,
+}
+
+/// Stops when more than `max_unusable` of the rows cannot be read.
+fn too_many_unusable(log: &read::Log, options: &FitOptions) -> Result<(), LogError> {
+    let bad: usize = log.unusable.values().sum();
+    if log.rows == 0 || bad as f64 <= options.max_unusable * log.rows as f64 {
+        return Ok(());
+    }
+    let first = log
+        .first_unusable
+        .as_ref()
+        .map(|e| e.to_string())
+        .unwrap_or_default();
+    Err(LogError::Unusable {
+        path: options.log.clone(),
+        message: format!(
+            "{bad} of {} rows cannot be used ({:.1}%, more than the {:.1}% allowed by --max-unusable); the first: {first}",
+            log.rows,
+            100.0 * bad as f64 / log.rows as f64,
+            100.0 * options.max_unusable
+        ),
+    })
+}
+
+/// Fits a scenario to a call log.
+pub fn fit(options: &FitOptions) -> Result<Fitted, LogError> {
+    let log = read::read(&options.log, options.format)?;
+    too_many_unusable(&log, options)?;
+    let (mut calls, mut cleaning) = clean::clean(log, options.from, options.to);
+    if let Some(days) = &options.days {
+        let before = calls.len();
+        calls.retain(|c| days.contains(&chrono::Datelike::weekday(&c.date)));
+        cleaning.outside_dates += before - calls.len();
+        cleaning.calls = calls.len();
+    }
+    let (Some(first), Some(last)) = (
+        calls.iter().map(|c| c.date).min(),
+        calls.iter().map(|c| c.date).max(),
+    ) else {
+        return Err(LogError::Unusable {
+            path: options.log.clone(),
+            message: format!(
+                "no calls to the agents in the dates {} to {}{}; the log has {} rows",
+                options.from.map_or("(start)".into(), |d| d.to_string()),
+                options.to.map_or("(end)".into(), |d| d.to_string()),
+                if options.days.is_some() {
+                    " on the weekdays given"
+                } else {
+                    ""
+                },
+                cleaning.rows
+            ),
+        });
+    };
+    let (from, to) = (options.from.unwrap_or(first), options.to.unwrap_or(last));
+    let dates: Vec<NaiveDate> = from
+        .iter_days()
+        .take_while(|d| *d <= to)
+        .filter(|d| {
+            options
+                .days
+                .as_ref()
+                .is_none_or(|w| w.contains(&chrono::Datelike::weekday(d)))
+        })
+        .collect();
+    let arrivals = arrivals::fit(&calls, &dates, options.slot_minutes);
+    let service = service::fit(&calls);
+    let patience = patience::fit(&calls);
+    let staffing = staffing::fit(
+        &calls,
+        &dates,
+        options.slot_minutes,
+        options.staffing.as_deref(),
+        options.availability,
+    )?;
+    let mut agents: BTreeMap<String, BTreeMap<String, usize>> = BTreeMap::new();
+    for c in &calls {
+        if let Some((a, _, _)) = &c.agent {
+            *agents
+                .entry(a.clone())
+                .or_default()
+                .entry(c.request.clone())
+                .or_default() += 1;
+        }
+    }
+    let mut report = FitReport {
+        log: options.log.display().to_string(),
+        format: options.format,
+        from,
+        to,
+        weekdays: arrivals
+            .weekdays
+            .iter()
+            .map(|w| w.weekday.to_string())
+            .collect(),
+        cleaning,
+        arrivals,
+        service,
+        patience,
+        staffing,
+        agents,
+        notes: Vec::new(),
+    };
+    report.notes = write::notes(&report);
+    let scenario = write::scenario(&report, &options.name);
+    Ok(Fitted { scenario, report })
+}

@@ -1,0 +1,400 @@
+//! Writing the fitted scenario: TOML with a comment on every fitted number
+//! saying how it was estimated and from how many calls; and the notes on
+//! what the scenario format cannot hold.
+
+use std::fmt::Write;
+
+use super::FitReport;
+use super::arrivals::WEEKDAYS;
+use super::service::{Chosen, ServiceFit};
+
+/// The tier every fitted call is served by (the log's agents, one pool).
+pub const TIER: &str = "agents";
+
+/// A float TOML reads back as a float, to 4 decimals (6 significant at most).
+fn num(x: f64) -> String {
+    let s = format!("{:.4}", x);
+    let s = s.trim_end_matches('0');
+    if s.ends_with('.') {
+        format!("{s}0")
+    } else {
+        s.to_string()
+    }
+}
+
+/// A thousands-separated count for comments.
+fn count(n: usize) -> String {
+    let s = n.to_string();
+    let mut out = String::new();
+    for (i, c) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+fn values(v: &[f64]) -> String {
+    let items: Vec<String> = v.iter().map(|x| num(*x)).collect();
+    format!("[{}]", items.join(", "))
+}
+
+/// Scenario priority of a segment label: `priority_N` (or a number N) is
+/// served before smaller N; other labels share priority 0.
+fn priority(label: &str, labels: &[&String]) -> i64 {
+    let level = |l: &str| l.trim_start_matches("priority_").parse::<i64>().ok();
+    let max = labels.iter().filter_map(|l| level(l)).max();
+    match (level(label), max) {
+        (Some(n), Some(m)) => m - n,
+        _ => 0,
+    }
+}
+
+/// The distribution table of a service fit, with its comment lines.
+fn service_table(out: &mut String, header: &str, fit: &ServiceFit, what: &str) {
+    let _ = writeln!(out, "[{header}]");
+    match &fit.chosen {
+        Chosen::Lognormal { mean, cv } => {
+            let _ = writeln!(
+                out,
+                "dist = \"lognormal\"    # {what}: lognormal MLE on ln(minutes), {} calls; KS distance {:.3} <= bound {:.3}",
+                count(fit.n),
+                fit.ks_lognormal,
+                fit.ks_bound
+            );
+            let _ = writeln!(
+                out,
+                "mean = {}    # exp(mu + sigma^2/2), mu = {:.3}, sigma = {:.3} (SE {:.3}); sample mean {:.3} +/- {:.3}",
+                num(*mean),
+                fit.mu.value,
+                fit.sigma.value,
+                fit.sigma.se.unwrap_or(0.0),
+                fit.mean.value,
+                1.96 * fit.mean.se.unwrap_or(0.0)
+            );
+            let _ = writeln!(
+                out,
+                "cv = {}    # sqrt(exp(sigma^2) - 1); sample cv {:.3}",
+                num(*cv),
+                fit.cv
+            );
+        }
+        Chosen::Empirical { values: v } => {
+            let _ = writeln!(
+                out,
+                "dist = \"empirical\"    # {what}: the lognormal failed the rule (KS distance {:.3} > bound {:.3}) on {} calls",
+                fit.ks_lognormal,
+                fit.ks_bound,
+                count(fit.n)
+            );
+            let _ = writeln!(
+                out,
+                "values = {}    # {} quantiles of the {} service times at (i - 0.5)/{}; mean {:.3} min (sample {:.3} +/- {:.3})",
+                values(v),
+                v.len(),
+                count(fit.n),
+                v.len(),
+                v.iter().sum::<f64>() / v.len() as f64,
+                fit.mean.value,
+                1.96 * fit.mean.se.unwrap_or(0.0)
+            );
+        }
+    }
+}
+
+/// The scenario text.
+pub fn scenario(r: &FitReport, name: &str) -> String {
+    let a = &r.arrivals;
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "# Fitted by `tiersim fit` from {} ({}), {} to {}, weekdays {}:",
+        r.log,
+        serde_json::to_value(r.format)
+            .ok()
+            .and_then(|v| v.as_str().map(String::from))
+            .unwrap_or_default(),
+        r.from,
+        r.to,
+        r.weekdays.join(", ")
+    );
+    let _ = writeln!(
+        out,
+        "# {} calls to the agents on {} days, from {} rows (every cleaning rule and its count: fit.json).",
+        count(a.calls),
+        a.days,
+        count(r.cleaning.rows)
+    );
+    let _ = writeln!(
+        out,
+        "# Methods: docs/fit.md. Standard errors and sample sizes of every number: fit.json."
+    );
+    for note in &r.notes {
+        let _ = writeln!(out, "# NOTE: {note}");
+    }
+    let _ = writeln!(out, "\nname = \"{name}\"\n\n[run]");
+    let _ = writeln!(
+        out,
+        "horizon = 10080.0    # one week from Sunday 00:00, minutes"
+    );
+    let _ = writeln!(
+        out,
+        "warmup = 0.0    # the week starts empty (ASSUMPTION: nobody waits at Sunday 00:00)"
+    );
+    let _ = writeln!(
+        out,
+        "replications = 20    # ASSUMPTION: not fitted; raise for tighter CIs"
+    );
+    let _ = writeln!(
+        out,
+        "seed = 1\nservice_level_threshold = 0.5    # ASSUMPTION: 30 s; not fitted"
+    );
+    calendar(&mut out, r);
+    requests(&mut out, r);
+    segments(&mut out, r);
+    let _ = writeln!(
+        out,
+        "\n[[tier]]\nname = \"{TIER}\"    # every agent in one pool (see the notes)"
+    );
+    if let Some(all) = r.service.get("all") {
+        service_table(
+            &mut out,
+            "tier.service",
+            all,
+            "all request types pooled (each request overrides it)",
+        );
+    }
+    shifts(&mut out, r);
+    out
+}
+
+/// One `[[tier.shifts]]` per run of equal servers on a weekday.
+fn shifts(out: &mut String, r: &FitReport) {
+    let slot = r.arrivals.slot_minutes;
+    let minutes = |label: &str| -> u32 {
+        let (h, m) = label.split_once(':').unwrap_or(("0", "0"));
+        h.parse::<u32>().unwrap_or(0) * 60 + m.parse::<u32>().unwrap_or(0)
+    };
+    let clock = |m: u32| format!("{:02}:{:02}", m / 60, m % 60);
+    for day in WEEKDAYS {
+        let slots: Vec<_> = r
+            .staffing
+            .slots
+            .iter()
+            .filter(|s| s.weekday == day)
+            .collect();
+        let mut i = 0;
+        while i < slots.len() {
+            let start = minutes(&slots[i].slot);
+            let mut j = i;
+            while j + 1 < slots.len()
+                && slots[j + 1].servers == slots[i].servers
+                && minutes(&slots[j + 1].slot) == minutes(&slots[j].slot) + slot
+            {
+                j += 1;
+            }
+            if slots[i].servers > 0 {
+                let agents: Vec<String> = slots[i..=j]
+                    .iter()
+                    .map(|s| format!("{:.2}", s.agents.value))
+                    .collect();
+                let _ = writeln!(
+                    out,
+                    "[[tier.shifts]]\nstart = \"{}\"\nend = \"{}\"\ndays = [\"{day}\"]",
+                    clock(start),
+                    clock(minutes(&slots[j].slot) + slot)
+                );
+                let _ = writeln!(
+                    out,
+                    "servers = {}    # agents on duty per slot {} ({}; {} {day}(s)) x availability {}, rounded",
+                    slots[i].servers,
+                    agents.join(", "),
+                    r.staffing.source,
+                    slots[i].agents.n,
+                    r.staffing.availability
+                );
+            }
+            i = j + 1;
+        }
+    }
+}
+
+/// What the scenario cannot hold, said in its header and in fit.json.
+pub fn notes(r: &FitReport) -> Vec<String> {
+    let mut notes = vec![
+        "one pool of agents serves every request type: the format has no agent groups yet (fit.json `agents` says who serves what)".to_string(),
+        "one day profile for all weekdays and segments, scaled by day factors; per-type, per-weekday rates are in fit.json `arrivals.cells`".to_string(),
+        "patience is written as empirical quantiles; a censored Weibull fit is in fit.json (the format has no Weibull)".to_string(),
+    ];
+    for w in &r.arrivals.weekdays {
+        if w.shape_mismatch > 0.15 {
+            notes.push(format!("{}'s day differs from the pooled profile: {:.0}% of its calls fall in other slots than the profile says", w.weekday, 100.0 * w.shape_mismatch));
+        }
+    }
+    for (q, s) in &r.service {
+        if s.by_hour.differs {
+            notes.push(format!("service time of {q} differs by hour (ANOVA on ln, p = {:.1e}); the format holds one distribution per request", s.by_hour.p_value.unwrap_or(0.0)));
+        }
+    }
+    let unstaffed: usize = r.staffing.slots.iter().filter(|s| s.servers == 0).count();
+    if unstaffed > 0 {
+        notes.push(format!("{unstaffed} weekday slots with calls have no agent on duty (rounded): their calls wait for the next shift"));
+    }
+    notes
+}
+
+/// The `[[request]]` tables: each type's service time at the tier.
+fn requests(out: &mut String, r: &FitReport) {
+    let a = &r.arrivals;
+    for (request, fit) in r.service.iter().filter(|(k, _)| k.as_str() != "all") {
+        let _ = writeln!(out, "\n[[request]]\nname = \"{request}\"");
+        service_table(
+            out,
+            &format!("request.service.{TIER}"),
+            fit,
+            &format!("service time of {request} calls"),
+        );
+    }
+    let all_requests: Vec<&String> = a.request_mix.values().flat_map(|m| m.keys()).collect();
+    for request in all_requests
+        .iter()
+        .filter(|q| !r.service.contains_key(q.as_str()))
+    {
+        if !out.contains(&format!("name = \"{request}\"\n")) {
+            let _ = writeln!(
+                out,
+                "\n[[request]]\nname = \"{request}\"    # no usable service times: takes the tier's pooled distribution"
+            );
+        }
+    }
+}
+
+/// The `[[segment]]` tables: rate, priority, request mix and patience.
+fn segments(out: &mut String, r: &FitReport) {
+    let a = &r.arrivals;
+    let labels: Vec<&String> = a.segment_share.keys().collect();
+    for (segment, share) in &a.segment_share {
+        let _ = writeln!(out, "\n[[segment]]\nname = \"{segment}\"");
+        let _ = writeln!(
+            out,
+            "rate_per_hour = {}    # share {:.4} (SE {:.4}; the queued-call segment mix within each request type, {} queued calls) x {:.2} calls/h (all calls, peak slot, day factor 1)",
+            num(share.value * a.rate_per_hour),
+            share.value,
+            share.se.unwrap_or(0.0),
+            count(share.n),
+            a.rate_per_hour
+        );
+        let _ = writeln!(
+            out,
+            "priority = {}    # smaller is served first: from the label `{segment}`",
+            priority(segment, &labels)
+        );
+        let mix = &a.request_mix[segment];
+        let mut items = Vec::new();
+        let mut sum = 0.0;
+        for (i, (q, x)) in mix.iter().enumerate() {
+            let x = if i + 1 == mix.len() {
+                1.0 - sum
+            } else {
+                (x * 1e6).round() / 1e6
+            };
+            sum += x;
+            items.push(format!("{q} = {:.6}", x));
+        }
+        let _ = writeln!(
+            out,
+            "requests = {{ {} }}    # the segment's calls by type (the same reassignment as the rate)",
+            items.join(", ")
+        );
+        match r
+            .patience
+            .get(segment)
+            .and_then(|p| p.values.as_ref().map(|v| (p, v)))
+        {
+            Some((p, v)) => {
+                let _ = writeln!(
+                    out,
+                    "[segment.patience]    # Kaplan-Meier on {} queued calls ({} abandoned = events, {} served = censored) to {:.2} min (last time with >= {} at risk), then an exponential tail with hazard {:.3}/min (from {} abandonments)",
+                    count(p.n),
+                    count(p.abandoned),
+                    count(p.censored),
+                    p.km_until,
+                    super::patience::MIN_AT_RISK,
+                    p.tail_hazard.value,
+                    count(p.tail_hazard.n)
+                );
+                let _ = writeln!(out, "dist = \"empirical\"");
+                let _ = writeln!(
+                    out,
+                    "values = {}    # {} quantiles of that distribution at (i - 0.5)/{}; mean {:.2} min",
+                    values(v),
+                    v.len(),
+                    v.len(),
+                    p.mean
+                );
+            }
+            None => {
+                let _ = writeln!(
+                    out,
+                    "# no patience: no abandonment of this segment in the log"
+                );
+            }
+        }
+    }
+}
+
+/// The `[calendar]`: slot, start day, day factors and the day profile.
+fn calendar(out: &mut String, r: &FitReport) {
+    let a = &r.arrivals;
+    let _ = writeln!(
+        out,
+        "\n[calendar]\nslot_minutes = {}\nstart_day = \"sun\"\n\n[calendar.day_factors]",
+        a.slot_minutes
+    );
+    let mean_day = a.calls as f64 / a.days.max(1) as f64;
+    for name in WEEKDAYS {
+        match a.weekdays.iter().find(|w| w.weekday == name) {
+            Some(w) => {
+                let _ = writeln!(
+                    out,
+                    "{name} = {}    # {:.1} calls/day (SE {:.1}) over {} {name} / {:.1} calls per fitted day",
+                    num(w.factor),
+                    w.calls_per_day.value,
+                    w.calls_per_day.se.unwrap_or(0.0),
+                    w.days,
+                    mean_day
+                );
+            }
+            None => {
+                let _ = writeln!(
+                    out,
+                    "{name} = 0.0    # no {name} in the fitted period: no arrivals"
+                );
+            }
+        }
+    }
+    let _ = writeln!(
+        out,
+        "\n[calendar.profile]    # share of a day's calls per slot, pooled over the fitted days, / the peak slot's"
+    );
+    let peak = a.profile.iter().map(|p| p.n).max().unwrap_or(0);
+    for (s, p) in a.profile.iter().enumerate() {
+        if p.n == 0 {
+            continue;
+        }
+        let start = s as u32 * a.slot_minutes;
+        let end = start + a.slot_minutes;
+        let _ = writeln!(
+            out,
+            "\"{:02}:{:02}-{:02}:{:02}\" = {}    # {} calls in this slot / {} in the peak slot",
+            start / 60,
+            start % 60,
+            end / 60,
+            end % 60,
+            num(p.value),
+            count(p.n),
+            count(peak)
+        );
+    }
+}
