@@ -167,14 +167,9 @@ fn shift_plans(
         .collect::<Result<_>>()
 }
 
-/// The plan on the terminal: verdict, staffing by slot, cost, targets.
-fn print_plan(
-    model: &crate::model::Model,
-    plan: &crate::plan::Plan,
-    shifts: &[Option<ShiftPlan>],
-    weekly: &output::WeeklyCost,
-) {
-    match &plan.verdict {
+/// The plan's verdict, with the reasons when it is not met.
+fn print_verdict(verdict: &Verdict) {
+    match verdict {
         Verdict::Met => println!(
             "verdict: met: every target holds with 95% confidence, confirmed on fresh random streams"
         ),
@@ -195,6 +190,16 @@ fn print_plan(
             }
         }
     }
+}
+
+/// The plan on the terminal: verdict, staffing by slot, cost, targets.
+fn print_plan(
+    model: &crate::model::Model,
+    plan: &crate::plan::Plan,
+    shifts: &[Option<ShiftPlan>],
+    weekly: &output::WeeklyCost,
+) {
+    print_verdict(&plan.verdict);
     let tiers: Vec<usize> = (0..model.tiers.len())
         .filter(|&t| shifts[t].is_some())
         .collect();
