@@ -24,47 +24,9 @@ pub(super) fn compare(
     make: bool,
 ) -> Result<()> {
     let started = SystemTime::now();
-    let (sa, sb) = (scenario::load(a)?, scenario::load(b)?);
-    let mut sb = sb;
-    let (seed, reps) = (sa.model.run.seed, sa.model.run.replications);
-    if sb.model.run.seed != seed || sb.model.run.replications != reps {
-        eprintln!(
-            "note: B runs with A's seed ({seed}) and replications ({reps}) so that both see the same clients"
-        );
-    }
-    sb.model.run.seed = if independent {
-        seed ^ 0x5DEE_CE66_D1CE_4E5B
-    } else {
-        seed
-    };
-    sb.model.run.replications = reps;
-    let (na, nb) = (sa.model.name.clone(), sb.model.name.clone());
-    let (la, lb) = if na == nb {
-        (format!("A:{na}"), format!("B:{nb}"))
-    } else {
-        (na.clone(), nb.clone())
-    };
-    let bytes = |p: &Path| std::fs::read(p).with_context(|| format!("cannot read {}", p.display()));
-    let mut both = bytes(a)?;
-    both.extend(bytes(b)?);
-    let sweep = Sweep {
-        name: format!("{na}-vs-{nb}"),
-        content_hash: scenario::sweep::content_hash(&both),
-        axes: vec!["scenario".into()],
-        points: vec![
-            scenario::Point {
-                name: la.clone(),
-                parameters: vec![("scenario".into(), toml::Value::String(la.clone()))],
-                scenario: sa,
-            },
-            scenario::Point {
-                name: lb.clone(),
-                parameters: vec![("scenario".into(), toml::Value::String(lb.clone()))],
-                scenario: sb,
-            },
-        ],
-        baseline: Some(0),
-    };
+    let (sweep, la, lb) = paired(a, b, independent)?;
+    let reps = sweep.points[0].scenario.model.run.replications;
+    let seed = sweep.points[0].scenario.model.run.seed;
     print_warnings(a, &sweep);
     let dir = out.unwrap_or_else(|| PathBuf::from("output").join(&sweep.name));
     let header = Header {
@@ -122,4 +84,51 @@ pub(super) fn compare(
         make_report(&dir)?;
     }
     Ok(())
+}
+
+/// A and B as the two points of a sweep whose baseline is A, B with A's
+/// seed (or an independent one) and replications; and their labels.
+fn paired(a: &Path, b: &Path, independent: bool) -> Result<(Sweep, String, String)> {
+    let (sa, sb) = (scenario::load(a)?, scenario::load(b)?);
+    let mut sb = sb;
+    let (seed, reps) = (sa.model.run.seed, sa.model.run.replications);
+    if sb.model.run.seed != seed || sb.model.run.replications != reps {
+        eprintln!(
+            "note: B runs with A's seed ({seed}) and replications ({reps}) so that both see the same clients"
+        );
+    }
+    sb.model.run.seed = if independent {
+        seed ^ 0x5DEE_CE66_D1CE_4E5B
+    } else {
+        seed
+    };
+    sb.model.run.replications = reps;
+    let (na, nb) = (sa.model.name.clone(), sb.model.name.clone());
+    let (la, lb) = if na == nb {
+        (format!("A:{na}"), format!("B:{nb}"))
+    } else {
+        (na.clone(), nb.clone())
+    };
+    let bytes = |p: &Path| std::fs::read(p).with_context(|| format!("cannot read {}", p.display()));
+    let mut both = bytes(a)?;
+    both.extend(bytes(b)?);
+    let sweep = Sweep {
+        name: format!("{na}-vs-{nb}"),
+        content_hash: scenario::sweep::content_hash(&both),
+        axes: vec!["scenario".into()],
+        points: vec![
+            scenario::Point {
+                name: la.clone(),
+                parameters: vec![("scenario".into(), toml::Value::String(la.clone()))],
+                scenario: sa,
+            },
+            scenario::Point {
+                name: lb.clone(),
+                parameters: vec![("scenario".into(), toml::Value::String(lb.clone()))],
+                scenario: sb,
+            },
+        ],
+        baseline: Some(0),
+    };
+    Ok((sweep, la, lb))
 }

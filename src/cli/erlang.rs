@@ -81,6 +81,34 @@ fn parse_servers(s: &str) -> Result<Vec<u32>> {
 
 /// `tiersim erlang`.
 pub fn erlang(args: &ErlangArgs) -> Result<()> {
+    let queue = queue(args)?;
+    let targets = args
+        .target
+        .iter()
+        .map(|t| parse_target(t))
+        .collect::<Result<Vec<_>>>()?;
+    let answer = (!targets.is_empty()).then(|| queue.fewest_servers(&targets, args.max_servers));
+    let servers = server_counts(args, &queue, answer)?;
+    let rows: Vec<Figures> = servers.iter().map(|&c| queue.figures(c)).collect();
+    let model = if args.patience_mean.is_some() {
+        "Erlang A (M/M/c+M)"
+    } else {
+        "Erlang C (M/M/c)"
+    };
+    let target_text: Vec<String> = targets
+        .iter()
+        .map(|(m, h, v)| format!("{m} {} {v}", if *h { ">=" } else { "<=" }))
+        .collect();
+    if args.json {
+        print_json(args, &queue, model, &target_text, answer, &rows);
+    } else {
+        print_table(args, &queue, model, &target_text, answer, &rows);
+    }
+    Ok(())
+}
+
+/// The queue the options describe, each checked.
+fn queue(args: &ErlangArgs) -> Result<Queue> {
     let positive = |x: f64| x.is_finite() && x > 0.0;
     if !(args.arrivals_per_hour.is_finite() && args.arrivals_per_hour >= 0.0) {
         bail!("--arrivals-per-hour must be a number >= 0");
@@ -94,18 +122,21 @@ pub fn erlang(args: &ErlangArgs) -> Result<()> {
     if !(args.threshold.is_finite() && args.threshold >= 0.0) {
         bail!("--threshold must be a number of minutes >= 0");
     }
-    let queue = Queue {
+    Ok(Queue {
         arrivals_per_hour: args.arrivals_per_hour,
         service_mean: args.service_mean,
         patience_mean: args.patience_mean,
         threshold: args.threshold,
-    };
-    let targets = args
-        .target
-        .iter()
-        .map(|t| parse_target(t))
-        .collect::<Result<Vec<_>>>()?;
-    let answer = (!targets.is_empty()).then(|| queue.fewest_servers(&targets, args.max_servers));
+    })
+}
+
+/// The server counts to show: `--servers`, or five counts around the
+/// answer (or from the first stable count).
+fn server_counts(
+    args: &ErlangArgs,
+    queue: &Queue,
+    answer: Option<Option<u32>>,
+) -> Result<Vec<u32>> {
     let first_stable = if args.patience_mean.is_some() {
         1
     } else {
@@ -122,39 +153,49 @@ pub fn erlang(args: &ErlangArgs) -> Result<()> {
         };
         servers = (centre.max(1)..centre.max(1) + 5).collect();
     }
-    let rows: Vec<Figures> = servers.iter().map(|&c| queue.figures(c)).collect();
-    let model = if args.patience_mean.is_some() {
-        "Erlang A (M/M/c+M)"
-    } else {
-        "Erlang C (M/M/c)"
-    };
-    let target_text: Vec<String> = targets
+    Ok(servers)
+}
+
+/// The figures as a JSON document.
+fn print_json(
+    args: &ErlangArgs,
+    queue: &Queue,
+    model: &str,
+    target_text: &[String],
+    answer: Option<Option<u32>>,
+    rows: &[Figures],
+) {
+    let rows: Vec<_> = rows
         .iter()
-        .map(|(m, h, v)| format!("{m} {} {v}", if *h { ">=" } else { "<=" }))
+        .map(|f| {
+            json!({"servers": f.servers, "blocking": number(f.blocking), "p_wait": number(f.p_wait),
+                   "wait_mean": number(f.wait_mean), "service_level": number(f.service_level),
+                   "abandon_rate": number(f.abandon_rate), "occupancy": number(f.occupancy)})
+        })
         .collect();
-    if args.json {
-        let rows: Vec<_> = rows
-            .iter()
-            .map(|f| {
-                json!({"servers": f.servers, "blocking": number(f.blocking), "p_wait": number(f.p_wait),
-                       "wait_mean": number(f.wait_mean), "service_level": number(f.service_level),
-                       "abandon_rate": number(f.abandon_rate), "occupancy": number(f.occupancy)})
-            })
-            .collect();
-        let doc = json!({
-            "model": model,
-            "arrivals_per_hour": args.arrivals_per_hour,
-            "service_mean": args.service_mean,
-            "patience_mean": args.patience_mean,
-            "threshold": args.threshold,
-            "offered_load": number(queue.offered_load()),
-            "targets": target_text,
-            "fewest_servers": answer.flatten(),
-            "rows": rows,
-        });
-        print!("{}", crate::report::json::document("erlang", doc));
-        return Ok(());
-    }
+    let doc = json!({
+        "model": model,
+        "arrivals_per_hour": args.arrivals_per_hour,
+        "service_mean": args.service_mean,
+        "patience_mean": args.patience_mean,
+        "threshold": args.threshold,
+        "offered_load": number(queue.offered_load()),
+        "targets": target_text,
+        "fewest_servers": answer.flatten(),
+        "rows": rows,
+    });
+    print!("{}", crate::report::json::document("erlang", doc));
+}
+
+/// The figures as a table, and the answer.
+fn print_table(
+    args: &ErlangArgs,
+    queue: &Queue,
+    model: &str,
+    target_text: &[String],
+    answer: Option<Option<u32>>,
+    rows: &[Figures],
+) {
     println!(
         "{model}: {} arrivals/h, mean service {} min{}, offered load {:.3} Erlangs, threshold {} min",
         args.arrivals_per_hour,
@@ -181,7 +222,7 @@ pub fn erlang(args: &ErlangArgs) -> Result<()> {
             "inf".into()
         }
     };
-    for f in &rows {
+    for f in rows {
         println!(
             "{:>8} {:>10} {:>8} {:>14} {:>14} {:>13} {:>10}",
             f.servers,
@@ -202,5 +243,4 @@ pub fn erlang(args: &ErlangArgs) -> Result<()> {
         ),
         None => {}
     }
-    Ok(())
 }

@@ -10,9 +10,11 @@ use anyhow::{Result, anyhow, bail};
 use clap::Args;
 
 use super::thread_pool;
+use crate::model::Model;
 use crate::plan::shifts::{ShiftPlan, cover};
-use crate::plan::{PlanOptions, Verdict, output};
+use crate::plan::{Plan, PlanOptions, Verdict, output};
 use crate::scenario;
+use crate::scenario::{Cost, Goals};
 
 /// Options of `tiersim plan`.
 #[derive(Debug, Args)]
@@ -65,54 +67,9 @@ pub fn plan(args: &PlanArgs) -> Result<()> {
     if args.replications == Some(0) || args.replications == Some(1) {
         bail!("--replications must be at least 2 (a confidence interval needs two)");
     }
-    let pool = thread_pool(args.threads)?;
     let started = Instant::now();
-    let spinner = std::io::stderr().is_terminal().then(|| {
-        let s = indicatif::ProgressBar::new_spinner();
-        s.enable_steady_tick(std::time::Duration::from_millis(120));
-        s
-    });
-    let last = Mutex::new(Instant::now());
-    let progress = |message: &str| match &spinner {
-        Some(s) => s.set_message(format!("planning: {message}")),
-        None => {
-            let mut last = last.lock().expect("no panics while locked");
-            if last.elapsed().as_secs() >= 10 {
-                *last = Instant::now();
-                eprintln!("progress: {message}");
-            }
-        }
-    };
-    let options = PlanOptions {
-        replications: args.replications,
-    };
-    let plan = pool.install(|| crate::plan::plan(model, goals, &options, &progress));
-    if let Some(s) = &spinner {
-        s.finish_and_clear();
-    }
-    let cyclic =
-        plan.grid.open_days.iter().all(|o| *o) && plan.grid.factors.iter().all(|f| *f > 0.0);
-    let shifts: Vec<Option<ShiftPlan>> = model
-        .tiers
-        .iter()
-        .enumerate()
-        .map(|(t, tier)| {
-            if !tier.planned() {
-                return Ok(None);
-            }
-            let (required, slot) = output::shift_requirement(&plan, t);
-            cover(
-                &required,
-                slot,
-                &goals.plan,
-                cost.hourly[t],
-                cost.shift_start,
-                cyclic || !plan.grid.by_slot,
-            )
-            .map(Some)
-            .map_err(|e| anyhow!("{file}: tier `{}`: {e}", tier.name))
-        })
-        .collect::<Result<_>>()?;
+    let plan = search(args, model, goals)?;
+    let shifts = shift_plans(&file, model, goals, cost, &plan)?;
     let weekly = output::weekly_cost(model, goals, &plan, &shifts);
     let source = std::fs::read_to_string(&args.scenario)?;
     let json = output::plan_json(&file, model, goals, &plan, &shifts, &weekly);
@@ -147,14 +104,72 @@ pub fn plan(args: &PlanArgs) -> Result<()> {
     Ok(())
 }
 
-/// The plan on the terminal: verdict, staffing by slot, cost, targets.
-fn print_plan(
-    model: &crate::model::Model,
-    plan: &crate::plan::Plan,
-    shifts: &[Option<ShiftPlan>],
-    weekly: &output::WeeklyCost,
-) {
-    match &plan.verdict {
+/// The staffing search on `--threads` workers, with a spinner on a
+/// terminal or a progress line every 10 seconds.
+fn search(args: &PlanArgs, model: &Model, goals: &Goals) -> Result<Plan> {
+    let pool = thread_pool(args.threads)?;
+    let spinner = std::io::stderr().is_terminal().then(|| {
+        let s = indicatif::ProgressBar::new_spinner();
+        s.enable_steady_tick(std::time::Duration::from_millis(120));
+        s
+    });
+    let last = Mutex::new(Instant::now());
+    let progress = |message: &str| match &spinner {
+        Some(s) => s.set_message(format!("planning: {message}")),
+        None => {
+            let mut last = last.lock().expect("no panics while locked");
+            if last.elapsed().as_secs() >= 10 {
+                *last = Instant::now();
+                eprintln!("progress: {message}");
+            }
+        }
+    };
+    let options = PlanOptions {
+        replications: args.replications,
+    };
+    let plan = pool.install(|| crate::plan::plan(model, goals, &options, &progress));
+    if let Some(s) = &spinner {
+        s.finish_and_clear();
+    }
+    Ok(plan)
+}
+
+/// The shifts covering each planned tier's staffing.
+fn shift_plans(
+    file: &str,
+    model: &Model,
+    goals: &Goals,
+    cost: &Cost,
+    plan: &Plan,
+) -> Result<Vec<Option<ShiftPlan>>> {
+    let cyclic =
+        plan.grid.open_days.iter().all(|o| *o) && plan.grid.factors.iter().all(|f| *f > 0.0);
+    model
+        .tiers
+        .iter()
+        .enumerate()
+        .map(|(t, tier)| {
+            if !tier.planned() {
+                return Ok(None);
+            }
+            let (required, slot) = output::shift_requirement(plan, t);
+            cover(
+                &required,
+                slot,
+                &goals.plan,
+                cost.hourly[t],
+                cost.shift_start,
+                cyclic || !plan.grid.by_slot,
+            )
+            .map(Some)
+            .map_err(|e| anyhow!("{file}: tier `{}`: {e}", tier.name))
+        })
+        .collect::<Result<_>>()
+}
+
+/// The plan's verdict, with the reasons when it is not met.
+fn print_verdict(verdict: &Verdict) {
+    match verdict {
         Verdict::Met => println!(
             "verdict: met: every target holds with 95% confidence, confirmed on fresh random streams"
         ),
@@ -175,6 +190,16 @@ fn print_plan(
             }
         }
     }
+}
+
+/// The plan on the terminal: verdict, staffing by slot, cost, targets.
+fn print_plan(
+    model: &crate::model::Model,
+    plan: &crate::plan::Plan,
+    shifts: &[Option<ShiftPlan>],
+    weekly: &output::WeeklyCost,
+) {
+    print_verdict(&plan.verdict);
     let tiers: Vec<usize> = (0..model.tiers.len())
         .filter(|&t| shifts[t].is_some())
         .collect();

@@ -148,30 +148,7 @@ pub(super) fn sweep(file: &Path, args: &RunArgs, shard: Option<(usize, usize)>) 
         }
     }
     print_warnings(file, &sweep);
-    let shape = Shape::of(&sweep.points[0].scenario.model);
-    let precision = args
-        .precision
-        .iter()
-        .map(|p| Precision::parse(p, &shape))
-        .collect::<Result<Vec<_>, String>>()
-        .map_err(|e| anyhow!("--precision {e}"))?;
-    if !precision.is_empty() && args.max_replications < 2 {
-        bail!("--max-replications must be at least 2 with --precision");
-    }
-    let options_text = if precision.is_empty() {
-        String::new()
-    } else {
-        let specs: Vec<&str> = precision.iter().map(|p| p.spec.as_str()).collect();
-        format!(
-            "precision {} within {} replications",
-            specs.join(", "),
-            args.max_replications
-        )
-    };
-    let options = RunOptions {
-        precision,
-        max_replications: args.max_replications,
-    };
+    let (options, options_text) = run_options(args, &Shape::of(&sweep.points[0].scenario.model))?;
     let dir = args.out.clone().unwrap_or_else(|| {
         let base = PathBuf::from("output").join(&sweep.name);
         match shard {
@@ -233,6 +210,35 @@ pub(super) fn sweep(file: &Path, args: &RunArgs, shard: Option<(usize, usize)>) 
         make_report(&dir)?;
     }
     Ok(())
+}
+
+/// `--precision` and `--max-replications` as run options, and their text
+/// for the journal and the manifest.
+fn run_options(args: &RunArgs, shape: &Shape) -> Result<(RunOptions, String)> {
+    let precision = args
+        .precision
+        .iter()
+        .map(|p| Precision::parse(p, shape))
+        .collect::<Result<Vec<_>, String>>()
+        .map_err(|e| anyhow!("--precision {e}"))?;
+    if !precision.is_empty() && args.max_replications < 2 {
+        bail!("--max-replications must be at least 2 with --precision");
+    }
+    let options_text = if precision.is_empty() {
+        String::new()
+    } else {
+        let specs: Vec<&str> = precision.iter().map(|p| p.spec.as_str()).collect();
+        format!(
+            "precision {} within {} replications",
+            specs.join(", "),
+            args.max_replications
+        )
+    };
+    let options = RunOptions {
+        precision,
+        max_replications: args.max_replications,
+    };
+    Ok((options, options_text))
 }
 
 /// Writes a complete sweep's files and prints its table.
