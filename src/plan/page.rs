@@ -12,9 +12,9 @@ use super::output::{WeeklyCost, clock};
 use super::shifts::ShiftPlan;
 use super::{Plan, Verdict};
 use crate::error::Error;
+use crate::experiment::goals::TargetResult;
 use crate::model::Model;
-use crate::report::goals::TargetResult;
-use crate::report::html::{STYLE, escape, inline_svg};
+use crate::report::html::{escape, head, inline_svg};
 use crate::report::plot::render;
 use crate::report::plot::staffing::{StaffingChart, TierStaffing};
 use crate::report::write_atomic;
@@ -137,15 +137,10 @@ pub fn write_report(
 
     let mut out = String::new();
     let title = format!("tiersim plan: {}", model.name);
+    out.push_str(&head(&title, false));
     let _ = write!(
         out,
-        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
-         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
-         <meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; img-src data:\">\n\
-         <meta name=\"generator\" content=\"tiersim {}\">\n<title>{}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n\
-         <header>\n<h1>{}</h1>\n<p class=\"sub\">A capacity plan · tiersim {}</p>\n</header>\n",
-        env!("CARGO_PKG_VERSION"),
-        escape(&title),
+        "<header>\n<h1>{}</h1>\n<p class=\"sub\">A capacity plan · tiersim {}</p>\n</header>\n",
         escape(&title),
         env!("CARGO_PKG_VERSION"),
     );

@@ -9,8 +9,10 @@
 
 use std::fmt::Write;
 
-use super::load::{Diff, MeanCi, Metrics, Point, Results};
+use super::format::{MeanCi, Metrics};
 use super::plot::{Figure, Plots, Section, Target, group_label, short_axis, unit};
+use super::read::Results;
+use super::summary::{Diff, Point};
 use super::verdict::Verdict;
 
 /// Escapes `&`, `<`, `>`, `"` and `'`.
@@ -76,7 +78,7 @@ pub const KEY_CLIENT_METRICS: [&str; 5] = [
 pub const KEY_TIER_METRICS: [&str; 2] = ["utilization", "wait_mean"];
 
 /// The report's style sheet.
-pub(crate) const STYLE: &str = r#"
+const STYLE: &str = r#"
 :root { --ink: #1d1d1f; --muted: #5f6368; --line: #d9d9de; --band: #f5f6f8;
   --better: #0b5c8f; --better-bg: #dcecf7; --worse: #8f3a00; --worse-bg: #fbe4d5;
   --changed: #6d2f66; --changed-bg: #f2e1ef; }
@@ -140,6 +142,25 @@ footer { margin-top: 36px; color: var(--muted); font-size: .85rem; }
 /// per-point tables are on paper too.
 const SCRIPT: &str = "window.addEventListener('beforeprint', function () { document.querySelectorAll('details').forEach(function (d) { d.open = true; }); });";
 
+/// The start of a page up to `<body>`: the style sheet and a Content
+/// Security Policy that forbids the page any request (`script`: allow the
+/// page's own inline script).
+pub(crate) fn head(title: &str, script: bool) -> String {
+    let script = if script {
+        " script-src 'unsafe-inline';"
+    } else {
+        ""
+    };
+    format!(
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
+         <meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline';{script} img-src data:\">\n\
+         <meta name=\"generator\" content=\"tiersim {}\">\n<title>{}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n",
+        env!("CARGO_PKG_VERSION"),
+        escape(title)
+    )
+}
+
 /// What kind of folder this is, in words.
 fn kind(results: &Results) -> String {
     match (&results.comparison, results.points.len()) {
@@ -157,16 +178,8 @@ fn kind(results: &Results) -> String {
 pub fn page(results: &Results, plots: &Plots, target: &Target) -> String {
     let m = &results.manifest;
     let mut out = String::new();
-    let title = format!("tiersim report: {}", m.name);
-    let _ = write!(
-        out,
-        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
-         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
-         <meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:\">\n\
-         <meta name=\"generator\" content=\"tiersim {}\">\n<title>{}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n",
-        env!("CARGO_PKG_VERSION"),
-        escape(&title)
-    );
+    let title = format!("tiersim report: {}", m.scenario.name);
+    out.push_str(&head(&title, true));
     let _ = write!(
         out,
         "<header>\n<h1>{}</h1>\n<p class=\"sub\">A {} · results written by tiersim {} on {} · report by tiersim {}</p>\n</header>\n",
@@ -205,7 +218,7 @@ pub fn page(results: &Results, plots: &Plots, target: &Target) -> String {
         out,
         "<section id=\"manifest\">\n<h2>Manifest</h2>\n<p>What was run, by which version, how it was seeded, and when: <code>manifest.json</code> as written.</p>\n\
          <details>\n<summary>manifest.json</summary>\n<pre>{}</pre>\n</details>\n</section>\n",
-        escape(m.text.trim_end())
+        escape(results.manifest_text.trim_end())
     );
     let _ = write!(
         out,
@@ -230,11 +243,11 @@ fn scenario(out: &mut String, results: &Results) {
         format!("{lo} to {hi} per point")
     };
     let mut rows: Vec<(&str, String)> = vec![
-        ("name", escape(&m.name)),
-        ("file", format!("<code>{}</code>", escape(&m.file))),
+        ("name", escape(&m.scenario.name)),
+        ("file", format!("<code>{}</code>", escape(&m.scenario.file))),
         (
             "content hash",
-            format!("<code>{}</code>", escape(&m.content_hash)),
+            format!("<code>{}</code>", escape(&m.scenario.content_hash)),
         ),
         ("seed", m.seed.map_or("–".into(), |s| s.to_string())),
         ("replications", replications),
@@ -477,7 +490,7 @@ fn client_table(out: &mut String, p: &Point) {
     for metric in KEY_CLIENT_METRICS {
         let _ = write!(out, "<tr><td>{metric} ({})</td>", unit(metric));
         for (_, m) in &groups {
-            let _ = write!(out, "<td class=\"num\">{}</td>", estimate(m.get(metric)));
+            let _ = write!(out, "<td class=\"num\">{}</td>", estimate(m.metric(metric)));
         }
         out.push_str("</tr>\n");
     }
@@ -493,7 +506,7 @@ fn client_table(out: &mut String, p: &Point) {
     for metric in KEY_TIER_METRICS {
         let _ = write!(out, "<tr><td>{metric} ({})</td>", unit(metric));
         for (_, m) in &p.tiers {
-            let _ = write!(out, "<td class=\"num\">{}</td>", estimate(m.get(metric)));
+            let _ = write!(out, "<td class=\"num\">{}</td>", estimate(m.metric(metric)));
         }
         out.push_str("</tr>\n");
     }
@@ -542,7 +555,11 @@ fn key_metrics(out: &mut String, results: &Results, target: &Target) {
             let _ = write!(out, "<td>{}</td>", escape(&p.name));
         }
         for (_, v) in &p.parameters {
-            let _ = write!(out, "<td class=\"num\">{}</td>", escape(&v.label()));
+            let _ = write!(
+                out,
+                "<td class=\"num\">{}</td>",
+                escape(&super::summary::Param::of(v).label())
+            );
         }
         let _ = write!(
             out,
@@ -551,7 +568,7 @@ fn key_metrics(out: &mut String, results: &Results, target: &Target) {
             escape(&p.stop_reason).replace('_', "_<wbr>")
         );
         for m in KEY_CLIENT_METRICS {
-            let v = p.overall.get(m);
+            let v = p.overall.metric(m);
             let meets = m == "service_level"
                 && v.is_some_and(|v| v.mean.is_finite() && v.mean >= target.value);
             let _ = write!(
@@ -570,7 +587,7 @@ fn key_metrics(out: &mut String, results: &Results, target: &Target) {
                 .tiers
                 .iter()
                 .find(|(n, _)| n == *t)
-                .and_then(|(_, m)| m.get("utilization"));
+                .and_then(|(_, m)| m.metric("utilization"));
             let _ = write!(out, "<td class=\"num\">{}</td>", estimate(v));
         }
         out.push_str("</tr>\n");

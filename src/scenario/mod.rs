@@ -9,7 +9,7 @@ pub mod sweep;
 pub mod targets;
 
 pub use sweep::{Point, Sweep, load_sweep, parse_sweep, parse_sweep_bytes};
-pub use targets::{Attainment, Bound, Cost, Goals, PlanRules, Target};
+pub use targets::{Bound, Cost, Goals, PlanRules, Target};
 
 use std::collections::BTreeMap;
 use std::ops::Range;

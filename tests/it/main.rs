@@ -7,6 +7,7 @@ mod cli;
 mod common;
 mod edges;
 mod experiments;
+mod outputs;
 mod plan;
 mod properties;
 mod report;

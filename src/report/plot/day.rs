@@ -18,7 +18,7 @@ use super::{
     Chart, DESC_SIZE, DrawResult, FAMILY, GRID, Keyed, LABEL_SIZE, LegendEntry, Marker,
     draw_marker, legend_height, padded, tick, titled_with_legend,
 };
-use crate::report::load::{Curve, Point, Slots};
+use crate::report::summary::{Curve, Point, Slots};
 
 /// How a panel draws its series.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -708,14 +708,14 @@ mod tests {
         Slots {
             slot_minutes: 60.0,
             labels: (0..arrived.len()).map(|h| clock(h as f64)).collect(),
-            overall: vec![(
+            overall: crate::report::format::Ordered(vec![(
                 "arrived".into(),
                 Curve {
                     mean: arrived.to_vec(),
                     ci95: vec![0.0; arrived.len()],
                 },
-            )],
-            tiers: Vec::new(),
+            )]),
+            tiers: Default::default(),
         }
     }
 

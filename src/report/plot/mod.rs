@@ -26,7 +26,8 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use crate::error::Error;
-use crate::report::load::{Point, Results};
+use crate::report::read::Results;
+use crate::report::summary::Point;
 pub use sweep::Target;
 
 /// The font every plot uses, compiled in.
@@ -841,7 +842,7 @@ pub fn all(results: &Results, target: &Target) -> Result<Plots, Error> {
     }
 
     // Cost against service level, for a sweep with a cost.
-    if n >= 2 && !compare && results.points.iter().all(|p| p.staff_per_hour.is_some()) {
+    if n >= 2 && !compare && results.points.iter().all(|p| p.staff_per_hour().is_some()) {
         let title = "Staff cost against service level".to_string();
         let chart = pareto::Pareto {
             title: title.clone(),
@@ -849,10 +850,10 @@ pub fn all(results: &Results, target: &Target) -> Result<Plots, Error> {
                 .points
                 .iter()
                 .map(|p| {
-                    let sl = p.overall.get("service_level");
+                    let sl = p.overall.metric("service_level");
                     (
                         p.name.clone(),
-                        p.staff_per_hour.map_or(f64::NAN, |c| c.mean),
+                        p.staff_per_hour().map_or(f64::NAN, |c| c.mean),
                         sl.map_or(f64::NAN, |s| s.mean),
                         sl.map_or(f64::NAN, |s| s.ci95),
                     )
@@ -937,7 +938,7 @@ fn over_the_day(
         );
         return Ok(());
     }
-    let slots: Vec<&crate::report::load::Slots> = shown.points.iter().map(|(_, s)| *s).collect();
+    let slots: Vec<&crate::report::summary::Slots> = shown.points.iter().map(|(_, s)| *s).collect();
     let window = day::window(&slots);
     let (from, to) = (day::clock(window.0), day::clock(window.1));
     let day_length = slots
