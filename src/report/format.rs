@@ -194,6 +194,18 @@ impl Metrics {
     }
 }
 
+/// Appends formatted text to `out`: `put(out, format_args!(..))` in place
+/// of `write!`, whose result a `String` never fails but must not be ignored.
+pub fn put(out: &mut String, args: std::fmt::Arguments) {
+    out.push_str(&std::fmt::format(args));
+}
+
+/// [`put`], then a newline.
+pub fn putln(out: &mut String, args: std::fmt::Arguments) {
+    put(out, args);
+    out.push('\n');
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -12,6 +12,7 @@ pub mod goals;
 pub mod html;
 pub mod json;
 pub mod manifest;
+pub mod page;
 pub mod plot;
 pub mod read;
 pub mod summary;
