@@ -63,17 +63,17 @@ pub(super) fn compare(
     };
     let s = report::write_sweep(&dir, &sweep, &results, &info)?;
     let diffs = &s.vs_baseline.as_ref().expect("a comparison has a baseline")[1];
-    let doc = serde_json::json!({
-        "a": la,
-        "b": lb,
-        "replications": reps,
-        "seed": seed,
-        "common_random_numbers": !independent,
-        "differences": report::json::differences(diffs),
-    });
+    let doc = report::summary::Comparison {
+        a: la.clone(),
+        b: lb.clone(),
+        replications: u64::from(reps),
+        seed,
+        common_random_numbers: !independent,
+        differences: report::json::differences(diffs),
+    };
     report::write_atomic(
         &dir.join("compare.json"),
-        report::json::document("comparison", doc).as_bytes(),
+        report::json::document("comparison", &doc).as_bytes(),
     )?;
     print!(
         "{}",

@@ -8,6 +8,7 @@
 //! (seed, r, purpose), and results are gathered by (point, replication).
 
 pub mod compare;
+pub mod goals;
 pub mod journal;
 pub mod precision;
 pub mod runner;
@@ -274,6 +275,41 @@ impl ScenarioSummary {
             .iter()
             .find(|(t, _)| t == tier)
             .and_then(|(_, m)| find(m, name))
+    }
+
+    /// Where slot metric `name` of all clients (`tier` `None`) or of tier
+    /// `tier` (model order) is in each slot's values (laid out as
+    /// `model::metrics::slot_values` says); `None` for an unknown name.
+    pub fn slot_position(tier: Option<usize>, name: &str) -> Option<usize> {
+        use crate::model::metrics::{SLOT_CLIENT_METRICS, SLOT_TIER_METRICS};
+        match tier {
+            None => SLOT_CLIENT_METRICS.iter().position(|m| *m == name),
+            Some(t) => SLOT_TIER_METRICS
+                .iter()
+                .position(|m| *m == name)
+                .map(|i| SLOT_CLIENT_METRICS.len() + t * SLOT_TIER_METRICS.len() + i),
+        }
+    }
+
+    /// Slot metric `name` of all clients (`tier` `None`) or of tier `tier`
+    /// in every slot of the day; empty without slots or for an unknown
+    /// name.
+    pub fn slot_series(&self, tier: Option<usize>, name: &str) -> Vec<Estimate> {
+        match Self::slot_position(tier, name) {
+            Some(i) => self
+                .slots
+                .iter()
+                .filter_map(|s| s.get(i).copied())
+                .collect(),
+            None => Vec::new(),
+        }
+    }
+
+    /// Slot metric `name` of all clients (`tier` `None`) or of tier `tier`
+    /// in slot `slot`.
+    pub fn slot(&self, slot: usize, tier: Option<usize>, name: &str) -> Option<Estimate> {
+        let i = Self::slot_position(tier, name)?;
+        self.slots.get(slot)?.get(i).copied()
     }
 
     /// The estimate of metric `name` for request type `request`.

@@ -7,6 +7,7 @@ pub mod load;
 pub mod metrics;
 pub mod outcome;
 pub mod replication;
+pub mod targets;
 pub mod week;
 
 pub use limit::{DEFAULT_MAX_CLIENTS_INSIDE, Overload, expected_events};

@@ -21,14 +21,17 @@
 
 use std::path::Path;
 
-use serde_json::{Map, Value, json};
+use serde::{Deserialize, Serialize};
 
 use super::shifts::ShiftPlan;
 use super::{Plan, Staffing};
 use crate::error::Error;
+use crate::experiment::goals::Attainment;
 use crate::model::Model;
-use crate::report::goals::targets_json;
-use crate::report::json::{document, number};
+use crate::report::csv::{Cell, write_rows};
+use crate::report::format::{MeanCi, Metrics, Ordered, nullable, nullables};
+use crate::report::goals::{TargetRow, target_rows};
+use crate::report::json::document;
 use crate::report::write_atomic;
 use crate::scenario::Goals;
 
@@ -114,6 +117,163 @@ pub fn shift_requirement(plan: &Plan, tier: usize) -> (Vec<u32>, u32) {
     }
 }
 
+/// One whole shift of a tier in `plan.json`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ShiftRow {
+    /// `HH:MM` start.
+    pub start: String,
+    /// `HH:MM` end (wrapping past midnight).
+    pub end: String,
+    /// Length in minutes.
+    pub length_minutes: u32,
+    /// Servers on it.
+    pub servers: u32,
+}
+
+/// One staffed tier's plan in `plan.json`, one value per slot.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TierPlan {
+    /// Cost per server on duty per hour (`null` without `[cost]`).
+    #[serde(with = "nullable")]
+    pub hourly: f64,
+    /// The analytic formula used.
+    pub formula: String,
+    /// The square-root staffing β.
+    #[serde(with = "nullable")]
+    pub beta: f64,
+    /// Offered load (Erlangs) per slot.
+    #[serde(with = "nullables")]
+    pub offered_load: Vec<f64>,
+    /// Analytic servers per slot.
+    pub analytic: Vec<u32>,
+    /// Square-root staffing per slot.
+    pub square_root: Vec<u32>,
+    /// The simulated plan per slot.
+    pub plan: Vec<u32>,
+    /// Servers the whole shifts put on duty per slot.
+    pub coverage: Vec<u32>,
+    /// The whole shifts.
+    pub shifts: Vec<ShiftRow>,
+}
+
+/// The `cost` block of `plan.json`, per week of the open days.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PlanCost {
+    /// The analytic plan, per slot.
+    #[serde(with = "nullable")]
+    pub analytic_per_week: f64,
+    /// The simulated per-slot plan (the lower bound).
+    #[serde(with = "nullable")]
+    pub plan_per_week: f64,
+    /// The whole shifts.
+    #[serde(with = "nullable")]
+    pub shifts_per_week: f64,
+    /// Of which shift starts.
+    #[serde(with = "nullable")]
+    pub shift_starts_per_week: f64,
+    /// Server-hours beyond the per-slot plan.
+    #[serde(with = "nullable")]
+    pub over_staffing_hours_per_week: f64,
+    /// The shifts' cost over the per-slot plan's, less one.
+    #[serde(with = "nullable")]
+    pub gap_to_lower_bound: f64,
+}
+
+/// A failing per-slot check of the confirmation.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SlotFailure {
+    /// `HH:MM` of the slot, or `null` for the whole run.
+    pub slot: Option<String>,
+    /// The metric.
+    pub metric: String,
+    /// `>=` or `<=`.
+    pub bound: String,
+    /// The bound's value.
+    pub value: f64,
+    /// The confirmation's mean.
+    #[serde(with = "nullable")]
+    pub mean: f64,
+    /// Its 95% half-width.
+    #[serde(with = "nullable")]
+    pub ci95: f64,
+    /// `met`, `missed` or `uncertain`.
+    pub attainment: Attainment,
+}
+
+/// The body of `plan.json`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PlanDocument {
+    /// Scenario name.
+    pub scenario: String,
+    /// Scenario file as given.
+    pub file: String,
+    /// `met`, `unconfirmed` or `unreachable`.
+    pub verdict: String,
+    /// Why not met.
+    pub reasons: Vec<String>,
+    /// Replications per evaluation of the search.
+    pub replications: u32,
+    /// Replications of the confirmation.
+    pub confirm_replications: u32,
+    /// Simulated evaluations.
+    pub evaluations: usize,
+    /// Scenario seed.
+    pub seed: u64,
+    /// Seed of the confirmation's streams.
+    pub confirmation_seed: u64,
+    /// Minutes per slot.
+    pub slot_minutes: u32,
+    /// Slot start times.
+    pub labels: Vec<String>,
+    /// Days the plan is for.
+    pub open_days: Vec<String>,
+    /// Per staffed tier.
+    pub tiers: Ordered<TierPlan>,
+    /// Cost per week.
+    pub cost: PlanCost,
+    /// Each target over the run, in the confirmation.
+    pub targets: Vec<TargetRow>,
+    /// Failing per-slot checks of the confirmation.
+    pub slot_failures: Vec<SlotFailure>,
+    /// The confirmation's metrics of all clients.
+    pub overall: Metrics,
+}
+
+/// `plan.json`, read back.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PlanFile {
+    /// Always `tiersim`.
+    pub tool: String,
+    /// The version that wrote it.
+    pub version: String,
+    /// The plan.
+    pub plan: PlanDocument,
+}
+
+/// One staffed tier's plan.
+fn tier_plan(goals: &Goals, plan: &Plan, t: usize, s: &ShiftPlan) -> TierPlan {
+    TierPlan {
+        hourly: goals.cost.as_ref().map_or(f64::NAN, |c| c.hourly[t]),
+        formula: plan.seed.formula[t].to_string(),
+        beta: plan.seed.beta[t],
+        offered_load: plan.seed.offered_load[t].clone(),
+        analytic: plan.seed.staffing[t].clone(),
+        square_root: plan.seed.square_root[t].clone(),
+        plan: plan.staffing[t].clone(),
+        coverage: s.coverage.clone(),
+        shifts: s
+            .shifts
+            .iter()
+            .map(|&(start, length, servers)| ShiftRow {
+                start: clock(start),
+                end: clock(start + length),
+                length_minutes: length,
+                servers,
+            })
+            .collect(),
+    }
+}
+
 /// `plan.json`.
 pub fn plan_json(
     file: &str,
@@ -127,95 +287,92 @@ pub fn plan_json(
         super::Verdict::Met => Vec::new(),
         super::Verdict::Unconfirmed(r) | super::Verdict::Unreachable(r) => r.clone(),
     };
-    let mut tiers = Map::new();
-    for (t, tier) in model.tiers.iter().enumerate() {
-        let Some(s) = &shifts[t] else { continue };
-        let list: Vec<Value> = s
-            .shifts
-            .iter()
-            .map(|&(start, length, servers)| {
-                json!({"start": clock(start), "end": clock(start + length),
-                       "length_minutes": length, "servers": servers})
-            })
-            .collect();
-        tiers.insert(
-            tier.name.clone(),
-            json!({
-                "hourly": number(goals.cost.as_ref().map_or(f64::NAN, |c| c.hourly[t])),
-                "formula": plan.seed.formula[t],
-                "beta": number(plan.seed.beta[t]),
-                "offered_load": plan.seed.offered_load[t].iter().map(|&a| number(a)).collect::<Vec<_>>(),
-                "analytic": plan.seed.staffing[t],
-                "square_root": plan.seed.square_root[t],
-                "plan": plan.staffing[t],
-                "coverage": s.coverage,
-                "shifts": list,
-            }),
-        );
-    }
-    let overall: Map<String, Value> = plan
-        .confirmation
-        .overall
+    let tiers = model
+        .tiers
         .iter()
-        .map(|(name, e)| {
-            (
-                name.to_string(),
-                json!({"mean": number(e.mean), "ci95": number(e.ci95)}),
-            )
+        .enumerate()
+        .filter_map(|(t, tier)| {
+            let s = shifts[t].as_ref()?;
+            Some((tier.name.clone(), tier_plan(goals, plan, t, s)))
         })
         .collect();
-    let slot_failures: Vec<Value> = plan
+    let slot_failures = plan
         .slot_failures
         .iter()
         .map(|c| {
             let t = &goals.targets[c.target];
-            json!({"slot": c.slot.map(|s| plan.grid.labels[s].clone()),
-                   "metric": t.metric, "bound": t.bound.symbol(), "value": t.bound.value(),
-                   "mean": number(c.estimate.mean), "ci95": number(c.estimate.ci95),
-                   "attainment": c.attainment.as_str()})
+            SlotFailure {
+                slot: c.slot.map(|s| plan.grid.labels[s].clone()),
+                metric: t.metric.to_string(),
+                bound: t.bound.symbol().to_string(),
+                value: t.bound.value(),
+                mean: c.estimate.mean,
+                ci95: c.estimate.ci95,
+                attainment: c.attainment,
+            }
         })
         .collect();
-    let doc = json!({
-        "scenario": model.name,
-        "file": file,
-        "verdict": plan.verdict.as_str(),
-        "reasons": reasons,
-        "replications": plan.replications,
-        "confirm_replications": plan.confirm_replications,
-        "evaluations": plan.evaluations,
-        "seed": model.run.seed,
-        "confirmation_seed": plan.confirmation_seed,
-        "slot_minutes": plan.grid.slot_minutes,
-        "labels": plan.grid.labels,
-        "open_days": plan.grid.open_day_names(),
-        "tiers": tiers,
-        "cost": {
-            "analytic_per_week": number(cost.analytic),
-            "plan_per_week": number(cost.plan),
-            "shifts_per_week": number(cost.shifts),
-            "shift_starts_per_week": number(cost.shift_starts),
-            "over_staffing_hours_per_week": number(cost.over_staffing_hours),
-            "gap_to_lower_bound": number(cost.gap()),
+    let doc = PlanDocument {
+        scenario: model.name.clone(),
+        file: file.to_string(),
+        verdict: plan.verdict.as_str().to_string(),
+        reasons,
+        replications: plan.replications,
+        confirm_replications: plan.confirm_replications,
+        evaluations: plan.evaluations,
+        seed: model.run.seed,
+        confirmation_seed: plan.confirmation_seed,
+        slot_minutes: plan.grid.slot_minutes,
+        labels: plan.grid.labels.clone(),
+        open_days: plan
+            .grid
+            .open_day_names()
+            .into_iter()
+            .map(|d| d.to_string())
+            .collect(),
+        tiers,
+        cost: PlanCost {
+            analytic_per_week: cost.analytic,
+            plan_per_week: cost.plan,
+            shifts_per_week: cost.shifts,
+            shift_starts_per_week: cost.shift_starts,
+            over_staffing_hours_per_week: cost.over_staffing_hours,
+            gap_to_lower_bound: cost.gap(),
         },
-        "targets": targets_json(&plan.targets),
-        "slot_failures": slot_failures,
-        "overall": overall,
-    });
-    document("plan", doc)
+        targets: target_rows(&plan.targets),
+        slot_failures,
+        overall: plan
+            .confirmation
+            .overall
+            .iter()
+            .map(|(name, e)| (name.to_string(), MeanCi::from(*e)))
+            .collect(),
+    };
+    document("plan", &doc)
+}
+
+/// One row of `staffing.csv`: one slot of one staffed tier.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct StaffingRow {
+    /// `HH:MM` of the slot.
+    pub slot: String,
+    /// Tier name.
+    pub tier: String,
+    /// Offered load, Erlangs.
+    pub offered_load: Cell,
+    /// Analytic servers.
+    pub analytic: u32,
+    /// Square-root staffing.
+    pub square_root: u32,
+    /// The simulated plan.
+    pub plan: u32,
+    /// Servers the whole shifts put on duty.
+    pub shifts: u32,
 }
 
 /// `staffing.csv`.
 pub fn staffing_csv(model: &Model, plan: &Plan, shifts: &[Option<ShiftPlan>]) -> Vec<u8> {
-    let mut w = csv::Writer::from_writer(Vec::new());
-    let _ = w.write_record([
-        "slot",
-        "tier",
-        "offered_load",
-        "analytic",
-        "square_root",
-        "plan",
-        "shifts",
-    ]);
+    let mut rows = Vec::new();
     for s in 0..plan.grid.len() {
         for (t, tier) in model.tiers.iter().enumerate() {
             let Some(sh) = &shifts[t] else { continue };
@@ -225,18 +382,18 @@ pub fn staffing_csv(model: &Model, plan: &Plan, shifts: &[Option<ShiftPlan>]) ->
             } else {
                 sh.coverage.iter().copied().min().unwrap_or(0)
             };
-            let _ = w.write_record([
-                plan.grid.labels[s].clone(),
-                tier.name.clone(),
-                format!("{}", plan.seed.offered_load[t][s]),
-                plan.seed.staffing[t][s].to_string(),
-                plan.seed.square_root[t][s].to_string(),
-                plan.staffing[t][s].to_string(),
-                covered.to_string(),
-            ]);
+            rows.push(StaffingRow {
+                slot: plan.grid.labels[s].clone(),
+                tier: tier.name.clone(),
+                offered_load: Cell(plan.seed.offered_load[t][s]),
+                analytic: plan.seed.staffing[t][s],
+                square_root: plan.seed.square_root[t][s],
+                plan: plan.staffing[t][s],
+                shifts: covered,
+            });
         }
     }
-    w.into_inner().unwrap_or_default()
+    write_rows(&rows)
 }
 
 /// The scenario `source` with the planned staffing: each staffed tier gets

@@ -5,16 +5,16 @@
 //! plan from the analytic one. One self-contained page, like the run
 //! report.
 
-use std::fmt::Write;
 use std::path::{Path, PathBuf};
 
 use super::output::{WeeklyCost, clock};
 use super::shifts::ShiftPlan;
 use super::{Plan, Verdict};
 use crate::error::Error;
+use crate::experiment::goals::TargetResult;
 use crate::model::Model;
-use crate::report::goals::TargetResult;
-use crate::report::html::{STYLE, escape, inline_svg};
+use crate::report::format::{put, putln};
+use crate::report::html::{escape, head, inline_svg};
 use crate::report::plot::render;
 use crate::report::plot::staffing::{StaffingChart, TierStaffing};
 use crate::report::write_atomic;
@@ -137,17 +137,14 @@ pub fn write_report(
 
     let mut out = String::new();
     let title = format!("tiersim plan: {}", model.name);
-    let _ = write!(
-        out,
-        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
-         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
-         <meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; img-src data:\">\n\
-         <meta name=\"generator\" content=\"tiersim {}\">\n<title>{}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n\
-         <header>\n<h1>{}</h1>\n<p class=\"sub\">A capacity plan · tiersim {}</p>\n</header>\n",
-        env!("CARGO_PKG_VERSION"),
-        escape(&title),
-        escape(&title),
-        env!("CARGO_PKG_VERSION"),
+    out.push_str(&head(&title, false));
+    put(
+        &mut out,
+        format_args!(
+            "<header>\n<h1>{}</h1>\n<p class=\"sub\">A capacity plan · tiersim {}</p>\n</header>\n",
+            escape(&title),
+            env!("CARGO_PKG_VERSION"),
+        ),
     );
     // Verdict.
     out.push_str("<section id=\"verdict\">\n<h2>Verdict</h2>\n");
@@ -165,22 +162,24 @@ pub fn write_report(
             r.as_slice(),
         ),
     };
-    let _ = writeln!(out, "<p>{}</p>", escape(text));
+    putln(&mut out, format_args!("<p>{}</p>", escape(text)));
     if !reasons.is_empty() {
         out.push_str("<ul>\n");
         for r in reasons {
-            let _ = writeln!(out, "<li>{}</li>", escape(r));
+            putln(&mut out, format_args!("<li>{}</li>", escape(r)));
         }
         out.push_str("</ul>\n");
     }
-    let _ = writeln!(
-        out,
-        "<p>{} evaluations of {} replications with common random numbers (seed {}); confirmation with {} replications on fresh streams (seed {}).</p>\n</section>",
-        plan.evaluations,
-        plan.replications,
-        model.run.seed,
-        plan.confirm_replications,
-        plan.confirmation_seed
+    putln(
+        &mut out,
+        format_args!(
+            "<p>{} evaluations of {} replications with common random numbers (seed {}); confirmation with {} replications on fresh streams (seed {}).</p>\n</section>",
+            plan.evaluations,
+            plan.replications,
+            model.run.seed,
+            plan.confirm_replications,
+            plan.confirmation_seed
+        ),
     );
     // Targets.
     out.push_str("<section id=\"targets\">\n<h2>Target attainment</h2>\n<table>\n<thead><tr><th>target</th><th>analytic plan (search streams)</th><th>plan (confirmation)</th><th>attainment</th></tr></thead>\n<tbody>\n");
@@ -192,36 +191,44 @@ pub fn write_report(
             .map_or("not simulated".into(), |a| {
                 format!("{} ({})", estimate(a), a.attainment.as_str())
             });
-        let _ = writeln!(
-            out,
-            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-            escape(&r.target.label()),
-            escape(&analytic),
-            escape(&estimate(r)),
-            r.attainment.as_str()
+        putln(
+            &mut out,
+            format_args!(
+                "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+                escape(&r.target.label()),
+                escape(&analytic),
+                escape(&estimate(r)),
+                r.attainment.as_str()
+            ),
         );
     }
     out.push_str("</tbody>\n</table>\n");
     if !plan.slot_failures.is_empty() {
-        let _ = writeln!(
-            out,
-            "<p>{} per-slot checks did not hold with 95% confidence in the confirmation (see <code>plan.json</code>, <code>slot_failures</code>).</p>",
-            plan.slot_failures.len()
+        putln(
+            &mut out,
+            format_args!(
+                "<p>{} per-slot checks did not hold with 95% confidence in the confirmation (see <code>plan.json</code>, <code>slot_failures</code>).</p>",
+                plan.slot_failures.len()
+            ),
         );
     }
     out.push_str("</section>\n");
     // Staffing chart.
-    let _ = write!(
-        out,
-        "<section id=\"staffing\">\n<h2>Staffing by slot</h2>\n<figure>{}<figcaption>{}</figcaption></figure>\n</section>\n",
-        inline_svg(&figure),
-        escape(&figure.caption)
+    put(
+        &mut out,
+        format_args!(
+            "<section id=\"staffing\">\n<h2>Staffing by slot</h2>\n<figure>{}<figcaption>{}</figcaption></figure>\n</section>\n",
+            inline_svg(&figure),
+            escape(&figure.caption)
+        ),
     );
     // Cost.
-    let _ = write!(
-        out,
-        "<section id=\"cost\">\n<h2>Cost breakdown (per week, {} open days)</h2>\n<table>\n<thead><tr><th>tier</th><th>hourly</th><th>per-slot plan</th><th>whole shifts</th></tr></thead>\n<tbody>\n",
-        plan.grid.open_days_per_week()
+    put(
+        &mut out,
+        format_args!(
+            "<section id=\"cost\">\n<h2>Cost breakdown (per week, {} open days)</h2>\n<table>\n<thead><tr><th>tier</th><th>hourly</th><th>per-slot plan</th><th>whole shifts</th></tr></thead>\n<tbody>\n",
+            plan.grid.open_days_per_week()
+        ),
     );
     for (name, planned, shifted) in &cost.tiers {
         let hourly = model
@@ -230,48 +237,56 @@ pub fn write_report(
             .position(|t| &t.name == name)
             .and_then(|t| goals.cost.as_ref().map(|c| c.hourly[t]))
             .unwrap_or(f64::NAN);
-        let _ = writeln!(
-            out,
-            "<tr><td>{}</td><td>{hourly:.2}</td><td>{planned:.2}</td><td>{shifted:.2}</td></tr>",
-            escape(name)
+        putln(
+            &mut out,
+            format_args!(
+                "<tr><td>{}</td><td>{hourly:.2}</td><td>{planned:.2}</td><td>{shifted:.2}</td></tr>",
+                escape(name)
+            ),
         );
     }
-    let _ = write!(
-        out,
-        "<tr><th>all</th><td></td><th>{:.2}</th><th>{:.2}</th></tr>\n</tbody>\n</table>\n\
+    put(
+        &mut out,
+        format_args!(
+            "<tr><th>all</th><td></td><th>{:.2}</th><th>{:.2}</th></tr>\n</tbody>\n</table>\n\
          <p>The analytic plan would cost {:.2}. The whole shifts cost {:.1}% more than the per-slot plan (its lower bound): \
          {:.2} for shift starts and {:.1} server-hours of over-staffing that shift lengths force.</p>\n</section>\n",
-        cost.plan,
-        cost.shifts,
-        cost.analytic,
-        100.0 * cost.gap(),
-        cost.shift_starts,
-        cost.over_staffing_hours
+            cost.plan,
+            cost.shifts,
+            cost.analytic,
+            100.0 * cost.gap(),
+            cost.shift_starts,
+            cost.over_staffing_hours
+        ),
     );
     // Shifts.
     out.push_str("<section id=\"shifts\">\n<h2>Shifts</h2>\n<table>\n<thead><tr><th>tier</th><th>start</th><th>end</th><th>servers</th></tr></thead>\n<tbody>\n");
     for (t, tier) in model.tiers.iter().enumerate() {
         let Some(sh) = &shifts[t] else { continue };
         for &(start, length, servers) in &sh.shifts {
-            let _ = writeln!(
-                out,
-                "<tr><td>{}</td><td>{}</td><td>{}</td><td>{servers}</td></tr>",
-                escape(&tier.name),
-                clock(start),
-                clock(start + length)
+            putln(
+                &mut out,
+                format_args!(
+                    "<tr><td>{}</td><td>{}</td><td>{}</td><td>{servers}</td></tr>",
+                    escape(&tier.name),
+                    clock(start),
+                    clock(start + length)
+                ),
             );
         }
     }
-    let _ = writeln!(
-        out,
-        "</tbody>\n</table>\n<p>On {}; without breaks (add them in <code>{}-plan.toml</code>).</p>\n</section>",
-        plan.grid.open_day_names().join(", "),
-        escape(&model.name)
+    putln(
+        &mut out,
+        format_args!(
+            "</tbody>\n</table>\n<p>On {}; without breaks (add them in <code>{}-plan.toml</code>).</p>\n</section>",
+            plan.grid.open_day_names().join(", "),
+            escape(&model.name)
+        ),
     );
     // Closing note.
     out.push_str("<section id=\"note\">\n<h2>Analytic and simulated plans</h2>\n");
     for line in closing_note(model, plan) {
-        let _ = writeln!(out, "<p>{}</p>", escape(&line));
+        putln(&mut out, format_args!("<p>{}</p>", escape(&line)));
     }
     out.push_str("</section>\n<footer>Values are the mean over replications ± the half-width of its 95% confidence interval (Student t). A target is met when the whole interval is on its allowed side.</footer>\n</body>\n</html>\n");
     let path = dir.join("report.html");

@@ -39,12 +39,10 @@ use super::seed::{Seed, seed};
 use super::{SlotGrid, Staffing, with_staffing};
 use crate::analytic::erlang_c;
 use crate::engine::stats::Estimate;
+use crate::experiment::goals::{Attainment, TargetResult, attainment, check_targets};
 use crate::experiment::{ScenarioSummary, run};
 use crate::model::Model;
-use crate::model::metrics::{SLOT_CLIENT_METRICS, SLOT_TIER_METRICS};
-use crate::report::goals::{TargetResult, check_targets};
-use crate::scenario::targets::{SLOT_TARGET_METRICS, attainment};
-use crate::scenario::{Attainment, Goals};
+use crate::model::targets::{Goals, SLOT_TARGET_METRICS};
 
 /// Rounds of adding servers without progress before a target is declared
 /// out of reach.
@@ -222,12 +220,7 @@ impl Evaluator<'_> {
             if t.segment.is_some() || !SLOT_TARGET_METRICS.contains(&t.metric) {
                 continue;
             }
-            let index = SLOT_CLIENT_METRICS
-                .iter()
-                .position(|m| *m == t.metric)
-                .expect("slot target metrics are slot metrics");
-            for (s, values) in summary.slots.iter().enumerate() {
-                let e = values[index];
+            for (s, e) in summary.slot_series(None, t.metric).into_iter().enumerate() {
                 // A slot without arrivals (or too few to measure) is not judged.
                 if self.grid.factors[s] <= 0.0 || e.n < 2 || !e.mean.is_finite() {
                     continue;
@@ -246,16 +239,16 @@ impl Evaluator<'_> {
 
 /// Mean queue length of tier `t` in slot `s` (0 when unknown).
 fn slot_queue(summary: &ScenarioSummary, t: usize, s: usize) -> f64 {
-    let i = SLOT_CLIENT_METRICS.len() + t * SLOT_TIER_METRICS.len() + 2;
-    let q = summary.slots.get(s).map_or(0.0, |v| v[i].mean);
+    let q = summary
+        .slot(s, Some(t), "queue_len_mean")
+        .map_or(0.0, |e| e.mean);
     if q.is_finite() { q.max(0.0) } else { 0.0 }
 }
 
 /// Mean utilization of tier `t` in slot `s` (or over the run).
 fn slot_utilization(summary: &ScenarioSummary, model: &Model, t: usize, s: usize) -> f64 {
-    let i = SLOT_CLIENT_METRICS.len() + t * SLOT_TIER_METRICS.len() + 1;
-    match summary.slots.get(s) {
-        Some(v) => v[i].mean,
+    match summary.slot(s, Some(t), "utilization") {
+        Some(e) => e.mean,
         None => summary
             .tier(&model.tiers[t].name, "utilization")
             .map_or(0.0, |e| e.mean),

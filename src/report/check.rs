@@ -3,9 +3,8 @@
 //! traffic equations and the utilization it implies, a stability verdict,
 //! and the expected number of events and run time.
 
-use std::fmt::Write;
-
 use crate::model::{Model, TierLoad, expected_events, mean_offered_loads};
+use crate::report::format::putln;
 use crate::scenario::Sweep;
 
 /// Events per second one thread simulates, the basis of run-time estimates:
@@ -113,12 +112,14 @@ pub fn render(file: &str, sweep: &Sweep, threads: usize) -> String {
     let mut out = String::new();
     let models: Vec<&Model> = sweep.points.iter().map(|p| &p.scenario.model).collect();
     let checks: Vec<Check> = models.iter().map(|m| Check::of(m, threads)).collect();
-    let _ = writeln!(
-        out,
-        "{file}: valid scenario `{}` ({} point{})",
-        sweep.name,
-        models.len(),
-        if models.len() == 1 { "" } else { "s" }
+    putln(
+        &mut out,
+        format_args!(
+            "{file}: valid scenario `{}` ({} point{})",
+            sweep.name,
+            models.len(),
+            if models.len() == 1 { "" } else { "s" }
+        ),
     );
     if let [model] = models.as_slice() {
         tier_table(&mut out, model, &checks[0]);
@@ -147,19 +148,21 @@ pub fn render(file: &str, sweep: &Sweep, threads: usize) -> String {
         Verdict::Busy => "stable, with a tier above 85% utilization",
         Verdict::Stable | Verdict::Unlimited => "stable",
     };
-    let _ = writeln!(out, "\nverdict: {verdict}");
-    let _ = writeln!(
-        out,
-        "expected: {} events in all ({} replications), about {} on {threads} thread{} \
+    putln(&mut out, format_args!("\nverdict: {verdict}"));
+    putln(
+        &mut out,
+        format_args!(
+            "expected: {} events in all ({} replications), about {} on {threads} thread{} \
          (at {:.1} M events/s per thread)",
-        si(events),
-        models
-            .iter()
-            .map(|m| m.run.replications as u64)
-            .sum::<u64>(),
-        duration(seconds),
-        if threads == 1 { "" } else { "s" },
-        EVENTS_PER_SECOND / 1e6
+            si(events),
+            models
+                .iter()
+                .map(|m| m.run.replications as u64)
+                .sum::<u64>(),
+            duration(seconds),
+            if threads == 1 { "" } else { "s" },
+            EVENTS_PER_SECOND / 1e6
+        ),
     );
     out
 }
@@ -167,10 +170,12 @@ pub fn render(file: &str, sweep: &Sweep, threads: usize) -> String {
 /// One line per tier of a single scenario.
 fn tier_table(out: &mut String, model: &Model, check: &Check) {
     let r = &model.run;
-    let _ = writeln!(
+    putln(
         out,
-        "horizon {} min, warm-up {} min, {} replications, at most {} clients inside",
-        r.horizon, r.warmup, r.replications, r.max_clients_inside
+        format_args!(
+            "horizon {} min, warm-up {} min, {} replications, at most {} clients inside",
+            r.horizon, r.warmup, r.replications, r.max_clients_inside
+        ),
     );
     let width = model
         .tiers
@@ -179,10 +184,12 @@ fn tier_table(out: &mut String, model: &Model, check: &Check) {
         .max()
         .unwrap_or(4)
         .max(4);
-    let _ = writeln!(
+    putln(
         out,
-        "\n{:<width$}  {:>10}  {:>12}  {:>8}  {:>11}  verdict",
-        "tier", "visits/h", "offered load", "servers", "utilization"
+        format_args!(
+            "\n{:<width$}  {:>10}  {:>12}  {:>8}  {:>11}  verdict",
+            "tier", "visits/h", "offered load", "servers", "utilization"
+        ),
     );
     for ((load, verdict), tier) in check.loads.iter().zip(&check.verdicts).zip(&model.tiers) {
         let (servers, utilization) = if tier.unlimited {
@@ -194,28 +201,34 @@ fn tier_table(out: &mut String, model: &Model, check: &Check) {
             };
             (servers, format!("{:.3}", load.utilization))
         };
-        let _ = writeln!(
+        putln(
             out,
-            "{:<width$}  {:>10.2}  {:>12.3}  {:>8}  {:>11}  {}",
-            load.tier,
-            load.arrival_rate_per_hour,
-            load.offered_load,
-            servers,
-            utilization,
-            verdict.as_str()
+            format_args!(
+                "{:<width$}  {:>10.2}  {:>12.3}  {:>8}  {:>11}  {}",
+                load.tier,
+                load.arrival_rate_per_hour,
+                load.offered_load,
+                servers,
+                utilization,
+                verdict.as_str()
+            ),
         );
     }
     if model.tiers.iter().any(|t| t.roster.is_some()) {
-        let _ = writeln!(
+        putln(
             out,
-            "(servers of a roster: the mean on duty over the week; a peak slot may be busier)"
+            format_args!(
+                "(servers of a roster: the mean on duty over the week; a peak slot may be busier)"
+            ),
         );
     }
-    let _ = writeln!(
+    putln(
         out,
-        "events per replication: {} (arrivals, service ends, patience timers, roster changes; \
+        format_args!(
+            "events per replication: {} (arrivals, service ends, patience timers, roster changes; \
          abandonment and blocking make it fewer)",
-        si(check.events)
+            si(check.events)
+        ),
     );
 }
 
@@ -228,10 +241,12 @@ fn point_table(out: &mut String, sweep: &Sweep, checks: &[Check]) {
         .max()
         .unwrap_or(5)
         .max(5);
-    let _ = writeln!(
+    putln(
         out,
-        "\n{:<width$}  {:<12}  {:>11}  {:>12}  verdict",
-        "point", "busiest tier", "utilization", "events/rep"
+        format_args!(
+            "\n{:<width$}  {:<12}  {:>11}  {:>12}  verdict",
+            "point", "busiest tier", "utilization", "events/rep"
+        ),
     );
     for (point, check) in sweep.points.iter().zip(checks) {
         let busiest = check
@@ -244,14 +259,16 @@ fn point_table(out: &mut String, sweep: &Sweep, checks: &[Check]) {
         let (tier, utilization) = busiest.map_or(("-".into(), "-".into()), |l| {
             (l.tier.clone(), format!("{:.3}", l.utilization))
         });
-        let _ = writeln!(
+        putln(
             out,
-            "{:<width$}  {:<12}  {:>11}  {:>12}  {}",
-            point.name,
-            tier,
-            utilization,
-            si(check.events),
-            check.worst().as_str()
+            format_args!(
+                "{:<width$}  {:<12}  {:>11}  {:>12}  {}",
+                point.name,
+                tier,
+                utilization,
+                si(check.events),
+                check.worst().as_str()
+            ),
         );
     }
 }

@@ -7,27 +7,14 @@
 //! Policy forbids the page any request, so nothing can leak from it or
 //! break when it is opened offline.
 
-use std::fmt::Write;
-
-use super::load::{Diff, MeanCi, Metrics, Point, Results};
+use super::format::{MeanCi, Metrics};
+use super::format::{put, putln};
+pub use super::page::escape;
+pub(crate) use super::page::{SCRIPT, head};
 use super::plot::{Figure, Plots, Section, Target, group_label, short_axis, unit};
+use super::read::Results;
+use super::summary::{Diff, Point};
 use super::verdict::Verdict;
-
-/// Escapes `&`, `<`, `>`, `"` and `'`.
-pub fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
 
 /// A number with as many decimals as its size needs (as in the terminal
 /// tables).
@@ -75,71 +62,6 @@ pub const KEY_CLIENT_METRICS: [&str; 5] = [
 /// The metrics of the key-metrics table for tiers.
 pub const KEY_TIER_METRICS: [&str; 2] = ["utilization", "wait_mean"];
 
-/// The report's style sheet.
-pub(crate) const STYLE: &str = r#"
-:root { --ink: #1d1d1f; --muted: #5f6368; --line: #d9d9de; --band: #f5f6f8;
-  --better: #0b5c8f; --better-bg: #dcecf7; --worse: #8f3a00; --worse-bg: #fbe4d5;
-  --changed: #6d2f66; --changed-bg: #f2e1ef; }
-* { box-sizing: border-box; }
-html { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
-body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, "DejaVu Sans", Arial, sans-serif;
-  color: var(--ink); margin: 0 auto; padding: 24px 32px 48px; max-width: 1100px; line-height: 1.45; }
-h1 { font-size: 1.7rem; margin: 0 0 4px; }
-h2 { font-size: 1.3rem; margin: 32px 0 10px; padding-bottom: 4px; border-bottom: 2px solid var(--line); }
-h3 { font-size: 1.05rem; margin: 20px 0 8px; }
-p.sub { color: var(--muted); margin: 0 0 12px; }
-nav { background: var(--band); padding: 8px 14px; border-radius: 6px; font-size: .95rem; }
-nav a { margin-right: 14px; color: var(--better); text-decoration: none; }
-table { border-collapse: collapse; margin: 8px 0 16px; font-size: .92rem; }
-th, td { border-bottom: 1px solid var(--line); padding: 4px 10px; text-align: right; vertical-align: top; }
-th:first-child, td:first-child { text-align: left; }
-thead th { background: var(--band); border-bottom: 2px solid var(--line); }
-table.kv th { text-align: left; background: none; font-weight: 600; white-space: nowrap; }
-table.kv td { text-align: left; word-break: break-word; }
-td.num { font-variant-numeric: tabular-nums; white-space: nowrap; }
-table.points td.num { white-space: normal; }
-table.verdicts td:nth-child(2), table.verdicts th:nth-child(2), table.verdicts td:nth-child(6), table.verdicts th:nth-child(6) { text-align: left; }
-table.points th { font-size: .85rem; }
-.wide { overflow-x: auto; }
-ul.warnings li { margin: 4px 0; }
-.ok { color: var(--muted); }
-.verdict { display: inline-block; padding: 1px 8px; border-radius: 10px; font-size: .85rem; white-space: nowrap; }
-.v-better { background: var(--better-bg); color: var(--better); font-weight: 600; }
-.v-worse { background: var(--worse-bg); color: var(--worse); font-weight: 600; }
-.v-changed { background: var(--changed-bg); color: var(--changed); font-weight: 600; }
-.v-ns { color: var(--muted); }
-tr.sig td { background: #fbfbf3; }
-figure { margin: 18px 0 28px; padding: 0; }
-figure svg { display: block; width: 100%; height: auto; border: 1px solid var(--line); }
-figcaption { color: var(--muted); font-size: .9rem; margin-top: 6px; }
-figcaption code, p code, li code { font-size: .85rem; }
-.notes { background: var(--band); border-left: 4px solid var(--line); padding: 6px 14px; }
-details { margin: 8px 0; }
-summary { cursor: pointer; font-weight: 600; }
-pre { background: var(--band); padding: 10px; overflow-x: auto; font-size: .8rem; white-space: pre-wrap; word-break: break-word; }
-footer { margin-top: 36px; color: var(--muted); font-size: .85rem; }
-@page { size: A4; margin: 14mm 12mm; }
-@media print {
-  body { padding: 0; max-width: none; font-size: 10pt; }
-  nav { display: none; }
-  h2 { break-after: avoid; page-break-after: avoid; }
-  h3 { break-after: avoid; page-break-after: avoid; }
-  figure { break-inside: avoid; page-break-inside: avoid; }
-  figure svg { max-height: 235mm; border: none; }
-  table { font-size: 8pt; max-width: 100%; }
-  th, td { padding: 2px 6px; }
-  thead { display: table-header-group; }
-  tr { break-inside: avoid; page-break-inside: avoid; }
-  section.plots { break-before: page; page-break-before: always; }
-  .wide { overflow: visible; }
-  pre { font-size: 7pt; }
-}
-"#;
-
-/// Opens every `<details>` before printing, so the manifest and the
-/// per-point tables are on paper too.
-const SCRIPT: &str = "window.addEventListener('beforeprint', function () { document.querySelectorAll('details').forEach(function (d) { d.open = true; }); });";
-
 /// What kind of folder this is, in words.
 fn kind(results: &Results) -> String {
     match (&results.comparison, results.points.len()) {
@@ -157,24 +79,18 @@ fn kind(results: &Results) -> String {
 pub fn page(results: &Results, plots: &Plots, target: &Target) -> String {
     let m = &results.manifest;
     let mut out = String::new();
-    let title = format!("tiersim report: {}", m.name);
-    let _ = write!(
-        out,
-        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
-         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
-         <meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:\">\n\
-         <meta name=\"generator\" content=\"tiersim {}\">\n<title>{}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n",
-        env!("CARGO_PKG_VERSION"),
-        escape(&title)
-    );
-    let _ = write!(
-        out,
-        "<header>\n<h1>{}</h1>\n<p class=\"sub\">A {} · results written by tiersim {} on {} · report by tiersim {}</p>\n</header>\n",
-        escape(&title),
-        kind(results),
-        escape(&results.version),
-        escape(&m.finished),
-        env!("CARGO_PKG_VERSION")
+    let title = format!("tiersim report: {}", m.scenario.name);
+    out.push_str(&head(&title, true));
+    put(
+        &mut out,
+        format_args!(
+            "<header>\n<h1>{}</h1>\n<p class=\"sub\">A {} · results written by tiersim {} on {} · report by tiersim {}</p>\n</header>\n",
+            escape(&title),
+            kind(results),
+            escape(&results.version),
+            escape(&m.finished),
+            env!("CARGO_PKG_VERSION")
+        ),
     );
     let mut nav = vec![("scenario", "Scenario"), ("warnings", "Warnings")];
     if results.comparison.is_some() {
@@ -188,7 +104,7 @@ pub fn page(results: &Results, plots: &Plots, target: &Target) -> String {
     nav.push(("manifest", "Manifest"));
     out.push_str("<nav>");
     for (id, name) in &nav {
-        let _ = write!(out, "<a href=\"#{id}\">{name}</a>");
+        put(&mut out, format_args!("<a href=\"#{id}\">{name}</a>"));
     }
     out.push_str("</nav>\n");
     scenario(&mut out, results);
@@ -201,18 +117,22 @@ pub fn page(results: &Results, plots: &Plots, target: &Target) -> String {
     if day {
         over_the_day(&mut out, plots);
     }
-    let _ = write!(
-        out,
-        "<section id=\"manifest\">\n<h2>Manifest</h2>\n<p>What was run, by which version, how it was seeded, and when: <code>manifest.json</code> as written.</p>\n\
+    put(
+        &mut out,
+        format_args!(
+            "<section id=\"manifest\">\n<h2>Manifest</h2>\n<p>What was run, by which version, how it was seeded, and when: <code>manifest.json</code> as written.</p>\n\
          <details>\n<summary>manifest.json</summary>\n<pre>{}</pre>\n</details>\n</section>\n",
-        escape(m.text.trim_end())
+            escape(results.manifest_text.trim_end())
+        ),
     );
-    let _ = write!(
-        out,
-        "<footer>Values are the mean over replications ± the half-width of its 95% confidence interval (Student t). \
+    put(
+        &mut out,
+        format_args!(
+            "<footer>Values are the mean over replications ± the half-width of its 95% confidence interval (Student t). \
          Times in minutes; shares in [0, 1]. Only clients arriving after the warm-up are counted. \
          Plots are also in this folder as SVG and PNG files (<code>plot-*.svg</code>, <code>plot-*.png</code>).</footer>\n\
          <script>{SCRIPT}</script>\n</body>\n</html>\n"
+        ),
     );
     out
 }
@@ -230,11 +150,11 @@ fn scenario(out: &mut String, results: &Results) {
         format!("{lo} to {hi} per point")
     };
     let mut rows: Vec<(&str, String)> = vec![
-        ("name", escape(&m.name)),
-        ("file", format!("<code>{}</code>", escape(&m.file))),
+        ("name", escape(&m.scenario.name)),
+        ("file", format!("<code>{}</code>", escape(&m.scenario.file))),
         (
             "content hash",
-            format!("<code>{}</code>", escape(&m.content_hash)),
+            format!("<code>{}</code>", escape(&m.scenario.content_hash)),
         ),
         ("seed", m.seed.map_or("–".into(), |s| s.to_string())),
         ("replications", replications),
@@ -303,7 +223,7 @@ fn scenario(out: &mut String, results: &Results) {
     ));
     out.push_str("<section id=\"scenario\">\n<h2>Scenario</h2>\n<table class=\"kv\">\n");
     for (k, v) in rows {
-        let _ = writeln!(out, "<tr><th>{k}</th><td>{v}</td></tr>");
+        putln(out, format_args!("<tr><th>{k}</th><td>{v}</td></tr>"));
     }
     out.push_str("</table>\n</section>\n");
 }
@@ -368,7 +288,7 @@ fn warnings(out: &mut String, results: &Results) {
     } else {
         out.push_str("<ul class=\"warnings\">\n");
         for w in list {
-            let _ = writeln!(out, "<li>{}</li>", escape(&w));
+            putln(out, format_args!("<li>{}</li>", escape(&w)));
         }
         out.push_str("</ul>\n");
     }
@@ -388,21 +308,23 @@ fn verdicts(out: &mut String, results: &Results) {
     let Some(c) = &results.comparison else { return };
     let verdict = |d: &Diff| Verdict::of(&d.metric, d.mean, d.significant);
     let count = |v: Verdict| c.differences.iter().filter(|d| verdict(d) == v).count();
-    let _ = write!(
+    put(
         out,
-        "<section id=\"verdict\">\n<h2>Verdict: B ({}) against A ({})</h2>\n\
+        format_args!(
+            "<section id=\"verdict\">\n<h2>Verdict: B ({}) against A ({})</h2>\n\
          <p>B is <span class=\"verdict v-better\">better</span> on {} metric(s), \
          <span class=\"verdict v-worse\">worse</span> on {}, <span class=\"verdict v-changed\">changed</span> on {} neutral one(s) \
          (utilization, arrivals, escalation, deflection), and shows <span class=\"verdict v-ns\">no significant difference</span> on {}. \
          A difference is significant when its 95% confidence interval excludes 0. Lower is better for waits, sojourn, \
          abandonment, blocking, clients left inside, queue lengths, complaints, hand-offs and mis-sales; higher is better for service level, \
          clients served, satisfaction, CSAT, first-contact resolution, sales and revenue.</p>\n",
-        escape(&c.b),
-        escape(&c.a),
-        count(Verdict::Better),
-        count(Verdict::Worse),
-        count(Verdict::Changed),
-        count(Verdict::NoSignificantDifference)
+            escape(&c.b),
+            escape(&c.a),
+            count(Verdict::Better),
+            count(Verdict::Worse),
+            count(Verdict::Changed),
+            count(Verdict::NoSignificantDifference)
+        ),
     );
     let headline: Vec<String> = ["service_level", "wait_mean", "abandon_rate"]
         .iter()
@@ -422,10 +344,9 @@ fn verdicts(out: &mut String, results: &Results) {
         })
         .collect();
     if !headline.is_empty() {
-        let _ = writeln!(
+        putln(
             out,
-            "<p><strong>In short:</strong> {}.</p>",
-            headline.join("; ")
+            format_args!("<p><strong>In short:</strong> {}.</p>", headline.join("; ")),
         );
     }
     out.push_str(
@@ -443,24 +364,26 @@ fn verdicts(out: &mut String, results: &Results) {
         } else {
             "–".into()
         };
-        let _ = writeln!(
+        putln(
             out,
-            "<tr{}><td>{}</td><td>{} ({})</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td>\
+            format_args!(
+                "<tr{}><td>{}</td><td>{} ({})</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td>\
              <td><span class=\"verdict {}\">{}</span></td><td class=\"num\">{}</td></tr>",
-            if v == Verdict::NoSignificantDifference {
-                ""
-            } else {
-                " class=\"sig\""
-            },
-            escape(&group_label(&d.group)),
-            escape(&d.metric),
-            unit(&d.metric),
-            value(d.a),
-            value(d.b),
-            diff,
-            verdict_class(v),
-            v.as_str(),
-            cut
+                if v == Verdict::NoSignificantDifference {
+                    ""
+                } else {
+                    " class=\"sig\""
+                },
+                escape(&group_label(&d.group)),
+                escape(&d.metric),
+                unit(&d.metric),
+                value(d.a),
+                value(d.b),
+                diff,
+                verdict_class(v),
+                v.as_str(),
+                cut
+            ),
         );
     }
     out.push_str("</tbody></table></div>\n</section>\n");
@@ -471,13 +394,19 @@ fn client_table(out: &mut String, p: &Point) {
     groups.extend(p.segments.iter().map(|(n, m)| (n.as_str(), m)));
     out.push_str("<div class=\"wide\"><table>\n<thead><tr><th>clients</th>");
     for (g, _) in &groups {
-        let _ = write!(out, "<th>{}</th>", escape(g));
+        put(out, format_args!("<th>{}</th>", escape(g)));
     }
     out.push_str("</tr></thead>\n<tbody>\n");
     for metric in KEY_CLIENT_METRICS {
-        let _ = write!(out, "<tr><td>{metric} ({})</td>", unit(metric));
+        put(
+            out,
+            format_args!("<tr><td>{metric} ({})</td>", unit(metric)),
+        );
         for (_, m) in &groups {
-            let _ = write!(out, "<td class=\"num\">{}</td>", estimate(m.get(metric)));
+            put(
+                out,
+                format_args!("<td class=\"num\">{}</td>", estimate(m.metric(metric))),
+            );
         }
         out.push_str("</tr>\n");
     }
@@ -487,13 +416,19 @@ fn client_table(out: &mut String, p: &Point) {
     }
     out.push_str("<div class=\"wide\"><table>\n<thead><tr><th>tiers (per visit)</th>");
     for (t, _) in &p.tiers {
-        let _ = write!(out, "<th>{}</th>", escape(t));
+        put(out, format_args!("<th>{}</th>", escape(t)));
     }
     out.push_str("</tr></thead>\n<tbody>\n");
     for metric in KEY_TIER_METRICS {
-        let _ = write!(out, "<tr><td>{metric} ({})</td>", unit(metric));
+        put(
+            out,
+            format_args!("<tr><td>{metric} ({})</td>", unit(metric)),
+        );
         for (_, m) in &p.tiers {
-            let _ = write!(out, "<td class=\"num\">{}</td>", estimate(m.get(metric)));
+            put(
+                out,
+                format_args!("<td class=\"num\">{}</td>", estimate(m.metric(metric))),
+            );
         }
         out.push_str("</tr>\n");
     }
@@ -506,7 +441,7 @@ fn key_metrics(out: &mut String, results: &Results, target: &Target) {
     if n <= 2 {
         for p in &results.points {
             if n > 1 {
-                let _ = writeln!(out, "<h3>{}</h3>", escape(&p.name));
+                putln(out, format_args!("<h3>{}</h3>", escape(&p.name)));
             }
             client_table(out, p);
         }
@@ -521,48 +456,63 @@ fn key_metrics(out: &mut String, results: &Results, target: &Target) {
         out.push_str("<th>point</th>");
     }
     for a in &results.axes {
-        let _ = write!(
+        put(
             out,
-            "<th title=\"{}\">{}</th>",
-            escape(a),
-            escape(&short_axis(a))
+            format_args!(
+                "<th title=\"{}\">{}</th>",
+                escape(a),
+                escape(&short_axis(a))
+            ),
         );
     }
     out.push_str("<th>reps</th><th>stopped by</th>");
     for m in KEY_CLIENT_METRICS {
-        let _ = write!(out, "<th>{m} ({})</th>", unit(m));
+        put(out, format_args!("<th>{m} ({})</th>", unit(m)));
     }
     for t in &tiers {
-        let _ = write!(out, "<th>{} utilization (share)</th>", escape(t));
+        put(
+            out,
+            format_args!("<th>{} utilization (share)</th>", escape(t)),
+        );
     }
     out.push_str("</tr></thead>\n<tbody>\n");
     for p in &results.points {
         out.push_str("<tr>");
         if results.axes.is_empty() {
-            let _ = write!(out, "<td>{}</td>", escape(&p.name));
+            put(out, format_args!("<td>{}</td>", escape(&p.name)));
         }
         for (_, v) in &p.parameters {
-            let _ = write!(out, "<td class=\"num\">{}</td>", escape(&v.label()));
+            put(
+                out,
+                format_args!(
+                    "<td class=\"num\">{}</td>",
+                    escape(&super::summary::Param::of(v).label())
+                ),
+            );
         }
-        let _ = write!(
+        put(
             out,
-            "<td class=\"num\">{}</td><td>{}</td>",
-            p.replications,
-            escape(&p.stop_reason).replace('_', "_<wbr>")
+            format_args!(
+                "<td class=\"num\">{}</td><td>{}</td>",
+                p.replications,
+                escape(&p.stop_reason).replace('_', "_<wbr>")
+            ),
         );
         for m in KEY_CLIENT_METRICS {
-            let v = p.overall.get(m);
+            let v = p.overall.metric(m);
             let meets = m == "service_level"
                 && v.is_some_and(|v| v.mean.is_finite() && v.mean >= target.value);
-            let _ = write!(
+            put(
                 out,
-                "<td class=\"num\"{}>{}</td>",
-                if meets {
-                    " title=\"meets the target\""
-                } else {
-                    ""
-                },
-                estimate(v)
+                format_args!(
+                    "<td class=\"num\"{}>{}</td>",
+                    if meets {
+                        " title=\"meets the target\""
+                    } else {
+                        ""
+                    },
+                    estimate(v)
+                ),
             );
         }
         for t in &tiers {
@@ -570,14 +520,17 @@ fn key_metrics(out: &mut String, results: &Results, target: &Target) {
                 .tiers
                 .iter()
                 .find(|(n, _)| n == *t)
-                .and_then(|(_, m)| m.get("utilization"));
-            let _ = write!(out, "<td class=\"num\">{}</td>", estimate(v));
+                .and_then(|(_, m)| m.metric("utilization"));
+            put(out, format_args!("<td class=\"num\">{}</td>", estimate(v)));
         }
         out.push_str("</tr>\n");
     }
     out.push_str("</tbody></table></div>\n<h3>Per point, by segment and tier</h3>\n");
     for p in &results.points {
-        let _ = writeln!(out, "<details>\n<summary>{}</summary>", escape(&p.name));
+        putln(
+            out,
+            format_args!("<details>\n<summary>{}</summary>", escape(&p.name)),
+        );
         client_table(out, p);
         out.push_str("</details>\n");
     }
@@ -608,7 +561,7 @@ fn figures(out: &mut String, plots: &Plots) {
     if !plots.notes.is_empty() {
         out.push_str("<div class=\"notes\">\n");
         for n in &plots.notes {
-            let _ = writeln!(out, "<p>{}</p>", escape(n));
+            putln(out, format_args!("<p>{}</p>", escape(n)));
         }
         out.push_str("</div>\n");
     }
@@ -619,15 +572,17 @@ fn figures(out: &mut String, plots: &Plots) {
 }
 
 fn figure(out: &mut String, f: &Figure) {
-    let _ = write!(
+    put(
         out,
-        "<figure id=\"{}\">\n{}\n<figcaption><strong>{}.</strong> {} <code>{}.svg</code>, <code>{}.png</code></figcaption>\n</figure>\n",
-        escape(&f.file),
-        inline_svg(f),
-        escape(&f.title),
-        escape(&f.caption),
-        escape(&f.file),
-        escape(&f.file)
+        format_args!(
+            "<figure id=\"{}\">\n{}\n<figcaption><strong>{}.</strong> {} <code>{}.svg</code>, <code>{}.png</code></figcaption>\n</figure>\n",
+            escape(&f.file),
+            inline_svg(f),
+            escape(&f.title),
+            escape(&f.caption),
+            escape(&f.file),
+            escape(&f.file)
+        ),
     );
 }
 

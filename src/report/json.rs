@@ -1,227 +1,182 @@
-//! The JSON summary (`summary.json`). Its shape is a contract:
-//!
-//! ```text
-//! {"tool": "tiersim", "version": "..", "scenarios": [
-//!   {"name": .., "replications": R, "seed": S,
-//!    "service_level_threshold": minutes, "parameters": {..},
-//!    "stop_reason": "replications" | "precision" | "max_replications",
-//!    "warnings": [..],
-//!    "overall": {"<metric>": {"mean": x, "ci95": h}, ..},
-//!    "segments": {"<segment>": {..}}, "tiers": {"<tier>": {..}},
-//!    "wait_quantiles": {"p": [..], "overall": {"mean": [..], "ci95": [..]},
-//!                       "segments": {"<segment>": {..}}},
-//!    "slots": {"slot_minutes": M, "labels": ["00:00", ..],
-//!              "overall": {"<metric>": {"mean": [..], "ci95": [..]}, ..},
-//!              "tiers": {"<tier>": {"<metric>": {..}}}},
-//!    "vs_baseline": {"<group>": {"<metric>": {"a", "b", "mean", "ci95",
-//!                                             "significant", "variance_reduction"}}},
-//!    "targets": [..], "cost": {..}}]}
-//! ```
-//!
-//! One entry per point of a sweep (one for a plain run). Metrics keep the
-//! order of `model::CLIENT_METRICS` and `model::TIER_METRICS`, groups the
-//! order of the scenario file; a metric undefined in every replication (a
-//! wait when nobody was served) is `null`. `slots` appears only for a
-//! scenario with a calendar or shifts, with one value per slot of the day
-//! (`model::metrics::SLOT_CLIENT_METRICS` and `SLOT_TIER_METRICS`).
-//! `vs_baseline` appears only in a sweep with a baseline: groups
-//! `overall`, `segment.<name>` and `tier.<name>`; per metric the
-//! baseline's mean (`a`), this point's (`b`), the paired difference
-//! b − a (`mean`, `ci95`), whether its 95% CI excludes 0 (`significant`)
-//! and the share of the difference's variance removed by pairing
-//! (`variance_reduction`, `null` when undefined). `targets` and `cost`
-//! appear only for a scenario with `[targets]` or `[cost]` (see `goals`).
+//! The JSON documents' writing: `summary.json` from the summaries of a
+//! run (its types and shape are in [`super::summary`]), and the envelope
+//! every document of the tool shares: `{"tool": "tiersim", "version": ..,
+//! "<key>": ..}`, pretty-printed and ending in a newline.
 
-use serde_json::{Map, Value, json};
+use serde::Serialize;
+use serde::ser::{SerializeMap, Serializer};
+use serde_json::Value;
 
-use crate::experiment::{Difference, Metrics, ScenarioSummary, StopReason};
-use crate::scenario::Point;
+use super::format::{MeanCi, Metrics, Ordered};
+use super::goals::{CostBlock, target_rows};
+use super::summary::{Curve, Differences, Point, Slots, Summary, TOOL, WaitQuantiles};
+use crate::engine::stats::Estimate;
+use crate::experiment::goals::{check_targets, cost_rates};
+use crate::experiment::{Difference, ScenarioSummary, StopReason};
+use crate::scenario::Point as ScenarioPoint;
 
 /// JSON has no NaN: an undefined value is `null`.
 pub fn number(x: f64) -> Value {
-    if x.is_finite() { json!(x) } else { Value::Null }
-}
-
-/// Metrics as an object of `{"mean", "ci95"}` in their fixed order.
-fn metrics(metrics: &Metrics) -> Value {
-    let map: Map<String, Value> = metrics
-        .iter()
-        .map(|(name, e)| {
-            (
-                name.to_string(),
-                json!({"mean": number(e.mean), "ci95": number(e.ci95)}),
-            )
-        })
-        .collect();
-    Value::Object(map)
-}
-
-/// Named groups (segments or tiers) as an object in model order.
-fn groups(groups: &[(String, Metrics)]) -> Value {
-    Value::Object(
-        groups
-            .iter()
-            .map(|(name, m)| (name.clone(), metrics(m)))
-            .collect(),
-    )
-}
-
-/// Paired differences B − A as `{group: {metric: {a, b, mean, ci95,
-/// significant, variance_reduction}}}`: the means of A and B, the mean
-/// difference and its 95% half-width, whether that interval excludes 0,
-/// and the share of variance removed by pairing (`null` where undefined).
-pub fn differences(differences: &[Difference]) -> Value {
-    let mut out = Map::new();
-    for d in differences {
-        let group = out
-            .entry(d.group.clone())
-            .or_insert_with(|| Value::Object(Map::new()));
-        group.as_object_mut().expect("groups are objects").insert(
-            d.metric.to_string(),
-            json!({
-                "a": number(d.a.mean),
-                "b": number(d.b.mean),
-                "mean": number(d.difference.mean),
-                "ci95": number(d.difference.ci95),
-                "significant": d.significant,
-                "variance_reduction": number(d.variance_reduction),
-            }),
-        );
+    if x.is_finite() {
+        Value::from(x)
+    } else {
+        Value::Null
     }
-    Value::Object(out)
+}
+
+/// Metrics in their fixed order.
+fn metrics(metrics: &crate::experiment::Metrics) -> Metrics {
+    metrics
+        .iter()
+        .map(|(name, e)| (name.to_string(), MeanCi::from(*e)))
+        .collect()
+}
+
+/// Named groups (segments or tiers) in model order.
+fn groups(groups: &[(String, crate::experiment::Metrics)]) -> Ordered<Metrics> {
+    groups
+        .iter()
+        .map(|(name, m)| (name.clone(), metrics(m)))
+        .collect()
+}
+
+/// Paired differences B − A as written (`vs_baseline`, `compare.json`).
+pub fn differences(differences: &[Difference]) -> Differences {
+    Differences::from(differences)
 }
 
 /// One point's entry in `scenarios`.
 pub fn point(
-    point: &Point,
+    point: &ScenarioPoint,
     summary: &ScenarioSummary,
     stop: StopReason,
     vs_baseline: Option<&[Difference]>,
-) -> Value {
-    let parameters: Map<String, Value> = point
-        .parameters
-        .iter()
-        .map(|(path, v)| {
-            (
-                path.clone(),
-                serde_json::to_value(v).expect("TOML values are JSON"),
-            )
-        })
-        .collect();
-    let mut entry = json!({
-        "name": summary.name,
-        "replications": summary.replications,
-        "seed": point.scenario.model.run.seed,
-        "service_level_threshold": number(point.scenario.model.run.service_level_threshold),
-        "parameters": parameters,
-        "stop_reason": stop.as_str(),
-        "warnings": point
+) -> Point {
+    let model = &point.scenario.model;
+    let goals = &point.scenario.goals;
+    let threshold = model.run.service_level_threshold;
+    Point {
+        name: summary.name.clone(),
+        replications: u64::from(summary.replications),
+        seed: model.run.seed,
+        service_level_threshold: threshold.is_finite().then_some(threshold),
+        parameters: point
+            .parameters
+            .iter()
+            .map(|(path, v)| {
+                let v = serde_json::to_value(v).expect("TOML values are JSON");
+                (path.clone(), v)
+            })
+            .collect(),
+        stop_reason: stop.as_str().to_string(),
+        warnings: point
             .scenario
             .warnings
             .iter()
             .cloned()
-            .chain(crate::experiment::run_warnings(&point.scenario.model, summary))
-            .collect::<Vec<_>>(),
-        "overall": metrics(&summary.overall),
-        "segments": groups(&summary.segments),
-        "tiers": groups(&summary.tiers),
-    });
-    if !summary.requests.is_empty() {
-        entry["requests"] = groups(&summary.requests);
+            .chain(crate::experiment::run_warnings(model, summary))
+            .collect(),
+        overall: metrics(&summary.overall),
+        segments: groups(&summary.segments),
+        tiers: groups(&summary.tiers),
+        requests: (!summary.requests.is_empty()).then(|| groups(&summary.requests)),
+        wait_quantiles: wait_quantiles(summary),
+        slots: model.week.as_ref().map(|week| slots(week, summary)),
+        vs_baseline: vs_baseline.map(differences),
+        targets: (!goals.targets.is_empty())
+            .then(|| target_rows(&check_targets(&goals.targets, summary))),
+        cost: goals
+            .cost
+            .as_ref()
+            .map(|cost| CostBlock::from(&cost_rates(cost, model, summary))),
     }
-    entry["wait_quantiles"] = wait_quantiles(summary);
-    if let Some(week) = &point.scenario.model.week {
-        entry["slots"] = slots(week, summary);
-    }
-    if let Some(d) = vs_baseline {
-        entry["vs_baseline"] = differences(d);
-    }
-    let goals = &point.scenario.goals;
-    if !goals.targets.is_empty() {
-        entry["targets"] =
-            super::goals::targets_json(&super::goals::check_targets(&goals.targets, summary));
-    }
-    if let Some(cost) = &goals.cost {
-        let rates = super::goals::cost_rates(cost, &point.scenario.model, summary);
-        entry["cost"] = super::goals::cost_json(&rates);
-    }
-    entry
 }
 
-/// Metrics per slot of the day: `{"slot_minutes", "labels": ["00:00", ..],
-/// "overall": {metric: {"mean": [..], "ci95": [..]}}, "tiers": {tier:
-/// {metric: {..}}}}`; clients by the slot they arrived in, tiers by time.
-fn slots(week: &crate::model::Week, summary: &ScenarioSummary) -> Value {
+/// A curve of estimates.
+fn curve(values: impl Iterator<Item = Estimate> + Clone) -> Curve {
+    Curve {
+        mean: values.clone().map(|e| e.mean).collect(),
+        ci95: values.map(|e| e.ci95).collect(),
+    }
+}
+
+/// Metrics per slot of the day: clients by the slot they arrived in,
+/// tiers by time.
+fn slots(week: &crate::model::Week, summary: &ScenarioSummary) -> Slots {
     use crate::model::metrics::{SLOT_CLIENT_METRICS, SLOT_TIER_METRICS};
-    let series = |index: usize| {
-        json!({
-            "mean": summary.slots.iter().map(|s| number(s[index].mean)).collect::<Vec<_>>(),
-            "ci95": summary.slots.iter().map(|s| number(s[index].ci95)).collect::<Vec<_>>(),
-        })
+    let series = |tier: Option<usize>, names: &[&str]| -> Ordered<Curve> {
+        names
+            .iter()
+            .map(|m| {
+                (
+                    m.to_string(),
+                    curve(summary.slot_series(tier, m).into_iter()),
+                )
+            })
+            .collect()
     };
-    let overall: Map<String, Value> = SLOT_CLIENT_METRICS
-        .iter()
-        .enumerate()
-        .map(|(i, m)| (m.to_string(), series(i)))
-        .collect();
-    let tiers: Map<String, Value> = summary
-        .tiers
-        .iter()
-        .enumerate()
-        .map(|(t, (name, _))| {
-            let base = SLOT_CLIENT_METRICS.len() + t * SLOT_TIER_METRICS.len();
-            let metrics: Map<String, Value> = SLOT_TIER_METRICS
-                .iter()
-                .enumerate()
-                .map(|(i, m)| (m.to_string(), series(base + i)))
-                .collect();
-            (name.clone(), Value::Object(metrics))
-        })
-        .collect();
-    json!({
-        "slot_minutes": week.slot_minutes,
-        "labels": (0..week.slots()).map(|s| week.slot_label(s)).collect::<Vec<_>>(),
-        "overall": overall,
-        "tiers": tiers,
-    })
+    Slots {
+        slot_minutes: week.slot_minutes,
+        labels: (0..week.slots()).map(|s| week.slot_label(s)).collect(),
+        overall: series(None, &SLOT_CLIENT_METRICS),
+        tiers: summary
+            .tiers
+            .iter()
+            .enumerate()
+            .map(|(t, (name, _))| (name.clone(), series(Some(t), &SLOT_TIER_METRICS)))
+            .collect(),
+    }
 }
 
-/// The total wait's quantile function per client group:
-/// `{"p": [...], "overall": {"mean": [...], "ci95": [...]}, "segments": {...}}`.
-fn wait_quantiles(summary: &ScenarioSummary) -> Value {
-    let curve = |q: &[crate::engine::stats::Estimate]| {
-        json!({
-            "mean": q.iter().map(|e| number(e.mean)).collect::<Vec<_>>(),
-            "ci95": q.iter().map(|e| number(e.ci95)).collect::<Vec<_>>(),
-        })
-    };
-    let segments: Map<String, Value> = summary
-        .segments
-        .iter()
-        .zip(summary.wait_quantiles.iter().skip(1))
-        .map(|((name, _), q)| (name.clone(), curve(q)))
-        .collect();
-    json!({
-        "p": crate::model::metrics::WAIT_QUANTILES,
-        "overall": curve(&summary.wait_quantiles[0]),
-        "segments": segments,
-    })
+/// The total wait's quantile function per client group.
+fn wait_quantiles(summary: &ScenarioSummary) -> WaitQuantiles {
+    let of = |q: &[Estimate]| curve(q.iter().copied());
+    WaitQuantiles {
+        p: crate::model::metrics::WAIT_QUANTILES.to_vec(),
+        overall: of(&summary.wait_quantiles[0]),
+        segments: summary
+            .segments
+            .iter()
+            .zip(summary.wait_quantiles.iter().skip(1))
+            .map(|((name, _), q)| (name.clone(), of(q)))
+            .collect(),
+    }
 }
 
-/// A whole JSON document with the tool's name and version first,
-/// pretty-printed and ending in a newline.
-pub fn document(key: &str, value: Value) -> String {
-    let doc = json!({
-        "tool": "tiersim",
-        "version": env!("CARGO_PKG_VERSION"),
-        key: value,
-    });
-    let mut text = serde_json::to_string_pretty(&doc).expect("a JSON value serialises");
+/// The envelope of a document: the tool's name and version, then `key`.
+struct Envelope<'a, T> {
+    key: &'a str,
+    value: &'a T,
+}
+
+impl<T: Serialize> Serialize for Envelope<'_, T> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut map = s.serialize_map(Some(3))?;
+        map.serialize_entry("tool", TOOL)?;
+        map.serialize_entry("version", env!("CARGO_PKG_VERSION"))?;
+        map.serialize_entry(self.key, self.value)?;
+        map.end()
+    }
+}
+
+/// Pretty-printed JSON ending in a newline.
+pub fn pretty<T: Serialize>(value: &T) -> String {
+    let mut text = serde_json::to_string_pretty(value).expect("output types serialise");
     text.push('\n');
     text
 }
 
+/// A whole JSON document with the tool's name and version first,
+/// pretty-printed and ending in a newline.
+pub fn document<T: Serialize>(key: &str, value: T) -> String {
+    pretty(&Envelope { key, value: &value })
+}
+
 /// The whole `summary.json`.
-pub fn summary(scenarios: Vec<Value>) -> String {
-    document("scenarios", Value::Array(scenarios))
+pub fn summary(scenarios: Vec<Point>) -> String {
+    pretty(&Summary {
+        tool: TOOL.to_string(),
+        version: env!("CARGO_PKG_VERSION").to_string(),
+        scenarios,
+    })
 }

@@ -3,7 +3,7 @@
 
 use std::time::SystemTime;
 
-use serde_json::{Value, json};
+use serde::{Deserialize, Serialize};
 
 use crate::experiment::PointResult;
 use crate::scenario::Sweep;
@@ -38,40 +38,99 @@ pub struct RunInfo {
     pub merged_from: Vec<String>,
 }
 
+/// The scenario a manifest is of.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ManifestScenario {
+    /// Scenario file(s) as given.
+    pub file: String,
+    /// Scenario (sweep) name.
+    pub name: String,
+    /// `sha256:...` of the scenario file(s).
+    pub content_hash: String,
+}
+
+/// One finished point of the manifest.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ManifestPoint {
+    /// Point index in the sweep.
+    pub point: u64,
+    /// Point name.
+    pub name: String,
+    /// Replications run.
+    pub replications: u64,
+    /// Why it stopped.
+    pub stop_reason: String,
+}
+
+/// The body of `manifest.json`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Manifest {
+    /// What was run.
+    pub scenario: ManifestScenario,
+    /// Scenario seed (`null` for an empty sweep).
+    pub seed: Option<u64>,
+    /// How random numbers are derived ([`SEED_SCHEME`]).
+    #[serde(default)]
+    pub seed_scheme: String,
+    /// Command line.
+    pub command_line: Vec<String>,
+    /// Worker threads (0 for a merge).
+    pub threads: u64,
+    /// Start time (UTC, RFC 3339).
+    pub started: String,
+    /// End time (UTC, RFC 3339).
+    pub finished: String,
+    /// `K/N` for a shard.
+    pub shard: Option<String>,
+    /// How replications were chosen (precision options), or empty.
+    pub options: String,
+    /// Folders merged into this one.
+    pub merged_from: Vec<String>,
+    /// Points in the whole sweep.
+    pub points_total: u64,
+    /// Finished points.
+    pub points: Vec<ManifestPoint>,
+}
+
+/// `manifest.json`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ManifestFile {
+    /// Always `tiersim`.
+    pub tool: String,
+    /// The version that wrote it.
+    pub version: String,
+    /// The manifest.
+    pub manifest: Manifest,
+}
+
 /// The manifest of a run of `sweep` that finished `results`.
 pub fn manifest(sweep: &Sweep, results: &[PointResult], info: &RunInfo) -> String {
     let time = |t: SystemTime| humantime::format_rfc3339_seconds(t).to_string();
-    let points: Vec<Value> = results
-        .iter()
-        .map(|r| {
-            json!({
-                "point": r.point,
-                "name": sweep.points[r.point].name,
-                "replications": r.replications.len(),
-                "stop_reason": r.stop.as_str(),
+    let manifest = Manifest {
+        scenario: ManifestScenario {
+            file: info.file.clone(),
+            name: sweep.name.clone(),
+            content_hash: format!("sha256:{}", sweep.content_hash),
+        },
+        seed: sweep.points.first().map(|p| p.scenario.model.run.seed),
+        seed_scheme: SEED_SCHEME.to_string(),
+        command_line: info.command_line.clone(),
+        threads: info.threads as u64,
+        started: time(info.started),
+        finished: time(info.finished),
+        shard: info.shard.map(|(k, n)| format!("{k}/{n}")),
+        options: info.options.clone(),
+        merged_from: info.merged_from.clone(),
+        points_total: sweep.points.len() as u64,
+        points: results
+            .iter()
+            .map(|r| ManifestPoint {
+                point: r.point as u64,
+                name: sweep.points[r.point].name.clone(),
+                replications: r.replications.len() as u64,
+                stop_reason: r.stop.as_str().to_string(),
             })
-        })
-        .collect();
-    let seed = sweep.points.first().map(|p| p.scenario.model.run.seed);
-    super::json::document(
-        "manifest",
-        json!({
-            "scenario": {
-                "file": info.file,
-                "name": sweep.name,
-                "content_hash": format!("sha256:{}", sweep.content_hash),
-            },
-            "seed": seed,
-            "seed_scheme": SEED_SCHEME,
-            "command_line": info.command_line,
-            "threads": info.threads,
-            "started": time(info.started),
-            "finished": time(info.finished),
-            "shard": info.shard.map(|(k, n)| format!("{k}/{n}")),
-            "options": info.options,
-            "merged_from": info.merged_from,
-            "points_total": sweep.points.len(),
-            "points": points,
-        }),
-    )
+            .collect(),
+    };
+    super::json::document("manifest", &manifest)
 }

@@ -7,12 +7,15 @@
 
 pub mod check;
 pub mod csv;
+pub mod format;
 pub mod goals;
 pub mod html;
 pub mod json;
-pub mod load;
 pub mod manifest;
+pub mod page;
 pub mod plot;
+pub mod read;
+pub mod summary;
 pub mod table;
 pub mod verdict;
 
@@ -159,12 +162,12 @@ pub struct ReportOutcome {
 /// an earlier report that this one no longer has are removed. Nothing is
 /// written unless the whole report could be made.
 pub fn make_report(dir: &Path, options: &ReportOptions) -> Result<ReportOutcome, Error> {
-    let results = load::load(dir)?;
+    let results = read::load(dir)?;
     // A scenario's own `[targets]` service level replaces the default.
     let scenario_target = results
         .points
         .iter()
-        .find_map(|p| p.service_level_target)
+        .find_map(|p| p.service_level_target())
         .map(|value| plot::Target {
             value,
             from_scenario: true,

@@ -6,8 +6,7 @@
 //! metric changed; points that hit `max_replications` in yellow) for a
 //! terminal. Without colour they return exactly the plain text.
 
-use std::fmt::Write;
-
+use super::format::put;
 use super::verdict::Verdict;
 use crate::experiment::{Metrics, ScenarioSummary};
 
@@ -139,14 +138,14 @@ fn table(out: &mut String, title: &str, groups: &[(&str, &Metrics)], colour: boo
         .collect();
     let mut header = format!("{title:<label_width$}");
     for ((name, _), w) in groups.iter().zip(&widths) {
-        let _ = write!(header, "  {name:>w$}");
+        put(&mut header, format_args!("  {name:>w$}"));
     }
     out.push_str(&Paint::Bold.apply(&header, colour));
     out.push('\n');
     for (row, label) in labels.iter().enumerate() {
-        let _ = write!(out, "{label:<label_width$}");
+        put(out, format_args!("{label:<label_width$}"));
         for (col, w) in cells.iter().zip(&widths) {
-            let _ = write!(out, "  {:>w$}", col[row]);
+            put(out, format_args!("  {:>w$}", col[row]));
         }
         out.push('\n');
     }

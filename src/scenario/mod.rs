@@ -31,7 +31,7 @@ mod tier;
 mod warnings;
 
 pub use sweep::{Point, Sweep, load_sweep, parse_sweep, parse_sweep_bytes};
-pub use targets::{Attainment, Bound, Cost, Goals, PlanRules, Target};
+pub use targets::{Bound, Cost, Goals, PlanRules, Target};
 
 use std::path::Path;
 

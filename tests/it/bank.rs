@@ -303,7 +303,9 @@ fn slots_json(m: &tiersim::model::Model) -> serde_json::Value {
         stop: experiment::StopReason::Replications,
     }];
     let s = tiersim::report::summarise_points(&sweep, &results);
-    tiersim::report::json::point(&sweep.points[0], &s.summaries[0], results[0].stop, None)
+    let point =
+        tiersim::report::json::point(&sweep.points[0], &s.summaries[0], results[0].stop, None);
+    serde_json::to_value(point).unwrap()
 }
 
 fn series(v: &serde_json::Value) -> Vec<f64> {

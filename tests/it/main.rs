@@ -9,6 +9,7 @@ mod edges;
 mod experiments;
 mod fit;
 mod journal;
+mod outputs;
 mod plan;
 mod properties;
 mod report;

@@ -4,8 +4,9 @@
 
 use crate::common::{scratch, text, tiersim};
 use tiersim::analytic::Mmc;
+use tiersim::experiment::goals::Attainment;
 use tiersim::plan::{PlanOptions, Verdict, plan};
-use tiersim::scenario::{Attainment, parse};
+use tiersim::scenario::parse;
 
 /// One tier, Poisson arrivals whose rate steps up over four hours of the day
 /// (60, 90, 150 and 240 an hour), exponential 3-minute service, nobody

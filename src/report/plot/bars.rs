@@ -17,7 +17,8 @@ use super::{
     Chart, DESC_SIZE, DrawResult, FAMILY, GRID, Keyed, LABEL_SIZE, LegendEntry, Marker, colour,
     legend_height, padded, shorten, tick, titled_with_legend, unit,
 };
-use crate::report::load::{MeanCi, Point};
+use crate::report::format::MeanCi;
+use crate::report::summary::Point;
 
 /// The unit of the satisfaction score, drawn on its whole 0–100 scale.
 const SCORE: &str = "score 0–100";
@@ -77,7 +78,7 @@ impl Bars {
         let metrics: Vec<&'static str> = SEGMENT_METRICS
             .iter()
             .map(|(m, _)| *m)
-            .filter(|m| first.overall.get(m).is_some())
+            .filter(|m| first.overall.metric(m).is_some())
             .collect();
         let series = points
             .iter()
@@ -90,12 +91,12 @@ impl Bars {
                             .iter()
                             .map(|g| {
                                 if g == "overall" {
-                                    p.overall.get(m)
+                                    p.overall.metric(m)
                                 } else {
                                     p.segments
                                         .iter()
                                         .find(|(s, _)| s == g)
-                                        .and_then(|(_, ms)| ms.get(m))
+                                        .and_then(|(_, ms)| ms.metric(m))
                                 }
                             })
                             .collect()

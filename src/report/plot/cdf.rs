@@ -10,7 +10,7 @@ use super::{
     Chart, DESC_SIZE, DrawResult, FAMILY, GRID, LABEL_SIZE, LegendEntry, Marker, colour,
     draw_legend, draw_marker, legend_width, padded, tick, title,
 };
-use crate::report::load::{Curve, Point};
+use crate::report::summary::{Curve, Point};
 
 /// The CDF plot of one point.
 #[derive(Clone, Debug)]

@@ -18,7 +18,7 @@ use super::{
     draw_legend, draw_marker, group_label, legend_width, padded, shorten, text_size, tick, title,
     unit,
 };
-use crate::report::load::Diff;
+use crate::report::summary::Diff;
 use crate::report::verdict::Verdict;
 
 /// Metrics left out of the forest plot (see the module doc).

@@ -12,7 +12,9 @@ use super::{
     Marker, axis_unit, colour, draw_legend, draw_marker, legend_height, legend_width, padded,
     short_axis, tick, ticks, title,
 };
-use crate::report::load::{MeanCi, Param, Point, Results};
+use crate::report::format::MeanCi;
+use crate::report::read::Results;
+use crate::report::summary::{Param, Point};
 
 /// A service-level target and where it comes from.
 #[derive(Clone, Debug, PartialEq)]
@@ -119,7 +121,7 @@ impl Lines {
         for p in &results.points {
             let (Some(x), Some(v)) = (
                 p.parameter(axis).and_then(Param::number),
-                p.overall.get(metric),
+                p.overall.metric(metric),
             ) else {
                 continue;
             };
@@ -346,7 +348,7 @@ impl Heatmap {
             ) else {
                 continue;
             };
-            cells[j][i] = p.overall.get("service_level");
+            cells[j][i] = p.overall.metric("service_level");
         }
         Heatmap {
             title,
