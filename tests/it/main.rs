@@ -12,6 +12,7 @@ mod plan;
 mod properties;
 mod report;
 mod robust;
+mod rosters;
 mod scenarios;
 mod service;
 mod speed;
