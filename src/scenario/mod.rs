@@ -6,7 +6,8 @@
 //! One file per table of the format (`run.rs`, `calendar.rs`, `request.rs`,
 //! `channel.rs`, `levers.rs`, `outcomes.rs`, `tier/`, `segment.rs`,
 //! `targets.rs`, `sweep.rs`), values shared by tables in `dist.rs`, rules
-//! across tables in `network.rs`, warnings in `warnings.rs`, and the
+//! across tables in `network.rs`, the documented size limits in `limits.rs`,
+//! warnings in `warnings.rs`, and the
 //! reporting machinery in `diagnostics.rs`. Tables are resolved in the
 //! order their dependencies need (tier kinds, request types, calendar,
 //! channels, levers, tiers, segments), so each is built once, complete.
