@@ -33,7 +33,7 @@ impl Overload {
         format!(
             "replication {replication} stopped at minute {:.1}: {} clients were inside, the limit \
              run.max_clients_inside; tier `{}` is overloaded, with {} clients waiting: offered \
-             load {:.2} Erlangs ({:.1} visits per hour) on {} servers (utilization {:.2}). \
+             load {:.2} Erlangs ({:.1} visits per hour) on {} (utilization {:.2}). \
              Add servers, give clients patience or the tier a queue_capacity, shorten the run, \
              or raise the limit (run.max_clients_inside or --max-clients-inside)",
             self.time,
@@ -42,7 +42,7 @@ impl Overload {
             self.waiting,
             load.offered_load,
             load.arrival_rate_per_hour,
-            load.servers,
+            load.servers_text(),
             load.utilization,
         )
     }

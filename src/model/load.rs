@@ -19,6 +19,11 @@ pub struct TierLoad {
     pub offered_load: f64,
     /// Number of servers.
     pub servers: u32,
+    /// Servers on duty on average over the week (a roster's mean; `servers`
+    /// without one).
+    pub on_duty: f64,
+    /// True when the tier has a roster (its servers vary over the week).
+    pub rostered: bool,
     /// Offered load per server available for clients (on duty on average
     /// over the week for a roster, less non-client work, times concurrent
     /// sessions); at or above 1 the queue grows without bound unless
@@ -27,6 +32,21 @@ pub struct TierLoad {
     /// True when the load is at or over capacity and nothing (no patience
     /// of a client reaching the tier, no queue capacity) bounds the queue.
     pub unbounded: bool,
+}
+
+impl TierLoad {
+    /// The servers behind the utilization, in words: `3 servers`, or for a
+    /// roster `0.29 servers on duty on average over the week`.
+    pub fn servers_text(&self) -> String {
+        if self.rostered {
+            format!(
+                "{:.2} servers on duty on average over the week",
+                self.on_duty
+            )
+        } else {
+            format!("{} servers", self.servers)
+        }
+    }
 }
 
 /// Complexities drawn to weigh the skill routes of a request type: skill
@@ -178,6 +198,8 @@ fn loads(model: &Model, weekly_mean: bool) -> Vec<TierLoad> {
                 arrival_rate_per_hour: rate[j],
                 offered_load: load[j],
                 servers: t.servers,
+                on_duty: t.roster.as_ref().map_or(t.servers as f64, |r| r.mean()),
+                rostered: t.roster.is_some(),
                 utilization,
                 unbounded: utilization >= 1.0 && t.queue_capacity.is_none() && !impatient_only[j],
             }

@@ -95,6 +95,34 @@ pub struct Shift {
     pub breaks: Vec<(u32, u32)>,
 }
 
+impl Shift {
+    /// The shift's breaks as [from, to) minutes from its start, clipped to
+    /// its `length` minutes, sorted and merged: a break takes only its own
+    /// shift's servers off duty, and only once.
+    fn off_duty(&self, length: i64) -> Vec<(i64, i64)> {
+        let day = DAY as i64;
+        let mut out: Vec<(i64, i64)> = self
+            .breaks
+            .iter()
+            .map(|&(b0, b1)| {
+                let offset = (b0 as i64 - self.start as i64).rem_euclid(day);
+                let len = (b1 as i64 - b0 as i64).rem_euclid(day);
+                (offset, (offset + len).min(length))
+            })
+            .filter(|&(a, b)| a < b)
+            .collect();
+        out.sort_unstable();
+        let mut merged: Vec<(i64, i64)> = Vec::with_capacity(out.len());
+        for (a, b) in out {
+            match merged.last_mut() {
+                Some(last) if a <= last.1 => last.1 = last.1.max(b),
+                _ => merged.push((a, b)),
+            }
+        }
+        merged
+    }
+}
+
 /// Staffing over the week: the number of servers on duty from each change
 /// on, minute by minute, repeating weekly.
 #[derive(Clone, Debug, PartialEq)]
@@ -131,10 +159,8 @@ impl Roster {
                 let length = (s.end as i64 - s.start as i64).rem_euclid(DAY as i64);
                 let length = if length == 0 { DAY as i64 } else { length };
                 add(start, start + length, s.servers as i64);
-                for &(b0, b1) in &s.breaks {
-                    let offset = (b0 as i64 - s.start as i64).rem_euclid(DAY as i64);
-                    let len = (b1 as i64 - b0 as i64).rem_euclid(DAY as i64);
-                    add(start + offset, start + offset + len, -(s.servers as i64));
+                for (o0, o1) in s.off_duty(length) {
+                    add(start + o0, start + o1, -(s.servers as i64));
                 }
             }
         }

@@ -174,7 +174,10 @@ fn tier_table(out: &mut String, model: &Model, check: &Check) {
         out,
         format_args!(
             "horizon {} min, warm-up {} min, {} replications, at most {} clients inside",
-            r.horizon, r.warmup, r.replications, r.max_clients_inside
+            plain(r.horizon),
+            plain(r.warmup),
+            r.replications,
+            r.max_clients_inside
         ),
     );
     let width = model
@@ -276,10 +279,21 @@ fn point_table(out: &mut String, sweep: &Sweep, checks: &[Check]) {
 /// `1.23 M` style.
 fn si(x: f64) -> String {
     match x {
+        x if x >= 1e12 => format!("{x:.2e}"),
         x if x >= 1e9 => format!("{:.2} G", x / 1e9),
         x if x >= 1e6 => format!("{:.2} M", x / 1e6),
         x if x >= 1e3 => format!("{:.1} k", x / 1e3),
         x => format!("{x:.0}"),
+    }
+}
+
+/// `x` as written (`480`, `0.5`), or in scientific notation when huge
+/// (`1.000e300`, never 300 digits).
+fn plain(x: f64) -> String {
+    if x.abs() < 1e15 {
+        format!("{x}")
+    } else {
+        format!("{x:.3e}")
     }
 }
 
@@ -293,8 +307,10 @@ fn duration(seconds: f64) -> String {
             (seconds / 60.0) as u64,
             (seconds % 60.0) as u64
         )
-    } else {
+    } else if seconds < 3.6e9 {
         format!("{:.1} h", seconds / 3600.0)
+    } else {
+        format!("{:.2e} h", seconds / 3600.0)
     }
 }
 

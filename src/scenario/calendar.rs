@@ -33,9 +33,21 @@ impl Checker<'_> {
         if let Some(d) = &c.start_day {
             week.start_day = self.weekday(d, "calendar.start_day").unwrap_or(0);
         }
+        let mut given: [Option<&str>; 7] = [None; 7];
         for (day, factor) in c.day_factors.iter().flatten() {
             let f = self.non_negative(factor, "calendar.day_factors");
             if let Some(d) = self.weekday(day, "calendar.day_factors") {
+                if let Some(first) = given[d] {
+                    self.problem(
+                        day.span(),
+                        "calendar.day_factors",
+                        format!(
+                            "`{}` repeats `{first}` (weekdays ignore case); allowed: each weekday at most once",
+                            day.get_ref()
+                        ),
+                    );
+                }
+                given[d] = Some(day.get_ref());
                 week.day_factors[d] = f;
             }
         }
@@ -163,7 +175,9 @@ mod tests {
         let week = model(&with(
             "",
             "[calendar]\nstart_day = \"Wed\"\nday_factors = { sun = 0.5 }\nprofile = { \"08:00-09:00\" = 2.0 }",
-        ))
+        )
+        // A week, so that clients arrive once the profile opens.
+        .replace("horizon = 100.0", "horizon = 10080.0"))
         .week
         .unwrap();
         assert_eq!(week.start_day, 2);

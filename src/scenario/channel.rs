@@ -91,6 +91,7 @@ impl Checker<'_> {
         start_day: usize,
     ) -> OpeningHours {
         let mut days: [Option<(u32, u32)>; 7] = [None; 7];
+        let before = self.count();
         // Groups first, then single days, whatever the order in the file.
         let mut entries: Vec<_> = hours.iter().collect();
         entries.sort_by_key(|(k, _)| DAYS.contains(&k.get_ref().as_str()));
@@ -124,7 +125,9 @@ impl Checker<'_> {
                 days[d] = interval;
             }
         }
-        if days.iter().all(Option::is_none) {
+        // Unreadable hours are the cause; "never open" would be their side
+        // effect, so it is said only of hours that were all read.
+        if days.iter().all(Option::is_none) && self.count() == before {
             let span = hours.keys().next().map_or(0..0, Spanned::span);
             self.problem(
                 span,

@@ -58,6 +58,23 @@ impl<'s> Checker<'s> {
         if message.contains("overflowed") {
             message.push_str("; allowed: a finite number (at most about 1.8e308)");
         }
+        for (ty, max) in [("u32", u32::MAX as u64), ("u64", u64::MAX)] {
+            if message.ends_with(&format!("expected {ty}")) {
+                message.push_str(&format!("; allowed: a whole number from 0 to {max}"));
+            }
+        }
+        if message.contains("untagged enum RawBound") {
+            let got = self.source.get(span.clone()).unwrap_or("").trim();
+            message = format!(
+                "`{got}` is not a target; allowed: a number (e.g. `0.8`, a bound in the metric's \
+                 direction) or `{{ min = ..., max = ... }}`, without quotes"
+            );
+        }
+        if message.contains("recursion limit") {
+            message = "the file nests tables or arrays too deeply (the TOML reader's recursion \
+                       limit); allowed: the format's tables, at most 4 levels deep"
+                .into();
+        }
         // A missing field is named by the message, not by the line.
         let field = if message.starts_with("missing field") {
             if span.start == 0 {
@@ -68,9 +85,84 @@ impl<'s> Checker<'s> {
             }
             String::new()
         } else {
-            self.key_at(span.start)
+            self.path_at(span.start)
         };
         self.problem(span, field, message);
+    }
+
+    /// The full dotted path of the value at byte `at`: its table (with the
+    /// entry's `name` for an array of tables, as in
+    /// `segment.retail.book.population`), the key on its line, and the key
+    /// inside an inline table when the value is there.
+    pub(super) fn path_at(&self, at: usize) -> String {
+        let key = self.key_at(at);
+        if key.is_empty() {
+            return key;
+        }
+        let at = at.min(self.source.len());
+        let line_start = self.source[..at].rfind('\n').map_or(0, |i| i + 1);
+        let mut path = Vec::new();
+        if !self.source[line_start..].trim_start().starts_with('[') {
+            path.extend(self.table_at(line_start));
+        }
+        path.push(key.clone());
+        // Inside an inline table: the last `key =` before the value.
+        let before = &self.source[line_start..at];
+        if let Some(eq) = before.rfind('=')
+            && before[..eq].contains('{')
+        {
+            let inner = before[..eq]
+                .trim_end()
+                .rsplit(|c: char| c == '{' || c == ',' || c.is_whitespace())
+                .next()
+                .unwrap_or("");
+            if !inner.is_empty() && inner != key {
+                path.push(inner.to_string());
+            }
+        }
+        path.join(".")
+    }
+
+    /// The table holding the line that starts at byte `line_start`: its
+    /// header, and for an array of tables its entry's `name`.
+    fn table_at(&self, line_start: usize) -> Vec<String> {
+        let before = &self.source[..line_start];
+        let Some(header) = before
+            .lines()
+            .rev()
+            .find(|l| l.trim_start().starts_with('['))
+        else {
+            return Vec::new();
+        };
+        let array = header.trim_start().starts_with("[[");
+        let name = header
+            .split('#')
+            .next()
+            .unwrap_or("")
+            .trim()
+            .trim_matches(|c| c == '[' || c == ']')
+            .trim()
+            .to_string();
+        let mut out = vec![name];
+        if array {
+            let from = before.rfind(header).unwrap_or(0) + header.len();
+            let entry = self.source[from..]
+                .lines()
+                .take_while(|l| !l.trim_start().starts_with('['))
+                .find_map(|l| {
+                    let (k, v) = l.split_once('=')?;
+                    (k.trim() == "name").then(|| {
+                        v.split('#')
+                            .next()
+                            .unwrap_or("")
+                            .trim()
+                            .trim_matches('"')
+                            .to_string()
+                    })
+                });
+            out.extend(entry);
+        }
+        out
     }
 
     /// The key written on the line holding byte `at`, for messages about

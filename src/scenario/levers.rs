@@ -82,7 +82,15 @@ impl Checker<'_> {
             };
             let field = |f: &str| format!("levers.training.{}.{f}", tier.get_ref());
             let t = training.get_ref();
-            if let Some(f) = &t.service {
+            if let Some(f) = &t.service
+                && kinds[j] == TierKind::Chatbot
+            {
+                self.problem(
+                    f.span(),
+                    field("service"),
+                    "training applies to staffed tiers only; a chatbot has no staff to train",
+                );
+            } else if let Some(f) = &t.service {
                 let f = self.positive(f, &field("service"));
                 if f.is_finite() && f > 0.0 {
                     levers.training[j].service = Some(f);

@@ -6,7 +6,8 @@
 //! One file per table of the format (`run.rs`, `calendar.rs`, `request.rs`,
 //! `channel.rs`, `levers.rs`, `outcomes.rs`, `tier/`, `segment.rs`,
 //! `targets.rs`, `sweep.rs`), values shared by tables in `dist.rs`, rules
-//! across tables in `network.rs`, warnings in `warnings.rs`, and the
+//! across tables in `network.rs`, the documented size limits in `limits.rs`,
+//! warnings in `warnings.rs`, and the
 //! reporting machinery in `diagnostics.rs`. Tables are resolved in the
 //! order their dependencies need (tier kinds, request types, calendar,
 //! channels, levers, tiers, segments), so each is built once, complete.
@@ -17,6 +18,7 @@ mod diagnostics;
 mod dist;
 pub mod file;
 mod levers;
+mod limits;
 mod network;
 mod outcomes;
 pub mod raw;
@@ -95,6 +97,17 @@ pub fn text<'b>(bytes: &'b [u8], file: &str) -> Result<&'b str, Error> {
 /// Parses and validates scenario `source`; `file` names it in messages.
 pub fn parse(source: &str, file: &str) -> Result<Scenario, Error> {
     let mut checker = Checker::new(source, file);
+    if let Some((span, key)) = limits::deep_key(source) {
+        checker.problem(
+            span,
+            key,
+            format!(
+                "a dotted key of more than {} parts; allowed: the format's keys (at most 4 parts); this limit cannot be raised",
+                limits::MAX_KEY_PARTS
+            ),
+        );
+        return Err(checker.into_error());
+    }
     let raw: RawScenario = match toml::from_str(source) {
         Ok(raw) => raw,
         Err(e) => {
@@ -179,7 +192,7 @@ impl Checker<'_> {
         let segments: Vec<Segment> = segments.into_iter().collect::<Option<_>>()?;
         self.network(raw, &tiers, &segments, &requests.types, &tier_names);
         let outcomes = outcomes?;
-        let mut model = Model {
+        let model = Model {
             name,
             run,
             segments,
@@ -190,6 +203,10 @@ impl Checker<'_> {
             selling_minutes: levers.selling_minutes,
             channels,
         };
+        if self.problems.is_empty() {
+            self.limits(raw, &model);
+        }
+        let mut model = model;
         // A design that cannot keep up and has nothing to bound its queue
         // stops at the horizon rather than draining for ever.
         if raw.run.get_ref().drain_limit.is_none()

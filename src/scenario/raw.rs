@@ -283,6 +283,22 @@ pub struct RawRun {
     pub drain_limit: Option<Spanned<f64>>,
     /// Most clients inside at once before a replication stops.
     pub max_clients_inside: Option<Spanned<u64>>,
+    /// Overrides of the documented limits on a scenario's size.
+    pub limits: Option<Spanned<RawLimits>>,
+}
+
+/// `[run.limits]`: each raises (or lowers) one documented limit.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawLimits {
+    /// Most replications.
+    pub replications: Option<u64>,
+    /// Most segments.
+    pub segments: Option<u64>,
+    /// Most tiers.
+    pub tiers: Option<u64>,
+    /// Most expected events per replication.
+    pub events: Option<f64>,
 }
 
 /// `[[segment]]`.

@@ -91,6 +91,18 @@ impl Checker<'_> {
             .complexity
             .as_ref()
             .and_then(|d| self.dist(d, &field("complexity")));
+        if let (Some(c), Some(d)) = (&complexity, &r.complexity) {
+            let (low, high) = c.support();
+            if low > 1.0 || high < 0.0 {
+                self.problem(
+                    d.span(),
+                    field("complexity"),
+                    format!(
+                        "every value lies outside [0, 1] (from {low} to {high}), so all would be clipped to one end; allowed: a distribution with values in [0, 1] (1 = the hardest request)"
+                    ),
+                );
+            }
+        }
         let back_office = self.tier_list(r.back_office.as_deref(), tiers, &field("back_office"));
         let promised = r
             .promised_turnaround_hours

@@ -3,13 +3,86 @@
 //! nobody on duty while a channel feeding them is open.
 
 use crate::model::week::{DAY, DAYS, WEEK};
-use crate::model::{Model, mean_offered_loads};
+use crate::model::{Model, Overflow, mean_offered_loads};
 
 /// Everything the user should hear about before a run.
 pub(super) fn warnings(model: &Model) -> Vec<String> {
     let mut out = roster_gaps(model);
     out.extend(overloads(model));
+    out.extend(unreachable(model));
+    out.extend(non_client_windows(model));
     out
+}
+
+/// Tiers whose `non_client_share` leaves less of each hour for clients than
+/// a mean service: services then run into the non-client blocks, so the
+/// time on duty is overbooked and the reported time shares can sum above 1.
+fn non_client_windows(model: &Model) -> Vec<String> {
+    mean_offered_loads(model)
+        .into_iter()
+        .zip(&model.tiers)
+        .filter(|(l, t)| t.non_client_share > 0.0 && l.arrival_rate_per_hour > 0.0)
+        .filter_map(|(l, t)| {
+            let service = l.offered_load / (l.arrival_rate_per_hour / 60.0);
+            let window = 60.0 * (1.0 - t.non_client_share);
+            (window < service).then(|| {
+                format!(
+                    "tier `{}`: non_client_share = {} leaves {window:.1} minutes of each hour for clients, \
+                     less than a mean service of {service:.1} minutes; services run into the non-client \
+                     blocks, so serving and non-client time together exceed the time on duty (their \
+                     shares sum above 1); allowed: a share that leaves at least one service per hour",
+                    l.tier, t.non_client_share
+                )
+            })
+        })
+        .collect()
+}
+
+/// Tiers no route of the scenario leads to (no segment, request or
+/// channel enters there; no escalation, skill route, hand-off, back-office
+/// step or book leads there) and that make no outbound calls: their staff
+/// would sit idle in every run, whatever the rates.
+fn unreachable(model: &Model) -> Vec<String> {
+    let n = model.tiers.len();
+    let mut reached = vec![false; n];
+    let mut todo: Vec<usize> = Vec::new();
+    let channels = model.channels.len().max(1);
+    for (s, segment) in model.segments.iter().enumerate() {
+        for r in 0..model.requests.len() {
+            todo.extend((0..channels).map(|c| model.entry(s, r, c)));
+        }
+        todo.extend(&segment.back_office);
+        if let Some(b) = &segment.book {
+            todo.push(b.tier);
+            if let Overflow::To(t) = b.overflow {
+                todo.push(t);
+            }
+        }
+    }
+    for r in &model.requests {
+        todo.extend(&r.back_office);
+    }
+    while let Some(j) = todo.pop() {
+        if std::mem::replace(&mut reached[j], true) {
+            continue;
+        }
+        let t = &model.tiers[j];
+        todo.extend(t.routes.iter().flatten().map(|e| e.to));
+        todo.extend(t.skill.as_ref().map(|s| s.to));
+    }
+    model
+        .tiers
+        .iter()
+        .zip(&reached)
+        .filter(|(t, reached)| !**reached && t.outbound.is_none())
+        .map(|(t, _)| {
+            format!(
+                "tier `{}` is never reached: no segment, request or channel enters there and no tier \
+                 escalates or hands off to it; its servers stay idle (check `entry`, `escalate` and `handoff_to`)",
+                t.name
+            )
+        })
+        .collect()
 }
 
 /// Tiers loaded at or over capacity with nothing to bound their queue.
@@ -19,10 +92,13 @@ fn overloads(model: &Model) -> Vec<String> {
         .filter(|l| l.unbounded)
         .map(|l| {
             format!(
-                "tier `{}` is loaded at or over capacity: offered load {:.2} Erlangs on {} servers \
+                "tier `{}` is loaded at or over capacity: offered load {:.2} Erlangs on {} \
                  (utilization {:.2}) with no patience and no queue capacity to bound its queue; \
                  the queue grows for the whole run and the run stops at the horizon",
-                l.tier, l.offered_load, l.servers, l.utilization
+                l.tier,
+                l.offered_load,
+                l.servers_text(),
+                l.utilization
             )
         })
         .collect()

@@ -271,8 +271,8 @@ fn bad_bank_input() {
         &base,
         "handoff_to = \"desk\"",
         "handoff_to = \"bot\"",
-        "tier.bot.escalate",
-        "never leave",
+        "tier.bot.handoff_to",
+        "hands off to itself",
     );
 }
 

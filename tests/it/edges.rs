@@ -173,14 +173,25 @@ fn segments_with_no_arrivals() {
         .position(|n| *n == "wait_mean")
         .unwrap();
     assert!(v.segments[1][wait].is_nan());
-    // Nobody at all on any day.
-    let closed = model(&format!(
-        "{}[calendar]\nday_factors = {{ mon = 0.0, tue = 0.0, wed = 0.0, thu = 0.0, fri = 0.0, sat = 0.0, sun = 0.0 }}\n",
-        scaled(1.0)
-    ));
-    let r = simulate(&closed, 0);
-    assert_eq!(r.segments[0].arrived, 0);
-    assert_eq!(r.tiers[0].arrived, 0);
+    // Nobody at all on any day: a run that could only report nothing is
+    // refused (issue 21), naming the horizon.
+    let closed = tiersim::scenario::parse(
+        &format!(
+            "{}[calendar]\nday_factors = {{ mon = 0.0, tue = 0.0, wed = 0.0, thu = 0.0, fri = 0.0, sat = 0.0, sun = 0.0 }}\n",
+            scaled(1.0)
+        ),
+        "closed.toml",
+    );
+    match closed {
+        Err(tiersim::error::Error::Scenario(e)) => assert!(
+            e.problems
+                .iter()
+                .any(|p| p.field == "run.horizon" && p.message.contains("no client can arrive")),
+            "{}",
+            e.rendered
+        ),
+        _ => panic!("a run with no arrivals was accepted"),
+    }
     // Through the command line, summary.json stays valid JSON.
     let dir = scratch("no-arrivals");
     let file = dir.join("rare.toml");

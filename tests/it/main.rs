@@ -14,6 +14,7 @@ mod plan;
 mod properties;
 mod report;
 mod robust;
+mod rosters;
 mod scenarios;
 mod service;
 mod speed;

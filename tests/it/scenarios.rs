@@ -113,13 +113,13 @@ fn unknown_field_suggests_the_nearest() {
     rejects(
         &with_line(10, "rate_per_hr = 60.0"),
         10,
-        "rate_per_hr",
+        "segment.retail.rate_per_hr",
         "did you mean `rate_per_hour`?",
     );
     rejects(
         &with_line(5, "replicatons = 2"),
         5,
-        "replicatons",
+        "run.replicatons",
         "did you mean `replications`?",
     );
 }
@@ -129,13 +129,13 @@ fn wrong_type() {
     rejects(
         &with_line(15, "servers = \"two\""),
         15,
-        "servers",
+        "tier.front.servers",
         "invalid type",
     );
     rejects(
         &with_line(10, "rate_per_hour = \"fast\""),
         10,
-        "rate_per_hour",
+        "segment.retail.rate_per_hour",
         "invalid type",
     );
 }
@@ -181,7 +181,7 @@ fn non_positive_rate_mean_or_servers() {
     rejects(
         &with_line(15, "servers = -2"),
         15,
-        "servers",
+        "tier.front.servers",
         "invalid value",
     );
 }
@@ -330,7 +330,7 @@ fn distribution_parameters() {
 
 #[test]
 fn syntax_error_and_empty_file() {
-    rejects(&with_line(3, "horizon = = 1000.0"), 3, "horizon", "");
+    rejects(&with_line(3, "horizon = = 1000.0"), 3, "run.horizon", "");
     let found = problems("");
     assert!(
         found

@@ -56,6 +56,17 @@ impl Checker<'_> {
             );
             return None;
         };
+        if to.get_ref() == t.name.get_ref() {
+            self.problem(
+                to.span(),
+                field("handoff_to"),
+                format!(
+                    "`{}` hands off to itself: what it does not resolve would come back for ever; allowed: another tier (a staffed one takes the hand-offs)",
+                    to.get_ref()
+                ),
+            );
+            return None;
+        }
         let to = self.reference(to, cx.names, &field("handoff_to"), "tier")?;
         let mut resolves = vec![0.0; cx.kinds_of_request()];
         for (k, v) in t.resolves.iter().flatten() {

@@ -1,6 +1,8 @@
 //! A tier's staffing: `servers` always on duty, or `shifts` (a roster over
 //! the week, with breaks); unlimited for a chatbot.
 
+use std::ops::Range;
+
 use toml::Spanned;
 
 use super::super::diagnostics::Checker;
@@ -36,6 +38,16 @@ impl Checker<'_> {
         let roster = t.shifts.as_ref().and_then(|shifts| {
             self.roster(shifts, &field("shifts"), week.map_or(0, |w| w.start_day))
         });
+        if let (Some(r), Some(shifts)) = (&roster, &t.shifts)
+            && r.max() == 0
+        {
+            let span = shifts.first().map_or(t.name.span(), Spanned::span);
+            self.problem(
+                span,
+                field("shifts"),
+                "nobody is ever on duty (no shift); allowed: at least one shift, or `servers`",
+            );
+        }
         let servers = match &t.servers {
             Some(s) if roster.is_some() => {
                 self.problem(
@@ -115,6 +127,13 @@ impl Checker<'_> {
                 days[i] = true;
             }
         }
+        if r.days.as_ref().is_some_and(Vec::is_empty) {
+            self.problem(
+                r.servers.span(),
+                format!("{field}.days"),
+                "got no weekday: the shift is never on duty; allowed: one or more of `mon` .. `sun` (leave `days` out for every day)",
+            );
+        }
         let mut breaks = Vec::new();
         for b in r.breaks.iter().flatten() {
             let (b0, b1) = (
@@ -122,7 +141,7 @@ impl Checker<'_> {
                 self.time_of_day(&b.get_ref().end, &format!("{field}.breaks.end")),
             );
             if let (Some(b0), Some(b1)) = (b0, b1) {
-                breaks.push((b0 % 1440, b1 % 1440));
+                breaks.push(((b0 % 1440, b1 % 1440), b.span()));
             }
         }
         let (start, end) = (start?, end?);
@@ -133,14 +152,104 @@ impl Checker<'_> {
                 "a shift needs an end different from its start (00:00-24:00 for all day)",
             );
         }
+        let (start, end) = (start % 1440, end % 1440);
+        self.breaks(&breaks, (start, end), &format!("{field}.breaks"));
+        let breaks = breaks.into_iter().map(|(b, _)| b).collect();
         Some(Shift {
-            start: start % 1440,
-            end: end % 1440,
+            start,
+            end,
             servers: *r.servers.get_ref(),
             days,
             breaks,
         })
     }
+}
+
+impl Checker<'_> {
+    /// A shift's breaks, each inside its own shift (`start`, `end` in
+    /// minutes of the day), none reversed, none overlapping another, and
+    /// together shorter than the shift.
+    fn breaks(&mut self, breaks: &[((u32, u32), Range<usize>)], shift: (u32, u32), field: &str) {
+        let length = shift_length(shift);
+        let text = |(a, b): (u32, u32)| {
+            let end = if b == 0 { "24:00".to_string() } else { hhmm(b) };
+            format!("{}-{end}", hhmm(a))
+        };
+        let mut inside: Vec<(u32, u32, Range<usize>)> = Vec::new();
+        for ((b0, b1), span) in breaks {
+            let (o0, o1) = offsets((*b0, *b1), shift);
+            let message = if o0 < length && o1 <= length {
+                (o1 <= o0).then_some("ends before it starts")
+            } else if (*b1 + 1440 - *b0) % 1440 > length {
+                Some("is longer than its shift")
+            } else {
+                Some("is outside its shift")
+            };
+            match message {
+                Some(m) => self.problem(
+                    span.clone(),
+                    field,
+                    format!(
+                        "break {} {m} (its shift is {}); allowed: a break from the shift's start to its end, ending after it starts (a shift's breaks take only its own servers off duty)",
+                        text((*b0, *b1)),
+                        text(shift)
+                    ),
+                ),
+                None => inside.push((o0, o1, span.clone())),
+            }
+        }
+        inside.sort_by_key(|b| b.0);
+        for pair in inside.windows(2) {
+            if pair[1].0 < pair[0].1 {
+                self.problem(
+                    pair[1].2.clone(),
+                    field,
+                    format!(
+                        "this break overlaps another break of its shift {}; allowed: breaks that do not overlap (merge them into one)",
+                        text(shift)
+                    ),
+                );
+            }
+        }
+        let off: u32 = inside.iter().map(|b| b.1 - b.0).sum();
+        if !inside.is_empty() && off >= length {
+            self.problem(
+                inside[0].2.clone(),
+                field,
+                format!(
+                    "the breaks cover the whole shift {}: it is never on duty; allowed: breaks shorter in total than the shift",
+                    text(shift)
+                ),
+            );
+        }
+    }
+}
+
+/// Minutes of a shift from `start` to `end` (minutes of the day; an end at
+/// or before the start is on the next day).
+fn shift_length((start, end): (u32, u32)) -> u32 {
+    match (end + 1440 - start) % 1440 {
+        0 => 1440,
+        n => n,
+    }
+}
+
+/// A break's start and end in minutes from its shift's start (an end at the
+/// shift's start counts as the shift's end).
+fn offsets((b0, b1): (u32, u32), (start, end): (u32, u32)) -> (u32, u32) {
+    let o0 = (b0 + 1440 - start) % 1440;
+    let o1 = (b1 + 1440 - start) % 1440;
+    let o1 = if o1 == 0 {
+        shift_length((start, end))
+    } else {
+        o1
+    };
+    (o0, o1)
+}
+
+/// `HH:MM` of minute `m` of the day.
+fn hhmm(m: u32) -> String {
+    format!("{:02}:{:02}", m / 60, m % 60)
 }
 
 #[cfg(test)]
@@ -218,6 +327,26 @@ mod tests {
                 "shifts = [{ start = \"08:00\", end = \"16:00\", servers = 1, breaks = [{ start = \"12:00\", end = \"1230\" }] }]",
                 "tier.t.shifts.breaks.end",
                 "`1230` is not a time; allowed: HH:MM from 00:00 to 24:00",
+            ),
+            (
+                "shifts = [{ start = \"08:00\", end = \"16:00\", servers = 1, breaks = [{ start = \"20:00\", end = \"20:30\" }] }]",
+                "tier.t.shifts.breaks",
+                "break 20:00-20:30 is outside its shift (its shift is 08:00-16:00); allowed: a break from the shift's start to its end, ending after it starts (a shift's breaks take only its own servers off duty)",
+            ),
+            (
+                "shifts = [{ start = \"00:00\", end = \"24:00\", servers = 1, breaks = [{ start = \"13:00\", end = \"12:00\" }] }]",
+                "tier.t.shifts.breaks",
+                "break 13:00-12:00 ends before it starts (its shift is 00:00-24:00); allowed: a break from the shift's start to its end, ending after it starts (a shift's breaks take only its own servers off duty)",
+            ),
+            (
+                "shifts = [{ start = \"22:00\", end = \"06:00\", servers = 1, breaks = [{ start = \"01:00\", end = \"02:00\" }, { start = \"01:30\", end = \"02:30\" }] }]",
+                "tier.t.shifts.breaks",
+                "this break overlaps another break of its shift 22:00-06:00; allowed: breaks that do not overlap (merge them into one)",
+            ),
+            (
+                "shifts = []",
+                "tier.t.shifts",
+                "nobody is ever on duty (no shift); allowed: at least one shift, or `servers`",
             ),
         ];
         for (line, field, message) in cases {
