@@ -14,8 +14,8 @@
 mod calendar;
 mod channel;
 mod diagnostics;
-pub mod file;
 mod dist;
+pub mod file;
 mod levers;
 mod network;
 mod outcomes;
