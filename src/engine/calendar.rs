@@ -146,7 +146,7 @@ impl<E: Copy> Calendar<E> {
     }
 
     /// Schedules `event` at absolute time `at`, which must not be in the past.
-    #[inline]
+    #[inline(always)]
     pub fn schedule(&mut self, at: Time, event: E) {
         debug_assert!(at >= self.now, "event scheduled in the past");
         let key = self.key(at);

@@ -166,9 +166,20 @@ impl Dist {
         }
     }
 
-    /// Draws one value from `rng`.
-    #[inline]
+    /// Draws one value from `rng`. The exponential (arrivals, and most
+    /// services and patience) is drawn in line; the others out of line.
+    #[inline(always)]
     pub fn sample<R: Rng + ?Sized>(&self, rng: &mut R) -> f64 {
+        if let Dist::Exponential { mean } = self {
+            let e: f64 = Exp1.sample(rng);
+            return e * mean;
+        }
+        self.sample_other(rng)
+    }
+
+    /// [`Dist::sample`] for every distribution, out of line.
+    #[inline(never)]
+    fn sample_other<R: Rng + ?Sized>(&self, rng: &mut R) -> f64 {
         match self {
             Dist::Exponential { mean } => {
                 let e: f64 = Exp1.sample(rng);

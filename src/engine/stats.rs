@@ -143,6 +143,9 @@ pub struct SlotAverage {
     slot_len: f64,
     last: f64,
     value: f64,
+    /// The area while there is a single slot (`slot_len` infinite): a plain
+    /// field, so the hot loop does not go through the vector.
+    area: f64,
     areas: Vec<f64>,
 }
 
@@ -157,6 +160,7 @@ impl SlotAverage {
             slot_len,
             last: 0.0,
             value: 0.0,
+            area: 0.0,
             areas: vec![0.0; slots.max(1)],
         }
     }
@@ -175,7 +179,7 @@ impl SlotAverage {
             return;
         }
         if self.slot_len == f64::INFINITY {
-            self.areas[0] += self.value * (b - a);
+            self.area += self.value * (b - a);
             return;
         }
         while a < b {
@@ -206,6 +210,10 @@ impl SlotAverage {
     fn closed(&self) -> Vec<f64> {
         let mut copy = self.clone();
         copy.integrate(self.last, self.end);
+        if copy.slot_len == f64::INFINITY {
+            // One slot: its area was summed in the plain field.
+            copy.areas[0] = copy.area;
+        }
         copy.areas
     }
 

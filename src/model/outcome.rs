@@ -121,9 +121,25 @@ pub struct Prepared {
     beta_unresolved: f64,
     beta_repeat: f64,
     beta_back_office: f64,
+    loyalty_ratio: f64,
+    /// The sale factor's denominator: P(purchase) weight of the ideal journey.
+    sale_ideal: f64,
+    bot_sale_factor: f64,
+    /// 1 + 31% x the KPI pressure.
+    sale_pressure: f64,
 }
 
 impl Prepared {
+    /// P(sale) for a journey with P(top-box) `p` (see [`Outcomes::sale`]),
+    /// with the constants worked out once.
+    #[inline]
+    pub fn sale(&self, p: f64, base: f64, bot_only: bool) -> f64 {
+        let r = self.loyalty_ratio;
+        let factor = (p + r * (1.0 - p)) / self.sale_ideal;
+        let bot = if bot_only { self.bot_sale_factor } else { 1.0 };
+        (base * factor * bot * self.sale_pressure).clamp(0.0, 1.0)
+    }
+
     /// The journey's utility U.
     #[inline]
     pub fn utility(&self, j: &Journey) -> f64 {
@@ -194,6 +210,10 @@ impl Outcomes {
             beta_unresolved: self.beta_unresolved,
             beta_repeat: self.beta_repeat,
             beta_back_office: self.beta_back_office,
+            loyalty_ratio: self.loyalty_ratio,
+            sale_ideal: self.top_box_ideal + self.loyalty_ratio * (1.0 - self.top_box_ideal),
+            bot_sale_factor: self.bot_sale_factor,
+            sale_pressure: 1.0 + 0.31 * self.kpi_pressure,
         }
     }
 
@@ -215,10 +235,7 @@ impl Outcomes {
     /// P(sale) for a journey with P(top-box) `p`, given the request type's
     /// base conversion `base` and whether only a chatbot served the client.
     pub fn sale(&self, p: f64, base: f64, bot_only: bool) -> f64 {
-        let r = self.loyalty_ratio;
-        let factor = (p + r * (1.0 - p)) / (self.top_box_ideal + r * (1.0 - self.top_box_ideal));
-        let bot = if bot_only { self.bot_sale_factor } else { 1.0 };
-        (base * factor * bot * (1.0 + 0.31 * self.kpi_pressure)).clamp(0.0, 1.0)
+        self.prepared().sale(p, base, bot_only)
     }
 }
 

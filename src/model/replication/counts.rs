@@ -71,7 +71,7 @@ impl ClientCounts {
     /// Tallies the waits of a client leaving after admission (served or
     /// abandoned). A client never served could not start on arrival and
     /// misses the service level.
-    #[inline]
+    #[inline(always)]
     pub(super) fn record_admitted(&mut self, c: &Client, threshold: f64, midpoint: f64) {
         self.wait.add(c.wait);
         self.wait_halves[(c.arrival >= midpoint) as usize].add(c.wait);

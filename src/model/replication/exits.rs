@@ -139,7 +139,8 @@ impl Replication<'_> {
         if resolved {
             counts.first_contact += (handoffs == 0 && c.repeats == 0) as u64;
             counts.deflected += (!c.human) as u64;
-            let sale = draws.random::<f64>() < o.sale(p, request.sale_probability, !c.human);
+            let sale =
+                draws.random::<f64>() < self.scorer.sale(p, request.sale_probability, !c.human);
             counts.sales += sale as u64;
             if sale {
                 counts.revenue += request.revenue_per_sale;

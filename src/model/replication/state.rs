@@ -63,7 +63,7 @@ pub(super) struct TierState {
 impl TierState {
     /// Sets the number of busy sessions at time `t`, keeping the busy and
     /// overtime averages.
-    #[inline]
+    #[inline(always)]
     pub(super) fn set_busy(&mut self, t: f64, busy: u32) {
         self.busy_servers.change(t, busy as f64 - self.busy as f64);
         self.busy = busy;
