@@ -1,10 +1,10 @@
 //! What a client's journey leaves behind: a satisfaction score, whether the
 //! client answers top-box (CSAT), complains, and buys. The model is the one
-//! sourced in `../shared/docs/parameters.md` §9 (reference-dependent wait
+//! sourced in `docs/evidence.md` §9 (reference-dependent wait
 //! with loss aversion, hand-off and resolution penalties, logit link);
 //! `docs/outcomes.md` gives every formula and default with its reasoning.
 
-/// The coefficients of the outcome model. Defaults are parameters.md §9.3,
+/// The coefficients of the outcome model. Defaults are docs/evidence.md §9.3,
 /// §9.6 and §9.7.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Outcomes {
@@ -189,7 +189,7 @@ impl Outcomes {
         (p / (1.0 - p)).ln() - self.beta_gain()
     }
 
-    /// The journey's utility U (parameters.md §9.2).
+    /// The journey's utility U (docs/evidence.md §9.2).
     pub fn utility(&self, j: &Journey) -> f64 {
         self.prepared().utility(j)
     }
@@ -247,7 +247,7 @@ mod tests {
         Journey::waited(2.0 * wait_in_tolerances, 2.0, true)
     }
 
-    /// The table of parameters.md §9.3 ("resulting top-box
+    /// The table of docs/evidence.md §9.3 ("resulting top-box
     /// probabilities"), given there to two decimals: each within 0.005.
     #[test]
     fn documented_break_points() {

@@ -11,7 +11,7 @@ use crate::engine::Dist;
 use crate::model::{Escalation, RequestType, TierKind};
 
 /// P(sale) per service contact when a request type does not say
-/// (parameters.md §9.7: about 15% of contacts see a cross-sale attempt, an
+/// (docs/evidence.md §9.7: about 15% of contacts see a cross-sale attempt, an
 /// assumed 20% of which succeed).
 pub(super) const DEFAULT_SALE_PROBABILITY: f64 = 0.03;
 

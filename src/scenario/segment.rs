@@ -11,7 +11,7 @@ use super::raw::{RawBook, RawSegment};
 use crate::model::{Book, Overflow, Segment, Tier, TierKind, Week};
 
 /// The wait a segment tolerates when it does not say, minutes: the phone
-/// hold tolerance of parameters.md §9.4.
+/// hold tolerance of docs/evidence.md §9.4.
 const DEFAULT_TOLERANCE: f64 = 2.0;
 
 /// The names and built parts of the other tables a segment refers to.
