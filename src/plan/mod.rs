@@ -7,6 +7,7 @@
 //! only by `cli`.
 
 pub mod erlang;
+mod evaluate;
 pub mod output;
 pub mod page;
 pub mod search;

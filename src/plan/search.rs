@@ -35,14 +35,15 @@
 
 use std::time::Instant;
 
+use super::evaluate::{Evaluator, Judged, slot_queue, slot_utilization};
 use super::seed::{Seed, seed};
-use super::{SlotGrid, Staffing, with_staffing};
+use super::{SlotGrid, Staffing};
 use crate::analytic::erlang_c;
 use crate::engine::stats::Estimate;
-use crate::experiment::goals::{Attainment, TargetResult, attainment, check_targets};
-use crate::experiment::{ScenarioSummary, run};
+use crate::experiment::ScenarioSummary;
+use crate::experiment::goals::{Attainment, TargetResult, check_targets};
 use crate::model::Model;
-use crate::model::targets::{Goals, SLOT_TARGET_METRICS};
+use crate::model::targets::Goals;
 
 /// Rounds of adding servers without progress before a target is declared
 /// out of reach.
@@ -142,119 +143,6 @@ pub struct Plan {
     pub confirmation_seed: u64,
 }
 
-/// Runs staffings of one scenario and judges them against its targets.
-struct Evaluator<'a> {
-    model: &'a Model,
-    goals: &'a Goals,
-    grid: &'a SlotGrid,
-    replications: u32,
-    evaluations: usize,
-    progress: &'a dyn Fn(&str),
-}
-
-/// A judged staffing.
-struct Judged {
-    summary: ScenarioSummary,
-    checks: Vec<SlotCheck>,
-}
-
-impl Judged {
-    fn failures(&self) -> impl Iterator<Item = &SlotCheck> {
-        self.checks
-            .iter()
-            .filter(|c| c.attainment != Attainment::Met)
-    }
-
-    fn ok(&self) -> bool {
-        self.failures().next().is_none()
-    }
-
-    /// The most negative slack, relative to the target's value, of any
-    /// failing check (0 when none fails).
-    fn worst(&self, goals: &Goals) -> f64 {
-        self.failures()
-            .map(|c| {
-                let b = goals.targets[c.target].bound;
-                let scale = b.value().abs().max(1e-9);
-                (b.slack(c.estimate.mean) - c.estimate.ci95) / scale
-            })
-            .fold(0.0, f64::min)
-    }
-}
-
-impl Evaluator<'_> {
-    fn judge(&mut self, staffing: &Staffing, seed: u64, phase: &str) -> Judged {
-        let mut m = with_staffing(self.model, self.grid, staffing);
-        m.run.replications = self.replications;
-        m.run.seed = seed;
-        let summary = run(&m);
-        self.evaluations += 1;
-        let checks = self.checks(&summary);
-        let failing = checks
-            .iter()
-            .filter(|c| c.attainment != Attainment::Met)
-            .count();
-        (self.progress)(&format!(
-            "evaluation {}: {phase}, {} server-slots, {failing} checks failing",
-            self.evaluations,
-            staffing.iter().flatten().sum::<u32>()
-        ));
-        Judged { summary, checks }
-    }
-
-    fn checks(&self, summary: &ScenarioSummary) -> Vec<SlotCheck> {
-        let mut out: Vec<SlotCheck> = check_targets(&self.goals.targets, summary)
-            .into_iter()
-            .enumerate()
-            .map(|(i, r)| SlotCheck {
-                target: i,
-                slot: None,
-                estimate: r.estimate,
-                attainment: r.attainment,
-            })
-            .collect();
-        if summary.slots.is_empty() {
-            return out;
-        }
-        for (i, t) in self.goals.targets.iter().enumerate() {
-            if t.segment.is_some() || !SLOT_TARGET_METRICS.contains(&t.metric) {
-                continue;
-            }
-            for (s, e) in summary.slot_series(None, t.metric).into_iter().enumerate() {
-                // A slot without arrivals (or too few to measure) is not judged.
-                if self.grid.factors[s] <= 0.0 || e.n < 2 || !e.mean.is_finite() {
-                    continue;
-                }
-                out.push(SlotCheck {
-                    target: i,
-                    slot: Some(s),
-                    estimate: e,
-                    attainment: attainment(t.bound, e),
-                });
-            }
-        }
-        out
-    }
-}
-
-/// Mean queue length of tier `t` in slot `s` (0 when unknown).
-fn slot_queue(summary: &ScenarioSummary, t: usize, s: usize) -> f64 {
-    let q = summary
-        .slot(s, Some(t), "queue_len_mean")
-        .map_or(0.0, |e| e.mean);
-    if q.is_finite() { q.max(0.0) } else { 0.0 }
-}
-
-/// Mean utilization of tier `t` in slot `s` (or over the run).
-fn slot_utilization(summary: &ScenarioSummary, model: &Model, t: usize, s: usize) -> f64 {
-    match summary.slot(s, Some(t), "utilization") {
-        Some(e) => e.mean,
-        None => summary
-            .tier(&model.tiers[t].name, "utilization")
-            .map_or(0.0, |e| e.mean),
-    }
-}
-
 /// Plans the staffing of `model` for `goals`, reporting each evaluation to
 /// `progress`.
 pub fn plan(model: &Model, goals: &Goals, options: &PlanOptions, progress: &dyn Fn(&str)) -> Plan {
@@ -265,68 +153,302 @@ pub fn plan(model: &Model, goals: &Goals, options: &PlanOptions, progress: &dyn 
         .replications
         .unwrap_or(model.run.replications.min(SEARCH_REPLICATIONS))
         .max(2);
-    let confirm_replications = model.run.replications.max(replications);
-    let mut ev = Evaluator {
+    let mut search = Search {
+        ev: Evaluator {
+            model,
+            goals,
+            grid: &grid,
+            replications,
+            evaluations: 0,
+            progress,
+        },
         model,
         goals,
         grid: &grid,
+        staffable: grid.staffable(),
+        staffed: (0..model.tiers.len())
+            .filter(|&t| model.tiers[t].planned())
+            .collect(),
+        seed: &seed,
+        started,
         replications,
-        evaluations: 0,
-        progress,
+        confirm_replications: model.run.replications.max(replications),
+        analytic_targets: None,
     };
-    let run_seed = model.run.seed;
-    let staffable = grid.staffable();
-    let max = goals.plan.max_servers;
-    let hourly = |t: usize| goals.cost.as_ref().map_or(1.0, |c| c.hourly[t]);
-    let staffed: Vec<usize> = (0..model.tiers.len())
-        .filter(|&t| model.tiers[t].planned())
-        .collect();
-    let minimum = |t: usize, s: usize| -> u32 {
-        match staffable[s] {
-            Some(true) if seed.offered_load[t][s] > 0.0 => 1,
-            _ => 0,
+    search.run()
+}
+
+/// One search: its evaluator, what it searches over, and what it has
+/// learnt on the way (the analytic plan's attainment).
+struct Search<'a> {
+    ev: Evaluator<'a>,
+    model: &'a Model,
+    goals: &'a Goals,
+    grid: &'a SlotGrid,
+    /// Per slot: `Some(true)` when clients can arrive and staff be planned.
+    staffable: Vec<Option<bool>>,
+    /// The planned tiers.
+    staffed: Vec<usize>,
+    seed: &'a Seed,
+    started: Instant,
+    replications: u32,
+    confirm_replications: u32,
+    /// The analytic plan's target attainment, once it has been simulated.
+    analytic_targets: Option<Vec<TargetResult>>,
+}
+
+/// How the search ended early: the staffing, the verdict and the judged
+/// run that shows why.
+type Stop = Box<(Staffing, Verdict, Judged)>;
+
+impl Search<'_> {
+    /// The four phases in turn; a phase that finds the targets out of reach
+    /// ends the search.
+    fn run(&mut self) -> Plan {
+        if let Err(stop) = self.reachability() {
+            let (staffing, verdict, best) = *stop;
+            return self.finish(
+                staffing,
+                verdict,
+                best.summary.clone(),
+                best,
+                self.run_seed(),
+            );
         }
-    };
-    let analytic_targets: std::cell::RefCell<Option<Vec<TargetResult>>> = Default::default();
-    let finish = |ev: &Evaluator<'_>,
-                  staffing: Staffing,
-                  verdict: Verdict,
-                  search: ScenarioSummary,
-                  confirmation: Judged,
-                  confirmation_seed: u64| {
-        let targets = check_targets(&goals.targets, &confirmation.summary);
-        let slot_failures = confirmation
-            .checks
-            .iter()
-            .filter(|c| c.slot.is_some() && c.attainment != Attainment::Met)
-            .cloned()
-            .collect();
-        Plan {
-            grid: grid.clone(),
-            seed: seed.clone(),
+        let mut staffing = self.seed.staffing.clone();
+        let current = match self.add_until_met(&mut staffing) {
+            Ok(current) => current,
+            Err(stop) => {
+                let (staffing, verdict, current) = *stop;
+                let summary = current.summary.clone();
+                return self.finish(staffing, verdict, summary, current, self.run_seed());
+            }
+        };
+        let current = self.remove_while_met(&mut staffing, current);
+        let (confirmation, confirmation_seed) = self.confirm(&mut staffing);
+        let verdict = if confirmation.ok() {
+            Verdict::Met
+        } else {
+            Verdict::Unconfirmed(self.labels(&confirmation, false))
+        };
+        self.finish(
             staffing,
             verdict,
-            search,
-            analytic_targets: analytic_targets.borrow().clone(),
-            confirmation: confirmation.summary,
-            targets,
-            slot_failures,
-            replications,
-            confirm_replications,
-            evaluations: ev.evaluations,
-            seconds: started.elapsed().as_secs_f64(),
+            current.summary,
+            confirmation,
             confirmation_seed,
+        )
+    }
+
+    fn run_seed(&self) -> u64 {
+        self.model.run.seed
+    }
+
+    fn hourly(&self, t: usize) -> f64 {
+        self.goals.cost.as_ref().map_or(1.0, |c| c.hourly[t])
+    }
+
+    /// The fewest servers a tier may keep in a slot.
+    fn minimum(&self, t: usize, s: usize) -> u32 {
+        match self.staffable[s] {
+            Some(true) if self.seed.offered_load[t][s] > 0.0 => 1,
+            _ => 0,
         }
-    };
-    let labels = |j: &Judged, only_missed: bool| -> Vec<String> {
+    }
+
+    /// Phase 1, reachability: a generous staffing simulated once.
+    fn reachability(&mut self) -> Result<(), Stop> {
+        let max = self.goals.plan.max_servers;
+        let mut generous = self.seed.staffing.clone();
+        for &t in &self.staffed {
+            let slots = generous[t].iter_mut().enumerate().take(self.grid.len());
+            for (s, servers) in slots {
+                let a = self.seed.offered_load[t][s];
+                if self.staffable[s] != Some(true) || a <= 0.0 {
+                    continue;
+                }
+                let mut c = (a.floor() as u32 + 1).max(*servers);
+                while c < max && erlang_c(c, a) > 0.01 {
+                    c += 1;
+                }
+                *servers = c.min(max);
+            }
+        }
+        let best = self
+            .ev
+            .judge(&generous, self.run_seed(), "reachability check");
+        let missed = self.labels(&best, true);
+        if missed.is_empty() {
+            Ok(())
+        } else {
+            Err(Box::new((generous, Verdict::Unreachable(missed), best)))
+        }
+    }
+
+    /// Phase 2: add servers until every target holds.
+    fn add_until_met(&mut self, staffing: &mut Staffing) -> Result<Judged, Stop> {
+        let mut current = self.ev.judge(staffing, self.run_seed(), "analytic plan");
+        self.analytic_targets = Some(check_targets(&self.goals.targets, &current.summary));
+        let mut best_worst = current.worst(self.goals);
+        let mut stalled = 0;
+        while !current.ok() {
+            let added = self.add(&current, staffing);
+            if added && self.ev.evaluations < MAX_EVALUATIONS {
+                current = self.ev.judge(staffing, self.run_seed(), "adding servers");
+                let worst = current.worst(self.goals);
+                if worst > best_worst + 1e-9 {
+                    best_worst = worst;
+                    stalled = 0;
+                    continue;
+                }
+                stalled += 1;
+                if stalled < STALL_ROUNDS || current.ok() {
+                    continue;
+                }
+            }
+            // Nothing left to add, the evaluations ran out, or no progress
+            // for STALL_ROUNDS rounds: the targets are out of reach.
+            let why = self.labels(&current, false);
+            return Err(Box::new((
+                staffing.clone(),
+                Verdict::Unreachable(why),
+                current,
+            )));
+        }
+        Ok(current)
+    }
+
+    /// Phase 3: remove server-slots while every target holds.
+    fn remove_while_met(&mut self, staffing: &mut Staffing, mut current: Judged) -> Judged {
+        let mut rejected: Vec<(usize, usize)> = Vec::new();
+        loop {
+            let mut candidates: Vec<(usize, usize)> = self
+                .staffed
+                .iter()
+                .flat_map(|&t| (0..self.grid.len()).map(move |s| (t, s)))
+                .filter(|&(t, s)| {
+                    staffing[t][s] > self.minimum(t, s) && !rejected.contains(&(t, s))
+                })
+                .collect();
+            if candidates.is_empty() || self.ev.evaluations >= MAX_EVALUATIONS {
+                return current;
+            }
+            let utilization =
+                |t: usize, s: usize| slot_utilization(&current.summary, self.model, t, s);
+            candidates.sort_by(|&(ta, sa), &(tb, sb)| {
+                self.hourly(tb)
+                    .total_cmp(&self.hourly(ta))
+                    .then(utilization(ta, sa).total_cmp(&utilization(tb, sb)))
+            });
+            let (t, s) = candidates[0];
+            staffing[t][s] -= 1;
+            let trial = self.ev.judge(staffing, self.run_seed(), "removing servers");
+            if trial.ok() {
+                current = trial;
+            } else {
+                staffing[t][s] += 1;
+                rejected.push((t, s));
+            }
+        }
+    }
+
+    /// Phase 4: confirm on fresh streams; a plan that fails there gets one
+    /// more round of servers and a confirmation on yet other streams.
+    fn confirm(&mut self, staffing: &mut Staffing) -> (Judged, u64) {
+        let mut confirmation_seed = self.run_seed();
+        let mut round = 0;
+        self.ev.replications = self.confirm_replications;
+        loop {
+            round += 1;
+            confirmation_seed = confirmation_seed.wrapping_add(CONFIRM_SEED_OFFSET);
+            let confirmation = self.ev.judge(staffing, confirmation_seed, "confirmation");
+            if confirmation.ok() || round >= CONFIRM_ROUNDS || !self.add(&confirmation, staffing) {
+                return (confirmation, confirmation_seed);
+            }
+        }
+    }
+
+    /// One round of adding: a server for every slot failing a per-slot
+    /// target, at the tier with the longest queue there; or, when only
+    /// whole-run targets fail, where the queue is longest over the day.
+    fn add(&self, current: &Judged, staffing: &mut Staffing) -> bool {
+        let mut slots: Vec<usize> = current.failures().filter_map(|c| c.slot).collect();
+        slots.sort_unstable();
+        slots.dedup();
+        if slots.is_empty() {
+            return match self.longest_queue(current, staffing) {
+                Some((t, s)) => {
+                    staffing[t][s] += 1;
+                    true
+                }
+                None => false,
+            };
+        }
+        let max = self.goals.plan.max_servers;
+        let mut added = false;
+        for &s in &slots {
+            let key = |t: usize| {
+                (
+                    slot_queue(&current.summary, t, s),
+                    slot_utilization(&current.summary, self.model, t, s),
+                    -self.hourly(t),
+                )
+            };
+            let tier = self
+                .staffed
+                .iter()
+                .copied()
+                .filter(|&t| staffing[t][s] < max && self.seed.offered_load[t][s] > 0.0)
+                .max_by(|&a, &b| {
+                    key(a)
+                        .partial_cmp(&key(b))
+                        .unwrap_or(std::cmp::Ordering::Equal)
+                });
+            if let Some(t) = tier {
+                staffing[t][s] += 1;
+                added = true;
+            }
+        }
+        added
+    }
+
+    /// Where the queue is longest (tier, slot) among those that may take
+    /// another server: per slot with a calendar, over the run without.
+    fn longest_queue(&self, current: &Judged, staffing: &Staffing) -> Option<(usize, usize)> {
+        let max = self.goals.plan.max_servers;
+        let mut best = None;
+        for &t in &self.staffed {
+            for (s, &servers) in staffing[t].iter().enumerate().take(self.grid.len()) {
+                if self.staffable[s].is_none() || servers >= max {
+                    continue;
+                }
+                let q = if self.grid.by_slot {
+                    slot_queue(&current.summary, t, s)
+                } else {
+                    current
+                        .summary
+                        .tier(&self.model.tiers[t].name, "queue_len_mean")
+                        .map_or(0.0, |e| e.mean)
+                };
+                if best.is_none_or(|(bq, _, _)| q > bq) {
+                    best = Some((q, t, s));
+                }
+            }
+        }
+        best.map(|(_, t, s)| (t, s))
+    }
+
+    /// The failing (or, with `only_missed`, the missed) targets in words,
+    /// each once.
+    fn labels(&self, j: &Judged, only_missed: bool) -> Vec<String> {
         let mut out: Vec<String> = Vec::new();
         for c in j.failures() {
             if only_missed && c.attainment != Attainment::Missed {
                 continue;
             }
-            let t = &goals.targets[c.target];
+            let t = &self.goals.targets[c.target];
             let at = c.slot.map_or("over the run".to_string(), |s| {
-                format!("in slot {}", grid.labels[s])
+                format!("in slot {}", self.grid.labels[s])
             });
             let line = format!(
                 "{} {at}: best {:.4} ± {:.4}",
@@ -339,190 +461,40 @@ pub fn plan(model: &Model, goals: &Goals, options: &PlanOptions, progress: &dyn 
             }
         }
         out
-    };
-
-    // 1. Reachability with a generous staffing.
-    let mut generous = seed.staffing.clone();
-    for &t in &staffed {
-        for s in 0..grid.len() {
-            if staffable[s] != Some(true) || seed.offered_load[t][s] <= 0.0 {
-                continue;
-            }
-            let a = seed.offered_load[t][s];
-            let mut c = (a.floor() as u32 + 1).max(generous[t][s]);
-            while c < max && erlang_c(c, a) > 0.01 {
-                c += 1;
-            }
-            generous[t][s] = c.min(max);
-        }
-    }
-    let best = ev.judge(&generous, run_seed, "reachability check");
-    let missed = labels(&best, true);
-    if !missed.is_empty() {
-        let summary = best.summary.clone();
-        return finish(
-            &ev,
-            generous,
-            Verdict::Unreachable(missed),
-            summary,
-            best,
-            run_seed,
-        );
     }
 
-    // One round of adding: a server for every slot failing a per-slot
-    // target, at the tier with the longest queue there; or, when only
-    // whole-run targets fail, where the queue is longest over the day.
-    let add = |current: &Judged, staffing: &mut Staffing| -> bool {
-        let mut added = false;
-        let mut slots: Vec<usize> = current.failures().filter_map(|c| c.slot).collect();
-        slots.sort_unstable();
-        slots.dedup();
-        if slots.is_empty() {
-            // Only whole-run targets fail: where is the queue longest?
-            let mut best = None;
-            for &t in &staffed {
-                for s in 0..grid.len() {
-                    if staffable[s].is_none() || staffing[t][s] >= max {
-                        continue;
-                    }
-                    let q = if grid.by_slot {
-                        slot_queue(&current.summary, t, s)
-                    } else {
-                        current
-                            .summary
-                            .tier(&model.tiers[t].name, "queue_len_mean")
-                            .map_or(0.0, |e| e.mean)
-                    };
-                    if best.is_none_or(|(bq, _, _)| q > bq) {
-                        best = Some((q, t, s));
-                    }
-                }
-            }
-            if let Some((_, t, s)) = best {
-                staffing[t][s] += 1;
-                added = true;
-            }
-        } else {
-            for &s in &slots {
-                let tier = staffed
-                    .iter()
-                    .copied()
-                    .filter(|&t| staffing[t][s] < max && seed.offered_load[t][s] > 0.0)
-                    .max_by(|&a, &b| {
-                        let key = |t: usize| {
-                            (
-                                slot_queue(&current.summary, t, s),
-                                slot_utilization(&current.summary, model, t, s),
-                                -hourly(t),
-                            )
-                        };
-                        key(a)
-                            .partial_cmp(&key(b))
-                            .unwrap_or(std::cmp::Ordering::Equal)
-                    });
-                if let Some(t) = tier {
-                    staffing[t][s] += 1;
-                    added = true;
-                }
-            }
-        }
-        added
-    };
-
-    // 2. Add servers until every target holds.
-    let mut staffing = seed.staffing.clone();
-    let mut current = ev.judge(&staffing, run_seed, "analytic plan");
-    *analytic_targets.borrow_mut() = Some(check_targets(&goals.targets, &current.summary));
-    let mut best_worst = current.worst(goals);
-    let mut stalled = 0;
-    while !current.ok() {
-        let added = add(&current, &mut staffing);
-        if added && ev.evaluations < MAX_EVALUATIONS {
-            current = ev.judge(&staffing, run_seed, "adding servers");
-            let worst = current.worst(goals);
-            if worst > best_worst + 1e-9 {
-                best_worst = worst;
-                stalled = 0;
-                continue;
-            }
-            stalled += 1;
-            if stalled < STALL_ROUNDS || current.ok() {
-                continue;
-            }
-        }
-        // Nothing left to add, the evaluations ran out, or no progress for
-        // STALL_ROUNDS rounds: the targets are out of reach.
-        let why = labels(&current, false);
-        let summary = current.summary.clone();
-        return finish(
-            &ev,
-            staffing,
-            Verdict::Unreachable(why),
-            summary,
-            current,
-            run_seed,
-        );
-    }
-
-    // 3. Remove server-slots while every target holds.
-    let mut rejected: Vec<(usize, usize)> = Vec::new();
-    loop {
-        let mut candidates: Vec<(usize, usize)> = staffed
+    /// The plan: the staffing with its verdict, the search's last judged
+    /// run and the confirmation that decided.
+    fn finish(
+        &self,
+        staffing: Staffing,
+        verdict: Verdict,
+        search: ScenarioSummary,
+        confirmation: Judged,
+        confirmation_seed: u64,
+    ) -> Plan {
+        let targets = check_targets(&self.goals.targets, &confirmation.summary);
+        let slot_failures = confirmation
+            .checks
             .iter()
-            .flat_map(|&t| (0..grid.len()).map(move |s| (t, s)))
-            .filter(|&(t, s)| staffing[t][s] > minimum(t, s) && !rejected.contains(&(t, s)))
+            .filter(|c| c.slot.is_some() && c.attainment != Attainment::Met)
+            .cloned()
             .collect();
-        if candidates.is_empty() || ev.evaluations >= MAX_EVALUATIONS {
-            break;
-        }
-        candidates.sort_by(|&(ta, sa), &(tb, sb)| {
-            hourly(tb).total_cmp(&hourly(ta)).then(
-                slot_utilization(&current.summary, model, ta, sa).total_cmp(&slot_utilization(
-                    &current.summary,
-                    model,
-                    tb,
-                    sb,
-                )),
-            )
-        });
-        let (t, s) = candidates[0];
-        staffing[t][s] -= 1;
-        let trial = ev.judge(&staffing, run_seed, "removing servers");
-        if trial.ok() {
-            current = trial;
-        } else {
-            staffing[t][s] += 1;
-            rejected.push((t, s));
+        Plan {
+            grid: self.grid.clone(),
+            seed: self.seed.clone(),
+            staffing,
+            verdict,
+            search,
+            analytic_targets: self.analytic_targets.clone(),
+            confirmation: confirmation.summary,
+            targets,
+            slot_failures,
+            replications: self.replications,
+            confirm_replications: self.confirm_replications,
+            evaluations: self.ev.evaluations,
+            seconds: self.started.elapsed().as_secs_f64(),
+            confirmation_seed,
         }
     }
-
-    // 4. Confirm on fresh streams; a plan that fails there gets one more
-    // round of servers and a confirmation on yet other streams.
-    let mut confirmation_seed = run_seed;
-    let mut confirmation;
-    let mut round = 0;
-    ev.replications = confirm_replications;
-    loop {
-        round += 1;
-        confirmation_seed = confirmation_seed.wrapping_add(CONFIRM_SEED_OFFSET);
-        confirmation = ev.judge(&staffing, confirmation_seed, "confirmation");
-        if confirmation.ok() || round >= CONFIRM_ROUNDS || !add(&confirmation, &mut staffing) {
-            break;
-        }
-    }
-    let verdict = if confirmation.ok() {
-        Verdict::Met
-    } else {
-        Verdict::Unconfirmed(labels(&confirmation, false))
-    };
-    let search = current.summary;
-    finish(
-        &ev,
-        staffing,
-        verdict,
-        search,
-        confirmation,
-        confirmation_seed,
-    )
 }
