@@ -73,6 +73,16 @@ fn sweep(file: &Path, out: &Path, extra: &[&str]) -> String {
     stderr
 }
 
+/// Runs `sweep --resume` into `out`, which must refuse with exit 1; its
+/// standard error.
+fn resume_refused(file: &Path, out: &Path) -> String {
+    let (file, out) = (file.to_str().unwrap(), out.to_str().unwrap());
+    let o = tiersim(&["sweep", file, "--out", out, "--resume"]);
+    let stderr = text(&o.stderr);
+    assert_eq!(o.status.code(), Some(1), "{stderr}");
+    stderr
+}
+
 /// The files a finished sweep must reproduce byte for byte.
 const FINAL: [&str; 4] = [
     "summary.json",
@@ -255,15 +265,7 @@ fn a_journal_without_checksums_is_refused_by_resume() {
     std::fs::create_dir_all(&out).unwrap();
     let old = r#"{"journal":"tiersim-points","format":1,"tool_version":"0.1.0","scenario":"journal-test","content_hash":"ab","points":12,"shard":null,"options":"","source":""}"#;
     std::fs::write(out.join("points.jsonl"), format!("{old}\n")).unwrap();
-    let o = tiersim(&[
-        "sweep",
-        file.to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-        "--resume",
-    ]);
-    let stderr = text(&o.stderr);
-    assert_eq!(o.status.code(), Some(1), "{stderr}");
+    let stderr = resume_refused(&file, &out);
     assert!(
         stderr.contains("journal format 1, which has no checksums")
             && stderr.contains("without --resume"),
@@ -276,15 +278,7 @@ fn a_journal_without_checksums_is_refused_by_resume() {
     let damaged = journal.replacen("\"points\":12", "\"points\":13", 1);
     assert_ne!(damaged, journal);
     std::fs::write(out.join("points.jsonl"), damaged).unwrap();
-    let o = tiersim(&[
-        "sweep",
-        file.to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-        "--resume",
-    ]);
-    let stderr = text(&o.stderr);
-    assert_eq!(o.status.code(), Some(1), "{stderr}");
+    let stderr = resume_refused(&file, &out);
     assert!(
         stderr.contains("points.jsonl: line 1: its checksum does not match")
             && stderr.contains("header is damaged"),
