@@ -94,6 +94,10 @@ pub enum Command {
         /// Threads the run-time estimate assumes [default: one per core].
         #[arg(long)]
         threads: Option<usize>,
+        /// Print the scenario as it runs instead: merged with the files it
+        /// `extends`, as TOML.
+        #[arg(long)]
+        expand: bool,
     },
     /// Make the report of an output folder: every plot as SVG and PNG, and
     /// report.html, one self-contained page to open in a browser or print.
@@ -151,7 +155,11 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Erlang(args) => erlang::erlang(&args),
         Command::Plan(args) => plan::plan(&args),
         Command::Fit(args) => fit::fit(&args),
-        Command::Check { scenario, threads } => check::check(&scenario, threads),
+        Command::Check {
+            scenario,
+            threads,
+            expand,
+        } => check::check(&scenario, threads, expand),
     }
 }
 

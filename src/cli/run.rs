@@ -7,7 +7,7 @@ use std::sync::Mutex;
 use std::sync::atomic::Ordering;
 use std::time::SystemTime;
 
-use anyhow::{Context, Result, anyhow, bail};
+use anyhow::{Result, anyhow, bail};
 use clap::Args;
 
 use super::progress::Progress;
@@ -156,8 +156,9 @@ pub(super) fn sweep(file: &Path, args: &RunArgs, shard: Option<(usize, usize)>) 
             None => base,
         }
     });
-    let source =
-        std::fs::read_to_string(file).with_context(|| format!("cannot read {}", file.display()))?;
+    // What the journal keeps to expand the sweep again (`merge`): the file
+    // merged with the files it `extends`.
+    let source = scenario::expanded_text(file)?;
     let header = Header {
         tool_version: env!("CARGO_PKG_VERSION").into(),
         scenario: sweep.name.clone(),

@@ -5,7 +5,7 @@
 //!
 //! One file per table of the format (`run.rs`, `calendar.rs`, `request.rs`,
 //! `channel.rs`, `levers.rs`, `outcomes.rs`, `tier/`, `segment.rs`,
-//! `targets.rs`, `sweep.rs`), values shared by tables in `dist.rs`, rules
+//! `targets.rs`, `sweep.rs`), `extend.rs` (a file that extends another), values shared by tables in `dist.rs`, rules
 //! across tables in `network.rs`, the documented size limits in `limits.rs`,
 //! warnings in `warnings.rs`, and the
 //! reporting machinery in `diagnostics.rs`. Tables are resolved in the
@@ -16,6 +16,7 @@ mod calendar;
 mod channel;
 mod diagnostics;
 mod dist;
+pub mod extend;
 pub mod file;
 mod levers;
 mod limits;
@@ -63,11 +64,28 @@ pub struct Scenario {
 /// files such as 0.1 + 0.2 + 0.7).
 const PROBABILITY_SLACK: f64 = 1e-9;
 
-/// Reads and validates the scenario file at `path`.
+/// Reads and validates the scenario file at `path` (merged with the files
+/// it `extends`).
 pub fn load(path: &Path) -> Result<Scenario, Error> {
     let source = file::read(path)?;
     let file = path.display().to_string();
-    parse(text(&source, &file)?, &file)
+    let text = text(&source, &file)?;
+    match extend::expand(path, text)? {
+        Some(x) => parse(&x.text, &file).map_err(|e| x.blame(e)),
+        None => parse(text, &file),
+    }
+}
+
+/// The scenario file at `path` as the TOML it runs: merged with the files
+/// it `extends`, or as written when it extends none.
+pub fn expanded_text(path: &Path) -> Result<String, Error> {
+    let source = file::read(path)?;
+    let file = path.display().to_string();
+    let text = text(&source, &file)?;
+    Ok(match extend::expand(path, text)? {
+        Some(x) => x.text,
+        None => text.to_string(),
+    })
 }
 
 /// The bytes of scenario file `file` as text, or a scenario error saying it

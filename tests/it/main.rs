@@ -7,6 +7,7 @@ mod cli;
 mod common;
 mod edges;
 mod experiments;
+mod extend;
 mod fit;
 mod journal;
 mod outputs;

@@ -21,6 +21,7 @@ pub use axis::MAX_POINTS;
 use axis::{Axis, axes, combine};
 pub use path::display;
 use path::set_path;
+pub(crate) use path::{label, remove_path};
 
 /// A scenario file expanded into its points.
 #[derive(Clone, Debug)]
@@ -57,10 +58,16 @@ pub fn content_hash(bytes: &[u8]) -> String {
         .collect()
 }
 
-/// Reads a scenario file and expands its sweep.
+/// Reads a scenario file (merged with the files it `extends`) and expands
+/// its sweep.
 pub fn load_sweep(path: &Path) -> Result<Sweep, Error> {
     let bytes = super::file::read(path)?;
-    parse_sweep_bytes(&bytes, &path.display().to_string())
+    let file = path.display().to_string();
+    let text = super::text(&bytes, &file)?;
+    match super::extend::expand(path, text)? {
+        Some(x) => parse_sweep(&x.text, &file).map_err(|e| x.blame(e)),
+        None => parse_sweep(text, &file),
+    }
 }
 
 /// Expands the scenario file's `bytes` (named `file` in messages) into its
