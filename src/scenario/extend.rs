@@ -36,7 +36,7 @@ pub struct Expanded {
 /// One file of a chain, to say where a field of the merged scenario was
 /// written.
 #[derive(Clone, Debug)]
-struct Layer {
+pub(crate) struct Layer {
     file: String,
     source: String,
     /// The span of each dotted path the file writes.
@@ -68,55 +68,111 @@ pub fn expand(path: &Path, source: &str) -> Result<Option<Expanded>, Error> {
 
 impl Expanded {
     /// `error` (found in the merged text) with each problem placed in the
-    /// file of the chain that writes its field: the one writing the longest
-    /// part of the field's dotted path, the later file on a tie.
+    /// file of the chain that writes its field.
     pub fn blame(&self, error: Error) -> Error {
-        let Error::Scenario(e) = error else {
-            return error;
-        };
-        let top = self.layers.len() - 1;
-        let mut found: Vec<Vec<(Range<usize>, String, String)>> = vec![Vec::new(); top + 1];
-        for p in e.problems {
-            let (layer, span) = self.origin(&p.field).unwrap_or_else(|| {
-                let extends = self.layers[top].spans.get("extends").cloned();
-                (top, extends.unwrap_or(0..0))
-            });
-            found[layer].push((span, p.field, p.message));
-        }
-        let mut out = ScenarioError {
-            file: self.layers[top].file.clone(),
-            problems: Vec::new(),
-            rendered: String::new(),
-        };
-        for (layer, problems) in found.into_iter().enumerate().rev() {
-            if problems.is_empty() {
-                continue;
-            }
-            let l = &self.layers[layer];
-            let mut checker = Checker::new(&l.source, &l.file);
-            for (span, field, message) in problems {
-                checker.problem(span, field, message);
-            }
-            if let Error::Scenario(e) = checker.into_error() {
-                out.problems.extend(e.problems);
-                out.rendered.push_str(&e.rendered);
-            }
-        }
-        Error::Scenario(out)
+        blame(&self.layers, error)
     }
 
-    /// The layer writing the longest part of dotted `field`, and the span.
-    fn origin(&self, field: &str) -> Option<(usize, Range<usize>)> {
-        let parts: Vec<&str> = field.split('.').collect();
-        (1..=parts.len()).rev().find_map(|n| {
-            let prefix = parts[..n].join(".");
-            self.layers
-                .iter()
-                .enumerate()
-                .rev()
-                .find_map(|(i, l)| l.spans.get(&prefix).map(|s| (i, s.clone())))
-        })
+    /// The files of the chain, the base first.
+    pub(crate) fn layers(&self) -> &[Layer] {
+        &self.layers
     }
+}
+
+impl Layer {
+    /// The file `file` with text `source`, every path it writes located.
+    pub(crate) fn new(file: &str, source: &str) -> Self {
+        Layer {
+            file: file.to_string(),
+            source: source.to_string(),
+            spans: spans(source),
+        }
+    }
+
+    /// A layer of `file` (text `source`) whose paths are `spans` (paths
+    /// written elsewhere in the file, such as a remedy's, under the field
+    /// they set).
+    pub(crate) fn with_spans(&self, spans: BTreeMap<String, Range<usize>>) -> Self {
+        Layer {
+            file: self.file.clone(),
+            source: self.source.clone(),
+            spans,
+        }
+    }
+
+    /// The span where the file writes dotted `path`, if it does.
+    pub(crate) fn span(&self, path: &str) -> Option<Range<usize>> {
+        self.spans.get(path).cloned()
+    }
+}
+
+/// `error` (found in a text merged from `layers`) with each problem placed
+/// in the layer that writes its field: the one writing the longest part of
+/// the field's dotted path, the later layer on a tie; a problem with no
+/// such field goes to the last layer's `extends` (or its start).
+pub(crate) fn blame(layers: &[Layer], error: Error) -> Error {
+    let Error::Scenario(e) = error else {
+        return error;
+    };
+    let top = layers.len() - 1;
+    let found = e
+        .problems
+        .into_iter()
+        .map(|p| {
+            let (layer, span) = origin(layers, &p.field).unwrap_or_else(|| {
+                let extends = layers[top].spans.get("extends").cloned();
+                (top, extends.unwrap_or(0..0))
+            });
+            (layer, span, p.field, p.message)
+        })
+        .collect();
+    render(layers, found)
+}
+
+/// One problem placed in a layer: the layer's index, span, field, message.
+pub(crate) type Placed = (usize, Range<usize>, String, String);
+
+/// Problems placed in `layers` as one scenario error, the last layer's
+/// first, each file's in line order.
+pub(crate) fn render(layers: &[Layer], placed: Vec<Placed>) -> Error {
+    let top = layers.len() - 1;
+    let mut found: Vec<Vec<(Range<usize>, String, String)>> = vec![Vec::new(); top + 1];
+    for (layer, span, field, message) in placed {
+        found[layer].push((span, field, message));
+    }
+    let mut out = ScenarioError {
+        file: layers[top].file.clone(),
+        problems: Vec::new(),
+        rendered: String::new(),
+    };
+    for (layer, problems) in found.into_iter().enumerate().rev() {
+        if problems.is_empty() {
+            continue;
+        }
+        let l = &layers[layer];
+        let mut checker = Checker::new(&l.source, &l.file);
+        for (span, field, message) in problems {
+            checker.problem(span, field, message);
+        }
+        if let Error::Scenario(e) = checker.into_error() {
+            out.problems.extend(e.problems);
+            out.rendered.push_str(&e.rendered);
+        }
+    }
+    Error::Scenario(out)
+}
+
+/// The layer writing the longest part of dotted `field`, and the span.
+fn origin(layers: &[Layer], field: &str) -> Option<(usize, Range<usize>)> {
+    let parts: Vec<&str> = field.split('.').collect();
+    (1..=parts.len()).rev().find_map(|n| {
+        let prefix = parts[..n].join(".");
+        layers
+            .iter()
+            .enumerate()
+            .rev()
+            .find_map(|(i, l)| l.spans.get(&prefix).map(|s| (i, s.clone())))
+    })
 }
 
 /// The file at `path` (text `source`) merged with its bases; `chain` holds

@@ -5,7 +5,7 @@
 //!
 //! One file per table of the format (`run.rs`, `calendar.rs`, `request.rs`,
 //! `channel.rs`, `levers.rs`, `outcomes.rs`, `tier/`, `segment.rs`,
-//! `targets.rs`, `sweep.rs`), `extend.rs` (a file that extends another), values shared by tables in `dist.rs`, rules
+//! `targets.rs`, `sweep.rs`), `extend.rs` (a file that extends another), `remedy.rs` (named changes on top), values shared by tables in `dist.rs`, rules
 //! across tables in `network.rs`, the documented size limits in `limits.rs`,
 //! warnings in `warnings.rs`, and the
 //! reporting machinery in `diagnostics.rs`. Tables are resolved in the
@@ -23,6 +23,7 @@ mod limits;
 mod network;
 mod outcomes;
 pub mod raw;
+pub mod remedy;
 mod request;
 mod run;
 mod segment;
@@ -65,19 +66,14 @@ pub struct Scenario {
 const PROBABILITY_SLACK: f64 = 1e-9;
 
 /// Reads and validates the scenario file at `path` (merged with the files
-/// it `extends`).
+/// it `extends`, every remedy applied).
 pub fn load(path: &Path) -> Result<Scenario, Error> {
-    let source = file::read(path)?;
-    let file = path.display().to_string();
-    let text = text(&source, &file)?;
-    match extend::expand(path, text)? {
-        Some(x) => parse(&x.text, &file).map_err(|e| x.blame(e)),
-        None => parse(text, &file),
-    }
+    let package = remedy::Package::load(path)?;
+    package.scenario(&package.chosen(&remedy::Choice::All)?)
 }
 
-/// The scenario file at `path` as the TOML it runs: merged with the files
-/// it `extends`, or as written when it extends none.
+/// The scenario file at `path` merged with the files it `extends` (its
+/// `[[remedy]]` tables kept), as TOML; as written when it extends none.
 pub fn expanded_text(path: &Path) -> Result<String, Error> {
     let source = file::read(path)?;
     let file = path.display().to_string();

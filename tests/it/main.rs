@@ -13,6 +13,7 @@ mod journal;
 mod outputs;
 mod plan;
 mod properties;
+mod remedy;
 mod report;
 mod robust;
 mod rosters;

@@ -28,21 +28,28 @@ pub(crate) fn set_path(doc: &mut Value, path: &str, value: &Value) -> Result<(),
             "`{path}` cannot be swept: names and the sweep itself are fixed"
         ));
     }
-    set_field(doc, path, value, "the axis")
+    set(doc, path, value, "the axis", false)
 }
 
 /// Sets the field at dotted `path` in `doc` to `value`, as [`set_path`]
-/// does, with no field fixed; `by` names who gives the value in messages
-/// (`the axis`, `the remedy`).
+/// does, with no field fixed and missing tables on the way made (a
+/// remedy's `levers.training.junior.service` in a file without
+/// `[levers]`; a misspelt table is then refused by the validation); `by`
+/// names who gives the value in messages (`the remedy`).
 pub(crate) fn set_field(
     doc: &mut Value,
     path: &str,
     value: &Value,
     by: &str,
 ) -> Result<(), String> {
+    set(doc, path, value, by, true)
+}
+
+/// [`set_field`], making missing tables on the way only when `make`.
+fn set(doc: &mut Value, path: &str, value: &Value, by: &str, make: bool) -> Result<(), String> {
     let parts = parts(path)?;
     let (last, here) = (parts[parts.len() - 1], parts[..parts.len() - 1].join("."));
-    match parent(doc, &parts, path)? {
+    match parent(doc, &parts, path, make)? {
         Value::Table(t) => assign(t, last, value, path, by),
         Value::Array(items) => match entry(items, last, path, &here) {
             Ok(_) => Err(format!(
@@ -61,7 +68,7 @@ pub(crate) fn set_field(
 pub(crate) fn remove_path(doc: &mut Value, path: &str) -> Result<(), String> {
     let parts = parts(path)?;
     let (last, here) = (parts[parts.len() - 1], parts[..parts.len() - 1].join("."));
-    match parent(doc, &parts, path)? {
+    match parent(doc, &parts, path, false)? {
         Value::Table(t) => {
             if t.remove(last).is_none() {
                 return Err(no_key(t, last, path, &here));
@@ -90,13 +97,22 @@ fn parts(path: &str) -> Result<Vec<&str>, String> {
     Ok(parts)
 }
 
-/// The table or array holding the last of `parts` (the path `path`).
-fn parent<'d>(doc: &'d mut Value, parts: &[&str], path: &str) -> Result<&'d mut Value, String> {
+/// The table or array holding the last of `parts` (the path `path`),
+/// missing tables made on the way when `make`.
+fn parent<'d>(
+    doc: &'d mut Value,
+    parts: &[&str],
+    path: &str,
+    make: bool,
+) -> Result<&'d mut Value, String> {
     let mut cursor = doc;
     for (depth, part) in parts[..parts.len() - 1].iter().enumerate() {
         let here = parts[..depth].join(".");
         cursor = match cursor {
             Value::Table(t) => {
+                if make && !t.contains_key(*part) {
+                    t.insert(part.to_string(), Value::Table(Table::new()));
+                }
                 if !t.contains_key(*part) {
                     return Err(no_key(t, part, path, &here));
                 }
