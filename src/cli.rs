@@ -8,6 +8,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use anyhow::{Context, Result, bail};
 use clap::{Parser, Subcommand};
 
+mod attribute;
 mod check;
 mod compare;
 mod erlang;
@@ -113,6 +114,9 @@ pub enum Command {
     Plan(plan::PlanArgs),
     /// Fit a scenario to a call log: arrivals, service, patience, staffing.
     Fit(fit::FitArgs),
+    /// What each `[[remedy]]` of a scenario buys: Shapley values, a
+    /// waterfall, the package's effect and the interaction, with paired CIs.
+    Attribute(attribute::AttributeArgs),
 }
 
 /// Set by Ctrl-C: workers start no new replication.
@@ -155,6 +159,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Erlang(args) => erlang::erlang(&args),
         Command::Plan(args) => plan::plan(&args),
         Command::Fit(args) => fit::fit(&args),
+        Command::Attribute(args) => attribute::attribute_command(&args),
         Command::Check {
             scenario,
             threads,

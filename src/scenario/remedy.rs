@@ -173,19 +173,29 @@ impl Package {
                 if let Some(near) = nearest(n, known.iter().copied()) {
                     message.push_str(&format!(" (did you mean `{near}`?)"));
                 }
-                let top = self.layers.len() - 1;
-                let span = self.layers[top].span("remedy").unwrap_or(0..0);
-                problems.push((top, span, "remedy".to_string(), message));
+                problems.push(message);
             }
         }
         if !problems.is_empty() {
-            return Err(render(&self.layers, problems));
+            return Err(self.refuse(problems));
         }
         Ok(self
             .remedies
             .iter()
             .map(|r| names.contains(&r.name) == keep)
             .collect())
+    }
+
+    /// A refusal of what the command line asks of the remedies
+    /// (`messages`), placed at the file's `[[remedy]]` tables.
+    pub fn refuse(&self, messages: Vec<String>) -> Error {
+        let top = self.layers.len() - 1;
+        let span = self.layers[top].span("remedy").unwrap_or(0..0);
+        let placed = messages
+            .into_iter()
+            .map(|m| (top, span.clone(), "remedy".to_string(), m))
+            .collect();
+        render(&self.layers, placed)
     }
 
     /// The scenario with the `chosen` remedies applied, as TOML (the file
