@@ -12,12 +12,17 @@ use clap::Args;
 
 use super::progress::Progress;
 use super::{CANCEL, thread_pool};
-use crate::experiment::attribute::{Mask, Method, attribute};
+use crate::engine::stats::Estimate;
+use crate::experiment::attribute::{MAX_EXACT, Mask, Method, attribute};
+use crate::experiment::attribute_sensitivity::{Run, tornado};
 use crate::experiment::runner::Halt;
 use crate::experiment::{RunOptions, Shape, run_points};
-use crate::model::Model;
-use crate::report::attribution::{self, AttributionFile, MetricRecord, RemedyNote};
+use crate::model::{CLIENT_METRICS, Model};
+use crate::report::attribution::{
+    self, AttributionFile, HEADLINES, MetricRecord, RemedyNote, SwingRecord,
+};
 use crate::scenario::remedy::Package;
+use crate::scenario::sensitivity::Parameter;
 
 /// `tiersim attribute`.
 #[derive(Debug, Args)]
@@ -42,6 +47,11 @@ pub struct AttributeArgs {
     /// Also make the report (report.html) in the output folder.
     #[arg(long)]
     report: bool,
+    /// Also rerun the package's effect at the low and high end of each
+    /// parameter's range (`[sensitivity]`, and the documented ranges of the
+    /// `[outcomes]` coefficients): a tornado, and which can flip its sign.
+    #[arg(long)]
+    sensitivity: bool,
 }
 
 /// `attribute`: checks everything, runs the subsets, writes the outputs.
@@ -54,23 +64,34 @@ pub(super) fn attribute_command(args: &AttributeArgs) -> Result<()> {
         let m = &first.points[0].scenario.model;
         (m.run.seed, m.run.replications)
     };
-    let Some(method) = Method::for_remedies(k, args.samples, seed) else {
-        return Err(package
-            .refuse(vec![format!(
-                "{k} remedies make {} subsets; allowed: at most {} remedies exactly, or --samples M to average over M random orders",
-                1u64 << k.min(63),
-                crate::experiment::attribute::MAX_EXACT
-            )])
-            .into());
-    };
     if args.samples == Some(0) {
         bail!("--samples must be at least 1");
     }
+    let Some(method) = Method::for_remedies(k, args.samples, seed) else {
+        return Err(package
+            .refuse(vec![format!(
+                "{k} remedies make {} subsets; allowed: at most {MAX_EXACT} remedies exactly, or --samples M to average over M random orders",
+                1u64 << k.min(63),
+            )])
+            .into());
+    };
     let masks = method.subsets(k, &order);
-    let models = models(&package, &masks)?;
+    let mut models = models(&package, &masks)?;
+    let parameters = if args.sensitivity {
+        package.sensitivity()
+    } else {
+        Vec::new()
+    };
+    models.extend(sensitivity_models(&package, &parameters)?);
     let started = Instant::now();
-    let runs = run(&models, args.threads)?;
+    let mut runs = run(&models, args.threads)?;
     let seconds = started.elapsed().as_secs_f64();
+    let tornado_runs = runs.split_off(masks.len());
+    let metrics: Vec<MetricRecord> = attribute(k, &method, &order, &masks, &runs)
+        .iter()
+        .map(MetricRecord::from)
+        .collect();
+    let sensitivity = bars(&metrics, &parameters, tornado_runs);
     let names: Vec<String> = package.remedies.iter().map(|r| r.name.clone()).collect();
     let file = AttributionFile {
         tool: "tiersim".into(),
@@ -95,10 +116,8 @@ pub(super) fn attribute_command(args: &AttributeArgs) -> Result<()> {
         },
         samples: args.samples,
         subsets_run: masks.len(),
-        metrics: attribute(k, &method, &order, &masks, &runs)
-            .iter()
-            .map(MetricRecord::from)
-            .collect(),
+        metrics,
+        sensitivity,
     };
     let dir = args
         .out
@@ -106,15 +125,86 @@ pub(super) fn attribute_command(args: &AttributeArgs) -> Result<()> {
         .unwrap_or_else(|| PathBuf::from("output").join(format!("{}-attribution", first.name)));
     attribution::write(&dir, &file)?;
     print!("{}", attribution::table(&file));
+    print!("{}", attribution::tornado_table(&file));
     eprintln!(
-        "{} subsets x {replications} replications in {seconds:.1} s",
-        masks.len()
+        "{} scenarios ({} subsets{}) x {replications} replications in {seconds:.1} s",
+        models.len(),
+        masks.len(),
+        if parameters.is_empty() {
+            String::new()
+        } else {
+            format!(", {} parameters at low and high", parameters.len())
+        }
     );
     if args.report {
-        super::report::make_report(&dir)?;
+        attribution::write_report(&dir, &file)?;
+        eprintln!("wrote {}", dir.join("report.html").display());
     }
     println!("wrote {}", dir.display());
     Ok(())
+}
+
+/// For each parameter, the models of [base at low, package at low, base at
+/// high, package at high], every one validated before anything runs.
+fn sensitivity_models(package: &Package, parameters: &[Parameter]) -> Result<Vec<Model>> {
+    let k = package.remedies.len();
+    let mut out = Vec::new();
+    for p in parameters {
+        for x in [p.low, p.high] {
+            for chosen in [vec![false; k], vec![true; k]] {
+                let sweep = package.sweep_with(&chosen, &[(p, x)])?;
+                let point = sweep.points.into_iter().next().expect("one point");
+                out.push(point.scenario.model);
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// The tornado's bars of the headline metrics from the parameters' runs
+/// (four per parameter, as [`sensitivity_models`] made them).
+fn bars(metrics: &[MetricRecord], parameters: &[Parameter], runs: Vec<Run>) -> Vec<SwingRecord> {
+    if parameters.is_empty() {
+        return Vec::new();
+    }
+    let headline: Vec<(&str, usize, Estimate)> = HEADLINES
+        .iter()
+        .filter_map(|(m, _, _)| {
+            let index = CLIENT_METRICS.iter().position(|c| c == m)?;
+            let nominal = metrics
+                .iter()
+                .find(|r| r.group == "overall" && r.metric == *m)?
+                .total;
+            Some((
+                *m,
+                index,
+                Estimate {
+                    mean: nominal.mean,
+                    ci95: nominal.ci95,
+                    n: 0,
+                },
+            ))
+        })
+        .collect();
+    let mut runs = runs.into_iter();
+    let grouped: Vec<[Run; 4]> = parameters
+        .iter()
+        .filter_map(|_| Some([runs.next()?, runs.next()?, runs.next()?, runs.next()?]))
+        .collect();
+    let ranges: Vec<(String, f64, f64)> = parameters
+        .iter()
+        .map(|p| (p.path.clone(), p.low, p.high))
+        .collect();
+    tornado(&headline, &ranges, &grouped)
+        .iter()
+        .map(|s| {
+            let source = parameters
+                .iter()
+                .find(|p| p.path == s.parameter)
+                .map_or("", |p| p.source);
+            SwingRecord::new(s, source)
+        })
+        .collect()
 }
 
 /// The waterfall's order as remedy indices: `names` (every remedy once) or
@@ -174,12 +264,9 @@ fn models(package: &Package, masks: &[Mask]) -> Result<Vec<Model>> {
     Ok(out)
 }
 
-/// Runs every model for its replications as one job over (subset,
+/// Runs every model for its replications as one job over (model,
 /// replication).
-fn run(
-    models: &[Model],
-    threads: Option<usize>,
-) -> Result<Vec<(Shape, Vec<crate::experiment::ReplicationMetrics>)>> {
+fn run(models: &[Model], threads: Option<usize>) -> Result<Vec<Run>> {
     let pool = thread_pool(threads)?;
     let points: Vec<(usize, &Model)> = models.iter().enumerate().collect();
     let progress = Progress::new();

@@ -8,6 +8,7 @@
 //! (seed, r, purpose), and results are gathered by (point, replication).
 
 pub mod attribute;
+pub mod attribute_sensitivity;
 pub mod compare;
 pub mod goals;
 pub mod journal;

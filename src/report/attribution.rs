@@ -11,6 +11,7 @@ use super::format::{MeanCi, nullable};
 use super::write_atomic;
 use crate::error::Error;
 use crate::experiment::attribute::MetricAttribution;
+use crate::experiment::attribute_sensitivity::Swing;
 
 /// The JSON file name in an attribution folder.
 pub const JSON: &str = "attribution.json";
@@ -66,6 +67,52 @@ pub struct AttributionFile {
     pub subsets_run: usize,
     /// Every metric of every group present in all the subsets.
     pub metrics: Vec<MetricRecord>,
+    /// With `--sensitivity`: the tornado's bars, per headline metric,
+    /// longest first.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub sensitivity: Vec<SwingRecord>,
+}
+
+/// One bar of the tornado: the package's effect on an overall metric with
+/// one parameter at each end of its range.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SwingRecord {
+    /// The parameter's dotted path.
+    pub parameter: String,
+    /// Where its range comes from: `file` or `default` (evidence.md §21.1).
+    pub source: String,
+    /// The metric (overall).
+    pub metric: String,
+    /// The low end of the range.
+    pub low: f64,
+    /// The high end.
+    pub high: f64,
+    /// The package's effect at `low`.
+    pub at_low: MeanCi,
+    /// The package's effect at `high`.
+    pub at_high: MeanCi,
+    /// |effect at high − effect at low|.
+    #[serde(with = "nullable")]
+    pub swing: f64,
+    /// One end turns the effect's sign, its CI clear of 0.
+    pub flips: bool,
+}
+
+impl SwingRecord {
+    /// The record of `s`, whose range came from `source`.
+    pub fn new(s: &Swing, source: &str) -> Self {
+        SwingRecord {
+            parameter: s.parameter.clone(),
+            source: source.to_string(),
+            metric: s.metric.clone(),
+            low: s.low,
+            high: s.high,
+            at_low: s.at_low.into(),
+            at_high: s.at_high.into(),
+            swing: s.swing,
+            flips: s.flips,
+        }
+    }
 }
 
 /// The attribution of one metric of one group (see
@@ -274,4 +321,114 @@ pub fn table(file: &AttributionFile) -> String {
         "(Shapley contributions, paired 95% CIs over replications; they sum to the package effect)\n",
     );
     out
+}
+
+/// The label of headline metric `metric`.
+pub fn label(metric: &str) -> &str {
+    HEADLINES
+        .iter()
+        .find(|(m, _, _)| *m == metric)
+        .map_or(metric, |(_, l, _)| l)
+}
+
+/// How many bars of each metric's tornado the terminal shows.
+const TERMINAL_BARS: usize = 5;
+
+/// The tornado on the terminal: per headline metric, the parameters with
+/// the longest swings, then in words which can flip the effect's sign.
+pub fn tornado_table(file: &AttributionFile) -> String {
+    if file.sensitivity.is_empty() {
+        return String::new();
+    }
+    let mut out = String::new();
+    for (metric, _, _) in HEADLINES {
+        let bars: Vec<&SwingRecord> = file
+            .sensitivity
+            .iter()
+            .filter(|s| s.metric == metric)
+            .collect();
+        let Some(nominal) = file.overall(metric).map(|m| m.total) else {
+            continue;
+        };
+        let d = digits(file.overall(metric).map_or(1.0, |m| m.base.mean));
+        out.push_str(&format!(
+            "\ntornado: {} (package effect {})\n",
+            label(metric),
+            pm(&nominal, d)
+        ));
+        for b in bars.iter().take(TERMINAL_BARS) {
+            out.push_str(&format!(
+                "  {:<42} {:>8} .. {:<8} {:>18} .. {:<18} swing {:.*}{}\n",
+                b.parameter,
+                b.low,
+                b.high,
+                pm(&b.at_low, d),
+                pm(&b.at_high, d),
+                d,
+                b.swing,
+                if b.flips { "  FLIPS" } else { "" }
+            ));
+        }
+    }
+    out.push('\n');
+    for line in flip_words(file) {
+        out.push_str(&line);
+        out.push('\n');
+    }
+    out
+}
+
+/// In words, per headline metric, which parameters can flip the sign of
+/// the package's effect within their ranges (or that none can).
+pub fn flip_words(file: &AttributionFile) -> Vec<String> {
+    let mut out = Vec::new();
+    for (metric, _, _) in HEADLINES {
+        let Some(nominal) = file.overall(metric).map(|m| m.total) else {
+            continue;
+        };
+        let bars: Vec<&SwingRecord> = file
+            .sensitivity
+            .iter()
+            .filter(|s| s.metric == metric)
+            .collect();
+        if bars.is_empty() {
+            continue;
+        }
+        let d = digits(file.overall(metric).map_or(1.0, |m| m.base.mean));
+        let flips: Vec<String> = bars
+            .iter()
+            .filter(|b| b.flips)
+            .map(|b| {
+                let (x, at) = if b.at_low.mean.signum() != nominal.mean.signum() {
+                    (b.low, &b.at_low)
+                } else {
+                    (b.high, &b.at_high)
+                };
+                format!("`{}` = {x} gives {}", b.parameter, pm(at, d))
+            })
+            .collect();
+        out.push(if flips.is_empty() {
+            format!(
+                "{}: no parameter flips the sign of the package's effect ({}) within its range.",
+                label(metric),
+                pm(&nominal, d)
+            )
+        } else {
+            format!(
+                "{}: the package's effect ({}) can change sign: {}.",
+                label(metric),
+                pm(&nominal, d),
+                flips.join("; ")
+            )
+        });
+    }
+    out
+}
+
+/// Writes `report.html` of an attribution folder `dir`.
+pub fn write_report(dir: &Path, file: &AttributionFile) -> Result<(), Error> {
+    write_atomic(
+        &dir.join("report.html"),
+        super::attribution_html::page(file).as_bytes(),
+    )
 }

@@ -6,6 +6,7 @@
 //! intact.
 
 pub mod attribution;
+pub mod attribution_html;
 pub mod check;
 pub mod csv;
 pub mod format;

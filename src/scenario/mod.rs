@@ -5,7 +5,7 @@
 //!
 //! One file per table of the format (`run.rs`, `calendar.rs`, `request.rs`,
 //! `channel.rs`, `levers.rs`, `outcomes.rs`, `tier/`, `segment.rs`,
-//! `targets.rs`, `sweep.rs`), `extend.rs` (a file that extends another), `remedy.rs` (named changes on top), values shared by tables in `dist.rs`, rules
+//! `targets.rs`, `sweep.rs`), `extend.rs` (a file that extends another), `remedy.rs` (named changes on top), `sensitivity.rs` (a tornado's ranges), values shared by tables in `dist.rs`, rules
 //! across tables in `network.rs`, the documented size limits in `limits.rs`,
 //! warnings in `warnings.rs`, and the
 //! reporting machinery in `diagnostics.rs`. Tables are resolved in the
@@ -27,6 +27,7 @@ pub mod remedy;
 mod request;
 mod run;
 mod segment;
+pub mod sensitivity;
 pub mod sweep;
 pub mod targets;
 #[cfg(test)]

@@ -16,6 +16,7 @@ use toml::{Table, Value};
 
 use super::diagnostics::{list, nearest};
 use super::extend::{self, Layer, Placed, blame, merge, render};
+use super::sensitivity::{self, Parameter, with_defaults};
 use super::sweep::{Sweep, expand_points, label, remove_path, set_field};
 use super::{Scenario, parse};
 use crate::error::Error;
@@ -75,6 +76,10 @@ pub struct Package {
     plain: Option<String>,
     /// The files of the `extends` chain, the base first.
     layers: Vec<Layer>,
+    /// The `[sensitivity]` ranges the file gives.
+    ranges: Vec<Parameter>,
+    /// Whether `--sensitivity` also varies the documented default ranges.
+    defaults: bool,
 }
 
 impl Package {
@@ -98,7 +103,7 @@ impl Package {
     pub fn from_source(source: &str, file: &str) -> Result<Package, Error> {
         let layers = vec![Layer::new(file, source)];
         match toml::from_str::<Table>(source) {
-            Ok(table) if table.contains_key("remedy") => {
+            Ok(table) if table.contains_key("remedy") || table.contains_key("sensitivity") => {
                 Package::new(file.to_string(), table, layers, None)
             }
             _ => Ok(Package {
@@ -107,6 +112,8 @@ impl Package {
                 base: Table::new(),
                 plain: Some(source.to_string()),
                 layers,
+                ranges: Vec::new(),
+                defaults: true,
             }),
         }
     }
@@ -124,12 +131,16 @@ impl Package {
             None => Vec::new(),
         };
         overlaps(&remedies, &mut problems);
+        let (ranges, defaults) =
+            sensitivity::parameters(table.remove("sensitivity").as_ref(), &layers, &mut problems);
         let package = Package {
             file,
             remedies,
             base: table,
             plain,
             layers,
+            ranges,
+            defaults,
         };
         if !problems.is_empty() {
             return Err(render(&package.layers, problems));
@@ -201,10 +212,26 @@ impl Package {
     /// The scenario with the `chosen` remedies applied, as TOML (the file
     /// as written when it has no remedies and extends nothing).
     pub fn text(&self, chosen: &[bool]) -> Result<String, Error> {
-        if let Some(source) = &self.plain {
-            return Ok(source.clone());
-        }
-        let mut doc = Value::Table(self.base.clone());
+        self.text_with(chosen, &[])
+    }
+
+    /// [`Package::text`] with each parameter of `overrides` set to its
+    /// value (a parameter a remedy sets only where that remedy is applied).
+    pub fn text_with(
+        &self,
+        chosen: &[bool],
+        overrides: &[(&Parameter, f64)],
+    ) -> Result<String, Error> {
+        let top = self.layers.len() - 1;
+        let base = match &self.plain {
+            Some(source) if overrides.is_empty() => return Ok(source.clone()),
+            Some(source) => toml::from_str(source).map_err(|e| {
+                let message = format!("the scenario cannot be read as a table: {e}");
+                render(&self.layers, vec![(top, 0..0, String::new(), message)])
+            })?,
+            None => self.base.clone(),
+        };
+        let mut doc = Value::Table(base);
         let mut problems = Vec::new();
         for (r, _) in self.remedies.iter().zip(chosen).filter(|(_, c)| **c) {
             if let Err((at, message)) = apply(&mut doc, r) {
@@ -212,23 +239,67 @@ impl Package {
                 problems.push((r.layer, span, field, message));
             }
         }
+        for &(p, x) in overrides {
+            if self.owner(&p.path).is_some_and(|i| !chosen[i]) {
+                continue;
+            }
+            if let Err(message) = set_field(&mut doc, &p.path, &Value::Float(x), "the range") {
+                let (layer, span) = p.at.clone().unwrap_or((top, 0..0));
+                let message = format!("the {} range of `{}`: {message}", p.source, p.path);
+                problems.push((
+                    layer,
+                    span,
+                    format!("sensitivity.ranges.{}", p.path),
+                    message,
+                ));
+            }
+        }
         if !problems.is_empty() {
             return Err(render(&self.layers, problems));
         }
         toml::to_string(&doc).map_err(|e| {
-            let top = self.layers.len() - 1;
             let message = format!("the scenario cannot be written as TOML: {e}");
             render(&self.layers, vec![(top, 0..0, String::new(), message)])
         })
     }
 
+    /// The remedy that sets (part of) dotted `path`, if one does.
+    pub fn owner(&self, path: &str) -> Option<usize> {
+        self.remedies
+            .iter()
+            .position(|r| r.touches.iter().any(|(t, _, _)| overlap(t, path)))
+    }
+
+    /// The parameters `--sensitivity` varies: the file's `[sensitivity]`
+    /// ranges, then the documented default ranges (unless
+    /// `defaults = false`).
+    pub fn sensitivity(&self) -> Vec<Parameter> {
+        with_defaults(&self.ranges, self.defaults)
+    }
+
     /// The sweep of the scenario with the `chosen` remedies applied.
     pub fn sweep(&self, chosen: &[bool]) -> Result<Sweep, Error> {
-        let text = self.text(chosen)?;
-        if self.plain.is_some() {
+        self.sweep_with(chosen, &[])
+    }
+
+    /// [`Package::sweep`] with the parameters of `overrides` set.
+    pub fn sweep_with(
+        &self,
+        chosen: &[bool],
+        overrides: &[(&Parameter, f64)],
+    ) -> Result<Sweep, Error> {
+        let text = self.text_with(chosen, overrides)?;
+        if self.plain.is_some() && overrides.is_empty() {
             return expand_points(&text, &self.file);
         }
-        expand_points(&text, &self.file).map_err(|e| blame(&self.blame_layers(chosen), e))
+        let mut layers = self.blame_layers(chosen);
+        let spans: BTreeMap<String, Range<usize>> = overrides
+            .iter()
+            .filter_map(|(p, _)| p.at.as_ref().map(|(_, s)| (p.path.clone(), s.clone())))
+            .collect();
+        let top = layers.len() - 1;
+        layers.push(layers[top].with_spans(spans));
+        expand_points(&text, &self.file).map_err(|e| blame(&layers, e))
     }
 
     /// The scenario (no sweep) with the `chosen` remedies applied.
@@ -550,7 +621,7 @@ fn fixed(path: &str) -> Option<&'static str> {
 /// The leaves of `set` as (dotted path, value): nested tables are paths
 /// (`tier.junior.servers = 3` written unquoted), except a distribution
 /// (a table with `dist`), which is one value.
-fn flatten(t: &Table, prefix: &str, out: &mut Vec<(String, Value)>) {
+pub(super) fn flatten(t: &Table, prefix: &str, out: &mut Vec<(String, Value)>) {
     for (k, v) in t {
         let path = if prefix.is_empty() {
             k.clone()
