@@ -146,7 +146,45 @@ impl Package {
             return Err(render(&package.layers, problems));
         }
         package.each_alone()?;
+        package.ranges_valid()?;
         Ok(package)
+    }
+
+    /// Applies each end of each `[sensitivity]` range of the file to the
+    /// package and validates the result, so that a path naming nothing or a
+    /// value the field does not allow is refused before anything runs.
+    fn ranges_valid(&self) -> Result<(), Error> {
+        let all = vec![true; self.remedies.len()];
+        let mut problems = Vec::new();
+        for p in &self.ranges {
+            for x in [p.low, p.high] {
+                match self.sweep_with(&all, &[(p, x)]) {
+                    Err(Error::Scenario(e)) => {
+                        let (layer, span) = p.at.clone().unwrap_or((self.layers.len() - 1, 0..0));
+                        for problem in e.problems {
+                            let message = if problem.field.starts_with("sensitivity.") {
+                                problem.message
+                            } else {
+                                format!(
+                                    "at {x} the scenario is not valid: field `{}`: {}",
+                                    problem.field, problem.message
+                                )
+                            };
+                            let field = format!("sensitivity.ranges.{}", p.path);
+                            problems.push((layer, span.clone(), field, message));
+                        }
+                        break;
+                    }
+                    Err(other) => return Err(other),
+                    Ok(_) => {}
+                }
+            }
+        }
+        if problems.is_empty() {
+            Ok(())
+        } else {
+            Err(render(&self.layers, problems))
+        }
     }
 
     /// Applies each remedy alone to the base and validates the result, so

@@ -274,3 +274,96 @@ fn bad_requests_are_refused_before_anything_runs() {
     let sum: f64 = m.shapley.iter().map(|s| s.mean).sum();
     assert!((sum - m.total.mean).abs() <= 1e-9 * (1.0 + m.total.mean.abs()));
 }
+
+#[test]
+fn a_tornado_varies_the_effect_and_the_report_opens_in_a_browser() {
+    let dir = scratch("attribute-tornado");
+    std::fs::write(dir.join("base.toml"), BASE).unwrap();
+    // `tier.a.servers` belongs to the remedy: it varies only in the package,
+    // so at 6 (the remedy's own value) the effect is the nominal one.
+    let file = dir.join("t.toml");
+    std::fs::write(
+        &file,
+        format!(
+            "extends = \"base.toml\"\nname = \"t\"\n\n{STAFF_A}\n[sensitivity]\ndefaults = false\nranges = {{ \"tier.a.servers\" = [6, 8], \"segment.left.rate_per_hour\" = [30.0, 70.0] }}\n"
+        ),
+    )
+    .unwrap();
+    let out = dir.join("out");
+    let run = tiersim(&[
+        "attribute",
+        file.to_str().unwrap(),
+        "--sensitivity",
+        "--report",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    let stdout = text(&run.stdout);
+    assert_eq!(run.status.code(), Some(0), "{}", text(&run.stderr));
+    let a = read(&out).unwrap();
+    assert_eq!(
+        a.sensitivity.len(),
+        2 * 6,
+        "two parameters, six headline metrics"
+    );
+    let bar = |metric: &str, parameter: &str| {
+        a.sensitivity
+            .iter()
+            .find(|s| s.metric == metric && s.parameter == parameter)
+            .unwrap()
+    };
+    let nominal = a.overall("abandon_rate").unwrap().total;
+    let own = bar("abandon_rate", "tier.a.servers");
+    assert_eq!(own.at_low, nominal);
+    assert!(
+        own.at_high.mean < own.at_low.mean,
+        "more servers, fewer abandon"
+    );
+    // The busier the left side, the more its extra server saves.
+    let load = bar("abandon_rate", "segment.left.rate_per_hour");
+    assert!(load.at_high.mean < load.at_low.mean);
+    for metric in ["abandon_rate", "satisfaction_mean"] {
+        let swings: Vec<f64> = a
+            .sensitivity
+            .iter()
+            .filter(|s| s.metric == metric)
+            .map(|s| s.swing)
+            .collect();
+        assert!(swings.windows(2).all(|w| w[0] >= w[1]), "longest first");
+    }
+    assert!(stdout.contains("tornado: abandonment"), "{stdout}");
+    assert!(stdout.contains("sign"), "{stdout}");
+    let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    for needle in [
+        "In short:",
+        "data-plot=\"waterfall-satisfaction_mean\"",
+        "data-plot=\"shapley-abandon_rate\"",
+        "data-plot=\"tornado-abandon_rate\"",
+    ] {
+        assert!(html.contains(needle), "{needle}");
+    }
+    let Some(chromium) = crate::report::chromium() else {
+        eprintln!(
+            "NOTICE: chromium not found: the attribution report was NOT checked in a browser"
+        );
+        return;
+    };
+    let work = dir.join("chromium");
+    std::fs::create_dir_all(&work).unwrap();
+    let checked = crate::report::check_in_browser(&chromium, &work, &out.join("report.html"));
+    assert!(checked.console.is_empty(), "{:?}", checked.console);
+    let r = &checked.result;
+    assert_eq!(r["references"], serde_json::json!([]));
+    let plots = r["plots"].as_array().unwrap();
+    assert_eq!(
+        plots.len(),
+        6 * 3,
+        "a waterfall, Shapley bars and a tornado per metric"
+    );
+    for p in plots {
+        assert!(
+            p["width"].as_f64().unwrap() > 300.0 && p["height"].as_f64().unwrap() > 50.0,
+            "{p}"
+        );
+    }
+}
