@@ -45,9 +45,12 @@ pub fn effect(base: &Run, package: &Run, index: usize) -> Estimate {
     Estimate::from_values(a.zip(b).map(|(x, y)| y - x))
 }
 
-/// Whether `at` is clear of 0 on the other side from `nominal`'s mean.
+/// Whether `at` is clear of 0 on the other side from `nominal`, itself
+/// clear of 0 (an effect within noise of 0 has no sign to flip).
 pub fn flips(nominal: &Estimate, at: &Estimate) -> bool {
-    nominal.mean != 0.0 && at.mean.signum() != nominal.mean.signum() && at.mean.abs() > at.ci95
+    nominal.mean.abs() > nominal.ci95
+        && at.mean.signum() != nominal.mean.signum()
+        && at.mean.abs() > at.ci95
 }
 
 /// The tornado of each metric in `metrics` ((name, index in the overall
@@ -99,5 +102,9 @@ mod tests {
         assert!(!flips(&e(-0.35, 0.1), &e(0.05, 0.1)), "within noise of 0");
         assert!(!flips(&e(-0.35, 0.1), &e(-2.0, 0.1)), "same sign");
         assert!(!flips(&e(0.0, 0.1), &e(2.0, 0.1)), "no sign to flip");
+        assert!(
+            !flips(&e(-0.1, 4.5), &e(106.0, 3.9)),
+            "nominal within noise"
+        );
     }
 }

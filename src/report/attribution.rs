@@ -407,6 +407,30 @@ pub fn flip_words(file: &AttributionFile) -> Vec<String> {
                 format!("`{}` = {x} gives {}", b.parameter, pm(at, d))
             })
             .collect();
+        if nominal.mean.abs() <= nominal.ci95 {
+            let clear: Vec<String> = bars
+                .iter()
+                .flat_map(|b| {
+                    [
+                        (b.low, &b.at_low, &b.parameter),
+                        (b.high, &b.at_high, &b.parameter),
+                    ]
+                })
+                .filter(|(_, at, _)| at.mean.abs() > at.ci95)
+                .map(|(x, at, p)| format!("`{p}` = {x} gives {}", pm(at, d)))
+                .collect();
+            out.push(format!(
+                "{}: the package's effect ({}) is not clear of 0, so it has no sign to flip{}",
+                label(metric),
+                pm(&nominal, d),
+                if clear.is_empty() {
+                    ", at either end of any range.".to_string()
+                } else {
+                    format!("; these make it clearly non-zero: {}.", clear.join("; "))
+                }
+            ));
+            continue;
+        }
         out.push(if flips.is_empty() {
             format!(
                 "{}: no parameter flips the sign of the package's effect ({}) within its range.",
