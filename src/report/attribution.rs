@@ -260,12 +260,12 @@ pub fn read(dir: &Path) -> Result<AttributionFile, Error> {
 }
 
 /// `mean ± ci95` with `digits` decimals.
-fn pm(i: &MeanCi, digits: usize) -> String {
+pub(crate) fn pm(i: &MeanCi, digits: usize) -> String {
     format!("{:+.*} ± {:.*}", digits, i.mean, digits, i.ci95)
 }
 
 /// Decimals that show a metric of size `x`.
-fn digits(x: f64) -> usize {
+pub(crate) fn digits(x: f64) -> usize {
     match x.abs() {
         v if v >= 100.0 => 1,
         v if v >= 1.0 => 2,

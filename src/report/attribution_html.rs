@@ -6,7 +6,7 @@
 //! alone under the same Content Security Policy as the run report.
 
 use super::attribution::{
-    AttributionFile, HEADLINES, MetricRecord, SwingRecord, flip_words, label,
+    AttributionFile, HEADLINES, MetricRecord, SwingRecord, digits, flip_words, label, pm,
 };
 use super::format::MeanCi;
 use super::page::{escape, head};
@@ -96,24 +96,19 @@ pub fn in_short(file: &AttributionFile) -> String {
         .iter()
         .filter(|(_, s)| s.mean < 0.0)
         .min_by(|a, b| a.1.mean.total_cmp(&b.1.mean));
+    let d = digits(m.base.mean);
     let mut s = format!(
         "the package changes {} by {} (95% CI).",
         label(metric),
-        pm(&m.total)
+        pm(&m.total, d)
     );
     if let Some((name, v)) = best {
-        s.push_str(&format!(" {name} adds the most ({}).", pm(v)));
+        s.push_str(&format!(" {name} adds the most ({}).", pm(v, d)));
     }
     if let Some((name, v)) = worst {
-        s.push_str(&format!(" {name} takes away the most ({}).", pm(v)));
+        s.push_str(&format!(" {name} takes away the most ({}).", pm(v, d)));
     }
     s
-}
-
-/// `mean ± ci95` with three significant decimals.
-fn pm(i: &MeanCi) -> String {
-    let d = if i.mean.abs() >= 10.0 { 1 } else { 3 };
-    format!("{:+.*} ± {:.*}", d, i.mean, d, i.ci95)
 }
 
 /// The remedies with their descriptions.
@@ -145,18 +140,20 @@ fn table(file: &AttributionFile) -> String {
         let Some(m) = file.overall(metric) else {
             continue;
         };
+        let d = digits(m.base.mean);
         out.push_str(&format!(
-            "<tr><td>{}</td><td>{:.4}</td>",
+            "<tr><td>{}</td><td>{:.*}</td>",
             escape(label(metric)),
+            d,
             m.base.mean
         ));
         for s in &m.shapley {
-            out.push_str(&format!("<td>{}</td>", escape(&pm(s))));
+            out.push_str(&format!("<td>{}</td>", escape(&pm(s, d))));
         }
         out.push_str(&format!(
             "<td>{}</td><td><strong>{}</strong></td></tr>\n",
-            escape(&pm(&m.interaction)),
-            escape(&pm(&m.total))
+            escape(&pm(&m.interaction, d)),
+            escape(&pm(&m.total, d))
         ));
     }
     out.push_str("</tbody></table></div>\n<p class=\"sub\">Shapley contributions with paired 95% CIs; they add up to the package's effect in every replication.</p>\n");
@@ -329,10 +326,17 @@ fn figure(id: &str, bars: &[Bar], marks: &[(f64, &str)], caption: &str) -> Strin
     }
     let bottom = 10.0 + ROW * bars.len() as f64;
     svg.push_str(&format!(
-        "<line x1=\"{0:.1}\" x2=\"{0:.1}\" y1=\"6\" y2=\"{bottom:.1}\" stroke=\"#1d1d1f\"/>\n<text x=\"{0:.1}\" y=\"{1:.1}\" font-size=\"11\" text-anchor=\"middle\">0</text>\n",
-        x(0.0),
-        bottom + 14.0
+        "<line x1=\"{0:.1}\" x2=\"{0:.1}\" y1=\"6\" y2=\"{bottom:.1}\" stroke=\"#1d1d1f\"/>\n",
+        x(0.0)
     ));
+    // The 0 label, unless it would sit on an end's label.
+    if x(0.0) - LEFT > 50.0 && LEFT + plot - x(0.0) > 50.0 {
+        svg.push_str(&format!(
+            "<text x=\"{:.1}\" y=\"{:.1}\" font-size=\"11\" text-anchor=\"middle\">0</text>\n",
+            x(0.0),
+            bottom + 14.0
+        ));
+    }
     for (v, name) in marks {
         svg.push_str(&format!(
             "<line x1=\"{0:.1}\" x2=\"{0:.1}\" y1=\"6\" y2=\"{bottom:.1}\" stroke=\"#6d2f66\" stroke-dasharray=\"4 3\"/>\n<text x=\"{0:.1}\" y=\"{1:.1}\" font-size=\"11\" text-anchor=\"middle\" fill=\"#6d2f66\">{2}</text>\n",
