@@ -64,17 +64,7 @@ pub(super) fn attribute_command(args: &AttributeArgs) -> Result<()> {
         let m = &first.points[0].scenario.model;
         (m.run.seed, m.run.replications)
     };
-    if args.samples == Some(0) {
-        bail!("--samples must be at least 1");
-    }
-    let Some(method) = Method::for_remedies(k, args.samples, seed) else {
-        return Err(package
-            .refuse(vec![format!(
-                "{k} remedies make {} subsets; allowed: at most {MAX_EXACT} remedies exactly, or --samples M to average over M random orders",
-                1u64 << k.min(63),
-            )])
-            .into());
-    };
+    let method = method(&package, args.samples, seed)?;
     let masks = method.subsets(k, &order);
     let mut models = models(&package, &masks)?;
     let parameters = if args.sensitivity {
@@ -101,14 +91,7 @@ pub(super) fn attribute_command(args: &AttributeArgs) -> Result<()> {
         file: args.scenario.display().to_string(),
         seed,
         replications,
-        remedies: package
-            .remedies
-            .iter()
-            .map(|r| RemedyNote {
-                name: r.name.clone(),
-                description: r.description.clone(),
-            })
-            .collect(),
+        remedies: package.remedies.iter().map(RemedyNote::from).collect(),
         order: order.iter().map(|&i| names[i].clone()).collect(),
         method: match method {
             Method::Exact => "exact".into(),
@@ -205,6 +188,24 @@ fn bars(metrics: &[MetricRecord], parameters: &[Parameter], runs: Vec<Run>) -> V
             SwingRecord::new(s, source)
         })
         .collect()
+}
+
+/// How the Shapley values are computed: exactly up to [`MAX_EXACT`]
+/// remedies, over `samples` random orders when given; refused above the
+/// limit without them.
+fn method(package: &Package, samples: Option<u32>, seed: u64) -> Result<Method> {
+    let k = package.remedies.len();
+    if samples == Some(0) {
+        bail!("--samples must be at least 1");
+    }
+    Method::for_remedies(k, samples, seed).ok_or_else(|| {
+        package
+            .refuse(vec![format!(
+                "{k} remedies make {} subsets; allowed: at most {MAX_EXACT} remedies exactly, or --samples M to average over M random orders",
+                1u64 << k.min(63),
+            )])
+            .into()
+    })
 }
 
 /// The waterfall's order as remedy indices: `names` (every remedy once) or

@@ -38,6 +38,15 @@ pub struct RemedyNote {
     pub description: String,
 }
 
+impl From<&crate::scenario::remedy::Remedy> for RemedyNote {
+    fn from(r: &crate::scenario::remedy::Remedy) -> Self {
+        RemedyNote {
+            name: r.name.clone(),
+            description: r.description.clone(),
+        }
+    }
+}
+
 /// `attribution.json`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct AttributionFile {

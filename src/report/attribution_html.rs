@@ -297,33 +297,7 @@ fn figure(id: &str, bars: &[Bar], marks: &[(f64, &str)], caption: &str) -> Strin
         "<svg data-plot=\"{}\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {WIDTH} {height}\" role=\"img\">\n",
         escape(id)
     );
-    for (i, b) in bars.iter().enumerate() {
-        let y = 10.0 + ROW * i as f64;
-        let (a, z) = (x(b.from.min(b.to)), x(b.from.max(b.to)));
-        let colour = match b.helps {
-            Some(true) => "#0b5c8f",
-            Some(false) => "#c2541a",
-            None => "#8a8a8f",
-        };
-        svg.push_str(&format!(
-            "<text x=\"{:.1}\" y=\"{:.1}\" font-size=\"12\" text-anchor=\"end\">{}</text>\n<rect x=\"{a:.1}\" y=\"{:.1}\" width=\"{:.1}\" height=\"{:.1}\" fill=\"{colour}\"/>\n",
-            LEFT - 8.0,
-            y + 15.0,
-            escape(&b.label),
-            y + 4.0,
-            (z - a).max(1.0),
-            ROW - 8.0
-        ));
-        if let Some(ci) = b.ci.filter(|c| c.is_finite() && *c > 0.0) {
-            svg.push_str(&format!(
-                "<line x1=\"{:.1}\" x2=\"{:.1}\" y1=\"{:.1}\" y2=\"{:.1}\" stroke=\"#1d1d1f\" stroke-width=\"1.5\"/>\n",
-                x(b.to - ci),
-                x(b.to + ci),
-                y + ROW / 2.0,
-                y + ROW / 2.0
-            ));
-        }
-    }
+    svg.push_str(&rows(bars, &x));
     let bottom = 10.0 + ROW * bars.len() as f64;
     svg.push_str(&format!(
         "<line x1=\"{0:.1}\" x2=\"{0:.1}\" y1=\"6\" y2=\"{bottom:.1}\" stroke=\"#1d1d1f\"/>\n",
@@ -358,6 +332,40 @@ fn figure(id: &str, bars: &[Bar], marks: &[(f64, &str)], caption: &str) -> Strin
         "<figure>\n{svg}<figcaption>{}</figcaption>\n</figure>\n",
         escape(caption)
     )
+}
+
+/// The bars of a chart (labels, bars, CI whiskers), `x` mapping a value
+/// to its position.
+fn rows(bars: &[Bar], x: &dyn Fn(f64) -> f64) -> String {
+    let mut svg = String::new();
+    for (i, b) in bars.iter().enumerate() {
+        let y = 10.0 + ROW * i as f64;
+        let (a, z) = (x(b.from.min(b.to)), x(b.from.max(b.to)));
+        let colour = match b.helps {
+            Some(true) => "#0b5c8f",
+            Some(false) => "#c2541a",
+            None => "#8a8a8f",
+        };
+        svg.push_str(&format!(
+            "<text x=\"{:.1}\" y=\"{:.1}\" font-size=\"12\" text-anchor=\"end\">{}</text>\n<rect x=\"{a:.1}\" y=\"{:.1}\" width=\"{:.1}\" height=\"{:.1}\" fill=\"{colour}\"/>\n",
+            LEFT - 8.0,
+            y + 15.0,
+            escape(&b.label),
+            y + 4.0,
+            (z - a).max(1.0),
+            ROW - 8.0
+        ));
+        if let Some(ci) = b.ci.filter(|c| c.is_finite() && *c > 0.0) {
+            svg.push_str(&format!(
+                "<line x1=\"{:.1}\" x2=\"{:.1}\" y1=\"{:.1}\" y2=\"{:.1}\" stroke=\"#1d1d1f\" stroke-width=\"1.5\"/>\n",
+                x(b.to - ci),
+                x(b.to + ci),
+                y + ROW / 2.0,
+                y + ROW / 2.0
+            ));
+        }
+    }
+    svg
 }
 
 /// An axis end in a short form.

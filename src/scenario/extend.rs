@@ -106,6 +106,17 @@ impl Layer {
     }
 }
 
+/// The layer (the latest) writing dotted `path` and where, or the last
+/// layer's start.
+pub(crate) fn locate(layers: &[Layer], path: &str) -> (usize, Range<usize>) {
+    layers
+        .iter()
+        .enumerate()
+        .rev()
+        .find_map(|(i, l)| l.span(path).map(|s| (i, s)))
+        .unwrap_or((layers.len() - 1, 0..0))
+}
+
 /// `error` (found in a text merged from `layers`) with each problem placed
 /// in the layer that writes its field: the one writing the longest part of
 /// the field's dotted path, the later layer on a tie; a problem with no
@@ -234,21 +245,14 @@ fn resolve(
     let base_source = super::text(&bytes, &base_file)?;
     let mut base = resolve(&base_path, base_source, chain, layers)?;
     for (i, p) in removals(&mut checker, remove.as_ref(), &spans) {
-        let mut doc = Value::Table(base);
-        if let Err(message) = remove_path(&mut doc, &p) {
-            checker.problem(
-                spans
-                    .get(&format!("remove.{i}"))
-                    .cloned()
-                    .unwrap_or(at("remove")),
-                "remove",
-                format!("{message} (in {base_file} and the files it extends)"),
-            );
-        }
-        let Value::Table(t) = doc else {
-            unreachable!("a table stays a table")
-        };
-        base = t;
+        let span = spans.get(&format!("remove.{i}")).cloned();
+        drop_path(
+            &mut checker,
+            &mut base,
+            &p,
+            span.unwrap_or(at("remove")),
+            &base_file,
+        );
     }
     if !checker.problems.is_empty() {
         return Err(checker.into_error());
@@ -260,6 +264,28 @@ fn resolve(
         spans,
     });
     Ok(base)
+}
+
+/// Removes dotted `path` from `base` (the file `base_file` merged with its
+/// own bases), recording a problem at `span` when it names nothing.
+fn drop_path(
+    checker: &mut Checker<'_>,
+    base: &mut Table,
+    path: &str,
+    span: Range<usize>,
+    base_file: &str,
+) {
+    let mut doc = Value::Table(std::mem::take(base));
+    if let Err(message) = remove_path(&mut doc, path) {
+        checker.problem(
+            span,
+            "remove",
+            format!("{message} (in {base_file} and the files it extends)"),
+        );
+    }
+    if let Value::Table(t) = doc {
+        *base = t;
+    }
 }
 
 /// The file `extends` names, relative to the file at `path`; `None` (with

@@ -17,7 +17,7 @@ use std::ops::Range;
 
 use toml::{Table, Value};
 
-use super::extend::{Layer, Placed};
+use super::extend::{Layer, Placed, locate};
 use super::remedy::flatten;
 
 /// The documented default range of every `[outcomes]` coefficient and of
@@ -63,17 +63,8 @@ pub(super) fn parameters(
     let Some(value) = value else {
         return (Vec::new(), true);
     };
-    let top = layers.len() - 1;
-    let locate = |path: &str| -> (usize, Range<usize>) {
-        layers
-            .iter()
-            .enumerate()
-            .rev()
-            .find_map(|(i, l)| l.span(path).map(|s| (i, s)))
-            .unwrap_or((top, 0..0))
-    };
     let mut say = |path: &str, message: String| {
-        let (l, s) = locate(path);
+        let (l, s) = locate(layers, path);
         problems.push((l, s, path.to_string(), message));
     };
     let Some(table) = value.as_table() else {
@@ -114,35 +105,44 @@ pub(super) fn parameters(
     };
     let mut flat = Vec::new();
     flatten(&ranges, "", &mut flat);
-    let mut out = Vec::new();
-    for (path, v) in flat {
-        let field = format!("sensitivity.ranges.{path}");
-        let ends: Option<Vec<f64>> = v.as_array().and_then(|a| {
-            a.iter()
-                .map(|x| x.as_float().or_else(|| x.as_integer().map(|i| i as f64)))
-                .collect()
-        });
-        match ends.as_deref() {
-            Some(&[low, high]) if low.is_finite() && high.is_finite() && low < high => {
-                out.push(Parameter {
+    let out = flat
+        .into_iter()
+        .filter_map(|(path, v)| {
+            let field = format!("sensitivity.ranges.{path}");
+            match range(&v) {
+                Ok((low, high)) => Some(Parameter {
                     path,
                     low,
                     high,
                     source: "file",
-                    at: Some(locate(&field)),
-                });
+                    at: Some(locate(layers, &field)),
+                }),
+                Err(message) => {
+                    say(&field, message);
+                    None
+                }
             }
-            Some(&[low, high]) => say(
-                &field,
-                format!("the range [{low}, {high}] is empty; allowed: [low, high] with low < high"),
-            ),
-            _ => say(
-                &field,
-                format!("got {v}; allowed: two numbers [low, high] with low < high"),
-            ),
-        }
-    }
+        })
+        .collect();
     (out, defaults)
+}
+
+/// The range `[low, high]` written as `v`, or why it is not one.
+fn range(v: &Value) -> Result<(f64, f64), String> {
+    let ends: Option<Vec<f64>> = v.as_array().and_then(|a| {
+        a.iter()
+            .map(|x| x.as_float().or_else(|| x.as_integer().map(|i| i as f64)))
+            .collect()
+    });
+    match ends.as_deref() {
+        Some(&[low, high]) if low.is_finite() && high.is_finite() && low < high => Ok((low, high)),
+        Some(&[low, high]) => Err(format!(
+            "the range [{low}, {high}] is empty; allowed: [low, high] with low < high"
+        )),
+        _ => Err(format!(
+            "got {v}; allowed: two numbers [low, high] with low < high"
+        )),
+    }
 }
 
 /// The file's parameters, then the default ranges of any coefficient it
