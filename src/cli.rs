@@ -8,6 +8,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use anyhow::{Context, Result, bail};
 use clap::{Parser, Subcommand};
 
+mod attribute;
 mod check;
 mod compare;
 mod erlang;
@@ -94,6 +95,10 @@ pub enum Command {
         /// Threads the run-time estimate assumes [default: one per core].
         #[arg(long)]
         threads: Option<usize>,
+        /// Print the scenario as it runs instead: merged with the files it
+        /// `extends`, as TOML.
+        #[arg(long)]
+        expand: bool,
     },
     /// Make the report of an output folder: every plot as SVG and PNG, and
     /// report.html, one self-contained page to open in a browser or print.
@@ -109,6 +114,9 @@ pub enum Command {
     Plan(plan::PlanArgs),
     /// Fit a scenario to a call log: arrivals, service, patience, staffing.
     Fit(fit::FitArgs),
+    /// What each `[[remedy]]` of a scenario buys: Shapley values, a
+    /// waterfall, the package's effect and the interaction, with paired CIs.
+    Attribute(attribute::AttributeArgs),
 }
 
 /// Set by Ctrl-C: workers start no new replication.
@@ -151,7 +159,12 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Erlang(args) => erlang::erlang(&args),
         Command::Plan(args) => plan::plan(&args),
         Command::Fit(args) => fit::fit(&args),
-        Command::Check { scenario, threads } => check::check(&scenario, threads),
+        Command::Attribute(args) => attribute::attribute_command(&args),
+        Command::Check {
+            scenario,
+            threads,
+            expand,
+        } => check::check(&scenario, threads, expand),
     }
 }
 

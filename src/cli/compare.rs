@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 use std::time::SystemTime;
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 
 use super::colour;
 use super::report::make_report;
@@ -109,12 +109,12 @@ fn paired(a: &Path, b: &Path, independent: bool) -> Result<(Sweep, String, Strin
     } else {
         (na.clone(), nb.clone())
     };
-    let bytes = |p: &Path| std::fs::read(p).with_context(|| format!("cannot read {}", p.display()));
-    let mut both = bytes(a)?;
-    both.extend(bytes(b)?);
+    // The files as they run (merged with what they `extend`).
+    let mut both = scenario::expanded_text(a)?;
+    both.push_str(&scenario::expanded_text(b)?);
     let sweep = Sweep {
         name: format!("{na}-vs-{nb}"),
-        content_hash: scenario::sweep::content_hash(&both),
+        content_hash: scenario::sweep::content_hash(both.as_bytes()),
         axes: vec!["scenario".into()],
         points: vec![
             scenario::Point {

@@ -7,7 +7,7 @@ use std::sync::Mutex;
 use std::sync::atomic::Ordering;
 use std::time::SystemTime;
 
-use anyhow::{Context, Result, anyhow, bail};
+use anyhow::{Result, anyhow, bail};
 use clap::Args;
 
 use super::progress::Progress;
@@ -19,7 +19,8 @@ use crate::experiment::runner::{Halt, Interrupted};
 use crate::experiment::{PointResult, Precision, RunOptions, Shape, run_points};
 use crate::model::Model;
 use crate::report::{self, RunInfo};
-use crate::scenario::{self, Sweep};
+use crate::scenario::Sweep;
+use crate::scenario::remedy::{Choice, Package};
 
 /// Options shared by `run` and `sweep`.
 #[derive(Debug, Args)]
@@ -50,6 +51,25 @@ pub struct RunArgs {
     /// inside at once stops with an error naming the overloaded tier.
     #[arg(long, value_name = "N")]
     max_clients_inside: Option<u64>,
+    /// Run the package without this `[[remedy]]`; repeat for several.
+    #[arg(long, value_name = "NAME", conflicts_with = "only")]
+    without: Vec<String>,
+    /// Run the base with only this `[[remedy]]`; repeat for several.
+    #[arg(long, value_name = "NAME")]
+    only: Vec<String>,
+}
+
+impl RunArgs {
+    /// The remedies `--without` and `--only` choose.
+    fn remedies(&self) -> Choice {
+        if !self.only.is_empty() {
+            Choice::Only(self.only.clone())
+        } else if !self.without.is_empty() {
+            Choice::Without(self.without.clone())
+        } else {
+            Choice::All
+        }
+    }
 }
 
 /// Prints the warnings of a sweep's points, once each.
@@ -138,7 +158,9 @@ pub(super) fn sweep(file: &Path, args: &RunArgs, shard: Option<(usize, usize)>) 
             "--report needs the whole sweep: run the shards without it, `tiersim merge` them, then `tiersim report` the merged folder"
         );
     }
-    let mut sweep = scenario::load_sweep(file)?;
+    let package = Package::load(file)?;
+    let chosen = package.chosen(&args.remedies())?;
+    let mut sweep = package.sweep(&chosen)?;
     if let Some(limit) = args.max_clients_inside {
         if limit == 0 {
             bail!("--max-clients-inside must be at least 1");
@@ -156,8 +178,9 @@ pub(super) fn sweep(file: &Path, args: &RunArgs, shard: Option<(usize, usize)>) 
             None => base,
         }
     });
-    let source =
-        std::fs::read_to_string(file).with_context(|| format!("cannot read {}", file.display()))?;
+    // What the journal keeps to expand the sweep again (`merge`): the file
+    // merged with the files it `extends`, the chosen remedies applied.
+    let source = package.text(&chosen)?;
     let header = Header {
         tool_version: env!("CARGO_PKG_VERSION").into(),
         scenario: sweep.name.clone(),

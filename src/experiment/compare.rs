@@ -27,8 +27,9 @@ pub struct Difference {
     pub variance_reduction: f64,
 }
 
-/// Values of one metric per replication, by (group, index) in a shape.
-fn column<'a>(
+/// Values of one metric per replication, by (group, index) in a shape;
+/// `None` when the shape has no such group.
+pub(super) fn column<'a>(
     replications: &'a [ReplicationMetrics],
     shape: &Shape,
     group: &str,

@@ -7,6 +7,8 @@
 //! threads: replication r of every point draws from streams keyed by
 //! (seed, r, purpose), and results are gathered by (point, replication).
 
+pub mod attribute;
+pub mod attribute_sensitivity;
 pub mod compare;
 pub mod goals;
 pub mod journal;

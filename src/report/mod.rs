@@ -5,6 +5,8 @@
 //! reader never sees half a file and a failed write leaves the old file
 //! intact.
 
+pub mod attribution;
+pub mod attribution_html;
 pub mod check;
 pub mod csv;
 pub mod format;

@@ -5,7 +5,7 @@
 //!
 //! One file per table of the format (`run.rs`, `calendar.rs`, `request.rs`,
 //! `channel.rs`, `levers.rs`, `outcomes.rs`, `tier/`, `segment.rs`,
-//! `targets.rs`, `sweep.rs`), values shared by tables in `dist.rs`, rules
+//! `targets.rs`, `sweep.rs`), `extend.rs` (a file that extends another), `remedy.rs` (named changes on top), `sensitivity.rs` (a tornado's ranges), values shared by tables in `dist.rs`, rules
 //! across tables in `network.rs`, the documented size limits in `limits.rs`,
 //! warnings in `warnings.rs`, and the
 //! reporting machinery in `diagnostics.rs`. Tables are resolved in the
@@ -16,15 +16,18 @@ mod calendar;
 mod channel;
 mod diagnostics;
 mod dist;
+pub mod extend;
 pub mod file;
 mod levers;
 mod limits;
 mod network;
 mod outcomes;
 pub mod raw;
+pub mod remedy;
 mod request;
 mod run;
 mod segment;
+pub mod sensitivity;
 pub mod sweep;
 pub mod targets;
 #[cfg(test)]
@@ -63,11 +66,23 @@ pub struct Scenario {
 /// files such as 0.1 + 0.2 + 0.7).
 const PROBABILITY_SLACK: f64 = 1e-9;
 
-/// Reads and validates the scenario file at `path`.
+/// Reads and validates the scenario file at `path` (merged with the files
+/// it `extends`, every remedy applied).
 pub fn load(path: &Path) -> Result<Scenario, Error> {
+    let package = remedy::Package::load(path)?;
+    package.scenario(&package.chosen(&remedy::Choice::All)?)
+}
+
+/// The scenario file at `path` merged with the files it `extends` (its
+/// `[[remedy]]` tables kept), as TOML; as written when it extends none.
+pub fn expanded_text(path: &Path) -> Result<String, Error> {
     let source = file::read(path)?;
     let file = path.display().to_string();
-    parse(text(&source, &file)?, &file)
+    let text = text(&source, &file)?;
+    Ok(match extend::expand(path, text)? {
+        Some(x) => x.text,
+        None => text.to_string(),
+    })
 }
 
 /// The bytes of scenario file `file` as text, or a scenario error saying it

@@ -1,17 +1,20 @@
 //! The integration tests, in one binary: queueing theory, shipped scenarios,
 //! bad input, determinism and the command line as a user runs it.
 
+mod attribute;
 mod bad;
 mod bank;
 mod cli;
 mod common;
 mod edges;
 mod experiments;
+mod extend;
 mod fit;
 mod journal;
 mod outputs;
 mod plan;
 mod properties;
+mod remedy;
 mod report;
 mod robust;
 mod rosters;

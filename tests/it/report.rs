@@ -761,7 +761,7 @@ fn bad_folders_get_a_clear_error_and_no_report() {
 }
 
 /// Finds Debian's Chromium (or `$TIERSIM_CHROMIUM`).
-fn chromium() -> Option<PathBuf> {
+pub(crate) fn chromium() -> Option<PathBuf> {
     if let Some(p) = std::env::var_os("TIERSIM_CHROMIUM") {
         return Some(PathBuf::from(p));
     }
@@ -820,9 +820,9 @@ fn headless(chromium: &Path, work: &Path, extra: &[&str], url: &str) -> (String,
 }
 
 /// What the harness page found in the page it framed.
-struct Checked {
-    console: Vec<String>,
-    result: serde_json::Value,
+pub(crate) struct Checked {
+    pub(crate) console: Vec<String>,
+    pub(crate) result: serde_json::Value,
 }
 
 /// Opens `page` in headless Chromium inside a harness page and returns the
@@ -835,7 +835,7 @@ struct Checked {
 /// height; `--dump-dom` prints that DOM. Console messages (errors,
 /// uncaught exceptions, CSP violations, any `console.*` call) reach stderr
 /// through `--enable-logging=stderr --v=0` as `CONSOLE` lines.
-fn check_in_browser(chromium: &Path, work: &Path, page: &Path) -> Checked {
+pub(crate) fn check_in_browser(chromium: &Path, work: &Path, page: &Path) -> Checked {
     let url = format!("file://{}", page.display());
     // Named after the page's folder too, as pages are checked in parallel.
     let folder = page

@@ -15,12 +15,14 @@ use toml::{Table, Value};
 
 use super::diagnostics::nearest;
 use super::raw::{RawScenario, RawSweep};
+use super::remedy::{Choice, Package};
 use super::{Checker, Scenario, parse};
 use crate::error::Error;
 pub use axis::MAX_POINTS;
 use axis::{Axis, axes, combine};
 pub use path::display;
 use path::set_path;
+pub(crate) use path::{label, remove_path, set_field};
 
 /// A scenario file expanded into its points.
 #[derive(Clone, Debug)]
@@ -57,10 +59,11 @@ pub fn content_hash(bytes: &[u8]) -> String {
         .collect()
 }
 
-/// Reads a scenario file and expands its sweep.
+/// Reads a scenario file (merged with the files it `extends`) and expands
+/// the sweep of its package (every remedy applied).
 pub fn load_sweep(path: &Path) -> Result<Sweep, Error> {
-    let bytes = super::file::read(path)?;
-    parse_sweep_bytes(&bytes, &path.display().to_string())
+    let package = Package::load(path)?;
+    package.sweep(&package.chosen(&Choice::All)?)
 }
 
 /// Expands the scenario file's `bytes` (named `file` in messages) into its
@@ -69,8 +72,16 @@ pub fn parse_sweep_bytes(bytes: &[u8], file: &str) -> Result<Sweep, Error> {
     parse_sweep(super::text(bytes, file)?, file)
 }
 
-/// Expands scenario `source` (named `file` in messages) into its points.
+/// Expands scenario `source` (named `file` in messages) into its points
+/// (the package: every remedy applied).
 pub fn parse_sweep(source: &str, file: &str) -> Result<Sweep, Error> {
+    let package = Package::from_source(source, file)?;
+    package.sweep(&package.chosen(&Choice::All)?)
+}
+
+/// Expands scenario `source` (no remedies: applied already) into its
+/// points.
+pub(crate) fn expand_points(source: &str, file: &str) -> Result<Sweep, Error> {
     let base = parse(source, file)?;
     let raw: RawScenario = toml::from_str(source).expect("parsed once already");
     let name = base.model.name.clone();
