@@ -16,7 +16,9 @@ use crate::engine::stats::Estimate;
 use crate::experiment::attribute::{MAX_EXACT, Mask, Method, attribute};
 use crate::experiment::attribute_sensitivity::{Run, tornado};
 use crate::experiment::runner::Halt;
-use crate::experiment::{RunOptions, Shape, run_points};
+use std::sync::Mutex;
+
+use crate::experiment::{ReplicationMetrics, RunOptions, Shape, run_points};
 use crate::model::{CLIENT_METRICS, Model};
 use crate::report::attribution::{
     self, AttributionFile, HEADLINES, MetricRecord, RemedyNote, SwingRecord,
@@ -271,23 +273,28 @@ fn run(models: &[Model], threads: Option<usize>) -> Result<Vec<Run>> {
     let pool = thread_pool(threads)?;
     let points: Vec<(usize, &Model)> = models.iter().enumerate().collect();
     let progress = Progress::new();
+    // Attribution pairs every subset replication by replication, so the
+    // metrics of every run are kept (2^k points, not a long sweep).
+    let kept: Mutex<Vec<Option<Vec<ReplicationMetrics>>>> = Mutex::new(vec![None; models.len()]);
     let outcome = pool.install(|| {
         run_points(
             &points,
             &RunOptions::default(),
-            &|_| {},
+            &|r| kept.lock().expect("no worker panicked")[r.point] = Some(r.replications.clone()),
             &|d, t| progress.update(d, t),
             &CANCEL,
         )
     });
     progress.finish();
-    let results = match outcome {
-        Ok(r) => r,
+    match outcome {
+        Ok(_) => {}
         Err(Halt::Interrupted(_)) => bail!("interrupted: nothing written"),
         Err(Halt::Overloaded(e)) => return Err(e.into()),
-    };
-    Ok(results
-        .into_iter()
-        .map(|r| (Shape::of(&models[r.point]), r.replications))
+    }
+    let kept = kept.into_inner().expect("no worker panicked");
+    Ok(models
+        .iter()
+        .zip(kept)
+        .map(|(m, r)| (Shape::of(m), r.expect("every point finished")))
         .collect())
 }

@@ -10,7 +10,7 @@ use super::colour;
 use super::report::make_report;
 use super::run::{print_warnings, run_journaled};
 use crate::experiment::RunOptions;
-use crate::experiment::journal::{Header, Journal};
+use crate::experiment::journal::{self, Header, Journal};
 use crate::report::{self, RunInfo};
 use crate::scenario::{self, Sweep};
 
@@ -43,7 +43,7 @@ pub(super) fn compare(
         source: String::new(),
     };
     let journal = Journal::create(&dir, &header)?;
-    let (results, threads) = run_journaled(
+    let (_, threads) = run_journaled(
         &sweep,
         &[0, 1],
         &RunOptions::default(),
@@ -61,8 +61,17 @@ pub(super) fn compare(
         options: header.options.clone(),
         merged_from: Vec::new(),
     };
-    let s = report::write_sweep(&dir, &sweep, &results, &info)?;
-    let diffs = &s.vs_baseline.as_ref().expect("a comparison has a baseline")[1];
+    let (_, stored) = journal::read(&dir)?;
+    let mut diffs = Vec::new();
+    report::write_sweep(
+        &dir,
+        &sweep,
+        &stored,
+        &info,
+        report::SlotsKept::Every,
+        &mut |_, _, d| diffs = d.map(<[_]>::to_vec).unwrap_or_default(),
+    )?;
+    let diffs = &diffs;
     let doc = report::summary::Comparison {
         a: la.clone(),
         b: lb.clone(),

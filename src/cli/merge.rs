@@ -8,8 +8,8 @@ use anyhow::{Result, bail};
 
 use super::run::finish_sweep;
 use super::shard::shard_points;
-use crate::experiment::PointResult;
-use crate::experiment::journal::{self, Header};
+use crate::experiment::FinishedPoints;
+use crate::experiment::journal::{self, Header, Stored};
 use crate::report::RunInfo;
 use crate::scenario;
 
@@ -21,19 +21,21 @@ pub(super) fn merge(dirs: &[PathBuf], out: Option<PathBuf>) -> Result<()> {
         parts.push((dir, journal::read(dir)?));
     }
     let (first_dir, (first, _)) = &parts[0];
+    let first = first.clone();
+    let first_dir = first_dir.to_path_buf();
     let Some((_, n)) = first.shard else {
         bail!(
             "{}: not a shard (it was run without --shard)",
             first_dir.display()
         );
     };
-    let mut results: Vec<PointResult> = Vec::new();
+    let mut stored = Vec::new();
     let mut seen_shards = Vec::new();
-    for (dir, (header, points)) in &parts {
+    for (dir, (header, points)) in parts {
         let same_run = Header {
             shard: first.shard,
             ..header.clone()
-        } == *first;
+        } == first;
         if !same_run || header.shard.is_none_or(|(_, m)| m != n) {
             bail!(
                 "{} is a shard of another sweep than {} (scenario, file, options, version or shard count differ)",
@@ -47,21 +49,21 @@ pub(super) fn merge(dirs: &[PathBuf], out: Option<PathBuf>) -> Result<()> {
         }
         seen_shards.push(k);
         let expected = shard_points(header.points, header.shard);
-        if points.len() != expected.len() {
+        if points.done().len() != expected.len() {
             bail!(
                 "{}: shard {k}/{n} is unfinished ({} of {} points); finish it with --resume before merging",
                 dir.display(),
-                points.len(),
+                points.done().len(),
                 expected.len()
             );
         }
-        results.extend(points.iter().cloned());
+        stored.push(points);
     }
     let missing: Vec<usize> = (1..=n).filter(|k| !seen_shards.contains(k)).collect();
     if !missing.is_empty() {
         bail!("shards {missing:?} of {n} are missing");
     }
-    results.sort_by_key(|r| r.point);
+    let points = Stored::join(stored);
     let sweep = scenario::parse_sweep(
         &first.source,
         &format!("{} (scenario of the shards)", first.scenario),
@@ -81,5 +83,5 @@ pub(super) fn merge(dirs: &[PathBuf], out: Option<PathBuf>) -> Result<()> {
         options: first.options.clone(),
         merged_from: dirs.iter().map(|d| d.display().to_string()).collect(),
     };
-    finish_sweep(&dir, &sweep, &results, &info)
+    finish_sweep(&dir, &sweep, &points, &info)
 }

@@ -168,11 +168,9 @@ fn shift_plans(
 }
 
 /// The plan's verdict, with the reasons when it is not met.
-fn print_verdict(verdict: &Verdict) {
-    match verdict {
-        Verdict::Met => println!(
-            "verdict: met: every target holds with 95% confidence, confirmed on fresh random streams"
-        ),
+fn print_verdict(plan: &crate::plan::Plan) {
+    match &plan.verdict {
+        Verdict::Met => println!("verdict: met: {}", plan.met_claim()),
         Verdict::Unconfirmed(r) => {
             println!(
                 "verdict: unconfirmed: the search met every target but fresh streams did not:"
@@ -199,7 +197,7 @@ fn print_plan(
     shifts: &[Option<ShiftPlan>],
     weekly: &output::WeeklyCost,
 ) {
-    print_verdict(&plan.verdict);
+    print_verdict(plan);
     let tiers: Vec<usize> = (0..model.tiers.len())
         .filter(|&t| shifts[t].is_some())
         .collect();

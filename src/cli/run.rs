@@ -16,11 +16,14 @@ use super::shard::shard_points;
 use super::{CANCEL, INTERRUPTED, colour, thread_pool};
 use crate::experiment::journal::{self, Header, Journal};
 use crate::experiment::runner::{Halt, Interrupted};
-use crate::experiment::{PointResult, Precision, RunOptions, Shape, run_points};
+use crate::experiment::{
+    Done, FinishedPoints, PointResult, Precision, RunOptions, Shape, run_points,
+};
 use crate::model::Model;
-use crate::report::{self, RunInfo};
-use crate::scenario::Sweep;
+use crate::report::table::PointsTable;
+use crate::report::{self, RunInfo, SlotsKept};
 use crate::scenario::remedy::{Choice, Package};
+use crate::scenario::{self, Sweep};
 
 /// Options shared by `run` and `sweep`.
 #[derive(Debug, Args)]
@@ -72,34 +75,43 @@ impl RunArgs {
     }
 }
 
-/// Prints the warnings of a sweep's points, once each.
+/// Prints the warnings of a sweep's points, once each, with the file,
+/// line and column they point at (the tier they name).
 pub(super) fn print_warnings(file: &Path, sweep: &Sweep) {
-    let mut seen = Vec::new();
+    if sweep.points.iter().all(|p| p.scenario.warnings.is_empty()) {
+        return;
+    }
+    let source = std::fs::read_to_string(file).unwrap_or_default();
+    let places = scenario::WarningPlaces::of(&source);
+    let mut seen = std::collections::HashSet::new();
     for p in &sweep.points {
         for w in &p.scenario.warnings {
-            let line = if sweep.points.len() > 1 {
+            let text = if sweep.points.len() > 1 {
                 format!("point `{}`: {w}", p.name)
             } else {
                 w.clone()
             };
-            if !seen.contains(&line) {
-                eprintln!("warning: {}: {line}", file.display());
-                seen.push(line);
+            let at = places
+                .place(w)
+                .map_or(String::new(), |(line, column)| format!(":{line}:{column}"));
+            if seen.insert(text.clone()) {
+                eprintln!("warning: {}{at}: {text}", file.display());
             }
         }
     }
 }
 
 /// Runs `points` of `sweep` (the indices not yet in `done`), journaling each
-/// as it finishes; returns all finished points in order.
+/// as it finishes; returns what is kept of all finished points, in order
+/// (their metrics are in the journal).
 pub(super) fn run_journaled(
     sweep: &Sweep,
     points: &[usize],
     options: &RunOptions,
     journal: &Journal,
-    done: Vec<PointResult>,
+    done: Vec<Done>,
     threads: Option<usize>,
-) -> Result<(Vec<PointResult>, usize)> {
+) -> Result<(Vec<Done>, usize)> {
     let todo: Vec<(usize, &Model)> = points
         .iter()
         .filter(|i| !done.iter().any(|d| d.point == **i))
@@ -207,8 +219,7 @@ pub(super) fn sweep(file: &Path, args: &RunArgs, shard: Option<(usize, usize)>) 
             selected.len()
         );
     }
-    let (results, threads) =
-        run_journaled(&sweep, &selected, &options, &journal, done, args.threads)?;
+    let (done, threads) = run_journaled(&sweep, &selected, &options, &journal, done, args.threads)?;
     let info = RunInfo {
         file: file.display().to_string(),
         command_line: std::env::args().collect(),
@@ -220,15 +231,16 @@ pub(super) fn sweep(file: &Path, args: &RunArgs, shard: Option<(usize, usize)>) 
         merged_from: Vec::new(),
     };
     if let Some((k, n)) = shard {
-        report::write_manifest(&dir, &sweep, &results, &info)?;
+        report::write_manifest(&dir, &sweep, &done, &info)?;
         eprintln!(
             "shard {k}/{n}: {} points in {}; join all {n} shards with `tiersim merge DIR...`",
-            results.len(),
+            done.len(),
             dir.display()
         );
         return Ok(());
     }
-    finish_sweep(&dir, &sweep, &results, &info)?;
+    let (_, stored) = journal::read(&dir)?;
+    finish_sweep(&dir, &sweep, &stored, &info)?;
     if args.report {
         make_report(&dir)?;
     }
@@ -264,26 +276,33 @@ fn run_options(args: &RunArgs, shape: &Shape) -> Result<(RunOptions, String)> {
     Ok((options, options_text))
 }
 
-/// Writes a complete sweep's files and prints its table.
+/// Writes a complete sweep's files (from `points`, read back one at a
+/// time) and prints its table.
 pub(super) fn finish_sweep(
     dir: &Path,
     sweep: &Sweep,
-    results: &[PointResult],
+    points: &dyn FinishedPoints,
     info: &RunInfo,
 ) -> Result<()> {
-    let s = report::write_sweep(dir, sweep, results, info)?;
-    if s.summaries.len() == 1 {
-        print!(
-            "{}",
-            report::table::render_styled(&s.summaries[0], colour())
-        );
+    let slots = if sweep.points.len() == 1 {
+        SlotsKept::Every
     } else {
-        let stops: Vec<&str> = results.iter().map(|r| r.stop.as_str()).collect();
-        print!(
-            "{}",
-            report::table::points_styled(&s.summaries, &stops, colour())
-        );
+        SlotsKept::Focus
+    };
+    let single = points.done().len() == 1;
+    let mut table = PointsTable::default();
+    let mut text = String::new();
+    report::write_sweep(dir, sweep, points, info, slots, &mut |s, stop, _| {
+        if single {
+            text = report::table::render_styled(s, colour());
+        } else {
+            table.push(s, stop.as_str());
+        }
+    })?;
+    if !single {
+        text = table.render(colour());
     }
+    print!("{text}");
     eprintln!("\nwrote {}", dir.display());
     Ok(())
 }

@@ -19,6 +19,7 @@
 pub mod line;
 pub mod lock;
 pub mod stale;
+pub mod stored;
 
 use std::collections::HashMap;
 use std::fs::{File, OpenOptions};
@@ -29,9 +30,11 @@ use std::sync::Mutex;
 use serde::{Deserialize, Serialize};
 
 use super::PointResult;
+use super::runner::Done;
 use crate::error::Error;
 use line::FirstLine;
 pub use lock::FolderLock;
+pub use stored::Stored;
 
 /// The journal's file name inside an output folder.
 pub const FILE: &str = "points.jsonl";
@@ -91,8 +94,8 @@ pub struct Journal {
 pub struct Resumed {
     /// The journal, open for the missing points.
     pub journal: Journal,
-    /// The finished points it holds, in file order.
-    pub points: Vec<PointResult>,
+    /// The finished points it holds (what is kept of them), in file order.
+    pub points: Vec<Done>,
     /// One note per line dropped (naming the file, the line and why).
     pub notes: Vec<String>,
 }
@@ -100,7 +103,9 @@ pub struct Resumed {
 /// A journal as read: its header, the sound points, and the lines dropped.
 struct Scan {
     header: Header,
-    points: Vec<PointResult>,
+    /// The sound points, in file order, where their lines are (only the
+    /// metrics' place is kept, so that scanning is flat in memory).
+    points: Vec<(Done, stored::Place)>,
     /// Line numbers of the sound point lines.
     kept: Vec<usize>,
     /// (line number, why) of every line dropped.
@@ -155,6 +160,7 @@ fn scan(path: &Path, points: bool) -> Result<Found, Error> {
     if next_line(&mut reader, &mut buf).map_err(io)? != Some(true) {
         return Ok(Found::Nothing);
     }
+    let start = buf.len() as u64 + 1;
     let header = match line::first_line(&buf) {
         Ok(FirstLine::Header(h)) => h,
         Ok(FirstLine::Format(f, h)) => return Ok(Found::Format(f, h)),
@@ -175,19 +181,29 @@ fn scan(path: &Path, points: bool) -> Result<Found, Error> {
         dropped: Vec::new(),
     };
     if points {
-        scan_points(&mut reader, &mut found).map_err(io)?;
+        scan_points(&mut reader, start, &mut found).map_err(io)?;
     }
     Ok(Found::Current(found))
 }
 
-/// Reads the point lines after the header into `found`: each sound point
-/// is kept (the first, if repeated); every other line is dropped with why.
-fn scan_points(reader: &mut impl BufRead, found: &mut Scan) -> std::io::Result<()> {
+/// Reads the point lines after the header (which start at byte `offset`)
+/// into `found`: each sound point is kept (the first, if repeated); every
+/// other line is dropped with why.
+fn scan_points(
+    reader: &mut impl BufRead,
+    mut offset: u64,
+    found: &mut Scan,
+) -> std::io::Result<()> {
     let mut buf = Vec::new();
     let mut seen: HashMap<usize, usize> = HashMap::new();
     let mut number = 1;
     while let Some(whole) = next_line(reader, &mut buf)? {
         number += 1;
+        let place = stored::Place {
+            offset,
+            len: buf.len(),
+        };
+        offset += buf.len() as u64 + u64::from(whole);
         if !whole {
             let why = "cut short (no end of line)".to_string();
             found.dropped.push((number, why));
@@ -206,7 +222,7 @@ fn scan_points(reader: &mut impl BufRead, found: &mut Scan) -> std::io::Result<(
                 None => {
                     seen.insert(p.point, number);
                     found.kept.push(number);
-                    found.points.push(p);
+                    found.points.push((Done::of(&p), place));
                 }
             },
         }
@@ -231,9 +247,11 @@ fn other_format(path: &Path, format: u32, header: Option<&Header>) -> Error {
     }
 }
 
-/// Reads the journal in `dir` (for merging): header and finished points.
-/// Any dropped line is refused, naming it: resuming the shard repairs it.
-pub fn read(dir: &Path) -> Result<(Header, Vec<PointResult>), Error> {
+/// Reads the journal in `dir` (for merging, and for a run's final files):
+/// its header and its finished points, left on disk and read back one at a
+/// time. Any dropped line is refused, naming it: resuming the shard
+/// repairs it.
+pub fn read(dir: &Path) -> Result<(Header, Stored), Error> {
     let path = dir.join(FILE);
     match scan(&path, true)? {
         Found::Nothing => Err(Error::Results {
@@ -249,7 +267,10 @@ pub fn read(dir: &Path) -> Result<(Header, Vec<PointResult>), Error> {
                      such lines and computes their points again"
                 ),
             }),
-            None => Ok((s.header, s.points)),
+            None => {
+                let stored = Stored::new(path, s.header.clone(), s.points);
+                Ok((s.header, stored))
+            }
         },
     }
 }
@@ -391,7 +412,7 @@ impl Journal {
                 file: Mutex::new(file),
                 _lock: lock,
             },
-            points: scan.points,
+            points: scan.points.into_iter().map(|(d, _)| d).collect(),
             notes,
         })
     }
@@ -413,7 +434,7 @@ impl Journal {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::experiment::{ReplicationMetrics, StopReason};
+    use crate::experiment::{FinishedPoints, ReplicationMetrics, StopReason};
 
     fn header() -> Header {
         Header {
@@ -475,11 +496,13 @@ mod tests {
         assert_eq!(points.len(), 1);
         assert_eq!(notes.len(), 1, "{notes:?}");
         assert!(notes[0].contains("line 3: cut short"), "{notes:?}");
-        assert!(same(&points[0], &point(1)), "{points:?}");
+        assert_eq!(points[0], Done::of(&point(1)), "{points:?}");
         j.append(&point(0), "p0").unwrap();
+        // Read back one at a time, in point order, from where each line is.
         let (_, points) = read(&dir).unwrap();
-        assert_eq!(points.len(), 2);
-        assert!(same(&points[1], &point(0)));
+        assert_eq!(points.done().len(), 2);
+        assert!(same(&points.load(0).unwrap(), &point(0)));
+        assert!(same(&points.load(1).unwrap(), &point(1)));
         // While it is open, nobody else may write into the folder.
         let held = Journal::create(&dir, &header()).unwrap_err().to_string();
         assert!(
@@ -501,7 +524,7 @@ mod tests {
         };
         let e = Journal::create(&dir, &other).unwrap_err().to_string();
         assert!(e.contains("holds the results of"), "{e}");
-        assert_eq!(read(&dir).unwrap().1.len(), 2);
+        assert_eq!(read(&dir).unwrap().1.done().len(), 2);
         std::fs::remove_dir_all(&dir).unwrap();
     }
 }

@@ -10,6 +10,7 @@
 pub mod attribute;
 pub mod attribute_sensitivity;
 pub mod compare;
+pub mod finished;
 pub mod goals;
 pub mod journal;
 pub mod precision;
@@ -27,9 +28,10 @@ use crate::model::{
 };
 
 pub use compare::{Difference, paired};
+pub use finished::FinishedPoints;
 pub use journal::Journal;
 pub use precision::Precision;
-pub use runner::{Halt, PointResult, RunOptions, StopReason, run_points};
+pub use runner::{Done, Halt, PointResult, RunOptions, StopReason, run_points};
 
 /// Named estimates, in the order of the metric list they come from.
 pub type Metrics = Vec<(&'static str, Estimate)>;

@@ -65,10 +65,35 @@ pub struct PointResult {
     pub stop: StopReason,
 }
 
+/// What is kept of a finished point once it has been handed on: its index,
+/// how many replications it ran and why it stopped. The replications'
+/// metrics are not kept, so a run's memory is flat in its number of points
+/// (the journal holds them; [`super::FinishedPoints`] reads them back).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Done {
+    /// Index of the point in its sweep.
+    pub point: usize,
+    /// Replications run.
+    pub replications: u32,
+    /// Why it stopped.
+    pub stop: StopReason,
+}
+
+impl Done {
+    /// What is kept of `result`.
+    pub fn of(result: &PointResult) -> Done {
+        Done {
+            point: result.point,
+            replications: result.replications.len() as u32,
+            stop: result.stop,
+        }
+    }
+}
+
 /// The run was cancelled; these points had finished (and were handed to the
 /// callback).
 #[derive(Debug)]
-pub struct Interrupted(pub Vec<PointResult>);
+pub struct Interrupted(pub Vec<Done>);
 
 /// Why [`run_points`] stopped before every point was final.
 #[derive(Debug)]
@@ -94,14 +119,16 @@ struct Pending<'m> {
 /// `finished` for each point as soon as it is (from a worker thread) and
 /// `progress(done, total)` after every replication; `total` grows when a
 /// point needs more replications for its precision. Checks `cancel` before
-/// starting each replication. Returns the finished points in point order.
+/// starting each replication. Returns what is kept of the finished points
+/// ([`Done`]), in point order: a point's metrics live only until `finished`
+/// has had them.
 pub fn run_points(
     points: &[(usize, &Model)],
     options: &RunOptions,
     finished: &(dyn Fn(&PointResult) + Sync),
     progress: &(dyn Fn(u64, u64) + Sync),
     cancel: &AtomicBool,
-) -> Result<Vec<PointResult>, Halt> {
+) -> Result<Vec<Done>, Halt> {
     // The first overload seen (by point, then replication, so the message
     // does not depend on the threads); it stops every worker.
     let overloaded = Mutex::new(None::<(usize, u32, String)>);
@@ -172,7 +199,12 @@ pub fn run_points(
             if p.outstanding > 0 {
                 return;
             }
-            let reps: Vec<ReplicationMetrics> = p.replications.iter().flatten().cloned().collect();
+            // Taken out, so that a final point's metrics are freed as soon
+            // as `finished` has had them, not at the end of the round.
+            let reps: Vec<ReplicationMetrics> = std::mem::take(&mut p.replications)
+                .into_iter()
+                .flatten()
+                .collect();
             match decide(&reps, options) {
                 Some(stop) => {
                     let result = PointResult {
@@ -181,11 +213,13 @@ pub fn run_points(
                         stop,
                     };
                     finished(&result);
-                    results.lock().expect("no panics while locked").push(result);
+                    let done = Done::of(&result);
+                    results.lock().expect("no panics while locked").push(done);
                 }
                 None => {
                     let more = next_count(&reps, options);
                     total.fetch_add(more - reps.len() as u64, Ordering::Relaxed);
+                    p.replications = reps.into_iter().map(Some).collect();
                     p.replications.resize(more as usize, None);
                     again.lock().expect("no panics while locked").push(p.point);
                 }

@@ -24,6 +24,9 @@ pub struct TierLoad {
     pub on_duty: f64,
     /// True when the tier has a roster (its servers vary over the week).
     pub rostered: bool,
+    /// Servers available for clients (on duty on average over the week,
+    /// less non-client work, times concurrent sessions).
+    pub available: f64,
     /// Offered load per server available for clients (on duty on average
     /// over the week for a roster, less non-client work, times concurrent
     /// sessions); at or above 1 the queue grows without bound unless
@@ -31,7 +34,22 @@ pub struct TierLoad {
     pub utilization: f64,
     /// True when the load is at or over capacity and nothing (no patience
     /// of a client reaching the tier, no queue capacity) bounds the queue.
+    /// Call-back cases have no patience: a tier that receives them is never
+    /// bounded by abandonment alone.
     pub unbounded: bool,
+    /// Visits per hour that are call-back cases (transferred by a tier with
+    /// `transfer = "callback"`): they wait without patience.
+    pub callback_rate_per_hour: f64,
+    /// Servers busy with outbound calls on average (Erlangs), at most: the
+    /// spare capacity above the inbound load and the `keep_idle` servers
+    /// (outbound calls fill it when they are long); 0 without outbound.
+    pub outbound_load: f64,
+    /// With outbound calls and `keep_idle = 0`: no server is kept free, so
+    /// an arriving client finds every server busy and waits for the first
+    /// one to finish: about this many minutes (low, high): low when every
+    /// client is served, high when all abandon and calls take every server
+    /// (see [`outbound`]). `None` otherwise.
+    pub outbound_wait: Option<(f64, f64)>,
 }
 
 impl TierLoad {
@@ -78,6 +96,7 @@ fn loads(model: &Model, weekly_mean: bool) -> Vec<TierLoad> {
     let mut rate = vec![0.0; n];
     let mut load = vec![0.0; n];
     let mut impatient_only = vec![true; n];
+    let mut callback_rate = vec![0.0; n];
     for (request, r) in model.requests.iter().enumerate() {
         for (pattern, weight) in skill_patterns(model, request) {
             let routing: Vec<Vec<f64>> = model
@@ -140,6 +159,7 @@ fn loads(model: &Model, weekly_mean: bool) -> Vec<TierLoad> {
                     }
                 }
                 let visits = jackson_arrival_rates(&external, &routing).unwrap_or(external);
+                let callbacks = callback_visits(model, &visits, &routing);
                 let multiplier = channel_multiplier(model, s);
                 for (j, v) in visits.iter().enumerate() {
                     let t = &model.tiers[j];
@@ -169,6 +189,12 @@ fn loads(model: &Model, weekly_mean: bool) -> Vec<TierLoad> {
                     if *v > 0.0 && segment.patience.is_none() {
                         impatient_only[j] = false;
                     }
+                    if callbacks[j] > 0.0 {
+                        let cb = callbacks[j];
+                        callback_rate[j] += cb;
+                        load[j] += cb / 60.0 * callback_extra_minutes(t, mean);
+                        impatient_only[j] = false;
+                    }
                 }
                 // Every client-facing journey that ends resolved goes on
                 // through the back-office steps (ignoring abandonment).
@@ -193,6 +219,7 @@ fn loads(model: &Model, weekly_mean: bool) -> Vec<TierLoad> {
                 * (1.0 - t.non_client_share)
                 * t.sessions as f64;
             let utilization = if t.unlimited { 0.0 } else { load[j] / servers };
+            let (outbound_load, outbound_wait) = outbound(t, servers, load[j], rate[j]);
             TierLoad {
                 tier: t.name.clone(),
                 arrival_rate_per_hour: rate[j],
@@ -200,11 +227,70 @@ fn loads(model: &Model, weekly_mean: bool) -> Vec<TierLoad> {
                 servers: t.servers,
                 on_duty: t.roster.as_ref().map_or(t.servers as f64, |r| r.mean()),
                 rostered: t.roster.is_some(),
+                available: servers,
                 utilization,
                 unbounded: utilization >= 1.0 && t.queue_capacity.is_none() && !impatient_only[j],
+                callback_rate_per_hour: callback_rate[j],
+                outbound_load,
+                outbound_wait,
             }
         })
         .collect()
+}
+
+/// Visits per hour at each tier that are call-back cases: those routed in
+/// by a tier that transfers by call-back.
+fn callback_visits(model: &Model, visits: &[f64], routing: &[Vec<f64>]) -> Vec<f64> {
+    let mut out = vec![0.0; visits.len()];
+    for (i, t) in model.tiers.iter().enumerate() {
+        if t.transfer == Transfer::Callback {
+            for (j, p) in routing[i].iter().enumerate() {
+                out[j] += visits[i] * p;
+            }
+        }
+    }
+    out
+}
+
+/// Minutes of work a call-back case adds to tier `t` beyond one service of
+/// `service` minutes: its failed attempts (each `attempt_minutes`), less
+/// the service of the cases never reached. With success s and A attempts,
+/// attempt k fails with probability (1-s)^k, and (1-s)^A are unreached.
+fn callback_extra_minutes(t: &super::Tier, service: f64) -> f64 {
+    let rules = t.callback;
+    let fail = 1.0 - rules.success;
+    let failed: f64 = (1..=rules.attempts).map(|k| fail.powi(k as i32)).sum();
+    let unreached = fail.powi(rules.attempts as i32);
+    failed * rules.attempt_minutes - unreached * service
+}
+
+/// The outbound calls of tier `t` (`servers` available, `inbound` Erlangs
+/// of clients arriving at `per_hour`): the Erlangs they take at most (every
+/// server above the inbound load and the `keep_idle` ones) and, when no
+/// server is kept free, the range of an arriving client's wait for the
+/// first busy server to finish: 1 / (a / m + k / r), with a Erlangs serving
+/// clients of mean service m and k on calls of mean residual
+/// r = E[L²]/2E[L] = mean (1 + cv²)/2 (exact when services and calls are
+/// exponential and nobody else waits). Low: every client served (a the
+/// inbound load); high: all abandon, so calls take every server (r / c).
+/// Clients who abandon leave more servers to calls, so the truth is
+/// nearer the high end the more they abandon.
+fn outbound(
+    t: &super::Tier,
+    servers: f64,
+    inbound: f64,
+    per_hour: f64,
+) -> (f64, Option<(f64, f64)>) {
+    let Some(o) = t.outbound.as_ref().filter(|_| !t.unlimited) else {
+        return (0.0, None);
+    };
+    let free = f64::from(o.keep_idle) * t.sessions as f64;
+    let calls = (servers - free - inbound).max(0.0);
+    let residual = o.call.mean() * (1.0 + o.call.scv()) / 2.0;
+    let clients_end = if inbound > 0.0 { per_hour / 60.0 } else { 0.0 };
+    let wait = (o.keep_idle == 0 && calls > 0.0)
+        .then(|| (1.0 / (clients_end + calls / residual), residual / servers));
+    (calls, wait)
 }
 
 /// The mean service-time multiplier of a segment's channel mix.

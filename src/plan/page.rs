@@ -148,11 +148,9 @@ pub fn write_report(
     );
     // Verdict.
     out.push_str("<section id=\"verdict\">\n<h2>Verdict</h2>\n");
+    let met = format!("Met: {}.", plan.met_claim());
     let (text, reasons) = match &plan.verdict {
-        Verdict::Met => (
-            "Met: every target holds with 95% confidence, confirmed on fresh random streams.",
-            &[][..],
-        ),
+        Verdict::Met => (met.as_str(), &[][..]),
         Verdict::Unconfirmed(r) => (
             "Unconfirmed: the search met every target, but on fresh random streams these did not hold with 95% confidence:",
             r.as_slice(),

@@ -143,6 +143,35 @@ pub struct Plan {
     pub confirmation_seed: u64,
 }
 
+impl Plan {
+    /// What a met verdict can claim. A target whose value did not vary over
+    /// the confirmation's replications (each gave the same value, e.g. a
+    /// service level of 1) has a Student-t interval of width 0, which
+    /// claims nothing at 95%: for such targets only that they held in every
+    /// replication is claimed.
+    pub fn met_claim(&self) -> String {
+        let flat: Vec<String> = self
+            .targets
+            .iter()
+            .filter(|t| t.estimate.ci95 == 0.0)
+            .map(|t| format!("{}.{}", t.target.group, t.target.metric))
+            .collect();
+        if flat.is_empty() {
+            return "every target holds with 95% confidence, confirmed on fresh random streams"
+                .into();
+        }
+        format!(
+            "every target holds on fresh random streams; {} did not vary over the {} replications \
+             of the confirmation (each gave the same value), so for {} no 95% interval exists and \
+             only that it held in every replication is claimed (more --replications may show its \
+             spread)",
+            flat.join(", "),
+            self.confirm_replications,
+            if flat.len() == 1 { "it" } else { "them" }
+        )
+    }
+}
+
 /// Plans the staffing of `model` for `goals`, reporting each evaluation to
 /// `progress`.
 pub fn plan(model: &Model, goals: &Goals, options: &PlanOptions, progress: &dyn Fn(&str)) -> Plan {

@@ -27,6 +27,9 @@ pub enum Verdict {
     Stable,
     /// Utilization from 0.85 to 1: stable, with long queues at peaks.
     Busy,
+    /// Below capacity, but outbound calls keep no server free
+    /// (`keep_idle = 0`): every arriving client waits for a call to end.
+    OutboundWait,
     /// At or over capacity, its queue held only by abandonment or blocking.
     Saturated,
     /// At or over capacity with nothing to bound its queue.
@@ -42,6 +45,8 @@ impl Verdict {
             Verdict::Unstable
         } else if load.utilization >= 1.0 {
             Verdict::Saturated
+        } else if load.outbound_wait.is_some() {
+            Verdict::OutboundWait
         } else if load.utilization >= BUSY {
             Verdict::Busy
         } else {
@@ -55,6 +60,9 @@ impl Verdict {
             Verdict::Unlimited => "unlimited (chatbot)",
             Verdict::Stable => "stable",
             Verdict::Busy => "stable but busy (long queues at peaks)",
+            Verdict::OutboundWait => {
+                "NO SERVER FREE: outbound calls take every idle server (keep_idle = 0); clients wait for a call to end"
+            }
             Verdict::Saturated => "over capacity; queue held by abandonment or blocking",
             Verdict::Unstable => "UNSTABLE: queue grows without bound",
         }
@@ -145,6 +153,10 @@ pub fn render(file: &str, sweep: &Sweep, threads: usize) -> String {
         Verdict::Saturated => {
             "saturated: a tier is at or over capacity; its queue is held by abandonment or blocking"
         }
+        Verdict::OutboundWait => {
+            "clients wait for outbound calls: a tier keeps no server free for them \
+             (keep_idle = 0; see above); expect long waits and, with patience, abandonment"
+        }
         Verdict::Busy => "stable, with a tier above 85% utilization",
         Verdict::Stable | Verdict::Unlimited => "stable",
     };
@@ -217,6 +229,7 @@ fn tier_table(out: &mut String, model: &Model, check: &Check) {
             ),
         );
     }
+    notes(out, check);
     if model.tiers.iter().any(|t| t.roster.is_some()) {
         putln(
             out,
@@ -233,6 +246,44 @@ fn tier_table(out: &mut String, model: &Model, check: &Check) {
             si(check.events)
         ),
     );
+}
+
+/// The notes under the tier table: outbound calls (the servers they take
+/// and, with none kept free, the wait they cause) and call-back cases
+/// (which have no patience, so abandonment does not hold their list).
+fn notes(out: &mut String, check: &Check) {
+    for (load, verdict) in check.loads.iter().zip(&check.verdicts) {
+        if load.outbound_load > 0.0 {
+            let wait = load.outbound_wait.map_or(String::new(), |(low, high)| {
+                format!(
+                    "; none is kept free (keep_idle = 0), so an arriving client finds every server busy \
+                     and waits for the first to finish: about {low:.1} min if every client is served, up \
+                     to {high:.1} min as clients abandon and calls take their servers; clients with less \
+                     patience abandon"
+                )
+            });
+            putln(
+                out,
+                format_args!(
+                    "tier `{}`: outbound calls take up to {:.2} servers on average (utilization with them \
+                     {:.3}){wait}",
+                    load.tier,
+                    load.outbound_load,
+                    (load.offered_load + load.outbound_load) / load.available,
+                ),
+            );
+        }
+        if load.callback_rate_per_hour > 0.0 && *verdict == Verdict::Unstable {
+            putln(
+                out,
+                format_args!(
+                    "tier `{}`: {:.2} of its visits per hour are call-back cases, which have no patience: \
+                     its call-back list grows without bound (abandonment does not hold it)",
+                    load.tier, load.callback_rate_per_hour
+                ),
+            );
+        }
+    }
 }
 
 /// One line per point of a sweep: its busiest tier and verdict.

@@ -10,7 +10,9 @@
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-use crate::experiment::{Difference, PointResult, ReplicationMetrics, ScenarioSummary, Shape};
+use crate::experiment::{
+    Difference, PointResult, ReplicationMetrics, ScenarioSummary, Shape, StopReason,
+};
 use crate::scenario::Sweep;
 use crate::scenario::sweep::display;
 
@@ -75,12 +77,17 @@ fn leading(sweep: &Sweep) -> Vec<String> {
     h
 }
 
-/// Every group label of the sweep's points with its metric names, in order
-/// of first appearance (compared scenarios may have different tiers).
-fn columns(sweep: &Sweep, results: &[PointResult]) -> Vec<(String, &'static [&'static str])> {
-    let mut out: Vec<(String, &'static [&'static str])> = Vec::new();
-    for r in results {
-        for (label, metrics) in Shape::of(&sweep.points[r.point].scenario.model).groups() {
+/// The wide tables' value columns: each group label with its metric names.
+pub type Columns = Vec<(String, &'static [&'static str])>;
+
+/// Every group label of the points `indices` of `sweep` with its metric
+/// names, in order of first appearance (compared scenarios may have
+/// different tiers). Read from the points' models, so it is known before
+/// any row is written.
+pub fn columns(sweep: &Sweep, indices: impl Iterator<Item = usize>) -> Columns {
+    let mut out: Columns = Vec::new();
+    for i in indices {
+        for (label, metrics) in Shape::of(&sweep.points[i].scenario.model).groups() {
             if !out.iter().any(|(l, _)| *l == label) {
                 out.push((label, metrics));
             }
@@ -225,42 +232,44 @@ fn parameters(sweep: &Sweep, index: usize) -> Vec<String> {
         .collect()
 }
 
-/// `results.csv`: one row per finished point.
-pub fn results(sweep: &Sweep, rows: &[(&PointResult, &ScenarioSummary)]) -> Vec<u8> {
-    let results: Vec<PointResult> = rows.iter().map(|(r, _)| (*r).clone()).collect();
-    let columns = columns(sweep, &results);
+/// The header of `results.csv`.
+pub fn results_header(sweep: &Sweep, columns: &Columns) -> Vec<String> {
     let mut header = leading(sweep);
     header.extend(["replications".to_string(), "stop_reason".to_string()]);
-    for (group, metrics) in &columns {
+    for (group, metrics) in columns {
         for m in metrics.iter() {
             header.push(format!("{group}.{m}.mean"));
             header.push(format!("{group}.{m}.ci95"));
         }
     }
-    let rows: Vec<ResultRow> = rows
-        .iter()
-        .map(|(result, summary)| {
-            let groups = summary.groups();
-            let mut values = Vec::new();
-            for (group, metrics) in &columns {
-                match groups.iter().find(|(g, _)| g == group) {
-                    Some((_, m)) => {
-                        values.extend(m.iter().flat_map(|(_, e)| [Cell(e.mean), Cell(e.ci95)]))
-                    }
-                    None => values.extend(std::iter::repeat_n(Cell(f64::NAN), 2 * metrics.len())),
-                }
-            }
-            ResultRow {
-                point: result.point,
-                name: sweep.points[result.point].name.clone(),
-                parameters: parameters(sweep, result.point),
-                replications: summary.replications,
-                stop_reason: result.stop.as_str().to_string(),
-                values,
-            }
-        })
-        .collect();
-    write_wide(&header, &rows)
+    header
+}
+
+/// The row of `results.csv` of point `point` (stopped by `stop`), whose
+/// estimates are `summary`.
+pub fn result_row(
+    sweep: &Sweep,
+    columns: &Columns,
+    point: usize,
+    stop: StopReason,
+    summary: &ScenarioSummary,
+) -> ResultRow {
+    let groups = summary.groups();
+    let mut values = Vec::new();
+    for (group, metrics) in columns {
+        match groups.iter().find(|(g, _)| g == group) {
+            Some((_, m)) => values.extend(m.iter().flat_map(|(_, e)| [Cell(e.mean), Cell(e.ci95)])),
+            None => values.extend(std::iter::repeat_n(Cell(f64::NAN), 2 * metrics.len())),
+        }
+    }
+    ResultRow {
+        point,
+        name: sweep.points[point].name.clone(),
+        parameters: parameters(sweep, point),
+        replications: summary.replications,
+        stop_reason: stop.as_str().to_string(),
+        values,
+    }
 }
 
 /// One replication's values by group label.
@@ -273,36 +282,42 @@ fn by_group(shape: &Shape, metrics: &ReplicationMetrics) -> Vec<(String, Vec<f64
         .collect()
 }
 
-/// `replications.csv`: one row per point and replication.
-pub fn replications(sweep: &Sweep, results: &[PointResult]) -> Vec<u8> {
-    let columns = columns(sweep, results);
+/// The header of `replications.csv`.
+pub fn replications_header(sweep: &Sweep, columns: &Columns) -> Vec<String> {
     let mut header = leading(sweep);
     header.push("replication".to_string());
-    for (group, metrics) in &columns {
+    for (group, metrics) in columns {
         header.extend(metrics.iter().map(|m| format!("{group}.{m}")));
     }
+    header
+}
+
+/// The rows of `replications.csv` of one finished point.
+pub fn replication_rows(
+    sweep: &Sweep,
+    columns: &Columns,
+    result: &PointResult,
+) -> Vec<ReplicationRow> {
+    let shape = Shape::of(&sweep.points[result.point].scenario.model);
     let mut rows = Vec::new();
-    for result in results {
-        let shape = Shape::of(&sweep.points[result.point].scenario.model);
-        for (r, metrics) in result.replications.iter().enumerate() {
-            let by = by_group(&shape, metrics);
-            let mut values = Vec::new();
-            for (group, names) in &columns {
-                match by.iter().find(|(g, _)| g == group) {
-                    Some((_, v)) => values.extend(v.iter().map(|&x| Cell(x))),
-                    None => values.extend(std::iter::repeat_n(Cell(f64::NAN), names.len())),
-                }
+    for (r, metrics) in result.replications.iter().enumerate() {
+        let by = by_group(&shape, metrics);
+        let mut values = Vec::new();
+        for (group, names) in columns {
+            match by.iter().find(|(g, _)| g == group) {
+                Some((_, v)) => values.extend(v.iter().map(|&x| Cell(x))),
+                None => values.extend(std::iter::repeat_n(Cell(f64::NAN), names.len())),
             }
-            rows.push(ReplicationRow {
-                point: result.point,
-                name: sweep.points[result.point].name.clone(),
-                parameters: parameters(sweep, result.point),
-                replication: r,
-                values,
-            });
         }
+        rows.push(ReplicationRow {
+            point: result.point,
+            name: sweep.points[result.point].name.clone(),
+            parameters: parameters(sweep, result.point),
+            replication: r,
+            values,
+        });
     }
-    write_wide(&header, &rows)
+    rows
 }
 
 /// One row of `differences.csv`: a paired difference B − A.
@@ -332,23 +347,30 @@ pub struct DifferenceRow {
     pub variance_reduction: Cell,
 }
 
+/// The rows of paired differences `diffs` labelled `label`, one per
+/// (group, metric).
+pub fn difference_rows(label: &str, diffs: &[Difference]) -> Vec<DifferenceRow> {
+    diffs
+        .iter()
+        .map(|d| DifferenceRow {
+            name: label.to_string(),
+            group: d.group.clone(),
+            metric: d.metric.to_string(),
+            a_mean: Cell(d.a.mean),
+            b_mean: Cell(d.b.mean),
+            difference_mean: Cell(d.difference.mean),
+            difference_ci95: Cell(d.difference.ci95),
+            significant: d.significant,
+            variance_reduction: Cell(d.variance_reduction),
+        })
+        .collect()
+}
+
 /// Paired differences, one row per (row label, group, metric).
 pub fn differences(rows: &[(String, &[Difference])]) -> Vec<u8> {
     let rows: Vec<DifferenceRow> = rows
         .iter()
-        .flat_map(|(label, diffs)| {
-            diffs.iter().map(move |d| DifferenceRow {
-                name: label.clone(),
-                group: d.group.clone(),
-                metric: d.metric.to_string(),
-                a_mean: Cell(d.a.mean),
-                b_mean: Cell(d.b.mean),
-                difference_mean: Cell(d.difference.mean),
-                difference_ci95: Cell(d.difference.ci95),
-                significant: d.significant,
-                variance_reduction: Cell(d.variance_reduction),
-            })
-        })
+        .flat_map(|(label, diffs)| difference_rows(label, diffs))
         .collect();
     write_rows(&rows)
 }

@@ -5,7 +5,7 @@ use std::time::SystemTime;
 
 use serde::{Deserialize, Serialize};
 
-use crate::experiment::PointResult;
+use crate::experiment::Done;
 use crate::scenario::Sweep;
 
 /// How random numbers are derived: the same for every run, so it is fixed
@@ -103,8 +103,8 @@ pub struct ManifestFile {
     pub manifest: Manifest,
 }
 
-/// The manifest of a run of `sweep` that finished `results`.
-pub fn manifest(sweep: &Sweep, results: &[PointResult], info: &RunInfo) -> String {
+/// The manifest of a run of `sweep` that finished the points `done`.
+pub fn manifest(sweep: &Sweep, done: &[Done], info: &RunInfo) -> String {
     let time = |t: SystemTime| humantime::format_rfc3339_seconds(t).to_string();
     let manifest = Manifest {
         scenario: ManifestScenario {
@@ -122,12 +122,12 @@ pub fn manifest(sweep: &Sweep, results: &[PointResult], info: &RunInfo) -> Strin
         options: info.options.clone(),
         merged_from: info.merged_from.clone(),
         points_total: sweep.points.len() as u64,
-        points: results
+        points: done
             .iter()
             .map(|r| ManifestPoint {
                 point: r.point as u64,
                 name: sweep.points[r.point].name.clone(),
-                replications: r.replications.len() as u64,
+                replications: u64::from(r.replications),
                 stop_reason: r.stop.as_str().to_string(),
             })
             .collect(),

@@ -18,6 +18,7 @@ pub mod page;
 pub mod plot;
 pub mod read;
 pub mod summary;
+pub mod sweep_files;
 pub mod table;
 pub mod verdict;
 
@@ -25,9 +26,12 @@ use std::io::Write;
 use std::path::Path;
 
 use crate::error::Error;
-use crate::experiment::{Difference, PointResult, ScenarioSummary, Shape, paired, summarise};
+use crate::experiment::{
+    Difference, Done, FinishedPoints, PointResult, ScenarioSummary, Shape, paired, summarise,
+};
 use crate::scenario::Sweep;
 pub use manifest::RunInfo;
+pub use sweep_files::{EachPoint, SlotsKept};
 
 /// Writes `bytes` to `path` atomically: into a temporary file beside it,
 /// flushed to disk, then renamed over `path`.
@@ -86,56 +90,33 @@ pub fn summarise_points(sweep: &Sweep, results: &[PointResult]) -> PointSummarie
 }
 
 /// Writes a finished sweep's files into `dir`: `summary.json`,
-/// `results.csv`, `replications.csv`, `differences.csv` (with a baseline)
-/// and `manifest.json`. `results` holds every point, in order.
+/// `results.csv`, `replications.csv`, `differences.csv` (with a baseline;
+/// see [`sweep_files`] for what each holds) and `manifest.json`. `points`
+/// holds every point, in order, loaded one at a time; `each` is called with
+/// every point's summary, why it stopped and its paired differences from
+/// the baseline (B = the point, A = the baseline).
 pub fn write_sweep(
     dir: &Path,
     sweep: &Sweep,
-    results: &[PointResult],
+    points: &dyn FinishedPoints,
     info: &RunInfo,
-) -> Result<PointSummaries, Error> {
-    let s = summarise_points(sweep, results);
-    let entries = results
-        .iter()
-        .enumerate()
-        .map(|(i, r)| {
-            json::point(
-                &sweep.points[r.point],
-                &s.summaries[i],
-                r.stop,
-                s.vs_baseline.as_ref().map(|d| d[i].as_slice()),
-            )
-        })
-        .collect();
-    write_atomic(&dir.join("summary.json"), json::summary(entries).as_bytes())?;
-    let rows: Vec<_> = results.iter().zip(&s.summaries).collect();
-    write_atomic(&dir.join("results.csv"), &csv::results(sweep, &rows))?;
-    write_atomic(
-        &dir.join("replications.csv"),
-        &csv::replications(sweep, results),
-    )?;
-    if let Some(d) = &s.vs_baseline {
-        let rows: Vec<(String, &[Difference])> = results
-            .iter()
-            .zip(d)
-            .map(|(r, d)| (sweep.points[r.point].name.clone(), d.as_slice()))
-            .collect();
-        write_atomic(&dir.join("differences.csv"), &csv::differences(&rows))?;
-    }
-    write_manifest(dir, sweep, results, info)?;
-    Ok(s)
+    slots: SlotsKept,
+    each: &mut EachPoint<'_>,
+) -> Result<(), Error> {
+    sweep_files::write_sweep_files(dir, sweep, points, slots, each)?;
+    write_manifest(dir, sweep, points.done(), info)
 }
 
 /// Writes `manifest.json` into `dir`.
 pub fn write_manifest(
     dir: &Path,
     sweep: &Sweep,
-    results: &[PointResult],
+    done: &[Done],
     info: &RunInfo,
 ) -> Result<(), Error> {
     write_atomic(
         &dir.join("manifest.json"),
-        manifest::manifest(sweep, results, info).as_bytes(),
+        manifest::manifest(sweep, done, info).as_bytes(),
     )
 }
 

@@ -217,20 +217,41 @@ pub fn points(summaries: &[ScenarioSummary], stops: &[&str]) -> String {
 /// [`points`], with a bold header and points stopped by
 /// `max_replications` in yellow when `colour` is on.
 pub fn points_styled(summaries: &[ScenarioSummary], stops: &[&str], colour: bool) -> String {
-    let Some(first) = summaries.first() else {
-        return String::new();
-    };
-    let mut header = vec![
-        "point".to_string(),
-        "reps".to_string(),
-        "stop".to_string(),
-        "wait_mean (min)".to_string(),
-        "service_level".to_string(),
-        "abandon_rate".to_string(),
-    ];
-    header.extend(first.tiers.iter().map(|(t, _)| format!("{t} utilization")));
-    let mut rows = vec![header];
+    let mut table = PointsTable::default();
     for (s, stop) in summaries.iter().zip(stops) {
+        table.push(s, stop);
+    }
+    table.render(colour)
+}
+
+/// The table of [`points_styled`], built one point at a time (its rows
+/// only, so that a sweep of many points is not kept whole for it).
+#[derive(Clone, Debug, Default)]
+pub struct PointsTable {
+    /// The first point's tiers, which name the utilization columns.
+    tiers: Vec<String>,
+    /// The header, then one row per point.
+    rows: Vec<Vec<String>>,
+    /// Why each point stopped.
+    stops: Vec<String>,
+}
+
+impl PointsTable {
+    /// Adds the row of point `s`, which stopped for `stop`.
+    pub fn push(&mut self, s: &ScenarioSummary, stop: &str) {
+        if self.rows.is_empty() {
+            self.tiers = s.tiers.iter().map(|(t, _)| t.clone()).collect();
+            let mut header = vec![
+                "point".to_string(),
+                "reps".to_string(),
+                "stop".to_string(),
+                "wait_mean (min)".to_string(),
+                "service_level".to_string(),
+                "abandon_rate".to_string(),
+            ];
+            header.extend(self.tiers.iter().map(|t| format!("{t} utilization")));
+            self.rows.push(header);
+        }
         let pick = |m: &str| {
             s.overall(m)
                 .map_or("-".to_string(), |e| cell(e.mean, e.ci95))
@@ -243,22 +264,32 @@ pub fn points_styled(summaries: &[ScenarioSummary], stops: &[&str], colour: bool
             pick("service_level"),
             pick("abandon_rate"),
         ];
-        row.extend(first.tiers.iter().map(|(t, _)| {
+        row.extend(self.tiers.iter().map(|t| {
             s.tier(t, "utilization")
                 .map_or("-".into(), |e| cell(e.mean, e.ci95))
         }));
-        rows.push(row);
+        self.rows.push(row);
+        self.stops.push(stop.to_string());
     }
-    let paint: Vec<Vec<Paint>> = std::iter::once(vec![Paint::Bold; rows[0].len()])
-        .chain(stops.iter().map(|stop| {
-            if *stop == "max_replications" {
-                vec![Paint::Plain, Paint::Yellow, Paint::Yellow]
-            } else {
-                Vec::new()
-            }
-        }))
-        .collect();
-    grid_styled(&rows, &paint, colour)
+
+    /// The table, with a bold header and points stopped by
+    /// `max_replications` in yellow when `colour` is on; empty without
+    /// points.
+    pub fn render(&self, colour: bool) -> String {
+        if self.rows.is_empty() {
+            return String::new();
+        }
+        let paint: Vec<Vec<Paint>> = std::iter::once(vec![Paint::Bold; self.rows[0].len()])
+            .chain(self.stops.iter().map(|stop| {
+                if stop == "max_replications" {
+                    vec![Paint::Plain, Paint::Yellow, Paint::Yellow]
+                } else {
+                    Vec::new()
+                }
+            }))
+            .collect();
+        grid_styled(&self.rows, &paint, colour)
+    }
 }
 
 /// Paired differences B − A: one row per metric, significant ones marked.

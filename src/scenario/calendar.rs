@@ -52,7 +52,7 @@ impl Checker<'_> {
             }
         }
         if let Some(profile) = &c.profile {
-            week.profile = self.profile(profile);
+            week.profile = crate::model::week::shared_profile(self.profile(profile));
         }
         Some(week)
     }

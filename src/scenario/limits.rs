@@ -9,14 +9,14 @@ use std::ops::Range;
 use toml::Spanned;
 
 use super::diagnostics::Checker;
-use super::raw::RawScenario;
-use crate::model::{Model, Segment, expected_events};
+use super::raw::{RawScenario, RawTier};
+use crate::model::{Model, Segment, expected_events, mean_offered_loads};
 
 /// Default of `run.limits.replications`: each replication reserves about
 /// 150 bytes before any runs, and a million take about 6 h on 2 cores.
 pub const MAX_REPLICATIONS: u64 = 1_000_000;
-/// Default of `run.limits.segments`: each segment costs about 0.5 MB per
-/// thread whatever its arrival rate.
+/// Default of `run.limits.segments`: each segment costs about 36 KB per
+/// thread whatever its arrival rate (`docs/memory.md`).
 pub const MAX_SEGMENTS: u64 = 1_000;
 /// Default of `run.limits.tiers`.
 pub const MAX_TIERS: u64 = 1_000;
@@ -48,6 +48,9 @@ impl Checker<'_> {
             tiers: given.and_then(|l| l.tiers).unwrap_or(MAX_TIERS),
             events: given.and_then(|l| l.events).unwrap_or(MAX_EVENTS),
         };
+        if !self.limits_are_sound(raw) {
+            return;
+        }
         let whole = raw.run.span();
         let span = |s: Option<Range<usize>>| s.unwrap_or_else(|| whole.clone());
         let counts = [
@@ -105,6 +108,114 @@ impl Checker<'_> {
             );
         }
         self.arrivals_after_warmup(raw, model);
+        self.time_shares(raw, model);
+        self.idle_outbound(raw, model);
+    }
+
+    /// Refuses limits that cannot mean anything: a count of 0 (nothing
+    /// could run) and an event limit that is not a finite number above 0
+    /// (NaN would disable it). Returns whether they are sound.
+    fn limits_are_sound(&mut self, raw: &RawScenario) -> bool {
+        let Some(limits) = raw.run.get_ref().limits.as_ref() else {
+            return true;
+        };
+        let l = limits.get_ref();
+        let mut sound = true;
+        for (name, value) in [
+            ("replications", l.replications),
+            ("segments", l.segments),
+            ("tiers", l.tiers),
+        ] {
+            if value == Some(0) {
+                self.problem(
+                    limits.span(),
+                    format!("run.limits.{name}"),
+                    "got 0, which would refuse every scenario; allowed: a whole number >= 1",
+                );
+                sound = false;
+            }
+        }
+        if let Some(events) = l.events.filter(|e| !(e.is_finite() && *e > 0.0)) {
+            self.problem(
+                limits.span(),
+                "run.limits.events",
+                format!(
+                    "got {events}; allowed: a finite number > 0 (expected events per replication)"
+                ),
+            );
+            sound = false;
+        }
+        sound
+    }
+
+    /// Refuses outbound calls that can never start: `keep_idle` keeping
+    /// every server of a tier with fixed servers free.
+    fn idle_outbound(&mut self, raw: &RawScenario, model: &Model) {
+        for t in &model.tiers {
+            let Some(o) = &t.outbound else { continue };
+            if t.roster.is_some() || t.unlimited || o.keep_idle < t.servers {
+                continue;
+            }
+            let span = self.raw_tier_span(raw, &t.name, |r| r.outbound.as_ref().map(Spanned::span));
+            self.problem(
+                span,
+                format!("tier.{}.outbound.keep_idle", t.name),
+                format!(
+                    "keep_idle = {} keeps all {} servers free, so no outbound call can ever start; \
+                     allowed: fewer than the tier's servers (or no `outbound`)",
+                    o.keep_idle, t.servers
+                ),
+            );
+        }
+    }
+
+    /// The span of `field` (else the name) of raw tier `name`, else the
+    /// `[run]` table's.
+    fn raw_tier_span(
+        &self,
+        raw: &RawScenario,
+        name: &str,
+        field: impl Fn(&RawTier) -> Option<Range<usize>>,
+    ) -> Range<usize> {
+        raw.tier
+            .iter()
+            .find(|r| *r.get_ref().name.get_ref() == name)
+            .map(|r| field(r.get_ref()).unwrap_or_else(|| r.get_ref().name.span()))
+            .unwrap_or_else(|| raw.run.span())
+    }
+
+    /// Refuses a `non_client_share` that leaves less of each hour for
+    /// clients than a mean service: services then run into the non-client
+    /// blocks, so serving and non-client time together exceed the time on
+    /// duty and the reported time shares sum above 1 (0.99 on one server:
+    /// serving 0.066 + non-client 0.99 = 1.056), which cannot be.
+    fn time_shares(&mut self, raw: &RawScenario, model: &Model) {
+        let loads = mean_offered_loads(model);
+        for (l, t) in loads.iter().zip(&model.tiers) {
+            if t.non_client_share <= 0.0 || l.arrival_rate_per_hour <= 0.0 {
+                continue;
+            }
+            let service = l.offered_load / (l.arrival_rate_per_hour / 60.0);
+            let window = 60.0 * (1.0 - t.non_client_share);
+            if window >= service {
+                continue;
+            }
+            let span = self.raw_tier_span(raw, &t.name, |r| {
+                r.non_client_share.as_ref().map(Spanned::span)
+            });
+            self.problem(
+                span,
+                format!("tier.{}.non_client_share", t.name),
+                format!(
+                    "{} leaves {window:.1} minutes of each hour for clients, less than a mean service of \
+                     {service:.1} minutes: services would run into the non-client blocks, so serving and \
+                     non-client time together would exceed the time on duty (their shares would sum above 1); \
+                     allowed: a share of at most {} (one mean service per hour left for clients)",
+                    t.non_client_share,
+                    readable((1.0 - service / 60.0).max(0.0)),
+                ),
+            );
+        }
     }
 
     /// Refuses a run in which no client can arrive between the warm-up and

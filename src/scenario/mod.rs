@@ -34,6 +34,7 @@ pub mod targets;
 mod testing;
 mod tier;
 mod warnings;
+pub use warnings::WarningPlaces;
 
 pub use sweep::{Point, Sweep, load_sweep, parse_sweep, parse_sweep_bytes};
 pub use targets::{Bound, Cost, Goals, PlanRules, Target};

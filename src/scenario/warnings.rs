@@ -2,6 +2,10 @@
 //! or over capacity with nothing to bound their queue, and tiers with
 //! nobody on duty while a channel feeding them is open.
 
+use std::collections::HashMap;
+
+use super::diagnostics::line_column;
+use super::raw::RawScenario;
 use crate::model::week::{DAY, DAYS, WEEK};
 use crate::model::{Model, Overflow, mean_offered_loads};
 
@@ -10,32 +14,7 @@ pub(super) fn warnings(model: &Model) -> Vec<String> {
     let mut out = roster_gaps(model);
     out.extend(overloads(model));
     out.extend(unreachable(model));
-    out.extend(non_client_windows(model));
     out
-}
-
-/// Tiers whose `non_client_share` leaves less of each hour for clients than
-/// a mean service: services then run into the non-client blocks, so the
-/// time on duty is overbooked and the reported time shares can sum above 1.
-fn non_client_windows(model: &Model) -> Vec<String> {
-    mean_offered_loads(model)
-        .into_iter()
-        .zip(&model.tiers)
-        .filter(|(l, t)| t.non_client_share > 0.0 && l.arrival_rate_per_hour > 0.0)
-        .filter_map(|(l, t)| {
-            let service = l.offered_load / (l.arrival_rate_per_hour / 60.0);
-            let window = 60.0 * (1.0 - t.non_client_share);
-            (window < service).then(|| {
-                format!(
-                    "tier `{}`: non_client_share = {} leaves {window:.1} minutes of each hour for clients, \
-                     less than a mean service of {service:.1} minutes; services run into the non-client \
-                     blocks, so serving and non-client time together exceed the time on duty (their \
-                     shares sum above 1); allowed: a share that leaves at least one service per hour",
-                    l.tier, t.non_client_share
-                )
-            })
-        })
-        .collect()
 }
 
 /// Tiers no route of the scenario leads to (no segment, request or
@@ -160,4 +139,58 @@ fn roster_gaps(model: &Model) -> Vec<String> {
         }
     }
     out
+}
+
+/// Where the warnings of a scenario file point: every warning is about a
+/// tier and starts with "tier `<name>`", and is placed at that tier's
+/// `name` in the file, so that warnings carry file and line as errors do
+/// (the text in `summary.json` stays without them, so that it does not
+/// depend on the path the file was run from).
+#[derive(Clone, Debug, Default)]
+pub struct WarningPlaces {
+    /// Line and column of each tier's `name`, by name.
+    tiers: HashMap<String, (usize, usize)>,
+}
+
+impl WarningPlaces {
+    /// The places of the tiers of scenario `source` (none if it does not
+    /// parse: its warnings then have no place).
+    pub fn of(source: &str) -> WarningPlaces {
+        let tiers = toml::from_str::<RawScenario>(source)
+            .map(|raw| {
+                raw.tier
+                    .iter()
+                    .map(|t| {
+                        let name = &t.get_ref().name;
+                        (
+                            name.get_ref().clone(),
+                            line_column(source, name.span().start),
+                        )
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        WarningPlaces { tiers }
+    }
+
+    /// The line and column warning `text` points at.
+    pub fn place(&self, text: &str) -> Option<(usize, usize)> {
+        let name = text.strip_prefix("tier `")?.split('`').next()?;
+        self.tiers.get(name).copied()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_warning_is_placed_at_the_tier_it_names() {
+        let source = "name = \"s\"\n[[tier]]\nname = \"a\"\n\n[[tier]]\n  name = \"b\"\n";
+        let places = WarningPlaces::of(source);
+        assert_eq!(places.place("tier `b` is never reached"), Some((6, 10)));
+        assert_eq!(places.place("tier `a`: x"), Some((3, 8)));
+        assert_eq!(places.place("tier `c` is never reached"), None);
+        assert_eq!(places.place("warm-up looks too short"), None);
+    }
 }

@@ -250,11 +250,12 @@ fn run_refuses_silent_nonsense_before_any_work() {
     }
 }
 
-/// Non-client work leaving less of each hour than a service is warned
-/// about (the issue's 0.99 on one server: 0.6 minutes an hour for 4-minute
-/// services); a share that leaves room is not.
+/// Non-client work leaving less of each hour than a service is refused
+/// (the issue's 0.99 on one server: 0.6 minutes an hour for 4-minute
+/// services, whose time shares summed to 1.056), at its line; a share that
+/// leaves room is not.
 #[test]
-fn non_client_share_leaving_no_room_for_a_service_is_warned_about() {
+fn non_client_share_leaving_no_room_for_a_service_is_refused() {
     let toml = |share: f64| {
         format!(
             "name = \"w\"\n[run]\nhorizon = 1000.0\nservice_level_threshold = 1.0\n\
@@ -263,13 +264,14 @@ fn non_client_share_leaving_no_room_for_a_service_is_warned_about() {
              service = {{ dist = \"exponential\", mean = 4.0 }}\n"
         )
     };
-    let warned = |share: f64| {
-        tiersim::scenario::parse(&toml(share), "w.toml")
-            .unwrap()
-            .warnings
-            .iter()
-            .any(|w| w.contains("non_client_share") && w.contains("sum above 1"))
-    };
-    assert!(warned(0.99));
-    assert!(!warned(0.5));
+    let e = tiersim::scenario::parse(&toml(0.99), "w.toml")
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("w.toml:12:20:"), "{e}");
+    assert!(e.contains("field `tier.t.non_client_share`"), "{e}");
+    assert!(
+        e.contains("sum above 1") && e.contains("at most 0.933"),
+        "{e}"
+    );
+    assert!(tiersim::scenario::parse(&toml(0.5), "w.toml").is_ok());
 }
