@@ -37,14 +37,14 @@ impl Replication<'_> {
         }
         // Unreached: the journey ends unresolved.
         c.phase = Phase::Waiting;
-        let c = *c;
+        let c = &self.clients[id as usize];
         if c.counted {
             self.tiers[tier].counts.abandoned += 1;
             let counts = &mut self.segments[c.segment as usize];
             counts.abandoned += 1;
             counts.unreached += 1;
-            counts.record_admitted(&c, self.threshold, self.midpoint);
-            self.record_outcome(&c, false, t);
+            counts.record_admitted(c, self.threshold, self.midpoint);
+            self.record_outcome(id, false, t);
         }
         self.release(id);
     }

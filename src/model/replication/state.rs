@@ -168,6 +168,12 @@ pub(super) struct Replication<'m> {
     pub(super) patience_salts: Vec<u64>,
     /// The satisfaction model's coefficients, worked out once.
     pub(super) scorer: Prepared,
+    /// The outcome model's (tolerance, channel offset) of a client of
+    /// segment `s` arriving by channel `ch`, at `s * channel_columns + ch`:
+    /// worked out once, not looked up through the channel at every exit.
+    pub(super) journey_terms: Vec<(f64, f64)>,
+    /// Channels in the model (1 without channels: channel 0, no offset).
+    pub(super) channel_columns: usize,
     /// Per slot of the day in which clients arrived: their outcomes.
     pub(super) slots: Vec<SlotCounts>,
     /// Slot length, minutes (infinite without a calendar).
@@ -193,6 +199,22 @@ pub(super) struct Replication<'m> {
     /// random numbers.
     #[cfg(test)]
     pub(super) trace: Vec<(usize, f64, u64)>,
+}
+
+/// Each (segment, channel)'s tolerance and satisfaction offset, segment
+/// by segment (see `Replication::journey_terms`). Without channels, the
+/// segment's tolerance and no offset.
+fn journey_terms(model: &Model) -> Vec<(f64, f64)> {
+    let mut terms = Vec::new();
+    for s in &model.segments {
+        if model.channels.is_empty() {
+            terms.push((s.tolerance, 0.0));
+        }
+        for ch in &model.channels {
+            terms.push((ch.tolerance.unwrap_or(s.tolerance), ch.satisfaction_offset));
+        }
+    }
+    terms
 }
 
 /// The distinct segment priorities, smallest (first served) first.
@@ -283,6 +305,8 @@ impl<'m> Replication<'m> {
                 .map(|s| name_hash(&format!("patience/{}", s.name)))
                 .collect(),
             scorer: model.outcomes.prepared(),
+            journey_terms: journey_terms(model),
+            channel_columns: model.channels.len().max(1),
             slots: vec![SlotCounts::default(); slots],
             slot_len,
             request_salt: name_hash("request"),
