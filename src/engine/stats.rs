@@ -284,8 +284,9 @@ fn bucket_of(units: u64) -> u32 {
 #[inline]
 fn units_of(minutes: f64) -> u64 {
     let x = (minutes * UNITS_PER_MINUTE).clamp(0.0, MAX_UNITS as f64);
-    let whole = x as u64;
-    whole + (x - whole as f64 >= 0.5) as u64
+    // Through i64: one instruction each way, where u64 takes a branch.
+    let whole = x as i64;
+    (whole + (x - whole as f64 >= 0.5) as i64) as u64
 }
 
 /// Index of the count of `units`.

@@ -52,6 +52,9 @@ impl Replication<'_> {
     /// The client's contact is over and nothing escalates it: the case goes
     /// to its next back-office step, or the client departs served.
     pub(super) fn next_step(&mut self, id: u32, t: f64) {
+        if !self.back_office {
+            return self.depart_served(id, t);
+        }
         let model = self.model;
         let c = &mut self.clients[id as usize];
         let segment = &model.segments[c.segment as usize].back_office;

@@ -257,12 +257,16 @@ impl Replication<'_> {
     /// A server (RM `rm` at a dedicated tier) became free at `t`: it takes
     /// the next client, or makes an outbound call.
     pub(super) fn free_server(&mut self, tier: usize, rm: usize, t: f64) {
-        if self.model.tiers[tier].kind == TierKind::Dedicated {
+        let ts = &self.tiers[tier];
+        let outbound = ts.outbound_calls;
+        if ts.dedicated {
             self.rm_free(tier, rm, t);
         } else {
             self.serve_next(tier, t);
         }
-        self.try_outbound(tier, t);
+        if outbound {
+            self.start_outbound(tier, t);
+        }
     }
 
     /// A server at `tier` became free: it takes the first valid client in
@@ -308,9 +312,10 @@ fn service_time(model: &Model, tier: usize, ts: &TierState, c: &mut Client) -> f
             }
         };
         c.next = next.map_or(NONE, |n| n as u16);
-        let staffed = !spec.unlimited && spec.kind != TierKind::BackOffice;
         let mut duration = service;
-        if staffed {
+        // Only a staffed tier's service changes, and only with one of these
+        // (adding 0 or multiplying by 1 would change nothing).
+        if ts.adjusted {
             duration += model.selling_minutes;
             if let Some(ch) = model.channels.get(c.channel as usize) {
                 duration *= ch.service_multiplier;
