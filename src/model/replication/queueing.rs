@@ -69,7 +69,7 @@ impl Replication<'_> {
 
     /// The client starts waiting at `tier`: counted in its queue, with a
     /// new generation (returned) for its queue entry.
-    #[inline]
+    #[inline(always)]
     pub(super) fn start_waiting(&mut self, id: u32, tier: usize, t: f64) -> u32 {
         let ts = &mut self.tiers[tier];
         ts.queue_len.change(t, 1.0);
@@ -256,6 +256,7 @@ impl Replication<'_> {
 
     /// A server (RM `rm` at a dedicated tier) became free at `t`: it takes
     /// the next client, or makes an outbound call.
+    #[inline(always)]
     pub(super) fn free_server(&mut self, tier: usize, rm: usize, t: f64) {
         let ts = &self.tiers[tier];
         let outbound = ts.outbound_calls;
@@ -271,6 +272,7 @@ impl Replication<'_> {
 
     /// A server at `tier` became free: it takes the first valid client in
     /// priority order (call-backs last).
+    #[inline(always)]
     pub(super) fn serve_next(&mut self, tier: usize, t: f64) {
         let ts = &mut self.tiers[tier];
         if ts.waiting == 0 || ts.busy >= ts.capacity {
