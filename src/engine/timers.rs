@@ -52,7 +52,7 @@ impl<E: Copy> Timers<E> {
     }
 
     /// Sets `owner`'s timer (replacing the one it had).
-    #[inline]
+    #[inline(always)]
     pub(super) fn set(&mut self, owner: u32, key: u128, event: E) {
         self.cancel(owner);
         if owner as usize >= self.position.len() {
@@ -90,7 +90,7 @@ impl<E: Copy> Timers<E> {
         self.position.fill(NOWHERE);
     }
 
-    #[inline]
+    #[inline(always)]
     fn remove(&mut self, pos: usize) {
         let removed = self.heap.swap_remove(pos);
         self.position[removed.owner as usize] = NOWHERE;

@@ -81,6 +81,7 @@ impl Replication<'_> {
     /// Tallies what a journey finished at `t` leaves behind: satisfaction,
     /// top-box, complaints, first-contact resolution, hand-offs,
     /// deflection, own-RM service, sales.
+    #[inline(always)]
     pub(super) fn record_outcome(&mut self, id: u32, resolved: bool, t: f64) {
         let model = self.model;
         let o = &model.outcomes;

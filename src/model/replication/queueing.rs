@@ -143,6 +143,7 @@ impl Replication<'_> {
 
     /// The client takes a free server (session) at its tier now. What the
     /// service is, and where the client goes after it, is decided here.
+    #[inline(always)]
     pub(super) fn start_service(&mut self, id: u32, t: f64) {
         let model = self.model;
         let c = &mut self.clients[id as usize];
