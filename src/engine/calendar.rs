@@ -5,6 +5,7 @@
 //! same (time, sequence) key: they come out in exactly the same order, but
 //! never pay for a sift.
 
+use super::heap::{self, Keyed};
 use super::time::Time;
 use super::timers::Timers;
 
@@ -14,6 +15,13 @@ use super::timers::Timers;
 struct Entry<E> {
     key: u128,
     event: E,
+}
+
+impl<E: Copy> Keyed for Entry<E> {
+    #[inline(always)]
+    fn key(&self) -> u128 {
+        self.key
+    }
 }
 
 /// The key of a vacant side slot: later than any event.
@@ -154,10 +162,11 @@ impl<E: Copy> Calendar<E> {
         if self.hole {
             self.hole = false;
             self.heap[0] = entry;
-            self.sift_down(0);
+            heap::sift_down(&mut self.heap, 0, |_, _| {});
         } else {
             self.heap.push(entry);
-            self.sift_up(self.heap.len() - 1);
+            let last = self.heap.len() - 1;
+            heap::sift_up(&mut self.heap, last, |_, _| {});
         }
     }
 
@@ -209,7 +218,7 @@ impl<E: Copy> Calendar<E> {
         let last = self.heap.pop().expect("a hole is a slot in the heap");
         if !self.heap.is_empty() {
             self.heap[0] = last;
-            self.sift_down_to_bottom(0);
+            heap::sift_down_to_bottom(&mut self.heap, 0, |_, _| {});
         }
     }
 
@@ -236,66 +245,6 @@ impl<E: Copy> Calendar<E> {
             .map_or(side, |e| e.key.min(side))
             .min(timer);
         (key != EMPTY).then(|| Time(f64::from_bits((key >> 64) as u64)))
-    }
-
-    #[inline]
-    fn sift_up(&mut self, mut pos: usize) {
-        let item = self.heap[pos];
-        while pos > 0 {
-            let parent = (pos - 1) / 2;
-            if self.heap[parent].key <= item.key {
-                break;
-            }
-            self.heap[pos] = self.heap[parent];
-            pos = parent;
-        }
-        self.heap[pos] = item;
-    }
-
-    /// Moves the entry at `pos` down until no child is earlier.
-    #[inline]
-    fn sift_down(&mut self, mut pos: usize) {
-        let end = self.heap.len();
-        let item = self.heap[pos];
-        loop {
-            let mut child = 2 * pos + 1;
-            if child >= end {
-                break;
-            }
-            if child + 1 < end && self.heap[child + 1].key < self.heap[child].key {
-                child += 1;
-            }
-            if item.key <= self.heap[child].key {
-                break;
-            }
-            self.heap[pos] = self.heap[child];
-            pos = child;
-        }
-        self.heap[pos] = item;
-    }
-
-    /// Moves the hole at `pos` down to a leaf along the smaller children, then
-    /// sifts the displaced item up: fewer comparisons than a plain sift-down
-    /// because the last element usually belongs near the bottom.
-    #[inline]
-    fn sift_down_to_bottom(&mut self, mut pos: usize) {
-        let end = self.heap.len();
-        let item = self.heap[pos];
-        let mut child = 2 * pos + 1;
-        while child + 1 < end {
-            if self.heap[child + 1].key < self.heap[child].key {
-                child += 1;
-            }
-            self.heap[pos] = self.heap[child];
-            pos = child;
-            child = 2 * pos + 1;
-        }
-        if child < end {
-            self.heap[pos] = self.heap[child];
-            pos = child;
-        }
-        self.heap[pos] = item;
-        self.sift_up(pos);
     }
 }
 

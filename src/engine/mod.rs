@@ -4,6 +4,7 @@
 //! It knows nothing of banks, files or threads; the model builds on it.
 
 pub mod calendar;
+mod heap;
 pub mod rate;
 pub mod rng;
 pub mod stats;

@@ -277,6 +277,18 @@ fn bucket_of(units: u64) -> u32 {
     (64 - HALF_MAGNITUDE - 1) - (units | SUB_MASK).leading_zeros()
 }
 
+/// `minutes` in units, rounded half away from zero and clamped to
+/// [0, `MAX_UNITS`]: exactly `(x * 1e4).round().clamp(0, MAX_UNITS)`, without
+/// `f64::round`'s libm call. Clamping first changes nothing (the bounds are
+/// whole), and below 2^52 the fraction `x - trunc(x)` is exact.
+#[inline]
+fn units_of(minutes: f64) -> u64 {
+    let x = (minutes * UNITS_PER_MINUTE).clamp(0.0, MAX_UNITS as f64);
+    // Through i64: one instruction each way, where u64 takes a branch.
+    let whole = x as i64;
+    (whole + (x - whole as f64 >= 0.5) as i64) as u64
+}
+
 /// Index of the count of `units`.
 #[inline]
 fn index_of(units: u64) -> usize {
@@ -307,9 +319,7 @@ impl DurationHistogram {
     /// Records one duration; values beyond the range are clamped to it.
     #[inline]
     pub fn record(&mut self, minutes: f64) {
-        let units = (minutes * UNITS_PER_MINUTE)
-            .round()
-            .clamp(0.0, MAX_UNITS as f64) as u64;
+        let units = units_of(minutes);
         let i = index_of(units);
         if i >= self.counts.len() {
             self.counts.resize(i + 1, 0);
@@ -458,6 +468,26 @@ mod tests {
         assert!((a.mean() - 65.0 / 60.0).abs() < 1e-12);
         let one = SlotAverage::new(0.0, 10.0, f64::INFINITY, 1);
         assert_eq!(one.slot_exposure(), vec![10.0]);
+    }
+
+    /// The rounding without libm is `f64::round` then clamp, bit for bit,
+    /// on halves, near-halves, the bounds and random values.
+    #[test]
+    fn units_round_like_f64_round() {
+        use rand::{Rng, SeedableRng};
+        let reference = |m: f64| (m * UNITS_PER_MINUTE).round().clamp(0.0, MAX_UNITS as f64) as u64;
+        let mut cases = vec![0.0, -0.0, -1.0, 1e300, f64::INFINITY, 1e8, 1e8 + 1e-5];
+        for k in 0..2000u64 {
+            let half = (k as f64 + 0.5) / UNITS_PER_MINUTE;
+            cases.extend([half, half.next_up(), half.next_down()]);
+        }
+        let mut rng = rand_xoshiro::Xoshiro256PlusPlus::seed_from_u64(9);
+        cases.extend(
+            (0..100_000).map(|_| rng.random::<f64>() * 10f64.powi(rng.random_range(-6..9))),
+        );
+        for m in cases {
+            assert_eq!(units_of(m), reference(m), "{m}");
+        }
     }
 
     #[test]

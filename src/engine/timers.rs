@@ -3,12 +3,21 @@
 //! so a timer that will not fire (the client's service began) is removed at
 //! once instead of being taken later as a stale event.
 
+use super::heap::{self, Keyed};
+
 /// A timer: its (time, sequence) key, owner and event.
 #[derive(Clone, Copy, Debug)]
 pub(super) struct Timer<E> {
     pub(super) key: u128,
     owner: u32,
     pub(super) event: E,
+}
+
+impl<E: Copy> Keyed for Timer<E> {
+    #[inline(always)]
+    fn key(&self) -> u128 {
+        self.key
+    }
 }
 
 /// No heap position: the owner has no timer.
@@ -43,14 +52,17 @@ impl<E: Copy> Timers<E> {
     }
 
     /// Sets `owner`'s timer (replacing the one it had).
-    #[inline]
+    #[inline(always)]
     pub(super) fn set(&mut self, owner: u32, key: u128, event: E) {
         self.cancel(owner);
         if owner as usize >= self.position.len() {
             self.position.resize(owner as usize + 1, NOWHERE);
         }
         self.heap.push(Timer { key, owner, event });
-        self.sift_up(self.heap.len() - 1);
+        let (last, position) = (self.heap.len() - 1, &mut self.position);
+        heap::sift_up(&mut self.heap, last, |t, at| {
+            position[t.owner as usize] = at as u32
+        });
     }
 
     /// Removes `owner`'s timer, if it has one.
@@ -78,52 +90,16 @@ impl<E: Copy> Timers<E> {
         self.position.fill(NOWHERE);
     }
 
+    #[inline(always)]
     fn remove(&mut self, pos: usize) {
         let removed = self.heap.swap_remove(pos);
         self.position[removed.owner as usize] = NOWHERE;
         if pos < self.heap.len() {
-            self.place(pos);
-            self.sift_down(pos);
-            self.sift_up(pos);
+            let position = &mut self.position;
+            heap::resift(&mut self.heap, pos, |t, at| {
+                position[t.owner as usize] = at as u32
+            });
         }
-    }
-
-    #[inline]
-    fn place(&mut self, pos: usize) {
-        self.position[self.heap[pos].owner as usize] = pos as u32;
-    }
-
-    fn sift_up(&mut self, mut pos: usize) {
-        while pos > 0 {
-            let parent = (pos - 1) / 2;
-            if self.heap[parent].key <= self.heap[pos].key {
-                break;
-            }
-            self.heap.swap(parent, pos);
-            self.place(pos);
-            pos = parent;
-        }
-        self.place(pos);
-    }
-
-    fn sift_down(&mut self, mut pos: usize) {
-        let end = self.heap.len();
-        loop {
-            let mut child = 2 * pos + 1;
-            if child >= end {
-                break;
-            }
-            if child + 1 < end && self.heap[child + 1].key < self.heap[child].key {
-                child += 1;
-            }
-            if self.heap[pos].key <= self.heap[child].key {
-                break;
-            }
-            self.heap.swap(pos, child);
-            self.place(pos);
-            pos = child;
-        }
-        self.place(pos);
     }
 }
 

@@ -14,7 +14,7 @@ use crate::model::{Overload, WhenClosed};
 impl Replication<'_> {
     /// Schedules the segment's next arrival after `now`, if before the
     /// horizon.
-    #[inline]
+    #[inline(always)]
     pub(super) fn schedule_arrival(&mut self, segment: usize, now: f64) {
         let s = &self.model.segments[segment];
         // Exponential gaps (of mass 1 under a profile), built once.

@@ -37,14 +37,14 @@ impl Replication<'_> {
         }
         // Unreached: the journey ends unresolved.
         c.phase = Phase::Waiting;
-        let c = *c;
+        let c = &self.clients[id as usize];
         if c.counted {
             self.tiers[tier].counts.abandoned += 1;
             let counts = &mut self.segments[c.segment as usize];
             counts.abandoned += 1;
             counts.unreached += 1;
-            counts.record_admitted(&c, self.threshold, self.midpoint);
-            self.record_outcome(&c, false, t);
+            counts.record_admitted(c, self.threshold, self.midpoint);
+            self.record_outcome(id, false, t);
         }
         self.release(id);
     }
@@ -52,6 +52,9 @@ impl Replication<'_> {
     /// The client's contact is over and nothing escalates it: the case goes
     /// to its next back-office step, or the client departs served.
     pub(super) fn next_step(&mut self, id: u32, t: f64) {
+        if !self.back_office {
+            return self.depart_served(id, t);
+        }
         let model = self.model;
         let c = &mut self.clients[id as usize];
         let segment = &model.segments[c.segment as usize].back_office;

@@ -5,7 +5,7 @@ use std::collections::VecDeque;
 
 use rand::Rng;
 
-use super::client::{Client, NONE, Phase};
+use super::client::{NONE, Phase};
 use super::counts::slot_of;
 use super::state::Replication;
 use crate::engine::rng::keyed;
@@ -18,7 +18,7 @@ impl Replication<'_> {
         let wait = t - c.joined;
         c.visit_wait = wait;
         c.wait += wait;
-        let c = *c;
+        let c = &self.clients[id as usize];
         let ts = &mut self.tiers[tier];
         ts.queue_len.change(t, -1.0);
         ts.waiting -= 1;
@@ -31,8 +31,8 @@ impl Replication<'_> {
             }
             let counts = &mut self.segments[c.segment as usize];
             counts.abandoned += 1;
-            counts.record_admitted(&c, self.threshold, self.midpoint);
-            self.record_outcome(&c, false, t);
+            counts.record_admitted(c, self.threshold, self.midpoint);
+            self.record_outcome(id, false, t);
         }
         self.release(id);
         // Abandoned entries stay in the queue and are skipped when reached;
@@ -48,11 +48,12 @@ impl Replication<'_> {
     }
 
     pub(super) fn depart_served(&mut self, id: u32, t: f64) {
-        let c = self.clients[id as usize];
+        // Read in place: the client is about 140 bytes, not worth a copy.
+        let c = &self.clients[id as usize];
         if c.counted {
             let counts = &mut self.segments[c.segment as usize];
             counts.served += 1;
-            counts.record_admitted(&c, self.threshold, self.midpoint);
+            counts.record_admitted(c, self.threshold, self.midpoint);
             counts.wait_served.add(c.wait);
             counts.sojourn.add(t - c.arrival);
             if self.by_request {
@@ -60,20 +61,19 @@ impl Replication<'_> {
                 request.served += 1;
                 request.turnaround.add(t - c.arrival);
             }
-            self.record_outcome(&c, true, t);
+            self.record_outcome(id, true, t);
         }
         self.release(id);
     }
 
     pub(super) fn depart_blocked(&mut self, id: u32) {
-        let c = Client {
-            // Never admitted: not an abandonment.
-            phase: Phase::Free,
-            ..self.clients[id as usize]
-        };
+        let c = &mut self.clients[id as usize];
+        // Never admitted: not an abandonment (the slot is freed just below).
+        c.phase = Phase::Free;
         if c.counted {
+            let arrival = c.arrival;
             self.segments[c.segment as usize].blocked += 1;
-            self.record_outcome(&c, false, c.arrival);
+            self.record_outcome(id, false, arrival);
         }
         self.release(id);
     }
@@ -81,17 +81,17 @@ impl Replication<'_> {
     /// Tallies what a journey finished at `t` leaves behind: satisfaction,
     /// top-box, complaints, first-contact resolution, hand-offs,
     /// deflection, own-RM service, sales.
-    pub(super) fn record_outcome(&mut self, c: &Client, resolved: bool, t: f64) {
+    #[inline(always)]
+    pub(super) fn record_outcome(&mut self, id: u32, resolved: bool, t: f64) {
         let model = self.model;
         let o = &model.outcomes;
-        let segment = &model.segments[c.segment as usize];
+        let c = &self.clients[id as usize];
         let request = &model.requests[c.request as usize];
-        let channel = model.channels.get(c.channel as usize);
+        let (tolerance, offset) =
+            self.journey_terms[c.segment as usize * self.channel_columns + c.channel as usize];
         let journey = Journey {
             wait: c.wait,
-            tolerance: channel
-                .and_then(|ch| ch.tolerance)
-                .unwrap_or(segment.tolerance),
+            tolerance,
             cold_handoffs: c.cold_handoffs as u32,
             warm_handoffs: c.warm_handoffs as u32,
             resolved,
@@ -101,7 +101,7 @@ impl Replication<'_> {
             } else {
                 0.0
             },
-            offset: channel.map_or(0.0, |ch| ch.satisfaction_offset),
+            offset,
         };
         let p = self.scorer.top_box(&journey);
         if self.slots.len() > 1 {

@@ -69,7 +69,7 @@ impl Replication<'_> {
 
     /// The client starts waiting at `tier`: counted in its queue, with a
     /// new generation (returned) for its queue entry.
-    #[inline]
+    #[inline(always)]
     pub(super) fn start_waiting(&mut self, id: u32, tier: usize, t: f64) -> u32 {
         let ts = &mut self.tiers[tier];
         ts.queue_len.change(t, 1.0);
@@ -143,6 +143,7 @@ impl Replication<'_> {
 
     /// The client takes a free server (session) at its tier now. What the
     /// service is, and where the client goes after it, is decided here.
+    #[inline(always)]
     pub(super) fn start_service(&mut self, id: u32, t: f64) {
         let model = self.model;
         let c = &mut self.clients[id as usize];
@@ -256,17 +257,23 @@ impl Replication<'_> {
 
     /// A server (RM `rm` at a dedicated tier) became free at `t`: it takes
     /// the next client, or makes an outbound call.
+    #[inline(always)]
     pub(super) fn free_server(&mut self, tier: usize, rm: usize, t: f64) {
-        if self.model.tiers[tier].kind == TierKind::Dedicated {
+        let ts = &self.tiers[tier];
+        let outbound = ts.outbound_calls;
+        if ts.dedicated {
             self.rm_free(tier, rm, t);
         } else {
             self.serve_next(tier, t);
         }
-        self.try_outbound(tier, t);
+        if outbound {
+            self.start_outbound(tier, t);
+        }
     }
 
     /// A server at `tier` became free: it takes the first valid client in
     /// priority order (call-backs last).
+    #[inline(always)]
     pub(super) fn serve_next(&mut self, tier: usize, t: f64) {
         let ts = &mut self.tiers[tier];
         if ts.waiting == 0 || ts.busy >= ts.capacity {
@@ -308,9 +315,10 @@ fn service_time(model: &Model, tier: usize, ts: &TierState, c: &mut Client) -> f
             }
         };
         c.next = next.map_or(NONE, |n| n as u16);
-        let staffed = !spec.unlimited && spec.kind != TierKind::BackOffice;
         let mut duration = service;
-        if staffed {
+        // Only a staffed tier's service changes, and only with one of these
+        // (adding 0 or multiplying by 1 would change nothing).
+        if ts.adjusted {
             duration += model.selling_minutes;
             if let Some(ch) = model.channels.get(c.channel as usize) {
                 duration *= ch.service_multiplier;

@@ -12,7 +12,7 @@ use crate::engine::stats::SlotAverage;
 use crate::engine::{Calendar, Dist, Stream};
 use crate::model::outcome::Prepared;
 use crate::model::week::availability;
-use crate::model::{Discipline, Model, Overload, Tier, TierKind};
+use crate::model::{Discipline, Model, Overload, Tier, TierKind, Transfer};
 
 /// The running state of one tier.
 pub(super) struct TierState {
@@ -53,6 +53,14 @@ pub(super) struct TierState {
     /// (minute of the week, servers on duty, servers available) from each
     /// change on; empty when staffing never changes.
     pub(super) plan: Vec<(f64, u32, u32)>,
+    /// Mechanisms resolved once per model, so that a tier that does not
+    /// use them pays one test of a field already in hand: a dedicated
+    /// tier (RMs with books), outbound calls, and any change to the drawn
+    /// service time (selling minutes, a channel multiplier, sessions, a
+    /// warm transfer).
+    pub(super) dedicated: bool,
+    pub(super) outbound_calls: bool,
+    pub(super) adjusted: bool,
     /// Purpose salts of the keyed service, routing and call-back draws at
     /// this tier.
     pub(super) service_salt: u64,
@@ -77,6 +85,7 @@ impl TierState {
     /// The state of tier `t` before the first event, with `ranks` priority
     /// ranks and averages made by `average`.
     fn new(
+        model: &Model,
         t: &Tier,
         ranks: usize,
         outbound_stream: Stream,
@@ -129,6 +138,14 @@ impl TierState {
                 ..TierCounts::default()
             },
             plan: if plan.len() > 1 { plan } else { Vec::new() },
+            dedicated: t.kind == TierKind::Dedicated,
+            outbound_calls: t.outbound.is_some(),
+            adjusted: !t.unlimited
+                && t.kind != TierKind::BackOffice
+                && (model.selling_minutes != 0.0
+                    || !model.channels.is_empty()
+                    || t.sessions > 1
+                    || t.transfer == Transfer::Warm),
             service_salt: name_hash(&format!("service/{}", t.name)),
             route_salt: name_hash(&format!("route/{}", t.name)),
             callback_salt: name_hash(&format!("callback/{}", t.name)),
@@ -158,6 +175,8 @@ pub(super) struct Replication<'m> {
     pub(super) by_request: bool,
     /// The model has channels, books or complexities: arrivals draw them.
     pub(super) extras: bool,
+    /// Some segment or request type has back-office steps.
+    pub(super) back_office: bool,
     pub(super) arrivals: Vec<Stream>,
     /// Per segment: the distribution of the gap to the next arrival (in
     /// arrival mass under a profile).
@@ -168,6 +187,12 @@ pub(super) struct Replication<'m> {
     pub(super) patience_salts: Vec<u64>,
     /// The satisfaction model's coefficients, worked out once.
     pub(super) scorer: Prepared,
+    /// The outcome model's (tolerance, channel offset) of a client of
+    /// segment `s` arriving by channel `ch`, at `s * channel_columns + ch`:
+    /// worked out once, not looked up through the channel at every exit.
+    pub(super) journey_terms: Vec<(f64, f64)>,
+    /// Channels in the model (1 without channels: channel 0, no offset).
+    pub(super) channel_columns: usize,
     /// Per slot of the day in which clients arrived: their outcomes.
     pub(super) slots: Vec<SlotCounts>,
     /// Slot length, minutes (infinite without a calendar).
@@ -193,6 +218,22 @@ pub(super) struct Replication<'m> {
     /// random numbers.
     #[cfg(test)]
     pub(super) trace: Vec<(usize, f64, u64)>,
+}
+
+/// Each (segment, channel)'s tolerance and satisfaction offset, segment
+/// by segment (see `Replication::journey_terms`). Without channels, the
+/// segment's tolerance and no offset.
+fn journey_terms(model: &Model) -> Vec<(f64, f64)> {
+    let mut terms = Vec::new();
+    for s in &model.segments {
+        if model.channels.is_empty() {
+            terms.push((s.tolerance, 0.0));
+        }
+        for ch in &model.channels {
+            terms.push((ch.tolerance.unwrap_or(s.tolerance), ch.satisfaction_offset));
+        }
+    }
+    terms
 }
 
 /// The distinct segment priorities, smallest (first served) first.
@@ -237,6 +278,7 @@ impl<'m> Replication<'m> {
             .iter()
             .map(|t| {
                 TierState::new(
+                    model,
                     t,
                     priorities.len(),
                     stream(seed, rep, &format!("outbound/{}", t.name)),
@@ -256,6 +298,8 @@ impl<'m> Replication<'m> {
             segments: vec![ClientCounts::default(); model.segments.len()],
             requests: vec![RequestCounts::default(); model.requests.len()],
             by_request: model.declares_requests(),
+            back_office: model.segments.iter().any(|s| !s.back_office.is_empty())
+                || model.requests.iter().any(|r| !r.back_office.is_empty()),
             extras: !model.channels.is_empty()
                 || model.segments.iter().any(|s| s.book.is_some())
                 || model.requests.iter().any(|r| r.complexity.is_some()),
@@ -283,6 +327,8 @@ impl<'m> Replication<'m> {
                 .map(|s| name_hash(&format!("patience/{}", s.name)))
                 .collect(),
             scorer: model.outcomes.prepared(),
+            journey_terms: journey_terms(model),
+            channel_columns: model.channels.len().max(1),
             slots: vec![SlotCounts::default(); slots],
             slot_len,
             request_salt: name_hash("request"),

@@ -1,0 +1,106 @@
+//! The sifts of a binary min-heap on a 128-bit key, shared by the event
+//! calendar and the cancellable timers. Each moves one item along a path
+//! with a hole (one copy per level, not a swap) and tells `placed` where
+//! every entry it moved now sits: the timers keep each owner's position up
+//! to date that way; the calendar passes a no-op, which compiles away.
+
+/// An entry of the heap: ordered by its key, smallest first.
+pub(super) trait Keyed: Copy {
+    /// The (time, sequence) key.
+    fn key(&self) -> u128;
+}
+
+/// Moves the entry at `pos` up until its parent is not later; returns
+/// where it ends.
+#[inline(always)]
+pub(super) fn sift_up<T: Keyed>(
+    heap: &mut [T],
+    mut pos: usize,
+    mut placed: impl FnMut(&T, usize),
+) -> usize {
+    let item = heap[pos];
+    let key = item.key();
+    while pos > 0 {
+        let parent = (pos - 1) / 2;
+        if heap[parent].key() <= key {
+            break;
+        }
+        heap[pos] = heap[parent];
+        placed(&heap[pos], pos);
+        pos = parent;
+    }
+    heap[pos] = item;
+    placed(&item, pos);
+    pos
+}
+
+/// Moves the entry at `pos` down until no child is earlier.
+#[inline(always)]
+pub(super) fn sift_down<T: Keyed>(
+    heap: &mut [T],
+    mut pos: usize,
+    mut placed: impl FnMut(&T, usize),
+) {
+    let end = heap.len();
+    let item = heap[pos];
+    let key = item.key();
+    loop {
+        let mut child = 2 * pos + 1;
+        if child >= end {
+            break;
+        }
+        if child + 1 < end && heap[child + 1].key() < heap[child].key() {
+            child += 1;
+        }
+        if key <= heap[child].key() {
+            break;
+        }
+        heap[pos] = heap[child];
+        placed(&heap[pos], pos);
+        pos = child;
+    }
+    heap[pos] = item;
+    placed(&item, pos);
+}
+
+/// Moves the hole at `pos` down to a leaf along the smaller children, then
+/// sifts the entry that was at `pos` up from there: fewer comparisons than
+/// [`sift_down`] when that entry (the heap's last, moved to the root)
+/// usually belongs near the bottom.
+#[inline(always)]
+pub(super) fn sift_down_to_bottom<T: Keyed>(
+    heap: &mut [T],
+    mut pos: usize,
+    mut placed: impl FnMut(&T, usize),
+) {
+    let end = heap.len();
+    let item = heap[pos];
+    let mut child = 2 * pos + 1;
+    while child + 1 < end {
+        if heap[child + 1].key() < heap[child].key() {
+            child += 1;
+        }
+        heap[pos] = heap[child];
+        placed(&heap[pos], pos);
+        pos = child;
+        child = 2 * pos + 1;
+    }
+    if child < end {
+        heap[pos] = heap[child];
+        placed(&heap[pos], pos);
+        pos = child;
+    }
+    heap[pos] = item;
+    sift_up(heap, pos, placed);
+}
+
+/// Restores the heap after the entry at `pos` was replaced by one that may
+/// belong higher or lower.
+#[inline(always)]
+pub(super) fn resift<T: Keyed>(heap: &mut [T], pos: usize, mut placed: impl FnMut(&T, usize)) {
+    if pos > 0 && heap[pos].key() < heap[(pos - 1) / 2].key() {
+        sift_up(heap, pos, placed);
+    } else {
+        sift_down(heap, pos, &mut placed);
+    }
+}
