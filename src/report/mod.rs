@@ -5,6 +5,7 @@
 //! reader never sees half a file and a failed write leaves the old file
 //! intact.
 
+pub mod catalogue;
 pub mod check;
 pub mod csv;
 pub mod format;

