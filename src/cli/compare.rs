@@ -75,9 +75,11 @@ pub(super) fn compare(
         &dir.join("compare.json"),
         report::json::document("comparison", &doc).as_bytes(),
     )?;
+    let headline =
+        report::headline::Headline::of(&s.documents[0], s.documents.get(1), &doc.differences.0);
     print!(
         "{}",
-        report::table::differences_styled(&la, &lb, diffs, colour())
+        report::table::compare_styled(&la, &lb, &headline, diffs, colour())
     );
     eprintln!("\nwrote {}", dir.display());
     if make {

@@ -252,7 +252,12 @@ pub(super) fn finish_sweep(
     if s.summaries.len() == 1 {
         print!(
             "{}",
-            report::table::render_styled(&s.summaries[0], colour())
+            report::table::run_styled(
+                &s.summaries[0],
+                s.documents.first(),
+                s.measured_minutes[0],
+                colour()
+            )
         );
     } else {
         let stops: Vec<&str> = results.iter().map(|r| r.stop.as_str()).collect();

@@ -227,13 +227,7 @@ pub const CATALOGUE: [Metric; 44] = [
         Down,
         true,
     ),
-    m(
-        "service_level",
-        "service level (first step within the threshold)",
-        Share,
-        Up,
-        true,
-    ),
+    m("service_level", "service level", Share, Up, true),
     m(
         "sojourn_mean",
         "mean time from arrival to leaving",

@@ -10,6 +10,7 @@ pub mod check;
 pub mod csv;
 pub mod format;
 pub mod goals;
+pub mod headline;
 pub mod html;
 pub mod json;
 pub mod manifest;
@@ -60,6 +61,12 @@ pub struct PointSummaries {
     pub summaries: Vec<ScenarioSummary>,
     /// Per result, B = the point, A = the baseline.
     pub vs_baseline: Option<Vec<Vec<Difference>>>,
+    /// Per result, its entry of `summary.json` (with targets and cost);
+    /// filled by [`write_sweep`], empty from [`summarise_points`].
+    pub documents: Vec<summary::Point>,
+    /// Per result, the minutes measured in each replication (horizon less
+    /// warm-up): the period counts are summed over.
+    pub measured_minutes: Vec<f64>,
 }
 
 /// Summarises every finished point of `sweep`.
@@ -81,6 +88,11 @@ pub fn summarise_points(sweep: &Sweep, results: &[PointResult]) -> PointSummarie
     PointSummaries {
         summaries,
         vs_baseline,
+        documents: Vec::new(),
+        measured_minutes: results
+            .iter()
+            .map(|r| manifest::measured_minutes(&sweep.points[r.point].scenario.model))
+            .collect(),
     }
 }
 
@@ -93,8 +105,8 @@ pub fn write_sweep(
     results: &[PointResult],
     info: &RunInfo,
 ) -> Result<PointSummaries, Error> {
-    let s = summarise_points(sweep, results);
-    let entries = results
+    let mut s = summarise_points(sweep, results);
+    let entries: Vec<summary::Point> = results
         .iter()
         .enumerate()
         .map(|(i, r)| {
@@ -106,7 +118,11 @@ pub fn write_sweep(
             )
         })
         .collect();
-    write_atomic(&dir.join("summary.json"), json::summary(entries).as_bytes())?;
+    write_atomic(
+        &dir.join("summary.json"),
+        json::summary(entries.clone()).as_bytes(),
+    )?;
+    s.documents = entries;
     let rows: Vec<_> = results.iter().zip(&s.summaries).collect();
     write_atomic(&dir.join("results.csv"), &csv::results(sweep, &rows))?;
     write_atomic(
