@@ -18,7 +18,16 @@ pub(super) fn answer(out: &mut String, results: &Results) {
     out.push_str("<section id=\"answer\">\n<h2>The answer</h2>\n");
     match (&results.comparison, &results.points[..]) {
         (Some(c), [a, rest @ ..]) => comparison(out, a, rest.first(), &c.differences.0),
-        (None, [p]) => run(out, p),
+        (None, [p]) => run(
+            out,
+            p,
+            results
+                .manifest
+                .points
+                .first()
+                .and_then(|m| m.measured_minutes)
+                .map(catalogue::period),
+        ),
         (None, points) => sweep(out, points),
         (Some(_), []) => {}
     }
@@ -89,7 +98,7 @@ fn row(out: &mut String, item: &Item) {
     );
 }
 
-fn run(out: &mut String, p: &Point) {
+fn run(out: &mut String, p: &Point, period: Option<String>) {
     putln(
         out,
         format_args!(
@@ -98,7 +107,7 @@ fn run(out: &mut String, p: &Point) {
         ),
     );
     list(out, "targets", &headline::target_lines(p));
-    out.push_str("<table class=\"headline\">\n<thead><tr><th>headline metric</th><th>value (95% CI)</th></tr></thead>\n<tbody>\n");
+    out.push_str("<table class=\"headline\">\n<thead><tr><th>headline metric</th><th>value (95% CI)</th><th>unit</th></tr></thead>\n<tbody>\n");
     for (group, metric) in headline::run_metrics(p) {
         let m = match group.strip_prefix("segment.") {
             Some(s) => p.segments.iter().find(|(n, _)| n == s).map(|(_, m)| m),
@@ -116,9 +125,10 @@ fn run(out: &mut String, p: &Point) {
         putln(
             out,
             format_args!(
-                "<tr><td>{}</td><td class=\"num\">{} ±\u{a0}{ci}</td></tr>",
+                "<tr><td>{}</td><td class=\"num\">{} ±\u{a0}{ci}</td><td>{}</td></tr>",
                 escape(&headline::name(&group, &metric)),
-                u.show(v.mean)
+                u.show(v.mean),
+                escape(&u.words(period.as_deref()))
             ),
         );
     }
