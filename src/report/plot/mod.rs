@@ -15,6 +15,7 @@ pub mod bars;
 mod catalogue;
 pub mod cdf;
 pub mod day;
+mod day_scale;
 mod day_series;
 pub mod forest;
 mod labels;
