@@ -85,10 +85,10 @@ pub fn coincident(panel: &Panel) -> Vec<String> {
             continue;
         }
         let mut g = vec![panel.series[i].label.as_str()];
-        for j in i + 1..panel.series.len() {
-            if !taken[j] && same(&panel.series[i], &panel.series[j]) {
+        for (j, other) in panel.series.iter().enumerate().skip(i + 1) {
+            if !taken[j] && same(&panel.series[i], other) {
                 taken[j] = true;
-                g.push(panel.series[j].label.as_str());
+                g.push(other.label.as_str());
             }
         }
         if g.len() > 1 {
