@@ -63,13 +63,17 @@ pub(super) fn compare(
     };
     let (_, stored) = journal::read(&dir)?;
     let mut diffs = Vec::new();
+    let mut documents = Vec::new();
     report::write_sweep(
         &dir,
         &sweep,
         &stored,
         &info,
         report::SlotsKept::Every,
-        &mut |_, _, d| diffs = d.map(<[_]>::to_vec).unwrap_or_default(),
+        &mut |_, doc, _, d| {
+            documents.push(doc.clone());
+            diffs = d.map(<[_]>::to_vec).unwrap_or_default();
+        },
     )?;
     let diffs = &diffs;
     let doc = report::summary::Comparison {
@@ -84,9 +88,11 @@ pub(super) fn compare(
         &dir.join("compare.json"),
         report::json::document("comparison", &doc).as_bytes(),
     )?;
+    let headline =
+        report::headline::Headline::of(&documents[0], documents.get(1), &doc.differences.0);
     print!(
         "{}",
-        report::table::differences_styled(&la, &lb, diffs, colour())
+        report::table::compare_styled(&la, &lb, &headline, diffs, colour())
     );
     eprintln!("\nwrote {}", dir.display());
     if make {

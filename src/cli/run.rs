@@ -292,9 +292,11 @@ pub(super) fn finish_sweep(
     let single = points.done().len() == 1;
     let mut table = PointsTable::default();
     let mut text = String::new();
-    report::write_sweep(dir, sweep, points, info, slots, &mut |s, stop, _| {
+    report::write_sweep(dir, sweep, points, info, slots, &mut |s, doc, stop, _| {
         if single {
-            text = report::table::render_styled(s, colour());
+            let model = &sweep.points[points.done()[0].point].scenario.model;
+            let minutes = report::manifest::measured_minutes(model);
+            text = report::table::run_styled(s, Some(doc), minutes, colour());
         } else {
             table.push(s, stop.as_str());
         }

@@ -60,6 +60,11 @@ pub struct ManifestPoint {
     pub replications: u64,
     /// Why it stopped.
     pub stop_reason: String,
+    /// Minutes measured in each replication (horizon less warm-up): the
+    /// period that counts and money are summed over. Absent in manifests
+    /// written before it was recorded.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub measured_minutes: Option<f64>,
 }
 
 /// The body of `manifest.json`.
@@ -103,6 +108,11 @@ pub struct ManifestFile {
     pub manifest: Manifest,
 }
 
+/// Minutes measured in each replication of `model`: horizon less warm-up.
+pub fn measured_minutes(model: &crate::model::Model) -> f64 {
+    model.run.horizon - model.run.warmup
+}
+
 /// The manifest of a run of `sweep` that finished the points `done`.
 pub fn manifest(sweep: &Sweep, done: &[Done], info: &RunInfo) -> String {
     let time = |t: SystemTime| humantime::format_rfc3339_seconds(t).to_string();
@@ -129,6 +139,7 @@ pub fn manifest(sweep: &Sweep, done: &[Done], info: &RunInfo) -> String {
                 name: sweep.points[r.point].name.clone(),
                 replications: u64::from(r.replications),
                 stop_reason: r.stop.as_str().to_string(),
+                measured_minutes: Some(measured_minutes(&sweep.points[r.point].scenario.model)),
             })
             .collect(),
     };

@@ -7,10 +7,12 @@
 
 pub mod attribution;
 pub mod attribution_html;
+pub mod catalogue;
 pub mod check;
 pub mod csv;
 pub mod format;
 pub mod goals;
+pub mod headline;
 pub mod html;
 pub mod json;
 pub mod manifest;
@@ -93,8 +95,9 @@ pub fn summarise_points(sweep: &Sweep, results: &[PointResult]) -> PointSummarie
 /// `results.csv`, `replications.csv`, `differences.csv` (with a baseline;
 /// see [`sweep_files`] for what each holds) and `manifest.json`. `points`
 /// holds every point, in order, loaded one at a time; `each` is called with
-/// every point's summary, why it stopped and its paired differences from
-/// the baseline (B = the point, A = the baseline).
+/// every point's summary, its entry of `summary.json`, why it stopped and
+/// its paired differences from the baseline (B = the point, A = the
+/// baseline).
 pub fn write_sweep(
     dir: &Path,
     sweep: &Sweep,

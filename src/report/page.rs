@@ -45,6 +45,10 @@ table.verdicts td:nth-child(2), table.verdicts th:nth-child(2), table.verdicts t
 table.points th { font-size: .85rem; }
 .wide { overflow-x: auto; }
 ul.warnings li { margin: 4px 0; }
+p.answer { font-size: 1.15rem; margin: 8px 0; }
+ul.targets, ul.notes { margin: 4px 0 10px; padding-left: 20px; }
+ul.notes li, ul.targets li { margin: 2px 0; }
+table.headline { min-width: 60%; }
 .ok { color: var(--muted); }
 .verdict { display: inline-block; padding: 1px 8px; border-radius: 10px; font-size: .85rem; white-space: nowrap; }
 .v-better { background: var(--better-bg); color: var(--better); font-weight: 600; }

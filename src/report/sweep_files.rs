@@ -31,9 +31,11 @@ use crate::experiment::{
 };
 use crate::scenario::Sweep;
 
-/// Called with each point's summary, why it stopped and, with a baseline,
-/// its paired differences from it (B = the point, A = the baseline).
-pub type EachPoint<'a> = dyn FnMut(&ScenarioSummary, StopReason, Option<&[Difference]>) + 'a;
+/// Called with each point's summary, its entry of `summary.json`, why it
+/// stopped and, with a baseline, its paired differences from it (B = the
+/// point, A = the baseline).
+pub type EachPoint<'a> =
+    dyn FnMut(&ScenarioSummary, &super::summary::Point, StopReason, Option<&[Difference]>) + 'a;
 
 /// Which points keep their metrics per slot of the day in `summary.json`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -219,7 +221,7 @@ pub fn write_sweep_files(
             if slots == SlotsKept::Focus && Some(d.point) != focus {
                 entry.slots = None;
             }
-            each(&s, d.stop, diffs.as_deref());
+            each(&s, &entry, d.stop, diffs.as_deref());
             Ok(entry)
         })();
         Some(entry)

@@ -6,7 +6,10 @@
 //! metric changed; points that hit `max_replications` in yellow) for a
 //! terminal. Without colour they return exactly the plain text.
 
-use super::format::put;
+use super::catalogue::{self, Unit};
+use super::format::putln;
+use super::headline::{self, Headline};
+use super::summary::Point;
 use super::verdict::Verdict;
 use crate::experiment::{Metrics, ScenarioSummary};
 
@@ -54,24 +57,19 @@ impl Paint {
     }
 }
 
-/// The unit shown beside a metric's name.
+/// The unit shown beside a metric's name (from the metric catalogue).
 fn unit(metric: &str) -> &'static str {
-    match metric {
-        "satisfaction_mean" => "0-100",
-        "handoffs_mean" => "per client",
-        "csat" | "fcr" | "service_level" | "utilization" | "wait_p_positive" | "occupancy" => {
-            "share"
-        }
-        "sales" => "count",
-        "revenue" | "outbound_revenue" => "currency",
-        "turnaround_mean_hours" => "h",
-        "servers_mean" => "servers",
-        "overtime_minutes" => "min",
-        "queue_len_mean" | "in_system_mean" => "clients",
-        m if m.ends_with("_rate") || m.ends_with("_share") => "share",
-        m if m.starts_with("wait") || m.starts_with("sojourn") => "min",
-        m if m.ends_with("_mean") => "clients",
-        _ => "count",
+    super::catalogue::unit(metric).short()
+}
+
+/// The unit of a row of a run's table: counts and money name the period
+/// they are summed over (`per week`), shares are percentages.
+fn row_unit(metric: &str, period: Option<&str>) -> String {
+    match (catalogue::unit(metric), period) {
+        (Unit::Count, Some(p)) => p.to_string(),
+        (Unit::Currency, Some(p)) => format!("currency {p}"),
+        (Unit::Share, _) => "%".into(),
+        (u, _) => u.short().into(),
     }
 }
 
@@ -82,6 +80,19 @@ fn metric_cell(metric: &str, mean: f64, ci95: f64) -> String {
         "0 ± 0".into()
     } else {
         cell(mean, ci95)
+    }
+}
+
+/// [`metric_cell`] with shares as percentages.
+fn shown_cell(metric: &str, mean: f64, ci95: f64) -> String {
+    if catalogue::unit(metric) == Unit::Share {
+        if mean.is_finite() {
+            format!("{:.2} ± {:.2}", 100.0 * mean, 100.0 * ci95)
+        } else {
+            "-".into()
+        }
+    } else {
+        metric_cell(metric, mean, ci95)
     }
 }
 
@@ -100,54 +111,77 @@ fn cell(mean: f64, ci95: f64) -> String {
     format!("{mean:.decimals$} ± {ci95:.decimals$}")
 }
 
+/// Whether a row is the same trivial value in every group: all exactly
+/// 0, or all undefined.
+fn trivial(groups: &[(&str, &Metrics)], row: usize) -> Option<&'static str> {
+    let values = || {
+        groups
+            .iter()
+            .filter_map(|(_, m)| m.get(row).map(|(_, e)| e))
+    };
+    if values().all(|e| e.mean == 0.0 && e.ci95 == 0.0) {
+        Some("zero")
+    } else if values().all(|e| !e.mean.is_finite()) {
+        Some("undefined")
+    } else {
+        None
+    }
+}
+
 /// One table of metrics (rows) by groups (columns); a bold header with
-/// `colour`.
-fn table(out: &mut String, title: &str, groups: &[(&str, &Metrics)], colour: bool) {
+/// `colour`. Rows that are 0 in every group (or undefined in every group)
+/// are folded into one line each after the table; counts name `period`.
+fn table(
+    out: &mut String,
+    title: &str,
+    groups: &[(&str, &Metrics)],
+    period: Option<&str>,
+    colour: bool,
+) {
     let Some((_, first)) = groups.first() else {
         return;
     };
-    let labels: Vec<String> = first
-        .iter()
-        .map(|(m, _)| format!("{m} ({})", unit(m)))
+    let (mut zero, mut undefined) = (Vec::new(), Vec::new());
+    let rows: Vec<usize> = (0..first.len())
+        .filter(|&r| match trivial(groups, r) {
+            Some("zero") => {
+                zero.push(first[r].0);
+                false
+            }
+            Some(_) => {
+                undefined.push(first[r].0);
+                false
+            }
+            None => true,
+        })
         .collect();
-    let cells: Vec<Vec<String>> = groups
-        .iter()
-        .map(|(_, metrics)| {
+    let mut grid = vec![
+        std::iter::once(title.to_string())
+            .chain(groups.iter().map(|(n, _)| n.to_string()))
+            .collect::<Vec<_>>(),
+    ];
+    for &r in &rows {
+        let m = first[r].0;
+        let mut line = vec![format!("{m} ({})", row_unit(m, period))];
+        line.extend(groups.iter().map(|(_, metrics)| {
             metrics
-                .iter()
-                .map(|(m, e)| metric_cell(m, e.mean, e.ci95))
-                .collect()
-        })
-        .collect();
-    let label_width = labels
-        .iter()
-        .map(|l| l.chars().count())
-        .max()
-        .unwrap_or(0)
-        .max(title.len());
-    let widths: Vec<usize> = groups
-        .iter()
-        .zip(&cells)
-        .map(|((name, _), col)| {
-            col.iter()
-                .map(|c| c.chars().count())
-                .chain([name.chars().count()])
-                .max()
-                .unwrap_or(0)
-        })
-        .collect();
-    let mut header = format!("{title:<label_width$}");
-    for ((name, _), w) in groups.iter().zip(&widths) {
-        put(&mut header, format_args!("  {name:>w$}"));
+                .get(r)
+                .map_or("-".into(), |(m, e)| shown_cell(m, e.mean, e.ci95))
+        }));
+        grid.push(line);
     }
-    out.push_str(&Paint::Bold.apply(&header, colour));
-    out.push('\n');
-    for (row, label) in labels.iter().enumerate() {
-        put(out, format_args!("{label:<label_width$}"));
-        for (col, w) in cells.iter().zip(&widths) {
-            put(out, format_args!("  {:>w$}", col[row]));
+    out.push_str(&grid_styled(
+        &grid,
+        &[vec![Paint::Bold; grid[0].len()]],
+        colour,
+    ));
+    for (what, list) in [("zero", &zero), ("undefined", &undefined)] {
+        if !list.is_empty() {
+            putln(
+                out,
+                format_args!("{what} in every group: {}", list.join(", ")),
+            );
         }
-        out.push('\n');
     }
 }
 
@@ -159,16 +193,61 @@ pub fn render(summary: &ScenarioSummary) -> String {
 
 /// [`render`], with bold headers when `colour` is on.
 pub fn render_styled(summary: &ScenarioSummary, colour: bool) -> String {
+    run_styled(summary, None, f64::NAN, colour)
+}
+
+/// A run of one scenario as text: the answer first (target attainment,
+/// the headline metrics' line, staff cost, from its `summary.json` entry
+/// `doc` when given), then the clients table (overall and per segment) and
+/// the tiers table, values `mean ± 95% half-width`, counts per the
+/// `measured_minutes` of a replication, shares in percent.
+pub fn run_styled(
+    summary: &ScenarioSummary,
+    doc: Option<&Point>,
+    measured_minutes: f64,
+    colour: bool,
+) -> String {
+    let period = measured_minutes
+        .is_finite()
+        .then(|| catalogue::period(measured_minutes));
     let mut out = format!(
-        "scenario {}: {} replication(s); values are mean ± 95% CI half-width\n\n",
-        summary.name, summary.replications
+        "scenario {}: {} replication(s){}; values are mean ± 95% CI half-width\n\n",
+        summary.name,
+        summary.replications,
+        period.as_ref().map_or(String::new(), |p| format!(
+            "; counts and money are {p} (the measured period of one replication)"
+        ))
     );
+    if let Some(doc) = doc {
+        out.push_str(&Paint::Bold.apply(&headline::run_verdict(doc), colour));
+        out.push('\n');
+        for line in headline::target_lines(doc) {
+            let paint = if line.starts_with("missed") {
+                Paint::Red
+            } else if line.starts_with("met") {
+                Paint::Green
+            } else {
+                Paint::Yellow
+            };
+            putln(&mut out, format_args!("  {}", paint.apply(&line, colour)));
+        }
+        if let Some(cost) = headline::run_cost_line(doc) {
+            putln(&mut out, format_args!("{cost}"));
+        }
+        out.push('\n');
+    }
     let mut clients: Vec<(&str, &Metrics)> = vec![("overall", &summary.overall)];
     clients.extend(summary.segments.iter().map(|(n, m)| (n.as_str(), m)));
-    table(&mut out, "clients", &clients, colour);
+    table(&mut out, "clients", &clients, period.as_deref(), colour);
     out.push('\n');
     let tiers: Vec<(&str, &Metrics)> = summary.tiers.iter().map(|(n, m)| (n.as_str(), m)).collect();
-    table(&mut out, "tiers (per visit)", &tiers, colour);
+    table(
+        &mut out,
+        "tiers (per visit)",
+        &tiers,
+        period.as_deref(),
+        colour,
+    );
     out
 }
 
@@ -292,19 +371,72 @@ impl PointsTable {
     }
 }
 
-/// Paired differences B − A: one row per metric, significant ones marked.
+/// Paired differences B − A: the significant ones, one row each with
+/// its verdict; the others counted in one line.
 pub fn differences(a: &str, b: &str, diffs: &[crate::experiment::Difference]) -> String {
     differences_styled(a, b, diffs, false)
 }
 
+/// A comparison as text: the answer ([`Headline::lines`]) first, then
+/// [`differences_styled`].
+pub fn compare_styled(
+    a: &str,
+    b: &str,
+    headline: &Headline,
+    diffs: &[crate::experiment::Difference],
+    colour: bool,
+) -> String {
+    let mut lines = headline.lines().into_iter();
+    let mut out = String::new();
+    putln(&mut out, format_args!("B ({b}) against A ({a}), in short:"));
+    if let Some(verdict) = lines.next() {
+        putln(
+            &mut out,
+            format_args!("  {}", Paint::Bold.apply(&verdict, colour)),
+        );
+    }
+    for line in lines {
+        let paint = if line.starts_with("worse") || line.starts_with("also worse") {
+            Paint::Red
+        } else if line.starts_with("better") || line.starts_with("also better") {
+            Paint::Green
+        } else if line.starts_with("not comparable") {
+            Paint::Magenta
+        } else {
+            Paint::Plain
+        };
+        putln(&mut out, format_args!("  {}", paint.apply(&line, colour)));
+    }
+    out.push('\n');
+    out.push_str(&difference_rows(
+        a,
+        b,
+        diffs,
+        headline.route_change.is_some(),
+        colour,
+    ));
+    out
+}
+
 /// [`differences`], with a bold header and, when `colour` is on, each
-/// difference and its `significant` cell coloured by its verdict: green
-/// when B is better, red when worse, magenta when a neutral metric changed,
-/// dim when not significant.
+/// difference and its verdict coloured: green when B is better, red when
+/// worse, magenta when a neutral metric changed.
 pub fn differences_styled(
     a: &str,
     b: &str,
     diffs: &[crate::experiment::Difference],
+    colour: bool,
+) -> String {
+    difference_rows(a, b, diffs, false, colour)
+}
+
+/// [`differences_styled`]; when the route changed, first-step metrics of
+/// clients are marked `not comparable` instead of judged.
+fn difference_rows(
+    a: &str,
+    b: &str,
+    diffs: &[crate::experiment::Difference],
+    route_changed: bool,
     colour: bool,
 ) -> String {
     let mut rows = vec![vec![
@@ -312,10 +444,17 @@ pub fn differences_styled(
         format!("A: {a}"),
         format!("B: {b}"),
         "B - A (95% CI)".to_string(),
-        "significant".to_string(),
+        "verdict".to_string(),
         "CRN variance cut".to_string(),
     ]];
+    let mut paint: Vec<Vec<Paint>> = vec![vec![Paint::Bold; rows[0].len()]];
+    let mut quiet = 0;
     for d in diffs {
+        let verdict = Verdict::of(d.metric, d.difference.mean, d.significant);
+        if verdict == Verdict::NoSignificantDifference {
+            quiet += 1;
+            continue;
+        }
         let value = |x: f64| {
             if x.is_finite() {
                 metric_cell(d.metric, x, 0.0)
@@ -332,21 +471,30 @@ pub fn differences_styled(
             value(d.a.mean),
             value(d.b.mean),
             metric_cell(d.metric, d.difference.mean, d.difference.ci95),
-            if d.significant { "yes" } else { "no" }.to_string(),
+            if route_changed && catalogue::first_step(&d.group, d.metric) {
+                "not comparable".to_string()
+            } else {
+                verdict.as_str().to_string()
+            },
             if d.variance_reduction.is_finite() {
                 format!("{:.0}%", 100.0 * d.variance_reduction)
             } else {
                 "-".into()
             },
         ]);
+        let p = Paint::of(verdict);
+        paint.push(vec![Paint::Plain, Paint::Plain, Paint::Plain, p, p]);
     }
-    let paint: Vec<Vec<Paint>> = std::iter::once(vec![Paint::Bold; rows[0].len()])
-        .chain(diffs.iter().map(|d| {
-            let p = Paint::of(Verdict::of(d.metric, d.difference.mean, d.significant));
-            vec![Paint::Plain, Paint::Plain, Paint::Plain, p, p]
-        }))
-        .collect();
-    grid_styled(&rows, &paint, colour)
+    let mut out = grid_styled(&rows, &paint, colour);
+    putln(
+        &mut out,
+        format_args!(
+            "{} significant difference(s) above (95% CI of B - A excludes 0); no significant difference on {quiet} more. All {} are in differences.csv.",
+            rows.len() - 1,
+            diffs.len()
+        ),
+    );
+    out
 }
 
 #[cfg(test)]
@@ -380,20 +528,14 @@ mod tests {
             ("csat", "share"),
             ("fcr", "share"),
             ("deflection_rate", "share"),
-            ("complaint_rate", "share"),
-            ("formal_complaint_rate", "share"),
             ("sales", "count"),
             ("revenue", "currency"),
             ("servers_mean", "servers"),
             ("overtime_minutes", "min"),
             ("turnaround_mean_hours", "h"),
             ("own_rm_share", "share"),
-            ("idle_share", "share"),
             ("queue_len_mean", "clients"),
-            ("in_system_mean", "clients"),
             ("wait_p90", "min"),
-            ("sojourn_mean", "min"),
-            ("service_level", "share"),
             ("blocked", "count"),
         ] {
             assert_eq!(unit(metric), u, "{metric}");
@@ -443,6 +585,10 @@ mod tests {
         );
         assert!(lines[2].contains("\x1b[31m"), "worse is red: {}", lines[2]);
         assert!(lines[3].contains("\x1b[35m"), "changed is magenta");
-        assert!(lines[4].contains("\x1b[2m"), "not significant is dim");
+        assert!(
+            !plain.contains("served"),
+            "no significant difference is counted, not listed"
+        );
+        assert!(lines[4].contains("3 significant difference(s)") && lines[4].contains("on 1 more"));
     }
 }

@@ -3,43 +3,7 @@
 //! significant difference. Shared by the HTML report, the forest plot and
 //! the terminal's colours.
 
-/// Which direction of a metric is an improvement.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Direction {
-    /// Less is better: waits, sojourn, abandonment and blocking, clients
-    /// left inside, queue lengths, complaints, hand-offs and mis-sales.
-    LowerIsBetter,
-    /// More is better: service level, clients served, satisfaction, CSAT,
-    /// first-contact resolution, sales and revenue.
-    HigherIsBetter,
-    /// Neither: utilization, arrivals, escalation, deflection, and any
-    /// metric this list does not know (a change is reported as such,
-    /// without judging it).
-    Neutral,
-}
-
-/// The direction of metric `metric` (a name of `model::CLIENT_METRICS` or
-/// `model::TIER_METRICS`); unknown metrics are neutral.
-pub fn direction(metric: &str) -> Direction {
-    match metric {
-        "service_level" | "served" | "satisfaction_mean" | "csat" | "fcr" | "sales" | "revenue" => {
-            Direction::HigherIsBetter
-        }
-        "abandoned"
-        | "blocked"
-        | "inside"
-        | "abandon_rate"
-        | "blocked_rate"
-        | "queue_len_mean"
-        | "in_system_mean"
-        | "complaint_rate"
-        | "formal_complaint_rate"
-        | "handoffs_mean"
-        | "mis_sales" => Direction::LowerIsBetter,
-        m if m.starts_with("wait") || m.starts_with("sojourn") => Direction::LowerIsBetter,
-        _ => Direction::Neutral,
-    }
-}
+pub use super::catalogue::{Direction, direction};
 
 /// The verdict on one paired difference.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -359,7 +359,7 @@ fn compare_reports_paired_differences_and_crn_gain() {
     assert!(o.status.success(), "{}", text(&o.stderr));
     let table = text(&o.stdout);
     assert!(
-        table.contains("tier.expert.wait_mean (min)") && table.contains("yes"),
+        table.contains("tier.expert.wait_mean (min)") && table.contains("better"),
         "{table}"
     );
     let doc: serde_json::Value =

@@ -176,3 +176,44 @@ fn a_sweep_over_channel_mixes_gets_its_report() {
             .is_object()
     );
 }
+
+/// The metric keys of one group of `summary.json` (an object of metrics).
+fn keys(group: &serde_json::Value) -> Vec<String> {
+    group
+        .as_object()
+        .map(|o| o.keys().cloned().collect())
+        .unwrap_or_default()
+}
+
+#[test]
+fn every_metric_key_of_a_summary_has_a_catalogue_entry() {
+    // The case study has segments, tiers (a back office among them),
+    // request types and a calendar, so every kind of group is written.
+    let dir = scratch("outputs-catalogue");
+    let out = dir.join("before");
+    run_ok(&[
+        "run",
+        "scenarios/case-study/before.toml",
+        "--out",
+        &out.to_string_lossy(),
+    ]);
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("summary.json")).unwrap()).unwrap();
+    let s = &json["scenarios"][0];
+    let mut all = keys(&s["overall"]);
+    for family in ["segments", "tiers", "requests"] {
+        for group in s[family].as_object().unwrap().values() {
+            all.extend(keys(group));
+        }
+    }
+    all.extend(keys(&s["slots"]["overall"]));
+    for tier in s["slots"]["tiers"].as_object().unwrap().values() {
+        all.extend(keys(tier));
+    }
+    assert!(all.len() > 60, "{all:?}");
+    let missing: Vec<&String> = all
+        .iter()
+        .filter(|k| tiersim::report::catalogue::get(k).is_none())
+        .collect();
+    assert!(missing.is_empty(), "no catalogue entry for {missing:?}");
+}

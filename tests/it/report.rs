@@ -469,7 +469,21 @@ fn a_comparison_gets_a_forest_plot_and_a_verdict_per_metric() {
         row("arrived").contains(">no significant difference<"),
         "same clients"
     );
-    assert!(page.contains("Verdict: B (report-b) against A (report-a)"));
+    assert!(page.contains("Every difference: B (report-b) against A (report-a)"));
+    // The answer comes first: the verdict on the headline metrics, before
+    // any plot or long table.
+    let answer = page
+        .find("<section id=\"answer\">")
+        .expect("an answer section");
+    assert!(
+        answer < page.find("<figure").unwrap()
+            && answer < page.find("table class=\"verdicts\"").unwrap()
+    );
+    assert!(
+        page[answer..answer + 600].contains("better on"),
+        "{}",
+        &page[answer..answer + 600]
+    );
     // Without a terminal the table is the plain text it always was.
     assert!(!text(&tiersim(&["report", out.to_str().unwrap()]).stdout).contains('\x1b'));
 }
@@ -541,22 +555,25 @@ fn a_day_with_shifts_gets_plots_over_the_day() {
     );
     for row in [
         "satisfaction_mean (0-100)",
-        "csat (share)",
+        "csat (%)",
         "handoffs_mean (per client)",
-        "revenue (currency)",
+        "arrived (per 2 days)",
+        "counts and money are per 2 days",
         "servers_mean (servers)",
         "overtime_minutes (min)",
         "queue_len_mean (clients)",
     ] {
         assert!(table.contains(row), "`{row}` in\n{table}");
     }
-    let blocked = table
+    // Rows that are 0 in every group are folded into one line.
+    let zero = table
         .lines()
-        .find(|l| l.starts_with("blocked (count)"))
-        .unwrap();
+        .find(|l| l.starts_with("zero in every group: "))
+        .unwrap_or_else(|| panic!("no folded zero rows in\n{table}"));
+    assert!(zero.contains("blocked"), "{zero}");
     assert!(
-        blocked.contains(" 0 ± 0") && !blocked.contains("0.0000"),
-        "{blocked}"
+        !table.lines().any(|l| l.starts_with("blocked (")),
+        "{table}"
     );
 
     // Tolerant of a summary that lacks a slot metric (an older or newer
@@ -874,7 +891,17 @@ window.addEventListener('load', function () {{
                   texts: s.querySelectorAll('text').length }};
       }}),
       references: refs,
-      height: d.documentElement.scrollHeight
+      height: d.documentElement.scrollHeight,
+      first: (function () {{
+        var a = d.getElementById('answer');
+        var screen = d.defaultView.innerHeight;
+        var tables = Array.prototype.slice.call(d.querySelectorAll('table'))
+          .filter(function (t) {{ return t.getBoundingClientRect().top < screen; }})
+          .map(function (t) {{ return t.querySelectorAll('tbody tr').length; }});
+        return {{ screen: screen, answer_top: a ? a.getBoundingClientRect().top : -1,
+                  answer: a ? a.textContent : '', tables: tables,
+                  headline_rows: a ? a.querySelectorAll('table.headline tbody tr').length : 0 }};
+      }})()
     }});
   }} catch (e) {{ out.textContent = 'ERROR ' + e; }}
 }});
@@ -1021,6 +1048,39 @@ fn check_report(chromium: &Path, dir: &Path, work: &Path, out: &Path) {
         page.display()
     );
     assert!(r["title"].as_str().unwrap().starts_with("tiersim report: "));
+    // The first screen (the frame's 900 px) holds the answer with its
+    // verdict, and no table longer than the headline metrics' table.
+    let first = &r["first"];
+    let top = first["answer_top"].as_f64().unwrap();
+    assert!(
+        (0.0..first["screen"].as_f64().unwrap() / 2.0).contains(&top),
+        "{}: the answer starts at {top} px",
+        page.display()
+    );
+    let answer = first["answer"].as_str().unwrap();
+    assert!(
+        [
+            "Mixed: ",
+            "B is better on",
+            "B is worse on",
+            "No significant difference",
+            "targets",
+            "No [targets]",
+            "points"
+        ]
+        .iter()
+        .any(|v| answer.contains(v)),
+        "{}: no verdict in the answer: {answer}",
+        page.display()
+    );
+    let headline = first["headline_rows"].as_u64().unwrap();
+    for rows in first["tables"].as_array().unwrap() {
+        assert!(
+            rows.as_u64().unwrap() <= headline,
+            "{}: a table of {rows} rows on the first screen (headline {headline})",
+            page.display()
+        );
+    }
     let mut files: Vec<String> = std::fs::read_dir(out)
         .unwrap()
         .flatten()
@@ -1082,4 +1142,57 @@ fn check_report(chromium: &Path, dir: &Path, work: &Path, out: &Path) {
         page.display()
     );
     println!("printed {}: {}", page.display(), pdf.display());
+}
+
+/// The case study's compare: a chatbot in front raises the overall
+/// service level (it measures the bot) while satisfaction, CSAT and
+/// first-contact resolution fall. The answer, in the terminal and in the
+/// report, names the losses, flags the first-step metrics as not
+/// comparable, and counts no votes.
+#[test]
+fn the_case_study_compare_headlines_its_losses_and_flags_the_bot_metrics() {
+    let dir = scratch("report-case-study");
+    let out = dir.join("compare");
+    let o = run_ok(&[
+        "compare",
+        "scenarios/case-study/before.toml",
+        "scenarios/case-study/after.toml",
+        "--out",
+        out.to_str().unwrap(),
+        "--report",
+    ]);
+    let stdout = text(&o.stdout);
+    let line = |start: &str| -> String {
+        stdout
+            .lines()
+            .map(str::trim)
+            .find(|l| l.starts_with(start))
+            .unwrap_or_else(|| panic!("no `{start}` line in\n{stdout}"))
+            .to_string()
+    };
+    let verdict = line("Mixed: ");
+    assert!(verdict.contains("worse on satisfaction, CSAT"), "{verdict}");
+    assert!(line("worse: ").starts_with("worse: satisfaction 75.0 → 74.7"));
+    let flagged = line("not comparable, the route changed (B adds tier chatbot)");
+    assert!(
+        flagged.contains("first-contact resolution 76.8% → 49.4% worse as measured")
+            && flagged.contains("service level 92.4% → 99.8% better as measured"),
+        "{flagged}"
+    );
+    // The bot's service level is not a headline gain; the first staffed
+    // tier's is.
+    let better = line("better: ");
+    assert!(
+        better.contains("service level (tier junior)") && !better.contains("service level 92.4%"),
+        "{better}"
+    );
+    assert!(line("target service level >= 80.0%").contains("not comparable"));
+    assert!(line("target abandonment <= 5.00%").contains("A 7.65% missed, B 1.04% met"));
+    assert!(!stdout.contains("better on 88"), "no vote count");
+    let page = html(&out);
+    let answer = &page[page.find("<section id=\"answer\">").unwrap()..];
+    let answer = &answer[..answer.find("</section>").unwrap()];
+    assert!(answer.contains("worse on satisfaction"), "{answer}");
+    assert!(answer.contains("first-contact resolution 76.8% → 49.4% worse as measured"));
+    assert!(!page.contains("In short:"), "the old headline is gone");
 }

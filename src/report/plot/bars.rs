@@ -126,8 +126,20 @@ impl Bars {
         entries
     }
 
+    /// Panels per row: three for many metrics, two otherwise, fewer when
+    /// the group names would not fit whole under their bars (about 8 px a
+    /// character at the label size).
     fn columns(&self) -> usize {
-        if self.metrics.len() > 4 { 3 } else { 2 }
+        let longest = self
+            .groups
+            .iter()
+            .map(|g| g.chars().count())
+            .max()
+            .unwrap_or(0);
+        let fits =
+            |c: usize| (980 / c).saturating_sub(100) / self.groups.len().max(1) >= 8 * longest;
+        let most = if self.metrics.len() > 4 { 3 } else { 2 };
+        (1..=most).rev().find(|&c| fits(c)).unwrap_or(1)
     }
 
     fn rows(&self) -> usize {
@@ -162,12 +174,27 @@ impl Chart for Bars {
                 .map(|v| v.mean + if v.ci95.is_finite() { v.ci95 } else { 0.0 })
                 .fold(0.0_f64, f64::max);
             let (_, mut y1) = padded(0.0, high, Some(0.0));
+            let mut y0 = 0.0;
+            let mut desc = unit(metric).to_string();
             if unit(metric) == "share" && high > 0.0 {
                 y1 = y1.min(1.0);
             }
             if unit(metric) == SCORE {
-                // A score is read against its whole scale.
+                // A score on a 0–100 axis hides a change of a few points:
+                // the axis starts at the 10 below the lowest whisker, and
+                // says so.
+                let low = self
+                    .series
+                    .iter()
+                    .flat_map(|s| s.values[m].iter().flatten())
+                    .filter(|v| v.mean.is_finite())
+                    .map(|v| v.mean - if v.ci95.is_finite() { v.ci95 } else { 0.0 })
+                    .fold(f64::INFINITY, f64::min);
                 y1 = 100.0;
+                if low.is_finite() && low > 20.0 {
+                    y0 = (low / 10.0).floor() * 10.0 - 10.0;
+                    desc = format!("{SCORE} (axis from {y0:.0})");
+                }
             }
             let name = SEGMENT_METRICS
                 .iter()
@@ -186,11 +213,11 @@ impl Chart for Bars {
                 .caption(format!("{name} ({metric})"), (FAMILY, DESC_SIZE + 1.0))
                 .x_label_area_size(36)
                 .y_label_area_size(72)
-                .build_cartesian_2d(Keyed::new(0.0, n, keys.clone()), 0.0..y1)?;
+                .build_cartesian_2d(Keyed::new(0.0, n, keys.clone()), y0..y1)?;
             chart
                 .configure_mesh()
                 .disable_x_mesh()
-                .y_desc(unit(metric))
+                .y_desc(desc.as_str())
                 .axis_desc_style((FAMILY, DESC_SIZE))
                 .label_style((FAMILY, LABEL_SIZE))
                 .x_label_formatter(&|x| {
@@ -226,7 +253,7 @@ impl Chart for Bars {
                     let x0 = g as f64 + 0.1 + s as f64 * width;
                     let x1 = x0 + width * 0.85;
                     chart.draw_series(std::iter::once(Rectangle::new(
-                        [(x0, 0.0), (x1, v.mean)],
+                        [(x0, y0), (x1, v.mean.max(y0))],
                         c.mix(0.85).filled(),
                     )))?;
                     if v.ci95.is_finite() && v.ci95 > 0.0 {

@@ -61,7 +61,11 @@ pub fn all(results: &Results, target: &Target) -> Result<Plots, Error> {
         }
     };
 
-    // Wait-time distributions.
+    // Wait-time distributions, on one x-axis so they can be compared.
+    let shared_high = several
+        .iter()
+        .map(|p| cdf::Cdf::of(p, String::new()).own_high())
+        .fold(0.0_f64, f64::max);
     for (i, p) in several.iter().enumerate() {
         let file = if several.len() > 1 {
             format!("plot-wait-cdf-{}", i + 1)
@@ -69,8 +73,14 @@ pub fn all(results: &Results, target: &Target) -> Result<Plots, Error> {
             "plot-wait-cdf".to_string()
         };
         let title = format!("Wait-time distribution{}", which(p));
-        let chart = cdf::Cdf::of(p, title.clone());
+        let mut chart = cdf::Cdf::of(p, title.clone());
+        if several.len() > 1 {
+            chart.shared_high = Some(shared_high);
+        }
         let mut caption = "The share of clients (served or abandoned) whose total wait before service, summed over the tiers they visited, was at most x minutes: overall and per segment. ".to_string();
+        if several.len() > 1 {
+            caption.push_str("Every point's distribution is drawn on the same x-axis. ");
+        }
         caption.push_str(if chart.has_bands() {
             "Shaded bands: 95% confidence intervals of each quantile over replications. "
         } else {

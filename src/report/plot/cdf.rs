@@ -23,6 +23,10 @@ pub struct Cdf {
     pub curves: Vec<(String, Curve)>,
     /// Minutes, marked as a vertical line.
     pub threshold: Option<f64>,
+    /// The right end of the x-axis shared with the other points' CDFs
+    /// (minutes), so compared distributions are drawn on the same scale;
+    /// `None`: this plot's own.
+    pub shared_high: Option<f64>,
 }
 
 impl Cdf {
@@ -43,6 +47,7 @@ impl Cdf {
             p: q.p.clone(),
             curves,
             threshold: point.service_level_threshold,
+            shared_high: None,
         }
     }
 
@@ -72,9 +77,10 @@ impl Cdf {
         entries
     }
 
-    fn x_range(&self) -> (f64, f64) {
-        let high = self
-            .curves
+    /// The largest wait this plot must show: the top of every curve's
+    /// band, and the threshold with a margin.
+    pub fn own_high(&self) -> f64 {
+        self.curves
             .iter()
             .flat_map(|(_, c)| {
                 c.mean
@@ -84,7 +90,11 @@ impl Cdf {
             })
             .filter(|x| x.is_finite())
             .fold(0.0_f64, f64::max)
-            .max(self.threshold.map_or(0.0, |t| t * 1.2));
+            .max(self.threshold.map_or(0.0, |t| t * 1.2))
+    }
+
+    fn x_range(&self) -> (f64, f64) {
+        let high = self.shared_high.unwrap_or_else(|| self.own_high());
         let high = if high > 0.0 { high } else { 1.0 };
         padded(0.0, high, Some(0.0))
     }

@@ -1,7 +1,9 @@
 //! Which series a figure over the day shows: the points (one, or a
 //! comparison's A and B), their tiers and metrics as [`Series`] of panels.
 
+use super::LegendEntry;
 use super::day::{Day, Panel, Scale, Series, Style};
+use super::day_scale::{coincident, split_by_scale};
 use super::{Marker, tick};
 use crate::report::summary::{Point, Slots};
 
@@ -128,14 +130,17 @@ impl<'a> Shown<'a> {
     fn day(&self, title: String, panels: Vec<Panel>, window: (f64, f64)) -> Option<Day> {
         let panels: Vec<Panel> = panels
             .into_iter()
+            .flat_map(split_by_scale)
             .filter(|p| !p.series.is_empty())
             .collect();
+        let mut notes: Vec<String> = panels.iter().flat_map(coincident).collect();
+        notes.dedup();
         (!panels.is_empty()).then(|| Day {
             title,
             window,
             x_desc: self.x_desc(),
             panels,
-            notes: Vec::new(),
+            notes: notes.into_iter().map(LegendEntry::text).collect(),
         })
     }
 

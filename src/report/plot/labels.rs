@@ -1,37 +1,11 @@
 //! Words on the plots: units of metrics and axes, short axis names, group
 //! labels.
 
-/// The unit of a metric, as written on axes: minutes, share, clients or
-/// count (and a score, hand-offs per client, servers or currency for the
-/// outcome and roster metrics).
+/// The unit of a metric, as written on axes (from the metric catalogue):
+/// minutes, hours, share, clients, count, score 0–100, per client, servers
+/// or currency.
 pub fn unit(metric: &str) -> &'static str {
-    if metric.starts_with("satisfaction") {
-        "score 0–100"
-    } else if metric == "revenue" {
-        "currency"
-    } else if metric == "handoffs_mean" {
-        "hand-offs per client"
-    } else if metric == "servers_mean" {
-        "servers"
-    } else if metric == "overtime_minutes" {
-        "minutes"
-    } else if metric == "sales" {
-        "count"
-    } else if metric.ends_with("_rate")
-        || metric == "csat"
-        || metric == "fcr"
-        || metric == "service_level"
-        || metric == "utilization"
-        || metric == "wait_p_positive"
-    {
-        "share"
-    } else if metric.starts_with("wait") || metric.starts_with("sojourn") {
-        "minutes"
-    } else if metric.ends_with("_mean") {
-        "clients"
-    } else {
-        "count"
-    }
+    crate::report::catalogue::unit(metric).axis()
 }
 
 /// The unit of a sweep axis, from its path.

@@ -15,6 +15,7 @@ pub mod bars;
 mod catalogue;
 pub mod cdf;
 pub mod day;
+mod day_scale;
 mod day_series;
 pub mod forest;
 mod labels;
@@ -187,7 +188,9 @@ mod tests {
         assert_eq!(unit("arrived"), "count");
         assert_eq!(unit("servers_mean"), "servers");
         assert_eq!(unit("overtime_minutes"), "minutes");
-        assert_eq!(unit("handoffs_mean"), "hand-offs per client");
+        assert_eq!(unit("handoffs_mean"), "per client");
+        assert_eq!(unit("turnaround_mean_hours"), "hours");
+        assert_eq!(unit("own_rm_share"), "share");
         assert_eq!(unit("csat"), "share");
         assert_eq!(unit("deflection_rate"), "share");
         assert_eq!(axis_unit("tier.junior.servers"), "count");
