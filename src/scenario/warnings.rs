@@ -186,10 +186,13 @@ mod tests {
 
     #[test]
     fn a_warning_is_placed_at_the_tier_it_names() {
-        let source = "name = \"s\"\n[[tier]]\nname = \"a\"\n\n[[tier]]\n  name = \"b\"\n";
+        let source = "name = \"s\"\n[run]\nhorizon = 9.0\nservice_level_threshold = 1.0\n\
+                      [[segment]]\nname = \"x\"\nrate_per_hour = 6.0\n\
+                      [[tier]]\nname = \"a\"\nservers = 1\nservice = { dist = \"exponential\", mean = 1.0 }\n\
+                      [[tier]]\n  name = \"b\"\nservers = 1\nservice = { dist = \"exponential\", mean = 1.0 }\n";
         let places = WarningPlaces::of(source);
-        assert_eq!(places.place("tier `b` is never reached"), Some((6, 10)));
-        assert_eq!(places.place("tier `a`: x"), Some((3, 8)));
+        assert_eq!(places.place("tier `b` is never reached"), Some((13, 10)));
+        assert_eq!(places.place("tier `a`: x"), Some((9, 8)));
         assert_eq!(places.place("tier `c` is never reached"), None);
         assert_eq!(places.place("warm-up looks too short"), None);
     }

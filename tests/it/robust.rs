@@ -599,3 +599,27 @@ hourly = {{ front = 30.0 }}
         p.met_claim()
     );
 }
+
+/// A warning carries the file, line and column of the tier it names, as
+/// errors do; the text in `summary.json` stays without them.
+#[test]
+fn warnings_carry_file_and_line() {
+    let dir = scratch("warning-lines");
+    let file = dir.join("idle.toml");
+    std::fs::write(
+        &file,
+        "name = \"idle\"\n[run]\nhorizon = 100.0\nservice_level_threshold = 1.0\n\
+         [[segment]]\nname = \"s\"\nrate_per_hour = 6.0\nentry = \"front\"\n\
+         [[tier]]\nname = \"front\"\nservers = 1\nservice = { dist = \"exponential\", mean = 1.0 }\n\
+         [[tier]]\nname = \"spare\"\nservers = 1\nservice = { dist = \"exponential\", mean = 1.0 }\n",
+    )
+    .unwrap();
+    let o = tiersim(&["check", file.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let want = format!(
+        "warning: {}:14:8: tier `spare` is never reached",
+        file.display()
+    );
+    assert!(text(&o.stderr).contains(&want), "{}", text(&o.stderr));
+    std::fs::remove_dir_all(&dir).unwrap();
+}
