@@ -19,3 +19,4 @@ mod scenarios;
 mod service;
 mod speed;
 mod theory;
+mod units;
