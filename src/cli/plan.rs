@@ -12,7 +12,7 @@ use clap::Args;
 use super::thread_pool;
 use crate::model::Model;
 use crate::plan::shifts::{ShiftPlan, cover};
-use crate::plan::{Plan, PlanOptions, Verdict, output};
+use crate::plan::{Plan, PlanOptions, Verdict, output, today};
 use crate::scenario;
 use crate::scenario::{Cost, Goals};
 
@@ -71,8 +71,9 @@ pub fn plan(args: &PlanArgs) -> Result<()> {
     let plan = search(args, model, goals)?;
     let shifts = shift_plans(&file, model, goals, cost, &plan)?;
     let weekly = output::weekly_cost(model, goals, &plan, &shifts);
+    let today = today::today(model, goals, &plan, &weekly);
     let source = std::fs::read_to_string(&args.scenario)?;
-    let json = output::plan_json(&file, model, goals, &plan, &shifts, &weekly);
+    let json = output::plan_json(&file, model, goals, &plan, &shifts, &weekly, &today);
     let csv = output::staffing_csv(model, &plan, &shifts);
     let toml =
         output::plan_scenario(&source, &file, model, &plan, &shifts).map_err(|e| anyhow!(e))?;
@@ -87,6 +88,7 @@ pub fn plan(args: &PlanArgs) -> Result<()> {
         )?);
     }
     print_plan(model, &plan, &shifts, &weekly);
+    print_today(&plan, &weekly, &today);
     eprintln!(
         "planned in {:.1} s ({} evaluations of {} replications); wrote {}",
         started.elapsed().as_secs_f64(),
@@ -144,6 +146,7 @@ fn shift_plans(
 ) -> Result<Vec<Option<ShiftPlan>>> {
     let cyclic =
         plan.grid.open_days.iter().all(|o| *o) && plan.grid.factors.iter().all(|f| *f > 0.0);
+    let arrivals = today::arrival_slots(model, &plan.grid);
     model
         .tiers
         .iter()
@@ -153,10 +156,16 @@ fn shift_plans(
                 return Ok(None);
             }
             let (required, slot) = output::shift_requirement(plan, t);
+            // Without `[plan] shift_starts`, shifts start when clients can
+            // arrive (or where servers are needed), not in the night.
+            let mut rules = goals.plan.clone();
+            if rules.shift_starts.is_none() && plan.grid.by_slot {
+                rules.shift_starts = Some(today::default_starts(&arrivals, &required, slot));
+            }
             cover(
                 &required,
                 slot,
-                &goals.plan,
+                &rules,
                 cost.hourly[t],
                 cost.shift_start,
                 cyclic || !plan.grid.by_slot,
@@ -263,6 +272,29 @@ fn print_plan(
     }
     for line in crate::plan::page::closing_note(model, plan) {
         println!("{line}");
+    }
+}
+
+/// Today's staffing beside the plan: cost, and each target met or missed.
+fn print_today(plan: &Plan, weekly: &output::WeeklyCost, today: &today::Today) {
+    println!(
+        "today (the scenario's own staffing, on the confirmation's clients): cost per week {:.2}; \
+         the plan's shifts {:.2}; difference {:+.2}",
+        today.cost_per_week, weekly.shifts, today.difference_per_week
+    );
+    for (now, planned) in today.targets.iter().zip(&plan.targets) {
+        println!(
+            "  {} {} {}: today {:.4} ± {:.4} ({}), plan {:.4} ± {:.4} ({})",
+            now.metric,
+            now.bound,
+            now.value,
+            now.mean,
+            now.ci95,
+            now.attainment.as_str(),
+            planned.estimate.mean,
+            planned.estimate.ci95,
+            planned.attainment.as_str()
+        );
     }
 }
 
