@@ -9,6 +9,7 @@ use std::time::Instant;
 use anyhow::{Result, anyhow, bail};
 use clap::Args;
 
+use super::output::OutputArgs;
 use super::thread_pool;
 use crate::model::Model;
 use crate::plan::shifts::{ShiftPlan, cover};
@@ -35,10 +36,14 @@ pub struct PlanArgs {
     /// Also write report.html (staffing by slot, cost, target attainment).
     #[arg(long)]
     report: bool,
+    /// What to print.
+    #[command(flatten)]
+    output: OutputArgs,
 }
 
 /// `tiersim plan`.
 pub fn plan(args: &PlanArgs) -> Result<()> {
+    args.output.apply();
     let file = args.scenario.display().to_string();
     let sweep = scenario::load_sweep(&args.scenario)?;
     if sweep.points.len() > 1 {
@@ -87,19 +92,24 @@ pub fn plan(args: &PlanArgs) -> Result<()> {
             &dir, model, goals, &plan, &shifts, &weekly,
         )?);
     }
-    print_plan(model, &plan, &shifts, &weekly);
-    print_today(&plan, &weekly, &today);
-    eprintln!(
-        "planned in {:.1} s ({} evaluations of {} replications); wrote {}",
-        started.elapsed().as_secs_f64(),
-        plan.evaluations,
-        plan.replications,
-        written
-            .iter()
-            .map(|p| p.display().to_string())
-            .collect::<Vec<_>>()
-            .join(", ")
-    );
+    args.output.print_json(&dir.join("plan.json"))?;
+    if args.output.table() {
+        print_plan(model, &plan, &shifts, &weekly);
+        print_today(&plan, &weekly, &today);
+    }
+    if !args.output.quiet {
+        eprintln!(
+            "planned in {:.1} s ({} evaluations of {} replications); wrote {}",
+            started.elapsed().as_secs_f64(),
+            plan.evaluations,
+            plan.replications,
+            written
+                .iter()
+                .map(|p| p.display().to_string())
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+    }
     if let Verdict::Unreachable(_) = plan.verdict {
         std::process::exit(3);
     }

@@ -10,6 +10,7 @@ use std::time::SystemTime;
 use anyhow::{Context, Result, anyhow, bail};
 use clap::Args;
 
+use super::output::OutputArgs;
 use super::progress::Progress;
 use super::report::make_report;
 use super::shard::shard_points;
@@ -50,6 +51,9 @@ pub struct RunArgs {
     /// inside at once stops with an error naming the overloaded tier.
     #[arg(long, value_name = "N")]
     max_clients_inside: Option<u64>,
+    /// What to print.
+    #[command(flatten)]
+    pub output: OutputArgs,
 }
 
 /// Prints the warnings of a sweep's points, once each.
@@ -205,7 +209,7 @@ pub(super) fn sweep(file: &Path, args: &RunArgs, shard: Option<(usize, usize)>) 
         );
         return Ok(());
     }
-    finish_sweep(&dir, &sweep, &results, &info)?;
+    finish_sweep(&dir, &sweep, &results, &info, &args.output)?;
     if args.report {
         make_report(&dir)?;
     }
@@ -247,8 +251,13 @@ pub(super) fn finish_sweep(
     sweep: &Sweep,
     results: &[PointResult],
     info: &RunInfo,
+    output: &OutputArgs,
 ) -> Result<()> {
     let s = report::write_sweep(dir, sweep, results, info)?;
+    output.print_json(&dir.join("summary.json"))?;
+    if !output.table() {
+        return Ok(());
+    }
     if s.summaries.len() == 1 {
         print!(
             "{}",
