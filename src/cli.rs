@@ -1,12 +1,11 @@
 //! The command line: argument parsing (clap), progress, Ctrl-C, and the
 //! commands, each reading like the pipeline it runs.
 
-use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use anyhow::{Context, Result, bail};
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, Parser, Subcommand};
 
 mod attribute;
 mod check;
@@ -14,12 +13,15 @@ mod compare;
 mod erlang;
 mod fit;
 mod merge;
+mod output;
 mod plan;
 mod progress;
 mod report;
 mod run;
 mod shard;
 
+pub(crate) use output::colour;
+pub use output::{ColorChoice, OutputArgs};
 pub use run::RunArgs;
 
 /// Simulates how a bank's relationship managers serve their clients.
@@ -36,6 +38,11 @@ pub struct Cli {
 pub enum Command {
     /// Run one scenario (every point of its sweep, if it has one) and write
     /// summary.json, results.csv, replications.csv and manifest.json.
+    #[command(after_help = "Examples:
+  tiersim run scenarios/baseline.toml
+  tiersim run scenarios/baseline.toml --report --out output/my-baseline
+  tiersim run scenarios/baseline.toml --json --threads 2
+  tiersim run scenarios/two-tier.toml --precision wait_mean=0.05 --quiet")]
     Run {
         /// The scenario file (TOML).
         scenario: PathBuf,
@@ -44,6 +51,9 @@ pub enum Command {
         run: RunArgs,
     },
     /// Run every point of a scenario's `[sweep]` (same outputs as `run`).
+    #[command(after_help = "Examples:
+  tiersim sweep scenarios/sweeps/staffing.toml
+  tiersim sweep scenarios/sweeps/staffing.toml --shard 1/2 --out output/part1")]
     Sweep {
         /// The scenario file (TOML) with `[[sweep.axis]]` tables.
         scenario: PathBuf,
@@ -57,6 +67,10 @@ pub enum Command {
     },
     /// Compare scenario B with scenario A on the same random clients: the
     /// paired difference B - A of every metric with its 95% CI.
+    #[command(after_help = "Examples:
+  tiersim compare scenarios/case-study/before.toml scenarios/case-study/after.toml
+  tiersim compare scenarios/case-study/before.toml scenarios/case-study/after.toml --report
+  tiersim compare scenarios/case-study/before.toml scenarios/case-study/after.toml --json")]
     Compare {
         /// Scenario A (its seed and replications are used for both).
         a: PathBuf,
@@ -75,9 +89,14 @@ pub enum Command {
         /// Also make the report (plots and report.html) in the output folder.
         #[arg(long)]
         report: bool,
+        /// What to print.
+        #[command(flatten)]
+        output: OutputArgs,
     },
     /// Join the output folders of the shards of one sweep into the files an
     /// unsharded run writes.
+    #[command(after_help = "Example:
+  tiersim merge output/part1 output/part2 --out output/whole")]
     Merge {
         /// The shards' output folders.
         #[arg(required = true)]
@@ -89,6 +108,8 @@ pub enum Command {
     /// Validate a scenario without running it: each tier's offered load,
     /// utilization and stability, and the expected events and run time.
     /// Exit code 0 when valid, 2 when not.
+    #[command(after_help = "Example:
+  tiersim check scenarios/baseline.toml")]
     Check {
         /// The scenario file (TOML).
         scenario: PathBuf,
@@ -102,21 +123,41 @@ pub enum Command {
     },
     /// Make the report of an output folder: every plot as SVG and PNG, and
     /// report.html, one self-contained page to open in a browser or print.
+    #[command(after_help = "Example:
+  tiersim run scenarios/baseline.toml && tiersim report output/baseline")]
     Report {
         /// The folder that `run`, `sweep` or `compare` wrote.
         dir: PathBuf,
     },
     /// Closed-form figures of one queue (Erlang B, C, and A with patience)
     /// and the fewest servers meeting targets.
+    #[command(after_help = "Examples:
+  tiersim erlang --arrivals-per-hour 120 --service-mean 4 --target service_level=0.8
+  tiersim erlang --arrivals-per-hour 120 --service-mean 4 --servers 8-12 --patience-mean 3")]
     Erlang(erlang::ErlangArgs),
     /// Find the staffing per tier and slot of the day that meets the
     /// scenario's [targets] at least [cost], and the shifts that cover it.
+    #[command(after_help = "Examples:
+  tiersim plan scenarios/baseline.toml
+  tiersim plan scenarios/baseline.toml --report --replications 10
+  tiersim plan scenarios/baseline.toml --json")]
     Plan(plan::PlanArgs),
     /// Fit a scenario to a call log: arrivals, service, patience, staffing.
+    #[command(after_help = "See docs/fit.md for a worked example on a call log.")]
     Fit(fit::FitArgs),
     /// What each `[[remedy]]` of a scenario buys: Shapley values, a
     /// waterfall, the package's effect and the interaction, with paired CIs.
     Attribute(attribute::AttributeArgs),
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell)
+    /// to stdout.
+    #[command(after_help = "Examples:
+  tiersim completions bash > ~/.local/share/bash-completion/completions/tiersim
+  tiersim completions zsh > ~/.zfunc/_tiersim")]
+    Completions {
+        /// The shell.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
 }
 
 /// Set by Ctrl-C: workers start no new replication.
@@ -137,13 +178,17 @@ pub fn run(cli: Cli) -> Result<()> {
         );
     });
     match cli.command {
-        Command::Run { scenario, run } => run::sweep(&scenario, &run, None),
+        Command::Run { scenario, run } => {
+            run.output.apply();
+            run::sweep(&scenario, &run, None)
+        }
         Command::Sweep {
             scenario,
             run,
             shard,
         } => {
             let shard = shard.as_deref().map(shard::parse_shard).transpose()?;
+            run.output.apply();
             run::sweep(&scenario, &run, shard)
         }
         Command::Compare {
@@ -153,11 +198,24 @@ pub fn run(cli: Cli) -> Result<()> {
             threads,
             independent,
             report,
-        } => compare::compare(&a, &b, out, threads, independent, report),
+            output,
+        } => {
+            output.apply();
+            compare::compare(&a, &b, out, threads, independent, report, &output)
+        }
         Command::Merge { dirs, out } => merge::merge(&dirs, out),
         Command::Report { dir } => report::make_report(&dir),
         Command::Erlang(args) => erlang::erlang(&args),
         Command::Plan(args) => plan::plan(&args),
+        Command::Completions { shell } => {
+            clap_complete::generate(
+                shell,
+                &mut Cli::command(),
+                "tiersim",
+                &mut std::io::stdout(),
+            );
+            Ok(())
+        }
         Command::Fit(args) => fit::fit(&args),
         Command::Attribute(args) => attribute::attribute_command(&args),
         Command::Check {
@@ -166,12 +224,6 @@ pub fn run(cli: Cli) -> Result<()> {
             expand,
         } => check::check(&scenario, threads, expand),
     }
-}
-
-/// Whether tables get colour: only when stdout is a terminal, and not when
-/// `NO_COLOR` is set (<https://no-color.org>).
-pub(crate) fn colour() -> bool {
-    std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
 }
 
 /// A rayon pool with `threads` workers, or one per core.

@@ -4,13 +4,15 @@
 use std::path::{Path, PathBuf};
 use std::time::SystemTime;
 
-use anyhow::Result;
+use anyhow::{Result, bail};
 
 use super::colour;
+use super::output::OutputArgs;
 use super::report::make_report;
 use super::run::{print_warnings, run_journaled};
 use crate::experiment::RunOptions;
 use crate::experiment::journal::{self, Header, Journal};
+use crate::model::Model;
 use crate::report::{self, RunInfo};
 use crate::scenario::{self, Sweep};
 
@@ -22,6 +24,7 @@ pub(super) fn compare(
     threads: Option<usize>,
     independent: bool,
     make: bool,
+    output: &OutputArgs,
 ) -> Result<()> {
     let started = SystemTime::now();
     let (sweep, la, lb) = paired(a, b, independent)?;
@@ -90,21 +93,111 @@ pub(super) fn compare(
     )?;
     let headline =
         report::headline::Headline::of(&documents[0], documents.get(1), &doc.differences.0);
-    print!(
-        "{}",
-        report::table::compare_styled(&la, &lb, &headline, diffs, colour())
-    );
-    eprintln!("\nwrote {}", dir.display());
+    output.print_json(&dir.join("compare.json"))?;
+    if output.table() {
+        print!(
+            "{}",
+            report::table::compare_styled(&la, &lb, &headline, diffs, colour())
+        );
+        eprintln!("\nwrote {}", dir.display());
+    }
     if make {
         make_report(&dir)?;
     }
     Ok(())
 }
 
+/// The one scenario of `file`, refusing a file with a `[sweep]` (compare
+/// would otherwise take its base and ignore the axes).
+fn single(file: &Path) -> Result<scenario::Scenario> {
+    let mut sweep = scenario::load_sweep(file)?;
+    if !sweep.axes.is_empty() {
+        bail!(
+            "{}: has a [sweep] ({} points over {}); compare takes two scenarios without one. \
+             Run the sweep with `tiersim sweep {}` (each point is compared with its baseline point), \
+             or compare two files without [sweep]",
+            file.display(),
+            sweep.points.len(),
+            sweep.axes.join(", "),
+            file.display()
+        );
+    }
+    Ok(sweep.points.remove(0).scenario)
+}
+
+/// How the clients of `a` and `b` differ (segments, their rates, request
+/// and channel mixes, the calendar); empty when both see the same clients.
+fn clients_differ(a: &Model, b: &Model) -> Vec<String> {
+    let mut out = Vec::new();
+    let names = |m: &Model| {
+        m.segments
+            .iter()
+            .map(|s| s.name.clone())
+            .collect::<Vec<_>>()
+    };
+    if names(a) != names(b) {
+        out.push(format!(
+            "segments {} vs {}",
+            names(a).join(", "),
+            names(b).join(", ")
+        ));
+        return out;
+    }
+    let requests = |m: &Model| {
+        m.requests
+            .iter()
+            .map(|r| r.name.clone())
+            .collect::<Vec<_>>()
+    };
+    let channels = |m: &Model| {
+        m.channels
+            .iter()
+            .map(|c| c.name.clone())
+            .collect::<Vec<_>>()
+    };
+    for (sa, sb) in a.segments.iter().zip(&b.segments) {
+        if sa.rate_per_hour != sb.rate_per_hour {
+            out.push(format!(
+                "segment `{}`: rate_per_hour {} vs {}",
+                sa.name, sa.rate_per_hour, sb.rate_per_hour
+            ));
+        }
+        if requests(a) != requests(b) || sa.requests != sb.requests {
+            out.push(format!("segment `{}`: request mix", sa.name));
+        }
+        if channels(a) != channels(b) || sa.channels != sb.channels {
+            out.push(format!("segment `{}`: channel mix", sa.name));
+        }
+    }
+    let week = |m: &Model| {
+        m.week
+            .as_ref()
+            .map(|w| (w.start_day, w.day_factors, w.profile.clone()))
+    };
+    if week(a) != week(b) {
+        out.push("calendar (day factors or profile)".into());
+    }
+    if a.run.horizon != b.run.horizon || a.run.warmup != b.run.warmup {
+        out.push(format!(
+            "horizon/warmup {}/{} vs {}/{}",
+            a.run.horizon, a.run.warmup, b.run.horizon, b.run.warmup
+        ));
+    }
+    out
+}
+
 /// A and B as the two points of a sweep whose baseline is A, B with A's
 /// seed (or an independent one) and replications; and their labels.
 fn paired(a: &Path, b: &Path, independent: bool) -> Result<(Sweep, String, String)> {
-    let (sa, sb) = (scenario::load(a)?, scenario::load(b)?);
+    let (sa, sb) = (single(a)?, single(b)?);
+    let differ = clients_differ(&sa.model, &sb.model);
+    if !differ.is_empty() {
+        eprintln!(
+            "warning: A and B do not see the same clients ({}): the differences below include the change \
+             of demand, not only of the design; compare designs on one arrival model",
+            differ.join("; ")
+        );
+    }
     let mut sb = sb;
     let (seed, reps) = (sa.model.run.seed, sa.model.run.replications);
     if sb.model.run.seed != seed || sb.model.run.replications != reps {

@@ -83,5 +83,5 @@ pub(super) fn merge(dirs: &[PathBuf], out: Option<PathBuf>) -> Result<()> {
         options: first.options.clone(),
         merged_from: dirs.iter().map(|d| d.display().to_string()).collect(),
     };
-    finish_sweep(&dir, &sweep, &points, &info)
+    finish_sweep(&dir, &sweep, &points, &info, &Default::default())
 }

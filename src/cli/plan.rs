@@ -9,10 +9,11 @@ use std::time::Instant;
 use anyhow::{Result, anyhow, bail};
 use clap::Args;
 
+use super::output::OutputArgs;
 use super::thread_pool;
 use crate::model::Model;
 use crate::plan::shifts::{ShiftPlan, cover};
-use crate::plan::{Plan, PlanOptions, Verdict, output};
+use crate::plan::{Plan, PlanOptions, Verdict, output, today};
 use crate::scenario;
 use crate::scenario::{Cost, Goals};
 
@@ -35,10 +36,14 @@ pub struct PlanArgs {
     /// Also write report.html (staffing by slot, cost, target attainment).
     #[arg(long)]
     report: bool,
+    /// What to print.
+    #[command(flatten)]
+    output: OutputArgs,
 }
 
 /// `tiersim plan`.
 pub fn plan(args: &PlanArgs) -> Result<()> {
+    args.output.apply();
     let file = args.scenario.display().to_string();
     let sweep = scenario::load_sweep(&args.scenario)?;
     if sweep.points.len() > 1 {
@@ -71,8 +76,9 @@ pub fn plan(args: &PlanArgs) -> Result<()> {
     let plan = search(args, model, goals)?;
     let shifts = shift_plans(&file, model, goals, cost, &plan)?;
     let weekly = output::weekly_cost(model, goals, &plan, &shifts);
+    let today = today::today(model, goals, &plan, &weekly);
     let source = std::fs::read_to_string(&args.scenario)?;
-    let json = output::plan_json(&file, model, goals, &plan, &shifts, &weekly);
+    let json = output::plan_json(&file, model, goals, &plan, &shifts, &weekly, &today);
     let csv = output::staffing_csv(model, &plan, &shifts);
     let toml =
         output::plan_scenario(&source, &file, model, &plan, &shifts).map_err(|e| anyhow!(e))?;
@@ -86,18 +92,24 @@ pub fn plan(args: &PlanArgs) -> Result<()> {
             &dir, model, goals, &plan, &shifts, &weekly,
         )?);
     }
-    print_plan(model, &plan, &shifts, &weekly);
-    eprintln!(
-        "planned in {:.1} s ({} evaluations of {} replications); wrote {}",
-        started.elapsed().as_secs_f64(),
-        plan.evaluations,
-        plan.replications,
-        written
-            .iter()
-            .map(|p| p.display().to_string())
-            .collect::<Vec<_>>()
-            .join(", ")
-    );
+    args.output.print_json(&dir.join("plan.json"))?;
+    if args.output.table() {
+        print_plan(model, &plan, &shifts, &weekly);
+        print_today(&plan, &weekly, &today);
+    }
+    if !args.output.quiet {
+        eprintln!(
+            "planned in {:.1} s ({} evaluations of {} replications); wrote {}",
+            started.elapsed().as_secs_f64(),
+            plan.evaluations,
+            plan.replications,
+            written
+                .iter()
+                .map(|p| p.display().to_string())
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+    }
     if let Verdict::Unreachable(_) = plan.verdict {
         std::process::exit(3);
     }
@@ -144,6 +156,7 @@ fn shift_plans(
 ) -> Result<Vec<Option<ShiftPlan>>> {
     let cyclic =
         plan.grid.open_days.iter().all(|o| *o) && plan.grid.factors.iter().all(|f| *f > 0.0);
+    let arrivals = today::arrival_slots(model, &plan.grid);
     model
         .tiers
         .iter()
@@ -153,10 +166,16 @@ fn shift_plans(
                 return Ok(None);
             }
             let (required, slot) = output::shift_requirement(plan, t);
+            // Without `[plan] shift_starts`, shifts start when clients can
+            // arrive (or where servers are needed), not in the night.
+            let mut rules = goals.plan.clone();
+            if rules.shift_starts.is_none() && plan.grid.by_slot {
+                rules.shift_starts = Some(today::default_starts(&arrivals, &required, slot));
+            }
             cover(
                 &required,
                 slot,
-                &goals.plan,
+                &rules,
                 cost.hourly[t],
                 cost.shift_start,
                 cyclic || !plan.grid.by_slot,
@@ -261,6 +280,29 @@ fn print_plan(
     }
     for line in crate::plan::page::closing_note(model, plan) {
         println!("{line}");
+    }
+}
+
+/// Today's staffing beside the plan: cost, and each target met or missed.
+fn print_today(plan: &Plan, weekly: &output::WeeklyCost, today: &today::Today) {
+    println!(
+        "today (the scenario's own staffing, on the confirmation's clients): cost per week {:.2}; \
+         the plan's shifts {:.2}; difference {:+.2}",
+        today.cost_per_week, weekly.shifts, today.difference_per_week
+    );
+    for (now, planned) in today.targets.iter().zip(&plan.targets) {
+        println!(
+            "  {} {} {}: today {:.4} ± {:.4} ({}), plan {:.4} ± {:.4} ({})",
+            now.metric,
+            now.bound,
+            now.value,
+            now.mean,
+            now.ci95,
+            now.attainment.as_str(),
+            planned.estimate.mean,
+            planned.estimate.ci95,
+            planned.attainment.as_str()
+        );
     }
 }
 

@@ -10,6 +10,7 @@ use std::time::SystemTime;
 use anyhow::{Result, anyhow, bail};
 use clap::Args;
 
+use super::output::OutputArgs;
 use super::progress::Progress;
 use super::report::make_report;
 use super::shard::shard_points;
@@ -60,6 +61,9 @@ pub struct RunArgs {
     /// Run the base with only this `[[remedy]]`; repeat for several.
     #[arg(long, value_name = "NAME")]
     only: Vec<String>,
+    /// What to print.
+    #[command(flatten)]
+    pub output: OutputArgs,
 }
 
 impl RunArgs {
@@ -240,7 +244,7 @@ pub(super) fn sweep(file: &Path, args: &RunArgs, shard: Option<(usize, usize)>) 
         return Ok(());
     }
     let (_, stored) = journal::read(&dir)?;
-    finish_sweep(&dir, &sweep, &stored, &info)?;
+    finish_sweep(&dir, &sweep, &stored, &info, &args.output)?;
     if args.report {
         make_report(&dir)?;
     }
@@ -283,6 +287,7 @@ pub(super) fn finish_sweep(
     sweep: &Sweep,
     points: &dyn FinishedPoints,
     info: &RunInfo,
+    output: &OutputArgs,
 ) -> Result<()> {
     let slots = if sweep.points.len() == 1 {
         SlotsKept::Every
@@ -301,6 +306,10 @@ pub(super) fn finish_sweep(
             table.push(s, stop.as_str());
         }
     })?;
+    output.print_json(&dir.join("summary.json"))?;
+    if !output.table() {
+        return Ok(());
+    }
     if !single {
         text = table.render(colour());
     }

@@ -13,6 +13,7 @@ pub mod page;
 pub mod search;
 pub mod seed;
 pub mod shifts;
+pub mod today;
 
 use crate::model::week::{DAY, DAYS, WEEK};
 use crate::model::{Model, Roster};

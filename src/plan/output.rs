@@ -35,6 +35,8 @@ use crate::report::json::document;
 use crate::report::write_atomic;
 use crate::scenario::Goals;
 
+use super::today::Today;
+
 /// Cost per week of the plans of one scenario.
 #[derive(Clone, Debug, PartialEq)]
 pub struct WeeklyCost {
@@ -235,6 +237,10 @@ pub struct PlanDocument {
     pub targets: Vec<TargetRow>,
     /// Failing per-slot checks of the confirmation.
     pub slot_failures: Vec<SlotFailure>,
+    /// The scenario's own staffing beside the plan (absent in files written
+    /// before it was added).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub today: Option<Today>,
     /// The confirmation's metrics of all clients.
     pub overall: Metrics,
 }
@@ -282,6 +288,7 @@ pub fn plan_json(
     plan: &Plan,
     shifts: &[Option<ShiftPlan>],
     cost: &WeeklyCost,
+    today: &Today,
 ) -> String {
     let reasons = match &plan.verdict {
         super::Verdict::Met => Vec::new(),
@@ -341,6 +348,7 @@ pub fn plan_json(
         },
         targets: target_rows(&plan.targets),
         slot_failures,
+        today: Some(today.clone()),
         overall: plan
             .confirmation
             .overall

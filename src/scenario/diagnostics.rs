@@ -52,11 +52,30 @@ impl<'s> Checker<'s> {
     pub(super) fn syntax(&mut self, e: &toml::de::Error) {
         let span = e.span().unwrap_or(0..0);
         let mut message = e.message().trim().to_string();
+        if let Some((open, bracket)) = super::brackets::unclosed(self.source, span.start) {
+            let (line, _) = line_column(self.source, span.start);
+            let close = if bracket == '[' { ']' } else { '}' };
+            let what = if bracket == '[' {
+                "array"
+            } else {
+                "inline table"
+            };
+            message = format!(
+                "this `{bracket}` is never closed: the {what} opened here needs a `{close}` \
+                 (the reader noticed only at line {line}: {message})"
+            );
+            let field = self.path_at(open);
+            self.problem(open..open + 1, field, message);
+            return;
+        }
         if let Some(hint) = unknown_field_hint(&message) {
             message.push_str(&hint);
         }
         if message.contains("overflowed") {
             message.push_str("; allowed: a finite number (at most about 1.8e308)");
+        }
+        if message.ends_with("expected f64") {
+            message.push_str("; allowed: a number, without quotes");
         }
         for (ty, max) in [("u32", u32::MAX as u64), ("u64", u64::MAX)] {
             if message.ends_with(&format!("expected {ty}")) {
@@ -224,14 +243,14 @@ impl<'s> Checker<'s> {
     }
 
     /// A finite number, checked against `ok` (described by `allowed`).
-    pub(super) fn number(
+    pub(super) fn number<T: Copy + Into<f64>>(
         &mut self,
-        v: &Spanned<f64>,
+        v: &Spanned<T>,
         field: &str,
         ok: impl Fn(f64) -> bool,
         allowed: &str,
     ) -> f64 {
-        let x = *v.get_ref();
+        let x: f64 = (*v.get_ref()).into();
         if !x.is_finite() || !ok(x) {
             self.problem(v.span(), field, format!("got {x}; allowed: {allowed}"));
         }
@@ -239,12 +258,12 @@ impl<'s> Checker<'s> {
     }
 
     /// A finite number > 0.
-    pub(super) fn positive(&mut self, v: &Spanned<f64>, field: &str) -> f64 {
+    pub(super) fn positive<T: Copy + Into<f64>>(&mut self, v: &Spanned<T>, field: &str) -> f64 {
         self.number(v, field, |x| x > 0.0, "a finite number > 0")
     }
 
     /// A finite number >= 0.
-    pub(super) fn non_negative(&mut self, v: &Spanned<f64>, field: &str) -> f64 {
+    pub(super) fn non_negative<T: Copy + Into<f64>>(&mut self, v: &Spanned<T>, field: &str) -> f64 {
         self.number(v, field, |x| x >= 0.0, "a finite number >= 0")
     }
 

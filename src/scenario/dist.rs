@@ -142,12 +142,12 @@ impl Checker<'_> {
                 );
                 Dist::Uniform {
                     low,
-                    high: *high.get_ref(),
+                    high: high.get_ref().0,
                 }
             }
             _ => {
                 let values = raw.values.as_ref()?;
-                let v = values.get_ref();
+                let v: Vec<f64> = values.get_ref().iter().map(|x| x.0).collect();
                 if v.is_empty()
                     || v.iter().any(|x| !x.is_finite() || *x < 0.0)
                     || v.iter().all(|x| *x == 0.0)
@@ -158,9 +158,7 @@ impl Checker<'_> {
                         "allowed: a non-empty list of finite numbers >= 0, not all zero",
                     );
                 }
-                Dist::Empirical {
-                    values: v.clone().into(),
-                }
+                Dist::Empirical { values: v.into() }
             }
         })
     }

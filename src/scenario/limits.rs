@@ -247,8 +247,9 @@ impl Checker<'_> {
                 field,
                 format!(
                     "fewer than one client is expected between the warm-up (minute {warmup}) and the horizon \
-                     (minute {horizon}): about {}; allowed: a run long enough after the warm-up for clients to arrive",
-                    readable(expected)
+                     (minute {horizon}): about {}; allowed: a run long enough after the warm-up for clients to arrive; {}",
+                    readable(expected),
+                    super::warnings::units_hint(horizon)
                 ),
             );
         }
@@ -268,7 +269,8 @@ impl Checker<'_> {
                 field,
                 format!(
                     "no client can arrive between the warm-up (minute {warmup}) and the horizon (minute {horizon}): {when}; \
-                     allowed: a run in which clients arrive after the warm-up"
+                     allowed: a run in which clients arrive after the warm-up; {}",
+                    super::warnings::units_hint(horizon)
                 ),
             );
         }

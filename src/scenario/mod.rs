@@ -12,10 +12,12 @@
 //! order their dependencies need (tier kinds, request types, calendar,
 //! channels, levers, tiers, segments), so each is built once, complete.
 
+mod brackets;
 mod calendar;
 mod channel;
 mod diagnostics;
 mod dist;
+pub mod duration;
 pub mod extend;
 pub mod file;
 mod levers;

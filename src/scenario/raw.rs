@@ -6,6 +6,8 @@ use std::collections::BTreeMap;
 use serde::Deserialize;
 use toml::Spanned;
 
+use super::duration::{Hours, Minutes};
+
 /// A whole scenario file.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -56,7 +58,7 @@ pub struct RawChannel {
     /// Service-time multiplier.
     pub service_multiplier: Option<Spanned<f64>>,
     /// Tolerated wait τ on this channel, minutes.
-    pub tolerance: Option<Spanned<f64>>,
+    pub tolerance: Option<Spanned<Minutes>>,
     /// β_ch.
     pub satisfaction_offset: Option<Spanned<f64>>,
     /// First tier of clients on this channel.
@@ -74,7 +76,7 @@ pub struct RawBook {
     /// Clients per RM.
     pub clients_per_rm: Spanned<u32>,
     /// Minutes before the overflow rule.
-    pub overflow_after: Option<Spanned<f64>>,
+    pub overflow_after: Option<Spanned<Minutes>>,
     /// A tier name, or `callback`.
     pub overflow: Option<Spanned<String>>,
 }
@@ -86,9 +88,9 @@ pub struct RawCallback {
     /// P(an attempt reaches the client).
     pub success: Option<Spanned<f64>>,
     /// Minutes of a failed attempt.
-    pub attempt_minutes: Option<Spanned<f64>>,
+    pub attempt_minutes: Option<Spanned<Minutes>>,
     /// Minutes before a retry.
-    pub retry_minutes: Option<Spanned<f64>>,
+    pub retry_minutes: Option<Spanned<Minutes>>,
     /// Attempts before giving up.
     pub attempts: Option<Spanned<u32>>,
 }
@@ -114,7 +116,7 @@ pub struct RawLevers {
     /// k in [0, 1].
     pub kpi_pressure: Option<Spanned<f64>>,
     /// Extra selling minutes per staffed service.
-    pub selling_minutes: Option<Spanned<f64>>,
+    pub selling_minutes: Option<Spanned<Minutes>>,
     /// P(mis-sale | sale) at full pressure.
     pub mis_sale_max: Option<Spanned<f64>>,
     /// `{ tier = { service, escalation } }` multipliers.
@@ -194,7 +196,7 @@ pub struct RawRequest {
     /// Back-office tiers, in order.
     pub back_office: Option<Vec<Spanned<String>>>,
     /// Promised turnaround, hours.
-    pub promised_turnaround_hours: Option<Spanned<f64>>,
+    pub promised_turnaround_hours: Option<Spanned<Hours>>,
 }
 
 /// `[outcomes]`: every field optional, defaults from the evidence.
@@ -270,17 +272,17 @@ pub struct RawRange {
 #[serde(deny_unknown_fields)]
 pub struct RawRun {
     /// Minutes.
-    pub horizon: Spanned<f64>,
+    pub horizon: Spanned<Minutes>,
     /// Minutes.
-    pub warmup: Option<Spanned<f64>>,
+    pub warmup: Option<Spanned<Minutes>>,
     /// Count.
     pub replications: Option<Spanned<u32>>,
     /// Scenario seed.
     pub seed: Option<Spanned<u64>>,
     /// Minutes.
-    pub service_level_threshold: Option<Spanned<f64>>,
+    pub service_level_threshold: Option<Spanned<Minutes>>,
     /// Minutes after the horizon that clients inside may still finish.
-    pub drain_limit: Option<Spanned<f64>>,
+    pub drain_limit: Option<Spanned<Minutes>>,
     /// Most clients inside at once before a replication stops.
     pub max_clients_inside: Option<Spanned<u64>>,
     /// Overrides of the documented limits on a scenario's size.
@@ -318,7 +320,7 @@ pub struct RawSegment {
     /// `{ request type = share }`.
     pub requests: Option<Spanned<BTreeMap<Spanned<String>, Spanned<f64>>>>,
     /// Tolerated wait τ, minutes.
-    pub tolerance: Option<Spanned<f64>>,
+    pub tolerance: Option<Spanned<Minutes>>,
     /// `{ channel = share }`.
     pub channels: Option<Spanned<BTreeMap<Spanned<String>, Spanned<f64>>>>,
     /// Back-office tiers every case needs, in order.
@@ -366,7 +368,7 @@ pub struct RawTier {
     /// `warm` or `callback`.
     pub transfer: Option<Spanned<String>>,
     /// Minutes a warm transfer adds.
-    pub handoff_minutes: Option<Spanned<f64>>,
+    pub handoff_minutes: Option<Spanned<Minutes>>,
     /// Call-back rules.
     pub callback: Option<Spanned<RawCallback>>,
     /// Concurrent sessions per server.
@@ -397,17 +399,17 @@ pub struct RawDist {
     /// Kind of distribution.
     pub dist: Spanned<String>,
     /// Mean, minutes.
-    pub mean: Option<Spanned<f64>>,
+    pub mean: Option<Spanned<Minutes>>,
     /// Erlang phases.
     pub k: Option<Spanned<u32>>,
     /// Coefficient of variation.
     pub cv: Option<Spanned<f64>>,
     /// Uniform lower bound.
-    pub low: Option<Spanned<f64>>,
+    pub low: Option<Spanned<Minutes>>,
     /// Uniform upper bound.
-    pub high: Option<Spanned<f64>>,
+    pub high: Option<Spanned<Minutes>>,
     /// Empirical values.
-    pub values: Option<Spanned<Vec<f64>>>,
+    pub values: Option<Spanned<Vec<Minutes>>>,
 }
 
 /// `[targets]` and each `[targets.segment.<name>]`: bounds on summary
@@ -481,7 +483,7 @@ pub struct RawCost {
 #[serde(deny_unknown_fields)]
 pub struct RawPlan {
     /// Allowed shift lengths, minutes.
-    pub shift_lengths: Option<Spanned<Vec<f64>>>,
+    pub shift_lengths: Option<Spanned<Vec<Minutes>>>,
     /// Allowed shift starts, `HH:MM`.
     pub shift_starts: Option<Spanned<Vec<String>>>,
     /// Most servers of one tier in one slot.

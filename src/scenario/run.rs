@@ -64,7 +64,7 @@ impl Checker<'_> {
         };
         // `inf` (drain until every client has left) is allowed here only.
         let drain_limit = r.drain_limit.as_ref().map_or(f64::INFINITY, |d| {
-            if *d.get_ref() == f64::INFINITY {
+            if d.get_ref().0 == f64::INFINITY {
                 return f64::INFINITY;
             }
             self.number(d, "run.drain_limit", |x| x >= 0.0, "a number >= 0 or inf")

@@ -192,7 +192,7 @@ impl Checker<'_> {
         let mut rules = PlanRules::default();
         if let Some(lengths) = &raw.shift_lengths {
             rules.shift_lengths.clear();
-            for &x in lengths.get_ref() {
+            for x in lengths.get_ref().iter().map(|x| x.0) {
                 let ok = x.is_finite() && x > 0.0 && x <= 1440.0 && x.fract() == 0.0;
                 if !ok || !(x as u32).is_multiple_of(slot) {
                     self.problem(

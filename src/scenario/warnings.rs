@@ -11,10 +11,33 @@ use crate::model::{Model, Overflow, mean_offered_loads};
 
 /// Everything the user should hear about before a run.
 pub(super) fn warnings(model: &Model) -> Vec<String> {
-    let mut out = roster_gaps(model);
+    let mut out = run_window(model);
+    out.extend(roster_gaps(model));
     out.extend(overloads(model));
     out.extend(unreachable(model));
     out
+}
+
+/// A warm-up longer than half the horizon: most of each replication is
+/// thrown away (often hours typed where minutes are meant). A window with
+/// no client at all is refused instead (`limits.rs`).
+fn run_window(model: &Model) -> Vec<String> {
+    let (horizon, warmup) = (model.run.horizon, model.run.warmup);
+    if warmup <= horizon / 2.0 {
+        return Vec::new();
+    }
+    vec![format!(
+        "run.warmup = {warmup} minutes is more than half of run.horizon = {horizon} minutes: \
+         most of each replication is discarded before anything is measured; {}",
+        units_hint(horizon)
+    )]
+}
+
+/// The reminder that bare times are minutes, with `horizon` written in hours.
+pub(super) fn units_hint(horizon: f64) -> String {
+    format!(
+        "times are in minutes unless a unit is written (if you meant hours, write horizon = \"{horizon}h\")"
+    )
 }
 
 /// Tiers no route of the scenario leads to (no segment, request or

@@ -21,4 +21,6 @@ mod rosters;
 mod scenarios;
 mod service;
 mod speed;
+mod terminal;
 mod theory;
+mod units;

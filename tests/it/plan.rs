@@ -235,6 +235,27 @@ fn plan_command_writes_a_plan_that_runs() {
     }
     let cost = &doc["plan"]["cost"];
     assert!(cost["shifts_per_week"].as_f64() >= cost["plan_per_week"].as_f64());
+    // Shifts start only when clients can arrive (08:00 to 12:00), not in
+    // the night before.
+    for shift in front["shifts"].as_array().unwrap() {
+        let start = shift["start"].as_str().unwrap();
+        assert!(("08:00"..="11:00").contains(&start), "{shift}");
+    }
+    // Today: one server all week at 30 an hour, missing the target; the
+    // plan's difference is its shifts' cost less today's.
+    let today = &doc["plan"]["today"];
+    assert_eq!(today["cost_per_week"].as_f64(), Some(30.0 * 168.0));
+    assert_eq!(
+        today["difference_per_week"].as_f64(),
+        Some(cost["shifts_per_week"].as_f64().unwrap() - 30.0 * 168.0)
+    );
+    assert_eq!(today["targets"][0]["metric"], "service_level");
+    assert_eq!(today["targets"][0]["attainment"], "missed");
+    assert!(
+        stdout.contains("today (the scenario's own staffing, on the confirmation's clients): cost per week 5040.00")
+            && stdout.contains("service_level >= 0.8: today "),
+        "{stdout}"
+    );
     let csv = std::fs::read_to_string(out_dir.join("staffing.csv")).unwrap();
     assert!(csv.starts_with("slot,tier,offered_load,analytic,square_root,plan,shifts\n"));
     assert!(csv.contains("\n11:00,front,12,15,15,15,"), "{csv}");
