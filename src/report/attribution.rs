@@ -128,7 +128,8 @@ impl SwingRecord {
 /// [`MetricAttribution`]); `null` where a value is undefined.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct MetricRecord {
-    /// `overall`, `segment.<name>`, `tier.<name>` or `request.<name>`.
+    /// `overall`, `segment.<name>`, `tier.<name>`, `request.<name>` or
+    /// `slot.<index>` (a slot of the day, from 0).
     pub group: String,
     /// The metric's name.
     pub metric: String,
