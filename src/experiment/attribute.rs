@@ -23,6 +23,8 @@ use super::compare::column;
 use super::{ReplicationMetrics, Shape};
 use crate::engine::stats::{Estimate, t_quantile_975};
 use crate::model::metrics::SLOT_CLIENT_METRICS;
+use crate::model::targets::Cost;
+use crate::model::{Model, TIER_METRICS};
 
 /// Most remedies attributed exactly (2^8 = 256 subsets); above, random
 /// orders.
@@ -118,7 +120,8 @@ pub struct MetricAttribution {
 }
 
 /// Attributes every metric of every group present in all the subsets run
-/// (overall, segments, tiers, request types, then each slot of the day's
+/// (overall, segments, tiers, request types, then `extra` (group, metric,
+/// values per replication of each subset), then each slot of the day's
 /// client metrics when every subset has the same slots). `runs[j]` holds
 /// the replications (in order) and shape of subset `masks[j]`; `order` is
 /// the waterfall's (remedy indices).
@@ -128,6 +131,7 @@ pub fn attribute(
     order: &[usize],
     masks: &[Mask],
     runs: &[(Shape, Vec<ReplicationMetrics>)],
+    extra: Vec<(String, String, Vec<Vec<f64>>)>,
 ) -> Vec<MetricAttribution> {
     let Some((first, _)) = runs.first() else {
         return Vec::new();
@@ -151,6 +155,9 @@ pub fn attribute(
             }
         }
     }
+    for (group, metric, columns) in extra {
+        push(columns, &group, &metric);
+    }
     let slots = |reps: &[ReplicationMetrics]| reps.first().map_or(0, |r| r.slots.len());
     let n = slots(&runs[0].1);
     if n > 0 && runs.iter().all(|(_, reps)| slots(reps) == n) {
@@ -165,6 +172,28 @@ pub fn attribute(
         }
     }
     out
+}
+
+/// The staff cost per hour of each of `reps` (replications of `model`):
+/// Σ over staffed tiers of `cost.hourly` × the tier's `servers_mean` in
+/// that replication, as `experiment::goals::cost_rates` reckons it over
+/// the mean.
+pub fn staff_cost_per_hour(model: &Model, cost: &Cost, reps: &[ReplicationMetrics]) -> Vec<f64> {
+    let servers = TIER_METRICS
+        .iter()
+        .position(|m| *m == "servers_mean")
+        .expect("a tier metric");
+    reps.iter()
+        .map(|r| {
+            model
+                .tiers
+                .iter()
+                .enumerate()
+                .filter(|(_, t)| !t.unlimited)
+                .map(|(j, _)| cost.hourly[j] * r.tiers[j][servers])
+                .sum()
+        })
+        .collect()
 }
 
 /// The attribution of one metric, `value(S)` giving its values per
@@ -398,7 +427,7 @@ mod tests {
             requests: vec![],
         };
         let runs = [(shape.clone(), reps(1.0)), (shape, reps(4.0))];
-        let a = attribute(1, &Method::Exact, &[0], &[0, 1], &runs);
+        let a = attribute(1, &Method::Exact, &[0], &[0, 1], &runs, Vec::new());
         let slot1: Vec<&MetricAttribution> = a.iter().filter(|m| m.group == "slot.1").collect();
         assert_eq!(slot1.len(), SLOT_CLIENT_METRICS.len());
         assert_eq!((slot1[0].total.mean, slot1[0].total.ci95), (6.0, 0.0));

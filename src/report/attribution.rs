@@ -20,13 +20,14 @@ pub const CSV: &str = "attribution.csv";
 
 /// The headline metrics (overall) a table, chart or summary shows, with
 /// their labels and whether more is better.
-pub const HEADLINES: [(&str, &str, bool); 6] = [
+pub const HEADLINES: [(&str, &str, bool); 7] = [
     ("satisfaction_mean", "satisfaction (0-100)", true),
     ("csat", "CSAT (top-box share)", true),
     ("abandon_rate", "abandonment", false),
     ("service_level", "service level", true),
     ("sales", "sales (count)", true),
     ("revenue", "revenue (units)", true),
+    ("staff_cost_per_hour", "staff cost per hour", false),
 ];
 
 /// A remedy as the attribution names it.
