@@ -13,7 +13,7 @@ use clap::Args;
 use super::progress::Progress;
 use super::{CANCEL, thread_pool};
 use crate::engine::stats::Estimate;
-use crate::experiment::attribute::{MAX_EXACT, Mask, Method, attribute};
+use crate::experiment::attribute::{MAX_EXACT, Mask, Method, attribute, staff_cost_per_hour};
 use crate::experiment::attribute_sensitivity::{Run, tornado};
 use crate::experiment::runner::Halt;
 use std::sync::Mutex;
@@ -23,6 +23,7 @@ use crate::model::{CLIENT_METRICS, Model};
 use crate::report::attribution::{
     self, AttributionFile, HEADLINES, MetricRecord, RemedyNote, SwingRecord,
 };
+use crate::scenario::Cost;
 use crate::scenario::remedy::Package;
 use crate::scenario::sensitivity::Parameter;
 
@@ -68,7 +69,8 @@ pub(super) fn attribute_command(args: &AttributeArgs) -> Result<()> {
     };
     let method = method(&package, args.samples, seed)?;
     let masks = method.subsets(k, &order);
-    let mut models = models(&package, &masks)?;
+    let (mut models, costs): (Vec<Model>, Vec<Option<Cost>>) =
+        models(&package, &masks)?.into_iter().unzip();
     let parameters = if args.sensitivity {
         package.sensitivity()
     } else {
@@ -79,7 +81,8 @@ pub(super) fn attribute_command(args: &AttributeArgs) -> Result<()> {
     let mut runs = run(&models, args.threads)?;
     let seconds = started.elapsed().as_secs_f64();
     let tornado_runs = runs.split_off(masks.len());
-    let metrics: Vec<MetricRecord> = attribute(k, &method, &order, &masks, &runs)
+    let extra = staff_costs(&models, &costs, &runs);
+    let metrics: Vec<MetricRecord> = attribute(k, &method, &order, &masks, &runs, extra)
         .iter()
         .map(MetricRecord::from)
         .collect();
@@ -247,7 +250,8 @@ fn order(package: &Package, names: &[String]) -> Result<Vec<usize>> {
 
 /// The model of each subset in `masks`, every one validated (a sweep of
 /// one point) before anything runs.
-fn models(package: &Package, masks: &[Mask]) -> Result<Vec<Model>> {
+/// With each, its `[cost]`, if any.
+fn models(package: &Package, masks: &[Mask]) -> Result<Vec<(Model, Option<Cost>)>> {
     let k = package.remedies.len();
     let mut out = Vec::new();
     for &mask in masks {
@@ -262,9 +266,29 @@ fn models(package: &Package, masks: &[Mask]) -> Result<Vec<Model>> {
                 .into());
         }
         let point = sweep.points.into_iter().next().expect("one point");
-        out.push(point.scenario.model);
+        out.push((point.scenario.model, point.scenario.goals.cost));
     }
     Ok(out)
+}
+
+/// The staff cost per hour of each replication of each subset, as an
+/// extra overall metric, when every subset has a `[cost]`.
+fn staff_costs(
+    models: &[Model],
+    costs: &[Option<Cost>],
+    runs: &[Run],
+) -> Vec<(String, String, Vec<Vec<f64>>)> {
+    let columns: Option<Vec<Vec<f64>>> = costs
+        .iter()
+        .zip(models)
+        .zip(runs)
+        .map(|((cost, model), (_, reps))| {
+            cost.as_ref().map(|c| staff_cost_per_hour(model, c, reps))
+        })
+        .collect();
+    columns.map_or_else(Vec::new, |c| {
+        vec![("overall".into(), "staff_cost_per_hour".into(), c)]
+    })
 }
 
 /// Runs every model for its replications as one job over (model,

@@ -22,6 +22,9 @@ use rand_xoshiro::Xoshiro256PlusPlus;
 use super::compare::column;
 use super::{ReplicationMetrics, Shape};
 use crate::engine::stats::{Estimate, t_quantile_975};
+use crate::model::metrics::SLOT_CLIENT_METRICS;
+use crate::model::targets::Cost;
+use crate::model::{Model, TIER_METRICS};
 
 /// Most remedies attributed exactly (2^8 = 256 subsets); above, random
 /// orders.
@@ -95,7 +98,8 @@ fn prefixes(order: &[usize]) -> Vec<Mask> {
 /// The attribution of one metric of one group.
 #[derive(Clone, Debug, PartialEq)]
 pub struct MetricAttribution {
-    /// `overall`, `segment.<name>`, `tier.<name>` or `request.<name>`.
+    /// `overall`, `segment.<name>`, `tier.<name>`, `request.<name>` or
+    /// `slot.<index>`.
     pub group: String,
     /// The metric's name.
     pub metric: String,
@@ -115,37 +119,81 @@ pub struct MetricAttribution {
     pub interaction: Estimate,
 }
 
-/// Attributes every metric of every group present in all the subsets run.
-/// `runs[j]` holds the replications (in order) and shape of subset
-/// `masks[j]`; `order` is the waterfall's (remedy indices).
+/// Attributes every metric of every group present in all the subsets run
+/// (overall, segments, tiers, request types, then `extra` (group, metric,
+/// values per replication of each subset), then each slot of the day's
+/// client metrics when every subset has the same slots). `runs[j]` holds
+/// the replications (in order) and shape of subset `masks[j]`; `order` is
+/// the waterfall's (remedy indices).
 pub fn attribute(
     k: usize,
     method: &Method,
     order: &[usize],
     masks: &[Mask],
     runs: &[(Shape, Vec<ReplicationMetrics>)],
+    extra: Vec<(String, String, Vec<Vec<f64>>)>,
 ) -> Vec<MetricAttribution> {
     let Some((first, _)) = runs.first() else {
         return Vec::new();
     };
     let mut out = Vec::new();
+    let mut push = |columns: Vec<Vec<f64>>, group: &str, metric: &str| {
+        let value = |mask: Mask| -> &[f64] {
+            let j = masks.binary_search(&mask).expect("a subset that was run");
+            &columns[j]
+        };
+        out.push(one_metric(k, method, order, &value, group, metric));
+    };
     for (group, metrics) in first.groups() {
         for (index, metric) in metrics.iter().enumerate() {
             let columns: Option<Vec<Vec<f64>>> = runs
                 .iter()
                 .map(|(shape, reps)| column(reps, shape, &group, index).map(|c| c.collect()))
                 .collect();
-            let Some(columns) = columns else {
-                continue;
-            };
-            let value = |mask: Mask| -> &[f64] {
-                let j = masks.binary_search(&mask).expect("a subset that was run");
-                &columns[j]
-            };
-            out.push(one_metric(k, method, order, &value, &group, metric));
+            if let Some(columns) = columns {
+                push(columns, &group, metric);
+            }
+        }
+    }
+    for (group, metric, columns) in extra {
+        push(columns, &group, &metric);
+    }
+    let slots = |reps: &[ReplicationMetrics]| reps.first().map_or(0, |r| r.slots.len());
+    let n = slots(&runs[0].1);
+    if n > 0 && runs.iter().all(|(_, reps)| slots(reps) == n) {
+        for s in 0..n {
+            for (i, metric) in SLOT_CLIENT_METRICS.iter().enumerate() {
+                let columns = runs
+                    .iter()
+                    .map(|(_, reps)| reps.iter().map(|r| r.slots[s][i]).collect())
+                    .collect();
+                push(columns, &format!("slot.{s}"), metric);
+            }
         }
     }
     out
+}
+
+/// The staff cost per hour of each of `reps` (replications of `model`):
+/// Σ over staffed tiers of `cost.hourly` × the tier's `servers_mean` in
+/// that replication, as `experiment::goals::cost_rates` reckons it over
+/// the mean.
+pub fn staff_cost_per_hour(model: &Model, cost: &Cost, reps: &[ReplicationMetrics]) -> Vec<f64> {
+    let servers = TIER_METRICS
+        .iter()
+        .position(|m| *m == "servers_mean")
+        .expect("a tier metric");
+    reps.iter()
+        .map(|r| {
+            model
+                .tiers
+                .iter()
+                .enumerate()
+                .filter(|(_, t)| !t.unlimited)
+                .map(|(j, _)| cost.hourly[j] * r.tiers[j][servers])
+                .sum()
+        })
+        .collect()
 }
 
 /// The attribution of one metric, `value(S)` giving its values per
@@ -355,6 +403,36 @@ mod tests {
         let a = one_metric(2, &Method::Exact, &[0, 1], &value, "g", "m");
         assert_eq!((a.interaction.mean, a.interaction.ci95), (0.0, 0.0));
         assert_eq!(a.shapley, a.single);
+    }
+
+    #[test]
+    fn each_slot_of_the_day_is_a_group() {
+        use crate::model::{CLIENT_METRICS, TIER_METRICS};
+        let reps = |x: f64| -> Vec<ReplicationMetrics> {
+            (0..3)
+                .map(|r| ReplicationMetrics {
+                    overall: vec![x; CLIENT_METRICS.len()],
+                    segments: vec![],
+                    tiers: vec![vec![x; TIER_METRICS.len()]],
+                    wait_quantiles: vec![],
+                    slots: vec![vec![x + r as f64; 8], vec![2.0 * x; 8]],
+                    requests: vec![],
+                    warmup_drift: f64::NAN,
+                })
+                .collect()
+        };
+        let shape = Shape {
+            segments: vec![],
+            tiers: vec!["t".into()],
+            requests: vec![],
+        };
+        let runs = [(shape.clone(), reps(1.0)), (shape, reps(4.0))];
+        let a = attribute(1, &Method::Exact, &[0], &[0, 1], &runs, Vec::new());
+        let slot1: Vec<&MetricAttribution> = a.iter().filter(|m| m.group == "slot.1").collect();
+        assert_eq!(slot1.len(), SLOT_CLIENT_METRICS.len());
+        assert_eq!((slot1[0].total.mean, slot1[0].total.ci95), (6.0, 0.0));
+        let slot0 = a.iter().find(|m| m.group == "slot.0").unwrap();
+        assert_eq!(slot0.shapley[0].mean, 3.0);
     }
 
     #[test]

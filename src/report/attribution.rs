@@ -20,13 +20,14 @@ pub const CSV: &str = "attribution.csv";
 
 /// The headline metrics (overall) a table, chart or summary shows, with
 /// their labels and whether more is better.
-pub const HEADLINES: [(&str, &str, bool); 6] = [
+pub const HEADLINES: [(&str, &str, bool); 7] = [
     ("satisfaction_mean", "satisfaction (0-100)", true),
     ("csat", "CSAT (top-box share)", true),
     ("abandon_rate", "abandonment", false),
     ("service_level", "service level", true),
     ("sales", "sales (count)", true),
     ("revenue", "revenue (units)", true),
+    ("staff_cost_per_hour", "staff cost per hour", false),
 ];
 
 /// A remedy as the attribution names it.
@@ -128,7 +129,8 @@ impl SwingRecord {
 /// [`MetricAttribution`]); `null` where a value is undefined.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct MetricRecord {
-    /// `overall`, `segment.<name>`, `tier.<name>` or `request.<name>`.
+    /// `overall`, `segment.<name>`, `tier.<name>`, `request.<name>` or
+    /// `slot.<index>` (a slot of the day, from 0).
     pub group: String,
     /// The metric's name.
     pub metric: String,

@@ -40,6 +40,9 @@ service = { dist = "exponential", mean = 5.5 }
 name = "b"
 servers = 4
 service = { dist = "exponential", mean = 5.5 }
+
+[cost]
+hourly = { a = 30.0, b = 40.0 }
 "#;
 
 /// The remedy tables: one more server at `a`, two more at `b`.
@@ -170,6 +173,12 @@ fn disjoint_remedies_do_not_interact_and_the_order_moves_only_the_waterfall() {
             );
         }
     }
+    // Staff cost per hour: one more server at 30 an hour, two at 40, and
+    // nothing shared (fixed staffing: no noise at all).
+    let cost = ab.overall("staff_cost_per_hour").unwrap();
+    let exact: Vec<(f64, f64)> = cost.shapley.iter().map(|s| (s.mean, s.ci95)).collect();
+    assert_eq!(exact, [(30.0, 0.0), (80.0, 0.0)]);
+    assert_eq!((cost.interaction.mean, cost.total.mean), (0.0, 110.0));
     // Waterfalls in the two orders: the first step of each is that
     // remedy's single effect, so they differ where remedies interact at all
     // (the overall wait mixes both sides through the client mix).
@@ -355,11 +364,9 @@ fn a_tornado_varies_the_effect_and_the_report_opens_in_a_browser() {
     let r = &checked.result;
     assert_eq!(r["references"], serde_json::json!([]));
     let plots = r["plots"].as_array().unwrap();
-    assert_eq!(
-        plots.len(),
-        6 * 3,
-        "a waterfall, Shapley bars and a tornado per metric"
-    );
+    // A waterfall and Shapley bars per headline metric (seven, with the
+    // staff cost), a tornado per client metric (six).
+    assert_eq!(plots.len(), 7 * 2 + 6);
     for p in plots {
         assert!(
             p["width"].as_f64().unwrap() > 300.0 && p["height"].as_f64().unwrap() > 50.0,

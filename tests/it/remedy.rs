@@ -107,3 +107,60 @@ fn remedies_combine_with_a_sweep() {
     assert!(text(&out.stderr).contains("--only nope: no remedy named `nope`"));
     assert!(!out_dir.exists());
 }
+
+#[test]
+fn shards_of_a_chosen_package_merge_into_the_unsharded_run() {
+    let dir = scratch("remedy-shards");
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let file = dir.join("s.toml");
+    std::fs::write(
+        &file,
+        format!(
+            "extends = \"{}\"\nname = \"s\"\n[run]\nhorizon = 20000.0\nreplications = 4\n\n[[remedy]]\nname = \"bigger_queue\"\nset = {{ \"tier.front.queue_capacity\" = 40 }}\n\n[[remedy]]\nname = \"more_experts\"\nset = {{ \"tier.expert.servers\" = 4 }}\n\n[sweep]\n[[sweep.axis]]\npath = \"tier.front.servers\"\nvalues = [10, 11]\n",
+            root.join("scenarios/two-tier.toml").display()
+        ),
+    )
+    .unwrap();
+    let f = file.to_str().unwrap();
+    let run = |args: &[&str]| {
+        let out = tiersim(args);
+        assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    };
+    let whole = dir.join("whole");
+    run(&[
+        "run",
+        f,
+        "--without",
+        "more_experts",
+        "--out",
+        whole.to_str().unwrap(),
+    ]);
+    let mut parts = Vec::new();
+    for k in ["1/2", "2/2"] {
+        let d = dir.join(format!("shard-{}", &k[..1]));
+        run(&[
+            "sweep",
+            f,
+            "--without",
+            "more_experts",
+            "--shard",
+            k,
+            "--out",
+            d.to_str().unwrap(),
+        ]);
+        parts.push(d);
+    }
+    let merged = dir.join("merged");
+    run(&[
+        "merge",
+        parts[0].to_str().unwrap(),
+        parts[1].to_str().unwrap(),
+        "--out",
+        merged.to_str().unwrap(),
+    ]);
+    let summary = |d: &Path| std::fs::read(d.join("summary.json")).unwrap();
+    assert_eq!(summary(&whole), summary(&merged));
+    // Both points of the sweep, each with the chosen remedies.
+    let s: serde_json::Value = serde_json::from_slice(&summary(&whole)).unwrap();
+    assert_eq!(s["scenarios"].as_array().unwrap().len(), 2);
+}
