@@ -162,6 +162,22 @@ pub(super) fn key_metrics(out: &mut String, results: &Results, target: &Target) 
         out.push_str("</section>\n");
         return;
     }
+    points_table(out, results, target);
+    out.push_str("</tbody></table></div>\n<h3>Per point, by segment and tier</h3>\n");
+    for p in &results.points {
+        putln(
+            out,
+            format_args!("<details>\n<summary>{}</summary>", escape(&p.name)),
+        );
+        client_table(out, p);
+        out.push_str("</details>\n");
+    }
+    out.push_str("</section>\n");
+}
+
+/// A sweep's table of every point (overall): axis values, replications,
+/// how it stopped, the key client metrics and each tier's utilization.
+fn points_table(out: &mut String, results: &Results, target: &Target) {
     let tiers: Vec<&String> = results.points[0].tiers.iter().map(|(t, _)| t).collect();
     out.push_str(
         "<h3>All points (overall)</h3>\n<div class=\"wide\"><table class=\"points\">\n<thead><tr>",
@@ -191,62 +207,57 @@ pub(super) fn key_metrics(out: &mut String, results: &Results, target: &Target) 
     }
     out.push_str("</tr></thead>\n<tbody>\n");
     for p in &results.points {
-        out.push_str("<tr>");
-        if results.axes.is_empty() {
-            put(out, format_args!("<td>{}</td>", escape(&p.name)));
-        }
-        for (_, v) in &p.parameters {
-            put(
-                out,
-                format_args!(
-                    "<td class=\"num\">{}</td>",
-                    escape(&super::super::summary::Param::of(v).label())
-                ),
-            );
-        }
+        point_row(out, results, p, &tiers, target);
+    }
+}
+
+/// One point's row of the sweep's points table.
+fn point_row(out: &mut String, results: &Results, p: &Point, tiers: &[&String], target: &Target) {
+    out.push_str("<tr>");
+    if results.axes.is_empty() {
+        put(out, format_args!("<td>{}</td>", escape(&p.name)));
+    }
+    for (_, v) in &p.parameters {
         put(
             out,
             format_args!(
-                "<td class=\"num\">{}</td><td>{}</td>",
-                p.replications,
-                escape(&p.stop_reason).replace('_', "_<wbr>")
+                "<td class=\"num\">{}</td>",
+                escape(&super::super::summary::Param::of(v).label())
             ),
         );
-        for m in KEY_CLIENT_METRICS {
-            let v = p.overall.metric(m);
-            let meets = m == "service_level"
-                && v.is_some_and(|v| v.mean.is_finite() && v.mean >= target.value);
-            put(
-                out,
-                format_args!(
-                    "<td class=\"num\"{}>{}</td>",
-                    if meets {
-                        " title=\"meets the target\""
-                    } else {
-                        ""
-                    },
-                    estimate(v)
-                ),
-            );
-        }
-        for t in &tiers {
-            let v = p
-                .tiers
-                .iter()
-                .find(|(n, _)| n == *t)
-                .and_then(|(_, m)| m.metric("utilization"));
-            put(out, format_args!("<td class=\"num\">{}</td>", estimate(v)));
-        }
-        out.push_str("</tr>\n");
     }
-    out.push_str("</tbody></table></div>\n<h3>Per point, by segment and tier</h3>\n");
-    for p in &results.points {
-        putln(
+    put(
+        out,
+        format_args!(
+            "<td class=\"num\">{}</td><td>{}</td>",
+            p.replications,
+            escape(&p.stop_reason).replace('_', "_<wbr>")
+        ),
+    );
+    for m in KEY_CLIENT_METRICS {
+        let v = p.overall.metric(m);
+        let meets =
+            m == "service_level" && v.is_some_and(|v| v.mean.is_finite() && v.mean >= target.value);
+        put(
             out,
-            format_args!("<details>\n<summary>{}</summary>", escape(&p.name)),
+            format_args!(
+                "<td class=\"num\"{}>{}</td>",
+                if meets {
+                    " title=\"meets the target\""
+                } else {
+                    ""
+                },
+                estimate(v)
+            ),
         );
-        client_table(out, p);
-        out.push_str("</details>\n");
     }
-    out.push_str("</section>\n");
+    for t in tiers {
+        let v = p
+            .tiers
+            .iter()
+            .find(|(n, _)| n == *t)
+            .and_then(|(_, m)| m.metric("utilization"));
+        put(out, format_args!("<td class=\"num\">{}</td>", estimate(v)));
+    }
+    out.push_str("</tr>\n");
 }
