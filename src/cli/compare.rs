@@ -65,6 +65,7 @@ pub(super) fn compare(
         merged_from: Vec::new(),
     };
     let s = report::write_sweep(&dir, &sweep, &results, &info)?;
+    super::run::write_long(&dir, &sweep, &results, &s.summaries)?;
     let diffs = &s.vs_baseline.as_ref().expect("a comparison has a baseline")[1];
     let doc = report::summary::Comparison {
         a: la.clone(),

@@ -245,6 +245,19 @@ fn run_options(args: &RunArgs, shape: &Shape) -> Result<(RunOptions, String)> {
     Ok((options, options_text))
 }
 
+/// Writes `results_long.csv` (the tidy form of `results.csv`) into `dir`.
+pub(super) fn write_long(
+    dir: &Path,
+    sweep: &Sweep,
+    results: &[PointResult],
+    summaries: &[crate::experiment::ScenarioSummary],
+) -> Result<()> {
+    let bytes = report::long::results_long(sweep, results, summaries)
+        .context("cannot write results_long.csv")?;
+    report::write_atomic(&dir.join("results_long.csv"), &bytes)?;
+    Ok(())
+}
+
 /// Writes a complete sweep's files and prints its table.
 pub(super) fn finish_sweep(
     dir: &Path,
@@ -254,6 +267,7 @@ pub(super) fn finish_sweep(
     output: &OutputArgs,
 ) -> Result<()> {
     let s = report::write_sweep(dir, sweep, results, info)?;
+    write_long(dir, sweep, results, &s.summaries)?;
     output.print_json(&dir.join("summary.json"))?;
     if !output.table() {
         return Ok(());

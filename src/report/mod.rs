@@ -11,6 +11,7 @@ pub mod format;
 pub mod goals;
 pub mod html;
 pub mod json;
+pub mod long;
 pub mod manifest;
 pub mod page;
 pub mod plot;

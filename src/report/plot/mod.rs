@@ -17,7 +17,7 @@ pub mod cdf;
 pub mod day;
 mod day_series;
 pub mod forest;
-mod labels;
+pub(crate) mod labels;
 pub mod pareto;
 pub mod staffing;
 mod style;
