@@ -147,6 +147,12 @@ pub enum Command {
     Fit(fit::FitArgs),
     /// What each `[[remedy]]` of a scenario buys: Shapley values, a
     /// waterfall, the package's effect and the interaction, with paired CIs.
+    #[command(after_help = "Examples:
+  tiersim attribute scenarios/case-study/remedies.toml
+  tiersim attribute scenarios/case-study/remedies.toml --order chatbot,training,loan_process --report
+  tiersim attribute scenarios/case-study/remedies.toml --sensitivity
+
+See docs/remedies.md for the case study read for a manager.")]
     Attribute(attribute::AttributeArgs),
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell)
     /// to stdout.

@@ -15,6 +15,7 @@ pub mod goals;
 pub mod headline;
 pub mod html;
 pub mod json;
+pub mod long;
 pub mod manifest;
 pub mod page;
 pub mod plot;
@@ -92,7 +93,7 @@ pub fn summarise_points(sweep: &Sweep, results: &[PointResult]) -> PointSummarie
 }
 
 /// Writes a finished sweep's files into `dir`: `summary.json`,
-/// `results.csv`, `replications.csv`, `differences.csv` (with a baseline;
+/// `results.csv`, `results_long.csv`, `replications.csv`, `differences.csv` (with a baseline;
 /// see [`sweep_files`] for what each holds) and `manifest.json`. `points`
 /// holds every point, in order, loaded one at a time; `each` is called with
 /// every point's summary, its entry of `summary.json`, why it stopped and

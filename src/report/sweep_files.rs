@@ -1,5 +1,5 @@
 //! A sweep's final files (`summary.json`, `results.csv`,
-//! `replications.csv`, `differences.csv`) written in one pass over its
+//! `results_long.csv`, `replications.csv`, `differences.csv`) written in one pass over its
 //! finished points, each loaded, summarised and written to every file
 //! before the next is loaded: writing a sweep takes the memory of one
 //! point, whatever the number of points. Each file is written to a
@@ -24,7 +24,7 @@ use serde::Serialize;
 use serde::ser::{Error as _, SerializeSeq, Serializer};
 
 use super::summary::{Point, TOOL};
-use super::{csv, json};
+use super::{csv, json, long};
 use crate::error::Error;
 use crate::experiment::{
     Difference, FinishedPoints, PointResult, ScenarioSummary, Shape, StopReason, paired, summarise,
@@ -139,6 +139,7 @@ struct Streamed<'a> {
 struct Tables {
     results: ::csv::Writer<Out>,
     replications: ::csv::Writer<Out>,
+    long: ::csv::Writer<Out>,
     differences: Option<::csv::Writer<Out>>,
 }
 
@@ -183,6 +184,7 @@ pub fn write_sweep_files(
     let (summary, mut summary_out) = Staged::create(dir.join("summary.json"))?;
     let (results, results_out) = Staged::create(dir.join("results.csv"))?;
     let (replications, replications_out) = Staged::create(dir.join("replications.csv"))?;
+    let (tidy, tidy_out) = Staged::create(dir.join("results_long.csv"))?;
     let differences = match baseline {
         Some(_) => Some(Staged::create(dir.join("differences.csv"))?),
         None => None,
@@ -192,6 +194,7 @@ pub fn write_sweep_files(
             .map_err(|e| results.failed(e))?,
         replications: wide(replications_out, &csv::replications_header(sweep, &columns))
             .map_err(|e| replications.failed(e))?,
+        long: wide(tidy_out, &long::header(sweep)).map_err(|e| tidy.failed(e))?,
         differences: None,
     };
     let differences = differences.map(|(s, out)| {
@@ -244,9 +247,11 @@ pub fn write_sweep_files(
         .map_err(|e| summary.failed(e))?;
     let results_out = finish(tables.results, &results)?;
     let replications_out = finish(tables.replications, &replications)?;
+    let tidy_out = finish(tables.long, &tidy)?;
     summary.commit(summary_out)?;
     results.commit(results_out)?;
     replications.commit(replications_out)?;
+    tidy.commit(tidy_out)?;
     if let (Some(w), Some(s)) = (tables.differences, differences) {
         let out = finish(w, &s)?;
         s.commit(out)?;
@@ -268,6 +273,7 @@ fn write_rows(
     for row in csv::replication_rows(sweep, columns, result) {
         tables.replications.serialize(row)?;
     }
+    long::write_point(&mut tables.long, sweep, result.point, summary)?;
     if let (Some(w), Some(d)) = (&mut tables.differences, diffs) {
         for row in csv::difference_rows(&sweep.points[result.point].name, d) {
             w.serialize(row)?;

@@ -412,6 +412,7 @@ fn an_earlier_runs_files_do_not_survive_a_later_run() {
             "points.jsonl",
             "replications.csv",
             "results.csv",
+            "results_long.csv",
             "summary.json"
         ]
     );

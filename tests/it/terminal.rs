@@ -39,6 +39,30 @@ fn run_prints_json_quietly_or_in_colour_as_asked() {
         text(&o.stdout)
     };
     let json = out(&["--json"]);
+    // The tidy long form beside results.csv: one row per group and metric.
+    let long = std::fs::read_to_string(out_dir.join("results_long.csv")).unwrap();
+    let mut lines = long.lines();
+    assert_eq!(lines.next(), Some("point,name,group,metric,unit,mean,ci95"));
+    let summary: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out_dir.join("summary.json")).unwrap())
+            .unwrap();
+    let wait = &summary["scenarios"][0]["overall"]["wait_mean"];
+    let row = lines
+        .find(|l| l.contains(",overall,wait_mean,"))
+        .expect("overall wait_mean row");
+    let cells: Vec<&str> = row.split(',').collect();
+    assert_eq!(cells[4], "minutes");
+    assert_eq!(
+        cells[5].parse::<f64>().unwrap(),
+        wait["mean"].as_f64().unwrap()
+    );
+    assert_eq!(
+        cells[6].parse::<f64>().unwrap(),
+        wait["ci95"].as_f64().unwrap()
+    );
+    let tiers = summary["scenarios"][0]["tiers"].as_object().unwrap();
+    let rows = long.lines().count() - 1;
+    assert!(rows > 2 * tiers.len(), "{rows} rows");
     let written = std::fs::read_to_string(out_dir.join("summary.json")).unwrap();
     assert_eq!(json, written);
     assert_eq!(out(&["--quiet"]), "");

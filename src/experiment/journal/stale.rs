@@ -12,9 +12,10 @@ use crate::error::Error;
 
 /// The files a run, `compare`, `merge` or `report` writes into an output
 /// folder, besides the journal and the lock (which are not cleared).
-pub const OUTPUTS: [&str; 7] = [
+pub const OUTPUTS: [&str; 8] = [
     "summary.json",
     "results.csv",
+    "results_long.csv",
     "replications.csv",
     "differences.csv",
     "compare.json",

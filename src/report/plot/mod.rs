@@ -18,7 +18,7 @@ pub mod day;
 mod day_scale;
 mod day_series;
 pub mod forest;
-mod labels;
+pub(crate) mod labels;
 pub mod pareto;
 pub mod staffing;
 mod style;
