@@ -125,6 +125,7 @@ impl Checker<'_> {
             ("replications", l.replications),
             ("segments", l.segments),
             ("tiers", l.tiers),
+            ("points", l.points),
         ] {
             if value == Some(0) {
                 self.problem(

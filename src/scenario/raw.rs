@@ -301,6 +301,8 @@ pub struct RawLimits {
     pub tiers: Option<u64>,
     /// Most expected events per replication.
     pub events: Option<f64>,
+    /// Most points of a `[sweep]`.
+    pub points: Option<u64>,
 }
 
 /// `[[segment]]`.

@@ -114,18 +114,27 @@ fn range_values(r: &RawRange) -> Result<Vec<Value>, String> {
         .collect())
 }
 
-/// The most points a sweep may have: each is a whole scenario, validated
-/// and kept in memory before anything runs.
+/// The most points a sweep may have by default (`run.limits.points` raises
+/// or lowers it): each is a whole scenario, validated and kept in memory
+/// before anything runs.
 pub const MAX_POINTS: usize = 10_000;
 
-/// Reports a sweep of `points` points, more than [`MAX_POINTS`].
-fn too_many(checker: &mut Checker<'_>, sweep: &toml::Spanned<RawSweep>, points: u128) {
+/// Reports a sweep of `points` points, more than `max`.
+fn too_many(checker: &mut Checker<'_>, sweep: &toml::Spanned<RawSweep>, points: u128, max: usize) {
+    let raise = if max == MAX_POINTS {
+        format!(
+            "raise it with `[run.limits]` `points = {}`",
+            points.min(u64::MAX as u128)
+        )
+    } else {
+        format!("run.limits.points = {max}, default {MAX_POINTS}")
+    };
     checker.problem(
         sweep.span(),
         "sweep.axis",
         format!(
-            "the axes make {points} points; allowed: at most {MAX_POINTS} \
-             (use fewer values, or split the sweep into several files)"
+            "the axes make {points} points; allowed: at most {max} \
+             (use fewer values, or split the sweep into several files; {raise})"
         ),
     );
 }
@@ -136,6 +145,7 @@ pub(super) fn combine(
     checker: &mut Checker<'_>,
     sweep: &toml::Spanned<RawSweep>,
     axes: &[Axis],
+    max: usize,
 ) -> Vec<Vec<usize>> {
     let mode = sweep.get_ref().combine.as_ref();
     match mode.map(|m| m.get_ref().as_str()) {
@@ -144,8 +154,8 @@ pub(super) fn combine(
                 .iter()
                 .map(|a| a.values.len() as u128)
                 .product::<u128>();
-            if points > MAX_POINTS as u128 {
-                too_many(checker, sweep, points);
+            if points > max as u128 {
+                too_many(checker, sweep, points, max);
                 return Vec::new();
             }
             let mut out = vec![Vec::new()];
@@ -177,8 +187,8 @@ pub(super) fn combine(
                 );
                 return Vec::new();
             }
-            if n > MAX_POINTS {
-                too_many(checker, sweep, n as u128);
+            if n > max {
+                too_many(checker, sweep, n as u128, max);
                 return Vec::new();
             }
             (0..n).map(|i| vec![i; axes.len()]).collect()

@@ -120,8 +120,15 @@ pub(crate) fn expand_points(source: &str, file: &str) -> Result<Sweep, Error> {
     if !checker.problems.is_empty() {
         return Err(checker.into_error());
     }
+    let max = raw
+        .run
+        .get_ref()
+        .limits
+        .as_ref()
+        .and_then(|l| l.get_ref().points)
+        .map_or(MAX_POINTS, |p| usize::try_from(p).unwrap_or(usize::MAX));
     let mut points = Vec::new();
-    for combination in combine(&mut checker, sweep, &axes) {
+    for combination in combine(&mut checker, sweep, &axes, max) {
         points.extend(point(&mut checker, &table, &axes, &combination, file)?);
     }
     let baseline = baseline(&mut checker, sweep.get_ref(), &points);
@@ -388,8 +395,46 @@ mod tests {
             too_many,
             [(
                 "sweep.axis".to_string(),
-                "the axes make 10200 points; allowed: at most 10000 (use fewer values, or split the sweep into several files)".to_string()
+                "the axes make 10200 points; allowed: at most 10000 (use fewer values, or split the sweep into several files; raise it with `[run.limits]` `points = 10200`)".to_string()
             )]
+        );
+    }
+
+    #[test]
+    fn the_point_limit_is_raised_or_lowered_in_run_limits() {
+        let six = "[sweep]\n[[sweep.axis]]\npath = \"tier.t.servers\"\nvalues = [2, 3, 4, 5, 6, 7]";
+        let limited = |points: u64| {
+            swept(six).replacen(
+                "[run]\n",
+                &format!("[run]\nlimits = {{ points = {points} }}\n"),
+                1,
+            )
+        };
+        assert_eq!(
+            refused(&limited(5)),
+            [(
+                "sweep.axis".to_string(),
+                "the axes make 6 points; allowed: at most 5 (use fewer values, or split the sweep into several files; run.limits.points = 5, default 10000)".to_string()
+            )]
+        );
+        let exactly =
+            parse_sweep(&limited(6), "unit.toml").expect("six points within a limit of 6");
+        assert_eq!(exactly.points.len(), 6);
+        assert_eq!(
+            refused(&limited(0)),
+            [(
+                "run.limits.points".to_string(),
+                "got 0, which would refuse every scenario; allowed: a whole number >= 1"
+                    .to_string()
+            )]
+        );
+        let raised = swept(
+            "[sweep]\n[[sweep.axis]]\npath = \"run.seed\"\nrange = { start = 1, stop = 200, step = 1 }\n[[sweep.axis]]\npath = \"tier.t.servers\"\nrange = { start = 1, stop = 51, step = 1 }",
+        )
+        .replacen("[run]\n", "[run]\nlimits = { points = 10200 }\n", 1);
+        assert_eq!(
+            parse_sweep(&raised, "unit.toml").unwrap().points.len(),
+            10200
         );
     }
 }
