@@ -133,7 +133,8 @@ pub enum Command {
     /// and the fewest servers meeting targets.
     #[command(after_help = "Examples:
   tiersim erlang --arrivals-per-hour 120 --service-mean 4 --target service_level=0.8
-  tiersim erlang --arrivals-per-hour 120 --service-mean 4 --servers 8-12 --patience-mean 3")]
+  tiersim erlang --arrivals-per-hour 120 --service-mean 4 --servers 8-12 --patience-mean 3
+  tiersim erlang --calls 60 --interval 30min --aht 240s --sl 80/20s")]
     Erlang(erlang::ErlangArgs),
     /// Find the staffing per tier and slot of the day that meets the
     /// scenario's [targets] at least [cost], and the shifts that cover it.

@@ -209,6 +209,171 @@ fn erlang_command_answers_and_inverts() {
     assert!(text(&bad.stderr).contains("--service-mean"));
 }
 
+/// `tiersim erlang` with `args`, its exit code, stdout and stderr.
+fn erlang(args: &[&str]) -> (Option<i32>, String, String) {
+    let mut all = vec!["erlang"];
+    all.extend(args);
+    let out = tiersim(&all);
+    (out.status.code(), text(&out.stdout), text(&out.stderr))
+}
+
+#[test]
+fn erlang_call_centre_inputs_give_the_same_answer_as_minutes_and_rates() {
+    let old = erlang(&[
+        "--arrivals-per-hour",
+        "240",
+        "--service-mean",
+        "3",
+        "--threshold",
+        "0.3333333333333333",
+        "--target",
+        "service_level=0.8",
+        "--patience-mean",
+        "2",
+        "--json",
+    ]);
+    assert_eq!(old.0, Some(0), "{}", old.2);
+    assert!(old.1.contains("\"fewest_servers\": "), "{}", old.1);
+    // 120 calls per 30 minutes, 180 s handling, 80% within 20 s; and the
+    // same in other units: 60 per 15 min, 3 min, 80%/0.333… min.
+    for new in [
+        [
+            "--calls",
+            "120",
+            "--interval",
+            "30min",
+            "--aht",
+            "180s",
+            "--sl",
+            "80/20s",
+        ],
+        [
+            "--calls",
+            "60",
+            "--interval",
+            "15",
+            "--aht",
+            "3",
+            "--sl",
+            "80%/20 seconds",
+        ],
+        [
+            "--calls",
+            "240",
+            "--interval",
+            "1h",
+            "--aht",
+            "3min",
+            "--sl",
+            "80/20s",
+        ],
+    ] {
+        let mut args = new.to_vec();
+        args.extend(["--patience-mean", "2", "--json"]);
+        assert_eq!(erlang(&args), old, "{new:?}");
+    }
+    // Each form alone, beside the old flags for the rest.
+    let base = [
+        "--patience-mean",
+        "2",
+        "--json",
+        "--target",
+        "service_level=0.8",
+    ];
+    let mut aht = vec!["--arrivals-per-hour", "240", "--aht", "180s", "--threshold"];
+    aht.extend(["0.3333333333333333"]);
+    aht.extend(base);
+    assert_eq!(erlang(&aht), old);
+    let mut calls = vec![
+        "--calls",
+        "120",
+        "--interval",
+        "30min",
+        "--service-mean",
+        "3",
+    ];
+    calls.extend(["--threshold", "0.3333333333333333"]);
+    calls.extend(base);
+    assert_eq!(erlang(&calls), old);
+}
+
+#[test]
+fn erlang_bad_call_centre_inputs_exit_2_saying_what_is_allowed() {
+    let rate = ["--arrivals-per-hour", "240", "--service-mean", "3"];
+    for (bad, says) in [
+        (
+            &["--sl", "120/20s"][..],
+            "the percent must be a number in (0, 100]",
+        ),
+        (
+            &["--sl", "0/20s"],
+            "the percent must be a number in (0, 100]",
+        ),
+        (&["--sl", "80"], "no `/`; allowed: PERCENT/DURATION"),
+        (&["--sl", "80/20"], "the threshold needs a unit"),
+        (
+            &["--sl", "80/20parsecs"],
+            "allowed: a number of minutes, or a number with a unit: s, min, h",
+        ),
+        (
+            &["--sl", "80/20s", "--threshold", "1"],
+            "cannot be used with '--threshold",
+        ),
+        (&["--aht", "0s"], "the handling time must be longer than 0"),
+        (
+            &["--aht", "3 fortnights"],
+            "allowed: a number of minutes, or a number with a unit: s, min, h",
+        ),
+        (&["--calls", "100"], "--interval <DURATION>"),
+        (
+            &["--calls", "lots", "--interval", "15min"],
+            "expected a number of calls >= 0",
+        ),
+        (
+            &["--calls", "10", "--interval", "0min"],
+            "the interval must be longer than 0",
+        ),
+        (
+            &["--calls", "10", "--interval", "5 furlongs"],
+            "not a duration",
+        ),
+    ] {
+        let mut args = rate.to_vec();
+        // --aht and --calls replace --service-mean and --arrivals-per-hour.
+        if bad[0] == "--aht" {
+            args.truncate(2);
+        }
+        if bad[0] == "--calls" {
+            args.drain(..2);
+        }
+        args.extend(bad);
+        let (code, _, stderr) = erlang(&args);
+        assert_eq!(code, Some(2), "{bad:?}: {stderr}");
+        assert!(stderr.contains(says), "{bad:?}: {stderr}");
+    }
+    // Both forms of one input at once are refused, not silently merged.
+    let (code, _, stderr) = erlang(&[
+        "--arrivals-per-hour",
+        "1",
+        "--calls",
+        "1",
+        "--interval",
+        "1h",
+        "--aht",
+        "3",
+    ]);
+    assert_eq!(code, Some(2), "{stderr}");
+    let (code, _, stderr) = erlang(&[
+        "--arrivals-per-hour",
+        "1",
+        "--service-mean",
+        "3",
+        "--aht",
+        "3",
+    ]);
+    assert_eq!(code, Some(2), "{stderr}");
+}
+
 #[test]
 fn plan_command_writes_a_plan_that_runs() {
     let dir = scratch("plan-command");
