@@ -15,8 +15,8 @@ use crate::experiment::goals::TargetResult;
 use crate::model::Model;
 use crate::report::format::{put, putln};
 use crate::report::html::{escape, head, inline_svg};
-use crate::report::plot::render;
 use crate::report::plot::staffing::{StaffingChart, TierStaffing};
+use crate::report::plot::{Figure, render};
 use crate::report::write_atomic;
 use crate::scenario::Goals;
 
@@ -103,6 +103,29 @@ pub fn write_report(
     shifts: &[Option<ShiftPlan>],
     cost: &WeeklyCost,
 ) -> Result<PathBuf, Error> {
+    let figure = staffing_figure(dir, model, plan, shifts)?;
+    let mut out = String::new();
+    page_header(&mut out, model);
+    verdict_section(&mut out, model, plan);
+    targets_section(&mut out, plan);
+    staffing_section(&mut out, &figure);
+    cost_section(&mut out, model, goals, plan, cost);
+    shifts_section(&mut out, model, plan, shifts);
+    note_section(&mut out, model, plan);
+    let path = dir.join("report.html");
+    write_atomic(&path, out.as_bytes())?;
+    Ok(path)
+}
+
+/// Renders the staffing-by-slot chart (analytic plan, simulated plan and
+/// shift coverage of each planned tier) and writes it as
+/// `plot-staffing.svg/.png` into `dir`.
+fn staffing_figure(
+    dir: &Path,
+    model: &Model,
+    plan: &Plan,
+    shifts: &[Option<ShiftPlan>],
+) -> Result<Figure, Error> {
     let tiers: Vec<TierStaffing> = model
         .tiers
         .iter()
@@ -134,19 +157,26 @@ pub fn write_report(
     )?;
     write_atomic(&dir.join("plot-staffing.svg"), figure.svg.as_bytes())?;
     write_atomic(&dir.join("plot-staffing.png"), &figure.png)?;
+    Ok(figure)
+}
 
-    let mut out = String::new();
+/// The page head and its `<header>`: title and tiersim version.
+fn page_header(out: &mut String, model: &Model) {
     let title = format!("tiersim plan: {}", model.name);
     out.push_str(&head(&title, false));
     put(
-        &mut out,
+        out,
         format_args!(
             "<header>\n<h1>{}</h1>\n<p class=\"sub\">A capacity plan · tiersim {}</p>\n</header>\n",
             escape(&title),
             env!("CARGO_PKG_VERSION"),
         ),
     );
-    // Verdict.
+}
+
+/// The verdict: met, unconfirmed or unreachable (with the reasons), and
+/// how the search and the confirmation were run.
+fn verdict_section(out: &mut String, model: &Model, plan: &Plan) {
     out.push_str("<section id=\"verdict\">\n<h2>Verdict</h2>\n");
     let met = format!("Met: {}.", plan.met_claim());
     let (text, reasons) = match &plan.verdict {
@@ -160,16 +190,16 @@ pub fn write_report(
             r.as_slice(),
         ),
     };
-    putln(&mut out, format_args!("<p>{}</p>", escape(text)));
+    putln(out, format_args!("<p>{}</p>", escape(text)));
     if !reasons.is_empty() {
         out.push_str("<ul>\n");
         for r in reasons {
-            putln(&mut out, format_args!("<li>{}</li>", escape(r)));
+            putln(out, format_args!("<li>{}</li>", escape(r)));
         }
         out.push_str("</ul>\n");
     }
     putln(
-        &mut out,
+        out,
         format_args!(
             "<p>{} evaluations of {} replications with common random numbers (seed {}); confirmation with {} replications on fresh streams (seed {}).</p>\n</section>",
             plan.evaluations,
@@ -179,7 +209,11 @@ pub fn write_report(
             plan.confirmation_seed
         ),
     );
-    // Targets.
+}
+
+/// Each target's attainment, the analytic plan's beside the plan's, and
+/// how many per-slot checks failed in the confirmation.
+fn targets_section(out: &mut String, plan: &Plan) {
     out.push_str("<section id=\"targets\">\n<h2>Target attainment</h2>\n<table>\n<thead><tr><th>target</th><th>analytic plan (search streams)</th><th>plan (confirmation)</th><th>attainment</th></tr></thead>\n<tbody>\n");
     for (i, r) in plan.targets.iter().enumerate() {
         let analytic = plan
@@ -190,7 +224,7 @@ pub fn write_report(
                 format!("{} ({})", estimate(a), a.attainment.as_str())
             });
         putln(
-            &mut out,
+            out,
             format_args!(
                 "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
                 escape(&r.target.label()),
@@ -203,7 +237,7 @@ pub fn write_report(
     out.push_str("</tbody>\n</table>\n");
     if !plan.slot_failures.is_empty() {
         putln(
-            &mut out,
+            out,
             format_args!(
                 "<p>{} per-slot checks did not hold with 95% confidence in the confirmation (see <code>plan.json</code>, <code>slot_failures</code>).</p>",
                 plan.slot_failures.len()
@@ -211,18 +245,25 @@ pub fn write_report(
         );
     }
     out.push_str("</section>\n");
-    // Staffing chart.
+}
+
+/// The staffing chart, inlined with its caption.
+fn staffing_section(out: &mut String, figure: &Figure) {
     put(
-        &mut out,
+        out,
         format_args!(
             "<section id=\"staffing\">\n<h2>Staffing by slot</h2>\n<figure>{}<figcaption>{}</figcaption></figure>\n</section>\n",
-            inline_svg(&figure),
+            inline_svg(figure),
             escape(&figure.caption)
         ),
     );
-    // Cost.
+}
+
+/// The weekly cost by tier (per-slot plan and whole shifts), the analytic
+/// plan's cost, and what the shifts add.
+fn cost_section(out: &mut String, model: &Model, goals: &Goals, plan: &Plan, cost: &WeeklyCost) {
     put(
-        &mut out,
+        out,
         format_args!(
             "<section id=\"cost\">\n<h2>Cost breakdown (per week, {} open days)</h2>\n<table>\n<thead><tr><th>tier</th><th>hourly</th><th>per-slot plan</th><th>whole shifts</th></tr></thead>\n<tbody>\n",
             plan.grid.open_days_per_week()
@@ -236,7 +277,7 @@ pub fn write_report(
             .and_then(|t| goals.cost.as_ref().map(|c| c.hourly[t]))
             .unwrap_or(f64::NAN);
         putln(
-            &mut out,
+            out,
             format_args!(
                 "<tr><td>{}</td><td>{hourly:.2}</td><td>{planned:.2}</td><td>{shifted:.2}</td></tr>",
                 escape(name)
@@ -244,7 +285,7 @@ pub fn write_report(
         );
     }
     put(
-        &mut out,
+        out,
         format_args!(
             "<tr><th>all</th><td></td><th>{:.2}</th><th>{:.2}</th></tr>\n</tbody>\n</table>\n\
          <p>The analytic plan would cost {:.2}. The whole shifts cost {:.1}% more than the per-slot plan (its lower bound): \
@@ -257,13 +298,16 @@ pub fn write_report(
             cost.over_staffing_hours
         ),
     );
-    // Shifts.
+}
+
+/// The whole shifts of each planned tier and the days they run on.
+fn shifts_section(out: &mut String, model: &Model, plan: &Plan, shifts: &[Option<ShiftPlan>]) {
     out.push_str("<section id=\"shifts\">\n<h2>Shifts</h2>\n<table>\n<thead><tr><th>tier</th><th>start</th><th>end</th><th>servers</th></tr></thead>\n<tbody>\n");
     for (t, tier) in model.tiers.iter().enumerate() {
         let Some(sh) = &shifts[t] else { continue };
         for &(start, length, servers) in &sh.shifts {
             putln(
-                &mut out,
+                out,
                 format_args!(
                     "<tr><td>{}</td><td>{}</td><td>{}</td><td>{servers}</td></tr>",
                     escape(&tier.name),
@@ -274,20 +318,21 @@ pub fn write_report(
         }
     }
     putln(
-        &mut out,
+        out,
         format_args!(
             "</tbody>\n</table>\n<p>On {}; without breaks (add them in <code>{}-plan.toml</code>).</p>\n</section>",
             plan.grid.open_day_names().join(", "),
             escape(&model.name)
         ),
     );
-    // Closing note.
+}
+
+/// The closing note (see [`closing_note`]), the footer, and the end of the
+/// page.
+fn note_section(out: &mut String, model: &Model, plan: &Plan) {
     out.push_str("<section id=\"note\">\n<h2>Analytic and simulated plans</h2>\n");
     for line in closing_note(model, plan) {
-        putln(&mut out, format_args!("<p>{}</p>", escape(&line)));
+        putln(out, format_args!("<p>{}</p>", escape(&line)));
     }
     out.push_str("</section>\n<footer>Values are the mean over replications ± the half-width of its 95% confidence interval (Student t). A target is met when the whole interval is on its allowed side.</footer>\n</body>\n</html>\n");
-    let path = dir.join("report.html");
-    write_atomic(&path, out.as_bytes())?;
-    Ok(path)
 }

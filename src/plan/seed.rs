@@ -49,16 +49,7 @@ pub fn closed_form_targets(goals: &Goals) -> Vec<(&'static str, bool, f64)> {
 pub fn seed(model: &Model, grid: &SlotGrid, goals: &Goals) -> Seed {
     let loads = offered_loads(model);
     let targets = closed_form_targets(goals);
-    // Mean patience weighted by arrival rate, if every segment has one.
-    let patience = model
-        .segments
-        .iter()
-        .map(|s| s.patience.as_ref().map(|p| (s.rate_per_hour, p.mean())))
-        .collect::<Option<Vec<_>>>()
-        .map(|v| {
-            let rate: f64 = v.iter().map(|(r, _)| r).sum();
-            v.iter().map(|(r, p)| r * p).sum::<f64>() / rate
-        });
+    let patience = mean_patience(model);
     let staffable = grid.staffable();
     let max = goals.plan.max_servers;
     let mut out = Seed {
@@ -101,27 +92,7 @@ pub fn seed(model: &Model, grid: &SlotGrid, goals: &Goals) -> Seed {
             };
             staffing.push(c);
         }
-        // β from the busiest slot.
-        let busiest = (0..offered.len())
-            .max_by(|&a, &b| offered[a].total_cmp(&offered[b]))
-            .unwrap_or(0);
-        let a = offered[busiest];
-        let beta = if a > 0.0 {
-            (f64::from(staffing[busiest]) - a) / a.sqrt()
-        } else {
-            f64::NAN
-        };
-        let square_root = offered
-            .iter()
-            .zip(&staffing)
-            .map(|(&a, &c)| {
-                if a > 0.0 && beta.is_finite() {
-                    (a + beta * a.sqrt()).ceil().max(1.0) as u32
-                } else {
-                    c
-                }
-            })
-            .collect();
+        let (beta, square_root) = square_root_staffing(&offered, &staffing);
         out.staffing.push(staffing);
         out.square_root.push(square_root);
         out.beta.push(beta);
@@ -133,4 +104,44 @@ pub fn seed(model: &Model, grid: &SlotGrid, goals: &Goals) -> Seed {
         });
     }
     out
+}
+
+/// Mean patience weighted by arrival rate, if every segment has one.
+fn mean_patience(model: &Model) -> Option<f64> {
+    model
+        .segments
+        .iter()
+        .map(|s| s.patience.as_ref().map(|p| (s.rate_per_hour, p.mean())))
+        .collect::<Option<Vec<_>>>()
+        .map(|v| {
+            let rate: f64 = v.iter().map(|(r, _)| r).sum();
+            v.iter().map(|(r, p)| r * p).sum::<f64>() / rate
+        })
+}
+
+/// The square-root staffing rule fitted at the busiest slot: its β
+/// (`(c - a) / √a`, NaN when no load) and `⌈a + β√a⌉` (at least 1) in
+/// every slot with load, the Erlang staffing elsewhere.
+fn square_root_staffing(offered: &[f64], staffing: &[u32]) -> (f64, Vec<u32>) {
+    let busiest = (0..offered.len())
+        .max_by(|&a, &b| offered[a].total_cmp(&offered[b]))
+        .unwrap_or(0);
+    let a = offered[busiest];
+    let beta = if a > 0.0 {
+        (f64::from(staffing[busiest]) - a) / a.sqrt()
+    } else {
+        f64::NAN
+    };
+    let square_root = offered
+        .iter()
+        .zip(staffing)
+        .map(|(&a, &c)| {
+            if a > 0.0 && beta.is_finite() {
+                (a + beta * a.sqrt()).ceil().max(1.0) as u32
+            } else {
+                c
+            }
+        })
+        .collect();
+    (beta, square_root)
 }

@@ -45,12 +45,71 @@ pub fn cover(
     let slot_hours = f64::from(slot_minutes) / 60.0;
     let lower_bound_per_day =
         required.iter().map(|&r| f64::from(r)).sum::<f64>() * slot_hours * hourly;
+    let candidates = candidate_shifts(required, slot_minutes, rules, cyclic);
+    if required.iter().all(|&r| r == 0) {
+        return Ok(ShiftPlan {
+            shifts: Vec::new(),
+            coverage: vec![0; n],
+            cost_per_day: 0.0,
+            lower_bound_per_day,
+            over_staffing_hours: 0.0,
+        });
+    }
+    check_every_slot_covered(required, slot_minutes, &candidates)?;
+    let shift_cost = |length: u32| hourly * f64::from(length) / 60.0 + shift_start;
+    let counts = cheapest_counts(required, &candidates, shift_cost)?;
+    let mut shifts = Vec::new();
+    let mut coverage = vec![0u32; n];
+    let mut cost_per_day = 0.0;
+    for (c, &count) in candidates.iter().zip(&counts) {
+        if count == 0 {
+            continue;
+        }
+        shifts.push((c.start, c.length, count));
+        for &s in &c.covered {
+            coverage[s] += count;
+        }
+        cost_per_day += f64::from(count) * shift_cost(c.length);
+    }
+    shifts.sort_unstable();
+    let over: u32 = coverage
+        .iter()
+        .zip(required)
+        .map(|(c, r)| c.saturating_sub(*r))
+        .sum();
+    Ok(ShiftPlan {
+        shifts,
+        coverage,
+        cost_per_day,
+        lower_bound_per_day,
+        over_staffing_hours: f64::from(over) * slot_hours,
+    })
+}
+
+/// One allowed shift that could be used.
+struct Candidate {
+    /// Start minute of the day.
+    start: u32,
+    /// Length in minutes.
+    length: u32,
+    /// The slots it covers.
+    covered: Vec<usize>,
+}
+
+/// Every allowed (start, length) that covers at least one slot needing
+/// servers, by start then length as `rules` list them.
+fn candidate_shifts(
+    required: &[u32],
+    slot_minutes: u32,
+    rules: &PlanRules,
+    cyclic: bool,
+) -> Vec<Candidate> {
+    let n = required.len();
     let starts: Vec<u32> = match &rules.shift_starts {
         Some(s) => s.clone(),
         None => (0..n as u32).map(|s| s * slot_minutes).collect(),
     };
-    // Candidate shifts: (start, length, slots covered).
-    let mut candidates: Vec<(u32, u32, Vec<usize>)> = Vec::new();
+    let mut candidates = Vec::new();
     for &start in &starts {
         for &length in &rules.shift_lengths {
             let first = (start / slot_minutes) as usize;
@@ -67,21 +126,26 @@ pub fn cover(
                 })
                 .collect();
             if covered.iter().any(|&s| required[s] > 0) {
-                candidates.push((start, length, covered));
+                candidates.push(Candidate {
+                    start,
+                    length,
+                    covered,
+                });
             }
         }
     }
-    if required.iter().all(|&r| r == 0) {
-        return Ok(ShiftPlan {
-            shifts: Vec::new(),
-            coverage: vec![0; n],
-            cost_per_day: 0.0,
-            lower_bound_per_day,
-            over_staffing_hours: 0.0,
-        });
-    }
+    candidates
+}
+
+/// Refuses a plan with a slot needing servers that no candidate covers,
+/// naming the first such slot.
+fn check_every_slot_covered(
+    required: &[u32],
+    slot_minutes: u32,
+    candidates: &[Candidate],
+) -> Result<(), String> {
     for (s, &r) in required.iter().enumerate() {
-        if r > 0 && !candidates.iter().any(|c| c.2.contains(&s)) {
+        if r > 0 && !candidates.iter().any(|c| c.covered.contains(&s)) {
             return Err(format!(
                 "no allowed shift covers slot {:02}:{:02}; allow more [plan] shift_starts or shift_lengths",
                 s as u32 * slot_minutes / 60,
@@ -89,7 +153,16 @@ pub fn cover(
             ));
         }
     }
-    let shift_cost = |length: u32| hourly * f64::from(length) / 60.0 + shift_start;
+    Ok(())
+}
+
+/// The integer programme: how many servers start each candidate so that
+/// every slot has its `required` servers, at least total `shift_cost`.
+fn cheapest_counts(
+    required: &[u32],
+    candidates: &[Candidate],
+    shift_cost: impl Fn(u32) -> f64,
+) -> Result<Vec<u32>, String> {
     let mut vars = variables!();
     let x: Vec<_> = candidates
         .iter()
@@ -98,7 +171,7 @@ pub fn cover(
     let objective: Expression = candidates
         .iter()
         .zip(&x)
-        .map(|(c, v)| shift_cost(c.1) * *v)
+        .map(|(c, v)| shift_cost(c.length) * *v)
         .sum();
     let mut problem = vars.minimise(objective).using(microlp);
     for (s, &r) in required.iter().enumerate() {
@@ -108,7 +181,7 @@ pub fn cover(
         let covering: Expression = candidates
             .iter()
             .zip(&x)
-            .filter(|(c, _)| c.2.contains(&s))
+            .filter(|(c, _)| c.covered.contains(&s))
             .map(|(_, v)| *v)
             .sum();
         problem = problem.with(constraint!(covering >= f64::from(r)));
@@ -116,33 +189,9 @@ pub fn cover(
     let solution = problem
         .solve()
         .map_err(|e| format!("the shift programme could not be solved: {e}"))?;
-    let mut shifts = Vec::new();
-    let mut coverage = vec![0u32; n];
-    let mut cost_per_day = 0.0;
-    for (c, v) in candidates.iter().zip(&x) {
-        let count = solution.value(*v).round().max(0.0) as u32;
-        if count == 0 {
-            continue;
-        }
-        shifts.push((c.0, c.1, count));
-        for &s in &c.2 {
-            coverage[s] += count;
-        }
-        cost_per_day += f64::from(count) * shift_cost(c.1);
-    }
-    shifts.sort_unstable();
-    let over: u32 = coverage
-        .iter()
-        .zip(required)
-        .map(|(c, r)| c.saturating_sub(*r))
-        .sum();
-    Ok(ShiftPlan {
-        shifts,
-        coverage,
-        cost_per_day,
-        lower_bound_per_day,
-        over_staffing_hours: f64::from(over) * slot_hours,
-    })
+    Ok(x.iter()
+        .map(|v| solution.value(*v).round().max(0.0) as u32)
+        .collect())
 }
 
 #[cfg(test)]
