@@ -15,7 +15,7 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::{
     Chart, DESC_SIZE, DrawResult, FAMILY, GRID, Keyed, LABEL_SIZE, LegendEntry, Marker, colour,
-    legend_height, padded, shorten, tick, titled_with_legend, unit,
+    draw_whisker, legend_height, padded, shorten, tick, titled_with_legend, unit,
 };
 use crate::report::format::MeanCi;
 use crate::report::summary::Point;
@@ -260,14 +260,7 @@ impl Chart for Bars {
                         let xm = (x0 + x1) / 2.0;
                         let top = chart.backend_coord(&(xm, (v.mean + v.ci95).min(y1)));
                         let bottom = chart.backend_coord(&(xm, (v.mean - v.ci95).max(0.0)));
-                        let style = BLACK.stroke_width(2);
-                        root.draw(&PathElement::new(vec![top, bottom], style))?;
-                        for end in [top, bottom] {
-                            root.draw(&PathElement::new(
-                                vec![(end.0 - 5, end.1), (end.0 + 5, end.1)],
-                                style,
-                            ))?;
-                        }
+                        draw_whisker(root, top, bottom, BLACK.stroke_width(2))?;
                     }
                 }
             }

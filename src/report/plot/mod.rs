@@ -18,6 +18,7 @@ pub mod day;
 mod day_scale;
 mod day_series;
 pub mod forest;
+pub mod heatmap;
 pub(crate) mod labels;
 pub mod pareto;
 pub mod staffing;

@@ -131,6 +131,27 @@ where
     Ok(())
 }
 
+/// Draws an error bar between pixels `top` and `bottom`: the vertical
+/// line and a 10-pixel cap at each end.
+pub fn draw_whisker<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    top: (i32, i32),
+    bottom: (i32, i32),
+    style: ShapeStyle,
+) -> DrawResult
+where
+    DB::ErrorType: 'static,
+{
+    area.draw(&PathElement::new(vec![top, bottom], style))?;
+    for end in [top, bottom] {
+        area.draw(&PathElement::new(
+            vec![(end.0 - 5, end.1), (end.0 + 5, end.1)],
+            style,
+        ))?;
+    }
+    Ok(())
+}
+
 /// One entry of a legend.
 #[derive(Clone, Debug)]
 pub struct LegendEntry {

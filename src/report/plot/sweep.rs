@@ -1,15 +1,15 @@
 //! Plots of a sweep: service level and mean wait against one axis (the
 //! staffing axis when there is one), one line per combination of the other
-//! axes, with 95% CI error bars; and, with two numeric axes, a heat map of
-//! the overall service level over them with the contour of the target.
+//! axes, with 95% CI error bars. The heat map over two axes is in
+//! `heatmap.rs`.
 
 use plotters::coord::Shift;
+use plotters::coord::types::RangedCoordf64;
 use plotters::prelude::*;
-use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::{
-    Chart, DESC_SIZE, DrawResult, FAMILY, GRID, Keyed, LABEL_SIZE, LEGEND_SIZE, LegendEntry,
-    Marker, axis_unit, colour, draw_legend, draw_marker, legend_height, legend_width, padded,
+    Chart, DESC_SIZE, DrawResult, FAMILY, GRID, Keyed, LABEL_SIZE, LegendEntry, Marker, axis_unit,
+    colour, draw_legend, draw_marker, draw_whisker, legend_height, legend_width, padded,
     short_axis, tick, ticks, title,
 };
 use crate::report::format::MeanCi;
@@ -79,7 +79,7 @@ pub fn numeric_axes(results: &Results) -> Vec<(String, Vec<f64>)> {
 }
 
 /// The label of a point's values on `axes` (`senior.servers=3, ...`).
-fn combination(point: &Point, axes: &[&String]) -> String {
+pub(super) fn combination(point: &Point, axes: &[&String]) -> String {
     axes.iter()
         .map(|a| {
             format!(
@@ -180,39 +180,8 @@ impl Chart for Lines {
         let entries = self.legend();
         let (w, _) = body.dim_in_pixel();
         let (plot, legend) = body.split_horizontally(w as i32 - legend_width(&entries) as i32 - 24);
-        let mut xs: Vec<f64> = self
-            .series
-            .iter()
-            .flat_map(|(_, l)| l.iter().map(|(x, _)| *x))
-            .collect();
-        xs.sort_by(f64::total_cmp);
-        xs.dedup();
-        let (xmin, xmax) = (
-            xs.first().copied().unwrap_or(0.0),
-            xs.last().copied().unwrap_or(1.0),
-        );
-        let (x0, x1) = padded(xmin, xmax, None);
-        let xkeys = ticks(x0, x1, &xs, 10);
-        let estimates = self
-            .series
-            .iter()
-            .flat_map(|(_, l)| l.iter().map(|(_, v)| *v));
-        let (ymin, ymax) = estimates
-            .filter(|v| v.mean.is_finite())
-            .map(|v| {
-                let h = if v.ci95.is_finite() { v.ci95 } else { 0.0 };
-                (v.mean - h, v.mean + h)
-            })
-            .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), (a, b)| {
-                (lo.min(a), hi.max(b))
-            });
-        let (y0, y1) = if self.share {
-            let t = self.target.as_ref().map_or(ymax, |t| t.value);
-            let (lo, hi) = padded(ymin.min(t), ymax.max(t), Some(0.0));
-            (lo, hi.min(1.0))
-        } else {
-            padded(0.0, ymax, Some(0.0))
-        };
+        let (x0, x1, xkeys) = self.x_range();
+        let (y0, y1) = self.y_range();
         let mut chart = ChartBuilder::on(&plot)
             .margin(12)
             .x_label_area_size(56)
@@ -238,359 +207,90 @@ impl Chart for Lines {
             ))?;
         }
         for (i, (_, line)) in self.series.iter().enumerate() {
-            let c = colour(i + 1);
-            let points: Vec<(f64, f64)> = line
-                .iter()
-                .filter(|(_, v)| v.mean.is_finite())
-                .map(|(x, v)| (*x, v.mean))
-                .collect();
-            chart.draw_series(LineSeries::new(points.clone(), c.stroke_width(2)))?;
-            for (x, v) in line.iter().filter(|(_, v)| v.mean.is_finite()) {
-                if v.ci95.is_finite() && v.ci95 > 0.0 {
-                    let top = chart.backend_coord(&(*x, (v.mean + v.ci95).min(y1)));
-                    let bottom = chart.backend_coord(&(*x, (v.mean - v.ci95).max(y0)));
-                    root.draw(&PathElement::new(vec![top, bottom], c.stroke_width(2)))?;
-                    for end in [top, bottom] {
-                        root.draw(&PathElement::new(
-                            vec![(end.0 - 5, end.1), (end.0 + 5, end.1)],
-                            c.stroke_width(2),
-                        ))?;
-                    }
-                }
-                draw_marker(
-                    root,
-                    Marker::of(i),
-                    chart.backend_coord(&(*x, v.mean)),
-                    4,
-                    c,
-                )?;
-            }
+            draw_line(root, &mut chart, i, line, (y0, y1))?;
         }
         draw_legend(&legend.margin(40, 0, 8, 8), &entries)?;
         Ok(())
     }
 }
 
-/// The overall service level over two numeric axes, with the contour of
-/// the target drawn between cells that meet it and cells that do not.
-#[derive(Clone, Debug)]
-pub struct Heatmap {
-    /// Plot title.
-    pub title: String,
-    /// x axis path.
-    pub x_axis: String,
-    /// y axis path.
-    pub y_axis: String,
-    /// Distinct x values, sorted.
-    pub xs: Vec<f64>,
-    /// Distinct y values, sorted.
-    pub ys: Vec<f64>,
-    /// `cells[y][x]`: the service level there, `None` where no point was
-    /// run (a zipped sweep).
-    pub cells: Vec<Vec<Option<MeanCi>>>,
-    /// The target whose contour is drawn.
-    pub target: Target,
-}
-
-/// Viridis, from 0 (dark purple) to 1 (yellow).
-fn viridis(t: f64) -> RGBColor {
-    const STOPS: [(u8, u8, u8); 5] = [
-        (68, 1, 84),
-        (59, 82, 139),
-        (33, 145, 140),
-        (94, 201, 98),
-        (253, 231, 37),
-    ];
-    let t = if t.is_finite() {
-        t.clamp(0.0, 1.0)
-    } else {
-        0.0
-    };
-    let f = t * (STOPS.len() - 1) as f64;
-    let i = (f.floor() as usize).min(STOPS.len() - 2);
-    let u = f - i as f64;
-    let mix = |a: u8, b: u8| (a as f64 + (b as f64 - a as f64) * u).round() as u8;
-    let (a, b) = (STOPS[i], STOPS[i + 1]);
-    RGBColor(mix(a.0, b.0), mix(a.1, b.1), mix(a.2, b.2))
-}
-
-impl Heatmap {
-    /// The heat map of `points` (which share the values of every other
-    /// axis) over `x_axis` and `y_axis`.
-    pub fn of(
-        points: &[&Point],
-        x_axis: &str,
-        y_axis: &str,
-        title: String,
-        target: Target,
-    ) -> Heatmap {
-        let values = |axis: &str| {
-            let mut v: Vec<f64> = points
-                .iter()
-                .filter_map(|p| p.parameter(axis).and_then(Param::number))
-                .collect();
-            v.sort_by(f64::total_cmp);
-            v.dedup();
-            v
-        };
-        let (xs, ys) = (values(x_axis), values(y_axis));
-        let mut cells = vec![vec![None; xs.len()]; ys.len()];
-        for p in points {
-            let (Some(x), Some(y)) = (
-                p.parameter(x_axis).and_then(Param::number),
-                p.parameter(y_axis).and_then(Param::number),
-            ) else {
-                continue;
-            };
-            let (Some(i), Some(j)) = (
-                xs.iter().position(|v| *v == x),
-                ys.iter().position(|v| *v == y),
-            ) else {
-                continue;
-            };
-            cells[j][i] = p.overall.metric("service_level");
-        }
-        Heatmap {
-            title,
-            x_axis: x_axis.to_string(),
-            y_axis: y_axis.to_string(),
-            xs,
-            ys,
-            cells,
-            target,
-        }
-    }
-
-    /// The service levels the colours span: the cells' and the target's,
-    /// rounded out to 0.05, within [0, 1].
-    fn scale(&self) -> (f64, f64) {
-        let values = self
-            .cells
+impl Lines {
+    /// The x range, padded around every point's x, and its ticks.
+    fn x_range(&self) -> (f64, f64, Vec<f64>) {
+        let mut xs: Vec<f64> = self
+            .series
             .iter()
-            .flatten()
-            .flatten()
-            .map(|v| v.mean)
-            .filter(|x| x.is_finite())
-            .chain([self.target.value]);
-        let (lo, hi) = values.fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), x| {
-            (a.min(x), b.max(x))
-        });
-        let lo = ((lo * 20.0).floor() / 20.0).clamp(0.0, 1.0);
-        let hi = ((hi * 20.0).ceil() / 20.0).clamp(0.0, 1.0);
-        if hi - lo < 0.1 {
-            ((lo - 0.05).max(0.0), (hi + 0.05).min(1.0))
-        } else {
-            (lo, hi)
-        }
-    }
-
-    fn meets(&self, i: usize, j: usize) -> Option<bool> {
-        self.cells[j][i]
-            .filter(|v| v.mean.is_finite())
-            .map(|v| v.mean >= self.target.value)
-    }
-
-    /// Whether any cell meets the target and any misses it (so a contour
-    /// exists).
-    pub fn has_contour(&self) -> bool {
-        let all: Vec<bool> = (0..self.ys.len())
-            .flat_map(|j| (0..self.xs.len()).filter_map(move |i| self.meets(i, j)))
+            .flat_map(|(_, l)| l.iter().map(|(x, _)| *x))
             .collect();
-        all.contains(&true) && all.contains(&false)
+        xs.sort_by(f64::total_cmp);
+        xs.dedup();
+        let (xmin, xmax) = (
+            xs.first().copied().unwrap_or(0.0),
+            xs.last().copied().unwrap_or(1.0),
+        );
+        let (x0, x1) = padded(xmin, xmax, None);
+        let xkeys = ticks(x0, x1, &xs, 10);
+        (x0, x1, xkeys)
     }
 
-    fn legend(&self) -> Vec<LegendEntry> {
-        let mut lines = self.target.describe().into_iter();
-        let mut entries = vec![LegendEntry::line(
-            format!("contour of the {}", lines.next().unwrap_or_default()),
-            BLACK,
-            Marker::None,
-        )];
-        entries.extend(lines.map(LegendEntry::text));
-        entries.push(LegendEntry::text("cells: mean ± 95% CI"));
-        entries
+    /// The y range: every error bar (and the target for a share), padded;
+    /// a share stops at 1.
+    fn y_range(&self) -> (f64, f64) {
+        let estimates = self
+            .series
+            .iter()
+            .flat_map(|(_, l)| l.iter().map(|(_, v)| *v));
+        let (ymin, ymax) = estimates
+            .filter(|v| v.mean.is_finite())
+            .map(|v| {
+                let h = if v.ci95.is_finite() { v.ci95 } else { 0.0 };
+                (v.mean - h, v.mean + h)
+            })
+            .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), (a, b)| {
+                (lo.min(a), hi.max(b))
+            });
+        if self.share {
+            let t = self.target.as_ref().map_or(ymax, |t| t.value);
+            let (lo, hi) = padded(ymin.min(t), ymax.max(t), Some(0.0));
+            (lo, hi.min(1.0))
+        } else {
+            padded(0.0, ymax, Some(0.0))
+        }
     }
 }
 
-impl Chart for Heatmap {
-    fn size(&self) -> (u32, u32) {
-        (980, 600)
-    }
-
-    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult
-    where
-        DB::ErrorType: 'static,
-    {
-        let body = title(root, &self.title)?;
-        let entries = self.legend();
-        let (w, _) = body.dim_in_pixel();
-        let side = legend_width(&entries).max(170) as i32 + 24;
-        let (plot, legend) = body.split_horizontally(w as i32 - side);
-        let (nx, ny) = (self.xs.len(), self.ys.len());
-        let xkeys: Vec<f64> = (0..nx).map(|i| i as f64 + 0.5).collect();
-        let ykeys: Vec<f64> = (0..ny).map(|j| j as f64 + 0.5).collect();
-        let (xs, ys) = (self.xs.clone(), self.ys.clone());
-        let mut chart = ChartBuilder::on(&plot)
-            .margin(12)
-            .x_label_area_size(56)
-            .y_label_area_size(76)
-            .build_cartesian_2d(
-                Keyed::new(0.0, nx as f64, xkeys),
-                Keyed::new(0.0, ny as f64, ykeys),
-            )?;
-        chart
-            .configure_mesh()
-            .disable_mesh()
-            .x_desc(format!("{} ({})", self.x_axis, axis_unit(&self.x_axis)))
-            .y_desc(format!("{} ({})", self.y_axis, axis_unit(&self.y_axis)))
-            .axis_desc_style((FAMILY, DESC_SIZE))
-            .label_style((FAMILY, LABEL_SIZE))
-            .x_label_formatter(&|x| {
-                xs.get(x.floor().max(0.0) as usize)
-                    .map_or(String::new(), |v| tick(*v))
-            })
-            .y_label_formatter(&|y| {
-                ys.get(y.floor().max(0.0) as usize)
-                    .map_or(String::new(), |v| tick(*v))
-            })
-            .draw()?;
-        let (lo, hi) = self.scale();
-        let shade = |x: f64| (x - lo) / (hi - lo);
-        let cell_px = {
-            let a = chart.backend_coord(&(0.0, 0.0));
-            let b = chart.backend_coord(&(1.0, 1.0));
-            ((b.0 - a.0).abs(), (b.1 - a.1).abs())
-        };
-        for j in 0..ny {
-            for i in 0..nx {
-                let (x, y) = (i as f64, j as f64);
-                let value = self.cells[j][i].filter(|v| v.mean.is_finite());
-                let fill = value.map_or(RGBColor(225, 225, 225), |v| viridis(shade(v.mean)));
-                chart.draw_series(std::iter::once(Rectangle::new(
-                    [(x, y), (x + 1.0, y + 1.0)],
-                    fill.filled(),
-                )))?;
-                chart.draw_series(std::iter::once(Rectangle::new(
-                    [(x, y), (x + 1.0, y + 1.0)],
-                    WHITE.stroke_width(1),
-                )))?;
-                let centre = chart.backend_coord(&(x + 0.5, y + 0.5));
-                let ink = match value {
-                    Some(v) if shade(v.mean) > 0.55 => BLACK,
-                    Some(_) => WHITE,
-                    None => RGBColor(90, 90, 90),
-                };
-                let style = (FAMILY, LABEL_SIZE + 1.0)
-                    .into_font()
-                    .color(&ink)
-                    .pos(Pos::new(HPos::Center, VPos::Center));
-                if cell_px.0 >= 48 && cell_px.1 >= 24 {
-                    let text = value.map_or("not run".to_string(), |v| format!("{:.3}", v.mean));
-                    let dy = if cell_px.1 >= 48 && value.is_some() {
-                        -9
-                    } else {
-                        0
-                    };
-                    root.draw(&Text::new(text, (centre.0, centre.1 + dy), style.clone()))?;
-                    if let Some(v) =
-                        value.filter(|v| v.ci95.is_finite() && v.ci95 > 0.0 && cell_px.1 >= 48)
-                    {
-                        let small = (FAMILY, LABEL_SIZE - 2.0)
-                            .into_font()
-                            .color(&ink)
-                            .pos(Pos::new(HPos::Center, VPos::Center));
-                        root.draw(&Text::new(
-                            format!("± {:.3}", v.ci95),
-                            (centre.0, centre.1 + 10),
-                            small,
-                        ))?;
-                    }
-                }
-            }
-        }
-        // The contour: edges between a cell that meets the target and a
-        // neighbour that does not.
-        let edge = BLACK.stroke_width(4);
-        for j in 0..ny {
-            for i in 0..nx {
-                let Some(here) = self.meets(i, j) else {
-                    continue;
-                };
-                if i + 1 < nx && self.meets(i + 1, j).is_some_and(|r| r != here) {
-                    let x = (i + 1) as f64;
-                    chart.draw_series(std::iter::once(PathElement::new(
-                        vec![(x, j as f64), (x, j as f64 + 1.0)],
-                        edge,
-                    )))?;
-                }
-                if j + 1 < ny && self.meets(i, j + 1).is_some_and(|r| r != here) {
-                    let y = (j + 1) as f64;
-                    chart.draw_series(std::iter::once(PathElement::new(
-                        vec![(i as f64, y), (i as f64 + 1.0, y)],
-                        edge,
-                    )))?;
-                }
-            }
-        }
-        // The colour bar, then the legend under it.
-        let bar = legend.margin(40, 0, 8, 8);
-        let label = (FAMILY, LEGEND_SIZE)
-            .into_font()
-            .color(&BLACK)
-            .pos(Pos::new(HPos::Left, VPos::Center));
-        bar.draw(&Text::new("service level (share)", (0, 6), label.clone()))?;
-        let (top, height, width) = (28, 220, 22);
-        let steps = 55;
-        for s in 0..steps {
-            let y = top + height - (s + 1) * height / steps;
-            let t = (s as f64 + 0.5) / steps as f64;
-            bar.draw(&Rectangle::new(
-                [(0, y), (width, y + height / steps + 1)],
-                viridis(t).filled(),
-            ))?;
-        }
-        bar.draw(&Rectangle::new(
-            [(0, top), (width, top + height)],
-            BLACK.stroke_width(1),
-        ))?;
-        for t in ticks(lo, hi, &[], 5) {
-            let y = top + height - (shade(t) * height as f64).round() as i32;
-            bar.draw(&PathElement::new(
-                vec![(width, y), (width + 5, y)],
-                BLACK.stroke_width(1),
-            ))?;
-            bar.draw(&Text::new(tick(t), (width + 9, y), label.clone()))?;
-        }
-        let ty = top + height
-            - (shade(self.target.value).clamp(0.0, 1.0) * height as f64).round() as i32;
-        bar.draw(&PathElement::new(
-            vec![(-3, ty), (width + 3, ty)],
-            BLACK.stroke_width(4),
-        ))?;
-        draw_legend(&bar.margin(top + height + 24, 0, 0, 0), &entries)?;
-        Ok(())
-    }
-}
-
-/// The heat maps of a sweep: over its first two numeric axes, one per
-/// combination of the other axes (at most `limit`), each with its points.
-pub fn heatmap_groups<'a>(
-    results: &'a Results,
-    x_axis: &str,
-    y_axis: &str,
-) -> Vec<(String, Vec<&'a Point>)> {
-    let others: Vec<&String> = results
-        .axes
+/// Draws line `i` of a [`Lines`] chart: the line through its defined
+/// means, an error bar (cut to `y0..y1`) and a marker at each.
+fn draw_line<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    chart: &mut ChartContext<'_, DB, Cartesian2d<Keyed, RangedCoordf64>>,
+    i: usize,
+    line: &[(f64, MeanCi)],
+    (y0, y1): (f64, f64),
+) -> DrawResult
+where
+    DB::ErrorType: 'static,
+{
+    let c = colour(i + 1);
+    let points: Vec<(f64, f64)> = line
         .iter()
-        .filter(|a| *a != x_axis && *a != y_axis)
+        .filter(|(_, v)| v.mean.is_finite())
+        .map(|(x, v)| (*x, v.mean))
         .collect();
-    let mut groups: Vec<(String, Vec<&Point>)> = Vec::new();
-    for p in &results.points {
-        let key = combination(p, &others);
-        match groups.iter_mut().find(|(k, _)| *k == key) {
-            Some((_, ps)) => ps.push(p),
-            None => groups.push((key, vec![p])),
+    chart.draw_series(LineSeries::new(points.clone(), c.stroke_width(2)))?;
+    for (x, v) in line.iter().filter(|(_, v)| v.mean.is_finite()) {
+        if v.ci95.is_finite() && v.ci95 > 0.0 {
+            let top = chart.backend_coord(&(*x, (v.mean + v.ci95).min(y1)));
+            let bottom = chart.backend_coord(&(*x, (v.mean - v.ci95).max(y0)));
+            draw_whisker(root, top, bottom, c.stroke_width(2))?;
         }
+        draw_marker(
+            root,
+            Marker::of(i),
+            chart.backend_coord(&(*x, v.mean)),
+            4,
+            c,
+        )?;
     }
-    groups
+    Ok(())
 }
