@@ -31,26 +31,60 @@ fn decimals(x: f64) -> usize {
     }
 }
 
-/// `mean ± ci95` (a narrow cell breaks only before the `±`), or `–` when
-/// undefined.
-pub(super) fn estimate(v: Option<MeanCi>) -> String {
-    match v {
-        Some(v) if v.mean.is_finite() => {
-            let d = decimals(v.mean);
-            let h = if v.ci95.is_finite() { v.ci95 } else { 0.0 };
-            format!("{:.d$} ±\u{a0}{h:.d$}", v.mean)
-        }
-        _ => "–".into(),
+/// `mean ± ci95` of `metric` for people (a narrow cell breaks only before
+/// the `±`): a share as a percentage, its half-width in points; others
+/// with as many decimals as their size needs; `–` when undefined.
+pub(super) fn estimate(metric: &str, v: Option<MeanCi>) -> String {
+    shown(metric, v, "%")
+}
+
+/// A paired difference B − A of `metric` for people, as [`estimate`]: a
+/// share's in percentage points.
+pub(super) fn difference(metric: &str, v: MeanCi) -> String {
+    shown(metric, Some(v), "\u{a0}pp")
+}
+
+fn shown(metric: &str, v: Option<MeanCi>, share_suffix: &str) -> String {
+    let Some(v) = v.filter(|v| v.mean.is_finite()) else {
+        return "–".into();
+    };
+    let share = super::catalogue::unit(metric) == super::catalogue::Unit::Share;
+    let (scale, suffix) = if share {
+        (100.0, share_suffix)
+    } else {
+        (1.0, "")
+    };
+    let (mean, h) = (scale * v.mean, scale * v.ci95);
+    let d = if share {
+        decimals(mean).min(2)
+    } else {
+        decimals(mean)
+    };
+    let h = if h.is_finite() { h } else { 0.0 };
+    format!("{mean:.d$}{suffix} ±\u{a0}{h:.d$}")
+}
+
+/// The unit of `metric` as a table header writes it: `%` for a share,
+/// else its axis word (`minutes`, `clients`, ...).
+pub(super) fn unit_label(metric: &str) -> &'static str {
+    match super::catalogue::unit(metric) {
+        super::catalogue::Unit::Share => "%",
+        u => u.axis(),
     }
 }
 
-pub(super) fn value(x: f64) -> String {
-    if x.is_finite() {
-        let d = decimals(x);
-        format!("{x:.d$}")
-    } else {
-        "–".into()
+/// `x` of `metric` for people: a share as a percentage.
+pub(super) fn value(metric: &str, x: f64) -> String {
+    if !x.is_finite() {
+        return "–".into();
     }
+    if super::catalogue::unit(metric) == super::catalogue::Unit::Share {
+        let p = 100.0 * x;
+        let d = decimals(p).min(2);
+        return format!("{p:.d$}%");
+    }
+    let d = decimals(x);
+    format!("{x:.d$}")
 }
 
 /// The metrics of the key-metrics table for client groups.
@@ -221,5 +255,30 @@ mod tests {
             escape("<b>\"R&D\"</b> 'x'"),
             "&lt;b&gt;&quot;R&amp;D&quot;&lt;/b&gt; &#39;x&#39;"
         );
+    }
+
+    #[test]
+    fn shares_read_as_percentages_and_other_units_as_they_are() {
+        let v = |mean, ci95| Some(MeanCi { mean, ci95 });
+        assert_eq!(
+            estimate("service_level", v(0.924, 0.0123)),
+            "92.40% ±\u{a0}1.23"
+        );
+        assert_eq!(
+            estimate("abandon_rate", v(0.005, 0.001)),
+            "0.50% ±\u{a0}0.10"
+        );
+        assert_eq!(estimate("wait_mean", v(3.5, 0.25)), "3.5000 ±\u{a0}0.2500");
+        assert_eq!(estimate("wait_mean", v(f64::NAN, 0.0)), "–");
+        assert_eq!(estimate("wait_mean", None), "–");
+        let d = MeanCi {
+            mean: -0.31,
+            ci95: 0.02,
+        };
+        assert_eq!(difference("fcr", d), "-31.00\u{a0}pp ±\u{a0}2.00");
+        assert_eq!(value("fcr", 0.77), "77.00%");
+        assert_eq!(value("sojourn_mean", 12.5), "12.50");
+        assert_eq!(unit_label("utilization"), "%");
+        assert_eq!(unit_label("wait_mean"), "minutes");
     }
 }

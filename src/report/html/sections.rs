@@ -6,18 +6,31 @@ use super::super::read::Results;
 use super::escape;
 
 pub(super) fn scenario(out: &mut String, results: &Results) {
+    let mut rows = identity_rows(results);
+    rows.extend(design_rows(results));
+    rows.extend(run_rows(results));
+    out.push_str("<section id=\"scenario\">\n<h2>Scenario</h2>\n<table class=\"kv\">\n");
+    for (k, v) in rows {
+        putln(out, format_args!("<tr><th>{k}</th><td>{v}</td></tr>"));
+    }
+    out.push_str("</table>\n</section>\n");
+}
+
+/// One row of the scenario table: its heading and its HTML value.
+type Row = (&'static str, String);
+
+/// What was run: the scenario's name, file, hash, seed, replications and
+/// points.
+fn identity_rows(results: &Results) -> Vec<Row> {
     let m = &results.manifest;
-    let reps: Vec<u64> = results.points.iter().map(|p| p.replications).collect();
-    let (lo, hi) = (
-        reps.iter().min().copied().unwrap_or(0),
-        reps.iter().max().copied().unwrap_or(0),
-    );
+    let reps = results.points.iter().map(|p| p.replications);
+    let (lo, hi) = (reps.clone().min().unwrap_or(0), reps.max().unwrap_or(0));
     let replications = if lo == hi {
         format!("{lo} per point")
     } else {
         format!("{lo} to {hi} per point")
     };
-    let mut rows: Vec<(&str, String)> = vec![
+    vec![
         ("name", escape(&m.scenario.name)),
         ("file", format!("<code>{}</code>", escape(&m.scenario.file))),
         (
@@ -30,7 +43,13 @@ pub(super) fn scenario(out: &mut String, results: &Results) {
             "points",
             format!("{} of {}", m.points.len(), m.points_total),
         ),
-    ];
+    ]
+}
+
+/// How the points relate: the sweep's axes, or the two compared
+/// scenarios and their random numbers; the service-level thresholds.
+fn design_rows(results: &Results) -> Vec<Row> {
+    let mut rows = Vec::new();
     if !results.axes.is_empty() && results.comparison.is_none() {
         rows.push((
             "sweep axes",
@@ -54,19 +73,23 @@ pub(super) fn scenario(out: &mut String, results: &Results) {
             },
         ));
     }
-    let thresholds: Vec<String> = {
-        let mut t: Vec<String> = results
-            .points
-            .iter()
-            .filter_map(|p| p.service_level_threshold)
-            .map(|t| format!("{t} min"))
-            .collect();
-        t.dedup();
-        t
-    };
+    let mut thresholds: Vec<String> = results
+        .points
+        .iter()
+        .filter_map(|p| p.service_level_threshold)
+        .map(|t| format!("{t} min"))
+        .collect();
+    thresholds.dedup();
     if !thresholds.is_empty() {
         rows.push(("service-level threshold", escape(&thresholds.join(", "))));
     }
+    rows
+}
+
+/// How it was run: options, threads, when, merged runs, command line.
+fn run_rows(results: &Results) -> Vec<Row> {
+    let m = &results.manifest;
+    let mut rows = Vec::new();
     if !m.options.is_empty() {
         rows.push(("options", escape(&m.options)));
     }
@@ -89,11 +112,7 @@ pub(super) fn scenario(out: &mut String, results: &Results) {
         "command line",
         format!("<code>{}</code>", escape(&m.command_line.join(" "))),
     ));
-    out.push_str("<section id=\"scenario\">\n<h2>Scenario</h2>\n<table class=\"kv\">\n");
-    for (k, v) in rows {
-        putln(out, format_args!("<tr><th>{k}</th><td>{v}</td></tr>"));
-    }
-    out.push_str("</table>\n</section>\n");
+    rows
 }
 
 /// The warnings, in plain text (HTML-escaped).

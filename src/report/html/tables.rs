@@ -6,11 +6,13 @@
 use super::super::catalogue;
 use super::super::format::{MeanCi, Metrics, put, putln};
 use super::super::headline::route_change;
-use super::super::plot::{Target, group_label, short_axis, unit};
+use super::super::plot::{Target, group_label, short_axis};
 use super::super::read::Results;
 use super::super::summary::{Diff, Point};
 use super::super::verdict::Verdict;
-use super::{KEY_CLIENT_METRICS, KEY_TIER_METRICS, escape, estimate, value};
+use super::{
+    KEY_CLIENT_METRICS, KEY_TIER_METRICS, difference, escape, estimate, unit_label, value,
+};
 
 fn verdict_class(v: Verdict) -> &'static str {
     match v {
@@ -56,10 +58,13 @@ pub(super) fn verdicts(out: &mut String, results: &Results) {
     let flagged = |d: &Diff| route.is_some() && catalogue::first_step(&d.group, &d.metric);
     for d in &c.differences {
         let v = verdict(d);
-        let diff = estimate(Some(MeanCi {
-            mean: d.mean,
-            ci95: d.ci95,
-        }));
+        let diff = difference(
+            &d.metric,
+            MeanCi {
+                mean: d.mean,
+                ci95: d.ci95,
+            },
+        );
         let cut = if d.variance_reduction.is_finite() {
             format!("{:.0}%", 100.0 * d.variance_reduction)
         } else {
@@ -77,9 +82,9 @@ pub(super) fn verdicts(out: &mut String, results: &Results) {
                 },
                 escape(&group_label(&d.group)),
                 escape(&d.metric),
-                unit(&d.metric),
-                value(d.a),
-                value(d.b),
+                unit_label(&d.metric),
+                value(&d.metric, d.a),
+                value(&d.metric, d.b),
                 diff,
                 if flagged(d) {
                     "v-changed"
@@ -109,12 +114,15 @@ fn client_table(out: &mut String, p: &Point) {
     for metric in KEY_CLIENT_METRICS {
         put(
             out,
-            format_args!("<tr><td>{metric} ({})</td>", unit(metric)),
+            format_args!("<tr><td>{metric} ({})</td>", unit_label(metric)),
         );
         for (_, m) in &groups {
             put(
                 out,
-                format_args!("<td class=\"num\">{}</td>", estimate(m.metric(metric))),
+                format_args!(
+                    "<td class=\"num\">{}</td>",
+                    estimate(metric, m.metric(metric))
+                ),
             );
         }
         out.push_str("</tr>\n");
@@ -131,12 +139,15 @@ fn client_table(out: &mut String, p: &Point) {
     for metric in KEY_TIER_METRICS {
         put(
             out,
-            format_args!("<tr><td>{metric} ({})</td>", unit(metric)),
+            format_args!("<tr><td>{metric} ({})</td>", unit_label(metric)),
         );
         for (_, m) in &p.tiers {
             put(
                 out,
-                format_args!("<td class=\"num\">{}</td>", estimate(m.metric(metric))),
+                format_args!(
+                    "<td class=\"num\">{}</td>",
+                    estimate(metric, m.metric(metric))
+                ),
             );
         }
         out.push_str("</tr>\n");
@@ -197,13 +208,10 @@ fn points_table(out: &mut String, results: &Results, target: &Target) {
     }
     out.push_str("<th>reps</th><th>stopped by</th>");
     for m in KEY_CLIENT_METRICS {
-        put(out, format_args!("<th>{m} ({})</th>", unit(m)));
+        put(out, format_args!("<th>{m} ({})</th>", unit_label(m)));
     }
     for t in &tiers {
-        put(
-            out,
-            format_args!("<th>{} utilization (share)</th>", escape(t)),
-        );
+        put(out, format_args!("<th>{} utilization (%)</th>", escape(t)));
     }
     out.push_str("</tr></thead>\n<tbody>\n");
     for p in &results.points {
@@ -247,7 +255,7 @@ fn point_row(out: &mut String, results: &Results, p: &Point, tiers: &[&String], 
                 } else {
                     ""
                 },
-                estimate(v)
+                estimate(m, v)
             ),
         );
     }
@@ -257,7 +265,10 @@ fn point_row(out: &mut String, results: &Results, p: &Point, tiers: &[&String], 
             .iter()
             .find(|(n, _)| n == *t)
             .and_then(|(_, m)| m.metric("utilization"));
-        put(out, format_args!("<td class=\"num\">{}</td>", estimate(v)));
+        put(
+            out,
+            format_args!("<td class=\"num\">{}</td>", estimate("utilization", v)),
+        );
     }
     out.push_str("</tr>\n");
 }

@@ -11,11 +11,10 @@
 
 use plotters::coord::Shift;
 use plotters::prelude::*;
-use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::{
     Chart, DESC_SIZE, DrawResult, FAMILY, GRID, Keyed, LABEL_SIZE, LegendEntry, Marker, colour,
-    draw_whisker, legend_height, padded, shorten, tick, titled_with_legend, unit,
+    draw_whisker, legend_height, note_in_middle, padded, shorten, tick, titled_with_legend, unit,
 };
 use crate::report::format::MeanCi;
 use crate::report::summary::Point;
@@ -161,107 +160,139 @@ impl Chart for Bars {
     {
         let panels = titled_with_legend(root, &self.title, &self.legend())?;
         let cells = panels.split_evenly((self.rows(), self.columns()));
-        let n = self.groups.len() as f64;
+        for (m, cell) in cells.iter().enumerate().take(self.metrics.len()) {
+            self.draw_metric(root, cell, m)?;
+        }
+        Ok(())
+    }
+}
+
+/// The y axis of one metric's panel.
+struct YAxis {
+    /// Bottom and top of the axis.
+    range: (f64, f64),
+    /// Its description: the unit, and where a score's axis starts.
+    desc: String,
+    /// The highest upper whisker (0 when every bar is 0).
+    high: f64,
+}
+
+impl Bars {
+    /// The defined values of metric `m`, over every series and group.
+    fn values(&self, m: usize) -> impl Iterator<Item = &MeanCi> {
+        self.series
+            .iter()
+            .flat_map(move |s| s.values[m].iter().flatten())
+            .filter(|v| v.mean.is_finite())
+    }
+
+    /// The y axis of metric `m`: from 0 to the highest whisker, a share
+    /// at most to 1, and a score to 100 from 10 below its lowest whisker
+    /// (a change of a few points vanishes on a 0–100 axis).
+    fn y_axis(&self, m: usize) -> YAxis {
+        let metric = self.metrics[m];
+        let ci = |v: &MeanCi| if v.ci95.is_finite() { v.ci95 } else { 0.0 };
+        let high = self
+            .values(m)
+            .map(|v| v.mean + ci(v))
+            .fold(0.0_f64, f64::max);
+        let (_, mut y1) = padded(0.0, high, Some(0.0));
+        let mut y0 = 0.0;
+        let mut desc = unit(metric).to_string();
+        if unit(metric) == "share" && high > 0.0 {
+            y1 = y1.min(1.0);
+        }
+        if unit(metric) == SCORE {
+            let low = self
+                .values(m)
+                .map(|v| v.mean - ci(v))
+                .fold(f64::INFINITY, f64::min);
+            y1 = 100.0;
+            if low.is_finite() && low > 20.0 {
+                y0 = (low / 10.0).floor() * 10.0 - 10.0;
+                desc = format!("{SCORE} (axis from {y0:.0})");
+            }
+        }
+        YAxis {
+            range: (y0, y1),
+            desc,
+            high,
+        }
+    }
+
+    /// Draws metric `m`'s panel in `cell`: axes with the group names cut
+    /// to fit under their bars, then a bar per series and group.
+    fn draw_metric<DB: DrawingBackend>(
+        &self,
+        root: &DrawingArea<DB, Shift>,
+        cell: &DrawingArea<DB, Shift>,
+        m: usize,
+    ) -> DrawResult
+    where
+        DB::ErrorType: 'static,
+    {
+        let metric = self.metrics[m];
+        let axis = self.y_axis(m);
+        let (y0, y1) = axis.range;
+        let name = SEGMENT_METRICS
+            .iter()
+            .find(|(k, _)| *k == metric)
+            .map_or(metric, |(_, t)| *t);
+        let room = cell.dim_in_pixel().0.saturating_sub(100) as usize / self.groups.len().max(1);
+        let groups: Vec<String> = self
+            .groups
+            .iter()
+            .map(|g| shorten(g, (room / 8).max(4)))
+            .collect();
         let keys: Vec<f64> = (0..self.groups.len()).map(|g| g as f64 + 0.5).collect();
-        for (m, metric) in self.metrics.iter().enumerate() {
-            let Some(cell) = cells.get(m) else { break };
-            let values = self
-                .series
-                .iter()
-                .flat_map(|s| s.values[m].iter().flatten())
-                .filter(|v| v.mean.is_finite());
-            let high = values
-                .map(|v| v.mean + if v.ci95.is_finite() { v.ci95 } else { 0.0 })
-                .fold(0.0_f64, f64::max);
-            let (_, mut y1) = padded(0.0, high, Some(0.0));
-            let mut y0 = 0.0;
-            let mut desc = unit(metric).to_string();
-            if unit(metric) == "share" && high > 0.0 {
-                y1 = y1.min(1.0);
-            }
-            if unit(metric) == SCORE {
-                // A score on a 0–100 axis hides a change of a few points:
-                // the axis starts at the 10 below the lowest whisker, and
-                // says so.
-                let low = self
-                    .series
-                    .iter()
-                    .flat_map(|s| s.values[m].iter().flatten())
-                    .filter(|v| v.mean.is_finite())
-                    .map(|v| v.mean - if v.ci95.is_finite() { v.ci95 } else { 0.0 })
-                    .fold(f64::INFINITY, f64::min);
-                y1 = 100.0;
-                if low.is_finite() && low > 20.0 {
-                    y0 = (low / 10.0).floor() * 10.0 - 10.0;
-                    desc = format!("{SCORE} (axis from {y0:.0})");
-                }
-            }
-            let name = SEGMENT_METRICS
-                .iter()
-                .find(|(k, _)| k == metric)
-                .map_or(*metric, |(_, t)| *t);
-            // Group names cut to fit under their bars.
-            let room =
-                cell.dim_in_pixel().0.saturating_sub(100) as usize / self.groups.len().max(1);
-            let groups: Vec<String> = self
-                .groups
-                .iter()
-                .map(|g| shorten(g, (room / 8).max(4)))
-                .collect();
-            let mut chart = ChartBuilder::on(cell)
-                .margin(12)
-                .caption(format!("{name} ({metric})"), (FAMILY, DESC_SIZE + 1.0))
-                .x_label_area_size(36)
-                .y_label_area_size(72)
-                .build_cartesian_2d(Keyed::new(0.0, n, keys.clone()), y0..y1)?;
-            chart
-                .configure_mesh()
-                .disable_x_mesh()
-                .y_desc(desc.as_str())
-                .axis_desc_style((FAMILY, DESC_SIZE))
-                .label_style((FAMILY, LABEL_SIZE))
-                .x_label_formatter(&|x| {
-                    groups
-                        .get(x.floor().max(0.0) as usize)
-                        .cloned()
-                        .unwrap_or_default()
-                })
-                .y_label_formatter(&|y| tick(*y))
-                .max_light_lines(0)
-                .bold_line_style(GRID)
-                .draw()?;
-            if high == 0.0 {
-                let (xr, yr) = chart.plotting_area().get_pixel_range();
-                let note = (FAMILY, LABEL_SIZE + 1.0)
-                    .into_font()
-                    .color(&RGBColor(90, 90, 90))
-                    .pos(Pos::new(HPos::Center, VPos::Center));
-                root.draw(&Text::new(
-                    "0 in every group",
-                    ((xr.start + xr.end) / 2, (yr.start + yr.end) / 2),
-                    note,
-                ))?;
-            }
-            let count = self.series.len().max(1) as f64;
-            let width = 0.8 / count;
-            for (s, series) in self.series.iter().enumerate() {
-                let c = colour(if self.series.len() > 1 { s + 1 } else { 1 });
-                for (g, value) in series.values[m].iter().enumerate() {
-                    let Some(v) = value.filter(|v| v.mean.is_finite()) else {
-                        continue;
-                    };
-                    let x0 = g as f64 + 0.1 + s as f64 * width;
-                    let x1 = x0 + width * 0.85;
-                    chart.draw_series(std::iter::once(Rectangle::new(
-                        [(x0, y0), (x1, v.mean.max(y0))],
-                        c.mix(0.85).filled(),
-                    )))?;
-                    if v.ci95.is_finite() && v.ci95 > 0.0 {
-                        let xm = (x0 + x1) / 2.0;
-                        let top = chart.backend_coord(&(xm, (v.mean + v.ci95).min(y1)));
-                        let bottom = chart.backend_coord(&(xm, (v.mean - v.ci95).max(0.0)));
-                        draw_whisker(root, top, bottom, BLACK.stroke_width(2))?;
-                    }
+        let n = self.groups.len() as f64;
+        let mut chart = ChartBuilder::on(cell)
+            .margin(12)
+            .caption(format!("{name} ({metric})"), (FAMILY, DESC_SIZE + 1.0))
+            .x_label_area_size(36)
+            .y_label_area_size(72)
+            .build_cartesian_2d(Keyed::new(0.0, n, keys), y0..y1)?;
+        chart
+            .configure_mesh()
+            .disable_x_mesh()
+            .y_desc(axis.desc.as_str())
+            .axis_desc_style((FAMILY, DESC_SIZE))
+            .label_style((FAMILY, LABEL_SIZE))
+            .x_label_formatter(&|x| {
+                groups
+                    .get(x.floor().max(0.0) as usize)
+                    .cloned()
+                    .unwrap_or_default()
+            })
+            .y_label_formatter(&|y| tick(*y))
+            .max_light_lines(0)
+            .bold_line_style(GRID)
+            .draw()?;
+        if axis.high == 0.0 {
+            note_in_middle(
+                root,
+                chart.plotting_area().get_pixel_range(),
+                "0 in every group",
+            )?;
+        }
+        let width = 0.8 / self.series.len().max(1) as f64;
+        for (s, series) in self.series.iter().enumerate() {
+            let c = colour(if self.series.len() > 1 { s + 1 } else { 1 });
+            for (g, value) in series.values[m].iter().enumerate() {
+                let Some(v) = value.filter(|v| v.mean.is_finite()) else {
+                    continue;
+                };
+                let x0 = g as f64 + 0.1 + s as f64 * width;
+                let x1 = x0 + width * 0.85;
+                chart.draw_series(std::iter::once(Rectangle::new(
+                    [(x0, y0), (x1, v.mean.max(y0))],
+                    c.mix(0.85).filled(),
+                )))?;
+                if v.ci95.is_finite() && v.ci95 > 0.0 {
+                    let xm = (x0 + x1) / 2.0;
+                    let top = chart.backend_coord(&(xm, (v.mean + v.ci95).min(y1)));
+                    let bottom = chart.backend_coord(&(xm, (v.mean - v.ci95).max(0.0)));
+                    draw_whisker(root, top, bottom, BLACK.stroke_width(2))?;
                 }
             }
         }

@@ -366,14 +366,15 @@ fn forests(results: &Results, plots: &mut Plots) -> Result<(), Error> {
             continue;
         }
         let caption = format!(
-            "Each row is one metric's paired difference B − A ({} minus {}) with its 95% confidence interval, {}; coloured and shaded rows are significant (the interval excludes 0). Counts ({skipped}) are left out: they grow with the run's length, and their rates carry the same news; so are metrics that are 0 in both scenarios and differences that are undefined. The verdict table lists every metric.",
+            "Each row is one metric's paired difference B − A ({} minus {}) with its 95% confidence interval, {}; coloured and shaded rows are significant (the interval excludes 0). A unit whose differences range over more than {}-fold is drawn in two panels, the smaller differences first, so that neither is squashed against zero. Counts ({skipped}) are left out: they grow with the run's length, and their rates carry the same news; so are metrics that are 0 in both scenarios and differences that are undefined. The verdict table lists every metric.",
             c.b,
             c.a,
             if c.common_random_numbers {
                 "on common random numbers"
             } else {
                 "on independent random streams"
-            }
+            },
+            forest::SPLIT,
         );
         plots.figures.push(render(file, &title, caption, &chart)?);
     }

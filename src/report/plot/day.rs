@@ -13,11 +13,11 @@
 pub use super::day_series::Shown;
 use plotters::coord::Shift;
 use plotters::prelude::*;
-use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::{
     Chart, DESC_SIZE, DrawResult, FAMILY, GRID, Keyed, LABEL_SIZE, LegendEntry, Marker,
-    draw_marker, legend_height, padded, tick, titled_with_legend,
+    draw_marker, draw_whisker_capped, legend_height, note_in_middle, padded, tick,
+    titled_with_legend,
 };
 use crate::report::summary::{Curve, Slots};
 
@@ -289,6 +289,15 @@ fn y_range(panel: &Panel, window: (f64, f64)) -> (f64, f64) {
     }
 }
 
+/// The chart of one panel: time of day against the panel's metric.
+type DayChart<'a, DB> =
+    ChartContext<'a, DB, Cartesian2d<Keyed, plotters::coord::types::RangedCoordf64>>;
+
+/// One slot as drawn: its start and end (hours), mean and 95% half-width.
+type Slot = (f64, f64, f64, f64);
+
+/// Draws one panel in `cell`: its axes, a note when every slot is 0, the
+/// target, then each series in the panel's style.
 fn draw_panel<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
     cell: &DrawingArea<DB, Shift>,
@@ -299,7 +308,50 @@ fn draw_panel<DB: DrawingBackend>(
 where
     DB::ErrorType: 'static,
 {
-    let (y0, y1) = y_range(panel, window);
+    let y = y_range(panel, window);
+    let mut chart = panel_axes(cell, panel, window, y, x_desc)?;
+    if all_zero(panel, window) && !matches!(panel.scale, Scale::Fixed(..)) {
+        note_in_middle(
+            root,
+            chart.plotting_area().get_pixel_range(),
+            "0 in every slot",
+        )?;
+    }
+    if let Some(t) = panel.target {
+        chart.draw_series(DashedLineSeries::new(
+            vec![(window.0, t), (window.1, t)],
+            8,
+            5,
+            RED.stroke_width(2),
+        ))?;
+    }
+    let count = panel.series.len().max(1);
+    for (k, s) in panel.series.iter().enumerate() {
+        let slots: Vec<Slot> = s
+            .visible(window)
+            .map(|i| s.slot(i))
+            .map(|(a, b, m, h)| (a.max(window.0), b.min(window.1), m, h))
+            .collect();
+        match panel.style {
+            Style::Bars => draw_bars(root, &mut chart, s, &slots, (k, count), y)?,
+            Style::Steps => draw_steps(root, &mut chart, s, &slots, y)?,
+            Style::Lines => draw_lines(root, &mut chart, s, &slots, y)?,
+        }
+    }
+    Ok(())
+}
+
+/// The panel's axes and grid in `cell`, the hours of `window` across.
+fn panel_axes<'a, DB: DrawingBackend>(
+    cell: &'a DrawingArea<DB, Shift>,
+    panel: &Panel,
+    window: (f64, f64),
+    (y0, y1): (f64, f64),
+    x_desc: &str,
+) -> Result<DayChart<'a, DB>, DrawingAreaErrorKind<DB::ErrorType>>
+where
+    DB::ErrorType: 'static,
+{
     let width = cell.dim_in_pixel().0.saturating_sub(110);
     let xkeys = hour_ticks(window, (width / 58).max(2) as usize);
     let mut chart = ChartBuilder::on(cell)
@@ -319,136 +371,150 @@ where
         .max_light_lines(0)
         .bold_line_style(GRID)
         .draw()?;
-    let clamp = |y: f64| y.clamp(y0, y1);
-    let all_zero = panel.series.iter().all(|s| {
+    Ok(chart)
+}
+
+/// Whether every series of `panel` is 0 (or undefined) in every slot shown.
+fn all_zero(panel: &Panel, window: (f64, f64)) -> bool {
+    panel.series.iter().all(|s| {
         s.visible(window)
             .map(|i| s.slot(i))
             .all(|(_, _, m, _)| !m.is_finite() || m == 0.0)
-    });
-    if all_zero && !matches!(panel.scale, Scale::Fixed(..)) {
-        let (xr, yr) = chart.plotting_area().get_pixel_range();
-        let note = (FAMILY, LABEL_SIZE + 1.0)
-            .into_font()
-            .color(&RGBColor(90, 90, 90))
-            .pos(Pos::new(HPos::Center, VPos::Center));
-        root.draw(&Text::new(
-            "0 in every slot",
-            ((xr.start + xr.end) / 2, (yr.start + yr.end) / 2),
-            note,
-        ))?;
-    }
-    if let Some(t) = panel.target {
-        chart.draw_series(DashedLineSeries::new(
-            vec![(window.0, t), (window.1, t)],
-            8,
-            5,
-            RED.stroke_width(2),
-        ))?;
-    }
-    let count = panel.series.len().max(1) as f64;
-    for (k, s) in panel.series.iter().enumerate() {
-        let slots: Vec<(f64, f64, f64, f64)> = s
-            .visible(window)
-            .map(|i| s.slot(i))
-            .map(|(a, b, m, h)| (a.max(window.0), b.min(window.1), m, h))
-            .collect();
-        match panel.style {
-            Style::Bars => {
-                for &(a, b, m, h) in slots.iter().filter(|v| v.2.is_finite()) {
-                    let w = (b - a) * 0.8 / count;
-                    let x0 = a + (b - a) * 0.1 + k as f64 * w;
-                    let x1 = x0 + w * 0.85;
-                    chart.draw_series(std::iter::once(Rectangle::new(
-                        [(x0, y0.max(0.0)), (x1, clamp(m))],
-                        s.colour.mix(0.85).filled(),
-                    )))?;
-                    if h > 0.0 {
-                        let xm = (x0 + x1) / 2.0;
-                        let top = chart.backend_coord(&(xm, clamp(m + h)));
-                        let bottom = chart.backend_coord(&(xm, clamp(m - h)));
-                        let style = BLACK.stroke_width(1);
-                        root.draw(&PathElement::new(vec![top, bottom], style))?;
-                        let half = ((chart.backend_coord(&(x1, 0.0)).0
-                            - chart.backend_coord(&(x0, 0.0)).0)
-                            / 3)
-                        .clamp(1, 5);
-                        for end in [top, bottom] {
-                            root.draw(&PathElement::new(
-                                vec![(end.0 - half, end.1), (end.0 + half, end.1)],
-                                style,
-                            ))?;
-                        }
-                    }
-                }
-            }
-            Style::Steps => {
-                for &(a, b, m, h) in slots.iter().filter(|v| v.2.is_finite() && v.3 > 0.0) {
-                    chart.draw_series(std::iter::once(Rectangle::new(
-                        [(a, clamp(m - h)), (b, clamp(m + h))],
-                        s.colour.mix(0.15).filled(),
-                    )))?;
-                }
-                for run in runs(&slots) {
-                    let mut path = Vec::new();
-                    for &(a, b, m, _) in run {
-                        path.push((a, clamp(m)));
-                        path.push((b, clamp(m)));
-                    }
-                    line(&mut chart, path, s)?;
-                }
-                if slots.len() <= 48 {
-                    for &(a, b, m, _) in slots.iter().filter(|v| v.2.is_finite()) {
-                        let at = chart.backend_coord(&((a + b) / 2.0, clamp(m)));
-                        draw_marker(root, s.marker, at, 4, s.colour)?;
-                    }
-                }
-            }
-            Style::Lines => {
-                for run in runs(&slots) {
-                    let band: Vec<(f64, f64, f64)> = run
-                        .iter()
-                        .map(|&(a, b, m, h)| ((a + b) / 2.0, clamp(m - h), clamp(m + h)))
-                        .collect();
-                    if band.len() >= 2 && band.iter().any(|(_, lo, hi)| hi > lo) {
-                        let mut outline: Vec<(f64, f64)> =
-                            band.iter().map(|&(x, lo, _)| (x, lo)).collect();
-                        outline.extend(band.iter().rev().map(|&(x, _, hi)| (x, hi)));
-                        chart.draw_series(std::iter::once(Polygon::new(
-                            outline,
-                            s.colour.mix(0.15).filled(),
-                        )))?;
-                    } else if let [(x, lo, hi)] = band.as_slice()
-                        && hi > lo
-                    {
-                        // A slot alone between undefined ones: an error bar.
-                        let top = chart.backend_coord(&(*x, *hi));
-                        let bottom = chart.backend_coord(&(*x, *lo));
-                        root.draw(&PathElement::new(
-                            vec![top, bottom],
-                            s.colour.stroke_width(2),
-                        ))?;
-                    }
-                    let path: Vec<(f64, f64)> = run
-                        .iter()
-                        .map(|&(a, b, m, _)| ((a + b) / 2.0, clamp(m)))
-                        .collect();
-                    line(&mut chart, path, s)?;
-                }
-                if slots.len() <= 48 {
-                    for &(a, b, m, _) in slots.iter().filter(|v| v.2.is_finite()) {
-                        let at = chart.backend_coord(&((a + b) / 2.0, clamp(m)));
-                        draw_marker(root, s.marker, at, 3, s.colour)?;
-                    }
-                }
-            }
+    })
+}
+
+/// Series `k` of `count` as bars side by side within each slot, with
+/// whiskers for the 95% CI.
+fn draw_bars<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    chart: &mut DayChart<'_, DB>,
+    s: &Series,
+    slots: &[Slot],
+    (k, count): (usize, usize),
+    (y0, y1): (f64, f64),
+) -> DrawResult
+where
+    DB::ErrorType: 'static,
+{
+    let clamp = |y: f64| y.clamp(y0, y1);
+    for &(a, b, m, h) in slots.iter().filter(|v| v.2.is_finite()) {
+        let w = (b - a) * 0.8 / count as f64;
+        let x0 = a + (b - a) * 0.1 + k as f64 * w;
+        let x1 = x0 + w * 0.85;
+        chart.draw_series(std::iter::once(Rectangle::new(
+            [(x0, y0.max(0.0)), (x1, clamp(m))],
+            s.colour.mix(0.85).filled(),
+        )))?;
+        if h > 0.0 {
+            let xm = (x0 + x1) / 2.0;
+            let top = chart.backend_coord(&(xm, clamp(m + h)));
+            let bottom = chart.backend_coord(&(xm, clamp(m - h)));
+            let bar = chart.backend_coord(&(x1, 0.0)).0 - chart.backend_coord(&(x0, 0.0)).0;
+            let cap = (bar / 3).clamp(1, 5);
+            draw_whisker_capped(root, top, bottom, BLACK.stroke_width(1), cap)?;
         }
+    }
+    Ok(())
+}
+
+/// A series as a level held over each slot, the 95% CI as a shaded box.
+fn draw_steps<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    chart: &mut DayChart<'_, DB>,
+    s: &Series,
+    slots: &[Slot],
+    (y0, y1): (f64, f64),
+) -> DrawResult
+where
+    DB::ErrorType: 'static,
+{
+    let clamp = |y: f64| y.clamp(y0, y1);
+    for &(a, b, m, h) in slots.iter().filter(|v| v.2.is_finite() && v.3 > 0.0) {
+        chart.draw_series(std::iter::once(Rectangle::new(
+            [(a, clamp(m - h)), (b, clamp(m + h))],
+            s.colour.mix(0.15).filled(),
+        )))?;
+    }
+    for run in runs(slots) {
+        let path = run
+            .iter()
+            .flat_map(|&(a, b, m, _)| [(a, clamp(m)), (b, clamp(m))])
+            .collect();
+        line(chart, path, s)?;
+    }
+    slot_markers(root, chart, s, slots, 4, (y0, y1))
+}
+
+/// A series as a line through the slots' centres, the 95% CI as a shaded
+/// band (an error bar for a slot alone between undefined ones).
+fn draw_lines<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    chart: &mut DayChart<'_, DB>,
+    s: &Series,
+    slots: &[Slot],
+    (y0, y1): (f64, f64),
+) -> DrawResult
+where
+    DB::ErrorType: 'static,
+{
+    let clamp = |y: f64| y.clamp(y0, y1);
+    for run in runs(slots) {
+        let band: Vec<(f64, f64, f64)> = run
+            .iter()
+            .map(|&(a, b, m, h)| ((a + b) / 2.0, clamp(m - h), clamp(m + h)))
+            .collect();
+        if band.len() >= 2 && band.iter().any(|(_, lo, hi)| hi > lo) {
+            let mut outline: Vec<(f64, f64)> = band.iter().map(|&(x, lo, _)| (x, lo)).collect();
+            outline.extend(band.iter().rev().map(|&(x, _, hi)| (x, hi)));
+            chart.draw_series(std::iter::once(Polygon::new(
+                outline,
+                s.colour.mix(0.15).filled(),
+            )))?;
+        } else if let [(x, lo, hi)] = band.as_slice()
+            && hi > lo
+        {
+            let top = chart.backend_coord(&(*x, *hi));
+            let bottom = chart.backend_coord(&(*x, *lo));
+            root.draw(&PathElement::new(
+                vec![top, bottom],
+                s.colour.stroke_width(2),
+            ))?;
+        }
+        let path = run
+            .iter()
+            .map(|&(a, b, m, _)| ((a + b) / 2.0, clamp(m)))
+            .collect();
+        line(chart, path, s)?;
+    }
+    slot_markers(root, chart, s, slots, 3, (y0, y1))
+}
+
+/// The series' marker at each defined slot's centre, when at most 48
+/// slots are shown (more would blur into the line).
+fn slot_markers<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    chart: &DayChart<'_, DB>,
+    s: &Series,
+    slots: &[Slot],
+    size: i32,
+    (y0, y1): (f64, f64),
+) -> DrawResult
+where
+    DB::ErrorType: 'static,
+{
+    if slots.len() > 48 {
+        return Ok(());
+    }
+    for &(a, b, m, _) in slots.iter().filter(|v| v.2.is_finite()) {
+        let at = chart.backend_coord(&((a + b) / 2.0, m.clamp(y0, y1)));
+        draw_marker(root, s.marker, at, size, s.colour)?;
     }
     Ok(())
 }
 
 /// The runs of consecutive slots with a defined mean (a line breaks where
 /// a slot is undefined).
-fn runs(slots: &[(f64, f64, f64, f64)]) -> Vec<&[(f64, f64, f64, f64)]> {
+fn runs(slots: &[Slot]) -> Vec<&[Slot]> {
     slots
         .split(|(_, _, m, _)| !m.is_finite())
         .filter(|r| !r.is_empty())
@@ -457,7 +523,7 @@ fn runs(slots: &[(f64, f64, f64, f64)]) -> Vec<&[(f64, f64, f64, f64)]> {
 
 /// Draws `path` in the series' style (solid, or dashed for scenario A).
 fn line<DB: DrawingBackend>(
-    chart: &mut ChartContext<'_, DB, Cartesian2d<Keyed, plotters::coord::types::RangedCoordf64>>,
+    chart: &mut DayChart<'_, DB>,
     path: Vec<(f64, f64)>,
     s: &Series,
 ) -> DrawResult

@@ -9,14 +9,20 @@
 //! the same news. Rows whose difference is undefined, and rows where the
 //! metric is 0 in both scenarios (nobody blocked in either, say), are left
 //! out too.
+//!
+//! A unit's rows share one axis only while their sizes are comparable: when
+//! some differences are more than [`SPLIT`] times smaller than the largest
+//! (a back office's overtime in thousands of minutes beside a front line's
+//! waits of a minute), the unit is drawn as two panels, the smaller
+//! differences first, so that neither is squashed against zero.
 
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use super::{
     Chart, DESC_SIZE, DrawResult, FAMILY, GRID, Keyed, LABEL_SIZE, LegendEntry, Marker,
-    draw_legend, draw_marker, group_label, legend_width, padded, shorten, text_size, tick, title,
-    unit,
+    draw_legend, draw_marker, draw_whisker, group_label, legend_width, padded, shorten, text_size,
+    tick, title, unit,
 };
 use crate::report::summary::Diff;
 use crate::report::verdict::Verdict;
@@ -44,11 +50,18 @@ pub struct Row {
     pub verdict: Verdict,
 }
 
-/// Rows sharing a unit.
+/// A unit's rows are drawn in two panels when the smallest difference is
+/// more than this many times smaller than the largest.
+pub const SPLIT: f64 = 30.0;
+
+/// Rows sharing a unit (and a scale, see [`SPLIT`]).
 #[derive(Clone, Debug)]
 pub struct Panel {
     /// `minutes`, `share`, `clients`, or another unit of [`unit`].
     pub unit: &'static str,
+    /// The panel's heading: `B − A in minutes`, with which differences it
+    /// holds when its unit is split in two.
+    pub heading: String,
     /// Rows, top to bottom.
     pub rows: Vec<Row>,
 }
@@ -60,6 +73,58 @@ pub struct Forest {
     pub title: String,
     /// Panels, top to bottom.
     pub panels: Vec<Panel>,
+}
+
+impl Row {
+    /// How far the row reaches from zero: |mean| plus its half-width.
+    fn extent(&self) -> f64 {
+        self.mean.abs()
+            + if self.ci95.is_finite() {
+                self.ci95
+            } else {
+                0.0
+            }
+    }
+}
+
+impl Panel {
+    fn new(unit: &'static str) -> Panel {
+        Panel {
+            unit,
+            heading: format!("B − A in {unit}"),
+            rows: Vec::new(),
+        }
+    }
+
+    /// This panel, or its smaller and its larger differences as two panels
+    /// when some rows are more than [`SPLIT`] times smaller than the
+    /// largest (see the module doc). Rows keep their order; a row of no
+    /// difference at all is readable on any axis and does not split.
+    fn split(self) -> Vec<Panel> {
+        let largest = self.rows.iter().map(Row::extent).fold(0.0, f64::max);
+        let (larger, smaller): (Vec<Row>, Vec<Row>) = self
+            .rows
+            .into_iter()
+            .partition(|r| r.extent() == 0.0 || r.extent() * SPLIT >= largest);
+        if smaller.is_empty() {
+            return vec![Panel {
+                rows: larger,
+                ..self
+            }];
+        }
+        vec![
+            Panel {
+                unit: self.unit,
+                heading: format!("{} (the smaller differences)", self.heading),
+                rows: smaller,
+            },
+            Panel {
+                unit: self.unit,
+                heading: format!("{} (the larger differences)", self.heading),
+                rows: larger,
+            },
+        ]
+    }
 }
 
 /// The colour and marker of a verdict.
@@ -79,10 +144,7 @@ impl Forest {
     pub fn of(diffs: &[Diff], keep: impl Fn(&str) -> bool, title: String) -> Forest {
         let mut panels: Vec<Panel> = ["minutes", "share", "clients"]
             .into_iter()
-            .map(|unit| Panel {
-                unit,
-                rows: Vec::new(),
-            })
+            .map(Panel::new)
             .collect();
         for d in diffs {
             if !keep(&d.group)
@@ -96,10 +158,7 @@ impl Forest {
             let panel = match panels.iter().position(|p| p.unit == u) {
                 Some(i) => &mut panels[i],
                 None => {
-                    panels.push(Panel {
-                        unit: u,
-                        rows: Vec::new(),
-                    });
+                    panels.push(Panel::new(u));
                     let last = panels.len() - 1;
                     &mut panels[last]
                 }
@@ -112,6 +171,7 @@ impl Forest {
             });
         }
         panels.retain(|p| !p.rows.is_empty());
+        let panels = panels.into_iter().flat_map(Panel::split).collect();
         Forest { title, panels }
     }
 
@@ -180,81 +240,156 @@ impl Chart for Forest {
         for panel in &self.panels {
             let (area, below) = rest.split_vertically(Forest::panel_height(panel) as i32);
             rest = below;
-            let n = panel.rows.len();
-            let (lo, hi) = panel
-                .rows
-                .iter()
-                .map(|r| {
-                    let h = if r.ci95.is_finite() { r.ci95 } else { 0.0 };
-                    (r.mean - h, r.mean + h)
-                })
-                .fold((0.0_f64, 0.0_f64), |(a, b), (x, y)| (a.min(x), b.max(y)));
-            let (x0, x1) = padded(lo, hi, None);
-            let keys: Vec<f64> = (0..n).map(|i| i as f64).collect();
-            let labels: Vec<String> = panel.rows.iter().rev().map(|r| r.label.clone()).collect();
-            let mut chart = ChartBuilder::on(&area)
-                .margin(10)
-                .caption(
-                    format!("B − A in {}", panel.unit),
-                    (FAMILY, DESC_SIZE + 1.0),
-                )
-                .x_label_area_size(50)
-                .y_label_area_size(label_width)
-                .build_cartesian_2d(x0..x1, Keyed::new(-0.5, n as f64 - 0.5, keys))?;
-            chart
-                .configure_mesh()
-                .disable_y_mesh()
-                .x_desc(format!("difference B − A ({})", panel.unit))
-                .axis_desc_style((FAMILY, DESC_SIZE))
-                .label_style((FAMILY, LABEL_SIZE))
-                .x_label_formatter(&|x| tick(*x))
-                .y_label_formatter(&|y| {
-                    labels
-                        .get(y.round().max(0.0) as usize)
-                        .cloned()
-                        .unwrap_or_default()
-                })
-                .max_light_lines(0)
-                .bold_line_style(GRID)
-                .draw()?;
-            // Shade significant rows (translucent, over the grid).
-            for (i, r) in panel.rows.iter().rev().enumerate() {
-                if r.verdict != Verdict::NoSignificantDifference {
-                    let (c, _) = style(r.verdict);
-                    chart.draw_series(std::iter::once(Rectangle::new(
-                        [(x0, i as f64 - 0.5), (x1, i as f64 + 0.5)],
-                        c.mix(0.12).filled(),
-                    )))?;
-                }
-            }
-            chart.draw_series(DashedLineSeries::new(
-                vec![(0.0, -0.5), (0.0, n as f64 - 0.5)],
-                6,
-                4,
-                BLACK.stroke_width(1),
-            ))?;
-            for (i, r) in panel.rows.iter().rev().enumerate() {
-                let (c, m) = style(r.verdict);
-                let y = i as f64;
-                let width = if r.verdict == Verdict::NoSignificantDifference {
-                    2
-                } else {
-                    3
-                };
-                if r.ci95.is_finite() && r.ci95 > 0.0 {
-                    let left = chart.backend_coord(&((r.mean - r.ci95).max(x0), y));
-                    let right = chart.backend_coord(&((r.mean + r.ci95).min(x1), y));
-                    root.draw(&PathElement::new(vec![left, right], c.stroke_width(width)))?;
-                    for end in [left, right] {
-                        root.draw(&PathElement::new(
-                            vec![(end.0, end.1 - 5), (end.0, end.1 + 5)],
-                            c.stroke_width(width),
-                        ))?;
-                    }
-                }
-                draw_marker(root, m, chart.backend_coord(&(r.mean, y)), 5, c)?;
-            }
+            draw_panel(root, &area, panel, label_width)?;
         }
         Ok(())
+    }
+}
+
+/// One panel: its rows' differences with their intervals, on `area`
+/// (markers and whiskers are drawn on `root`, in pixels).
+fn draw_panel<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    area: &DrawingArea<DB, Shift>,
+    panel: &Panel,
+    label_width: u32,
+) -> DrawResult
+where
+    DB::ErrorType: 'static,
+{
+    let n = panel.rows.len();
+    let (lo, hi) = panel
+        .rows
+        .iter()
+        .map(|r| {
+            let h = if r.ci95.is_finite() { r.ci95 } else { 0.0 };
+            (r.mean - h, r.mean + h)
+        })
+        .fold((0.0_f64, 0.0_f64), |(a, b), (x, y)| (a.min(x), b.max(y)));
+    let (x0, x1) = padded(lo, hi, None);
+    let keys: Vec<f64> = (0..n).map(|i| i as f64).collect();
+    let labels: Vec<String> = panel.rows.iter().rev().map(|r| r.label.clone()).collect();
+    let mut chart = ChartBuilder::on(area)
+        .margin(10)
+        .caption(panel.heading.as_str(), (FAMILY, DESC_SIZE + 1.0))
+        .x_label_area_size(50)
+        .y_label_area_size(label_width)
+        .build_cartesian_2d(x0..x1, Keyed::new(-0.5, n as f64 - 0.5, keys))?;
+    chart
+        .configure_mesh()
+        .disable_y_mesh()
+        .x_desc(format!("difference B − A ({})", panel.unit))
+        .axis_desc_style((FAMILY, DESC_SIZE))
+        .label_style((FAMILY, LABEL_SIZE))
+        .x_label_formatter(&|x| tick(*x))
+        .y_label_formatter(&|y| {
+            labels
+                .get(y.round().max(0.0) as usize)
+                .cloned()
+                .unwrap_or_default()
+        })
+        .max_light_lines(0)
+        .bold_line_style(GRID)
+        .draw()?;
+    // Shade significant rows (translucent, over the grid).
+    for (i, r) in panel.rows.iter().rev().enumerate() {
+        if r.verdict != Verdict::NoSignificantDifference {
+            let (c, _) = style(r.verdict);
+            chart.draw_series(std::iter::once(Rectangle::new(
+                [(x0, i as f64 - 0.5), (x1, i as f64 + 0.5)],
+                c.mix(0.12).filled(),
+            )))?;
+        }
+    }
+    chart.draw_series(DashedLineSeries::new(
+        vec![(0.0, -0.5), (0.0, n as f64 - 0.5)],
+        6,
+        4,
+        BLACK.stroke_width(1),
+    ))?;
+    for (i, r) in panel.rows.iter().rev().enumerate() {
+        let (c, m) = style(r.verdict);
+        let y = i as f64;
+        let width = if r.verdict == Verdict::NoSignificantDifference {
+            2
+        } else {
+            3
+        };
+        if r.ci95.is_finite() && r.ci95 > 0.0 {
+            let left = chart.backend_coord(&((r.mean - r.ci95).max(x0), y));
+            let right = chart.backend_coord(&((r.mean + r.ci95).min(x1), y));
+            draw_whisker(root, left, right, c.stroke_width(width))?;
+        }
+        draw_marker(root, m, chart.backend_coord(&(r.mean, y)), 5, c)?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(label: &str, mean: f64, ci95: f64) -> Row {
+        Row {
+            label: label.into(),
+            mean,
+            ci95,
+            verdict: Verdict::NoSignificantDifference,
+        }
+    }
+
+    fn panel(rows: Vec<Row>) -> Panel {
+        Panel {
+            rows,
+            ..Panel::new("minutes")
+        }
+    }
+
+    fn labels(p: &Panel) -> Vec<&str> {
+        p.rows.iter().map(|r| r.label.as_str()).collect()
+    }
+
+    #[test]
+    fn comparable_differences_share_one_panel() {
+        // Largest extent 30 (25 + 5); the smallest, 1, is exactly 30 times
+        // smaller: still on the same axis.
+        let parts = panel(vec![row("a", -1.0, 0.0), row("b", 25.0, 5.0)]).split();
+        assert_eq!(parts.len(), 1);
+        assert_eq!(parts[0].heading, "B − A in minutes");
+        assert_eq!(labels(&parts[0]), ["a", "b"]);
+    }
+
+    #[test]
+    fn a_back_office_overtime_gets_its_own_panel() {
+        let parts = panel(vec![
+            row("junior wait", -0.4, 0.1),
+            row("credit overtime", -5000.0, 300.0),
+            row("senior wait", 0.2, 0.05),
+            row("credit wait", -640.0, 20.0),
+            row("expert wait", 0.0, 0.0),
+        ])
+        .split();
+        assert_eq!(parts.len(), 2);
+        assert_eq!(
+            parts[0].heading,
+            "B − A in minutes (the smaller differences)"
+        );
+        assert_eq!(labels(&parts[0]), ["junior wait", "senior wait"]);
+        assert_eq!(
+            parts[1].heading,
+            "B − A in minutes (the larger differences)"
+        );
+        // Order kept; a row of no difference at all stays with the larger.
+        assert_eq!(
+            labels(&parts[1]),
+            ["credit overtime", "credit wait", "expert wait"]
+        );
+    }
+
+    #[test]
+    fn rows_of_no_difference_do_not_split() {
+        let parts = panel(vec![row("a", 0.0, 0.0), row("b", 0.0, 0.0)]).split();
+        assert_eq!(parts.len(), 1);
+        assert_eq!(parts[0].rows.len(), 2);
     }
 }

@@ -41,6 +41,27 @@ pub struct Pareto {
     pub target: Target,
 }
 
+impl Pareto {
+    /// The axes' ranges: every point's cost across, and up every
+    /// whisker and the target (a share at most 1), padded.
+    fn ranges(&self, xy: &[(f64, f64)]) -> ((f64, f64), (f64, f64)) {
+        let xs: Vec<f64> = xy.iter().map(|p| p.0).filter(|v| v.is_finite()).collect();
+        let ys: Vec<f64> = self
+            .points
+            .iter()
+            .flat_map(|p| [p.2 - p.3, p.2 + p.3])
+            .chain([self.target.value])
+            .filter(|v| v.is_finite())
+            .collect();
+        let min = |v: &[f64]| v.iter().copied().fold(f64::INFINITY, f64::min);
+        let max = |v: &[f64]| v.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+        (
+            padded(min(&xs), max(&xs), None),
+            padded(min(&ys), max(&ys).min(1.0), None),
+        )
+    }
+}
+
 impl Chart for Pareto {
     fn size(&self) -> (u32, u32) {
         (960, 620)
@@ -67,18 +88,7 @@ impl Chart for Pareto {
         ];
         let body = titled_with_legend(root, &self.title, &entries)?;
         let finite = |v: f64| v.is_finite();
-        let xs: Vec<f64> = xy.iter().map(|p| p.0).filter(|v| finite(*v)).collect();
-        let ys: Vec<f64> = self
-            .points
-            .iter()
-            .flat_map(|p| [p.2 - p.3, p.2 + p.3])
-            .chain([self.target.value])
-            .filter(|v| finite(*v))
-            .collect();
-        let min = |v: &[f64]| v.iter().copied().fold(f64::INFINITY, f64::min);
-        let max = |v: &[f64]| v.iter().copied().fold(f64::NEG_INFINITY, f64::max);
-        let (x0, x1) = padded(min(&xs), max(&xs), None);
-        let (y0, y1) = padded(min(&ys), max(&ys).min(1.0), None);
+        let ((x0, x1), (y0, y1)) = self.ranges(&xy);
         let mut chart = ChartBuilder::on(&body)
             .margin(16)
             .x_label_area_size(52)

@@ -131,8 +131,8 @@ where
     Ok(())
 }
 
-/// Draws an error bar between pixels `top` and `bottom`: the vertical
-/// line and a 10-pixel cap at each end.
+/// Draws an error bar between pixels `top` and `bottom` (or left and
+/// right): the line and a 10-pixel cap across it at each end.
 pub fn draw_whisker<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     top: (i32, i32),
@@ -142,13 +142,57 @@ pub fn draw_whisker<DB: DrawingBackend>(
 where
     DB::ErrorType: 'static,
 {
+    draw_whisker_capped(area, top, bottom, style, 5)
+}
+
+/// Draws an error bar as [`draw_whisker`] does, with caps reaching `half`
+/// pixels either side of the line (narrow bars need narrow caps).
+pub fn draw_whisker_capped<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    top: (i32, i32),
+    bottom: (i32, i32),
+    style: ShapeStyle,
+    half: i32,
+) -> DrawResult
+where
+    DB::ErrorType: 'static,
+{
     area.draw(&PathElement::new(vec![top, bottom], style))?;
+    // Caps across the line: horizontal on an upright whisker, upright on
+    // a level one.
+    let (dx, dy) = if top.0 == bottom.0 {
+        (half, 0)
+    } else {
+        (0, half)
+    };
     for end in [top, bottom] {
         area.draw(&PathElement::new(
-            vec![(end.0 - 5, end.1), (end.0 + 5, end.1)],
+            vec![(end.0 - dx, end.1 - dy), (end.0 + dx, end.1 + dy)],
             style,
         ))?;
     }
+    Ok(())
+}
+
+/// Writes `text` in grey across the middle of the pixel ranges `(xr,
+/// yr)` of a plot area: a note such as "0 in every slot".
+pub fn note_in_middle<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    (xr, yr): (std::ops::Range<i32>, std::ops::Range<i32>),
+    text: &str,
+) -> DrawResult
+where
+    DB::ErrorType: 'static,
+{
+    let note = (FAMILY, LABEL_SIZE + 1.0)
+        .into_font()
+        .color(&RGBColor(90, 90, 90))
+        .pos(Pos::new(HPos::Center, VPos::Center));
+    area.draw(&Text::new(
+        text,
+        ((xr.start + xr.end) / 2, (yr.start + yr.end) / 2),
+        note,
+    ))?;
     Ok(())
 }
 
