@@ -186,6 +186,49 @@ fn clients_differ(a: &Model, b: &Model) -> Vec<String> {
     out
 }
 
+/// Gives `to` (named `to_name`), when it has no `[cost]`, the hourly
+/// rates of `from` by tier name, so that the two staff costs are compared
+/// at one set of prices; says so, or why it cannot (a staffed tier of
+/// `to` that `from` does not price).
+fn borrow_cost(
+    to: &mut scenario::Scenario,
+    from: &scenario::Scenario,
+    to_name: &str,
+    from_name: &str,
+) {
+    let (None, Some(cost)) = (&to.goals.cost, &from.goals.cost) else {
+        return;
+    };
+    let rate = |name: &str| {
+        let t = from.model.tiers.iter().position(|t| t.name == name)?;
+        (!from.model.tiers[t].unlimited).then(|| cost.hourly[t])
+    };
+    let mut hourly = Vec::with_capacity(to.model.tiers.len());
+    let mut unpriced = Vec::new();
+    for t in &to.model.tiers {
+        match (t.unlimited, rate(&t.name)) {
+            (true, _) => hourly.push(0.0),
+            (false, Some(r)) => hourly.push(r),
+            (false, None) => unpriced.push(t.name.as_str()),
+        }
+    }
+    if !unpriced.is_empty() {
+        eprintln!(
+            "note: {to_name} has no [cost] and {from_name} prices no tier {}, so {to_name}'s staff cost is not computed; \
+             add a [cost] to {to_name} to compare costs",
+            unpriced.join(", ")
+        );
+        return;
+    }
+    eprintln!(
+        "note: {to_name} has no [cost]: its staff is costed at {from_name}'s hourly rates, tier by tier"
+    );
+    to.goals.cost = Some(crate::scenario::Cost {
+        hourly,
+        ..cost.clone()
+    });
+}
+
 /// A and B as the two points of a sweep whose baseline is A, B with A's
 /// seed (or an independent one) and replications; and their labels.
 fn paired(a: &Path, b: &Path, independent: bool) -> Result<(Sweep, String, String)> {
@@ -198,7 +241,9 @@ fn paired(a: &Path, b: &Path, independent: bool) -> Result<(Sweep, String, Strin
             differ.join("; ")
         );
     }
-    let mut sb = sb;
+    let (mut sa, mut sb) = (sa, sb);
+    borrow_cost(&mut sa, &sb, "A", "B");
+    borrow_cost(&mut sb, &sa, "B", "A");
     let (seed, reps) = (sa.model.run.seed, sa.model.run.replications);
     if sb.model.run.seed != seed || sb.model.run.replications != reps {
         eprintln!(

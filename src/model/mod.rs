@@ -78,6 +78,31 @@ impl Model {
             .or_else(|| self.channels.get(channel).and_then(|c| c.entry))
             .unwrap_or(self.segments[segment].entry)
     }
+
+    /// The share of arriving clients (over the week, by segment, request
+    /// and channel mix) whose first tier is automated: the clients for
+    /// whom "time to first service" measures a chatbot.
+    pub fn automated_first_share(&self) -> f64 {
+        let (mut automated, mut all) = (0.0, 0.0);
+        for (s, segment) in self.segments.iter().enumerate() {
+            let rate = segment.mean_rate_per_minute();
+            let channels: Vec<(usize, f64)> = if segment.channels.is_empty() {
+                vec![(0, 1.0)]
+            } else {
+                segment.channels.iter().copied().enumerate().collect()
+            };
+            for (r, &share) in segment.requests.iter().enumerate() {
+                for &(c, p) in &channels {
+                    let x = rate * share * p;
+                    all += x;
+                    if self.tiers[self.entry(s, r, c)].unlimited {
+                        automated += x;
+                    }
+                }
+            }
+        }
+        if all > 0.0 { automated / all } else { 0.0 }
+    }
 }
 
 /// What a client arriving at a closed channel does.

@@ -121,14 +121,22 @@ pub struct Headline {
 /// The outcome headline metrics of all clients.
 const OUTCOMES: [&str; 4] = ["satisfaction_mean", "csat", "abandon_rate", "revenue"];
 
-/// How the route changed: tiers that B adds or drops.
+/// How the route changed: tiers that B adds or drops, or, on the same
+/// tiers, a different share of clients whose first tier is automated (more
+/// than half a percentage point apart).
 pub fn route_change(a: &Point, b: &Point) -> Option<String> {
     let names = |p: &Point| p.tiers.iter().map(|(n, _)| n.clone()).collect::<Vec<_>>();
     let (ta, tb) = (names(a), names(b));
     let added: Vec<&String> = tb.iter().filter(|t| !ta.contains(t)).collect();
     let dropped: Vec<&String> = ta.iter().filter(|t| !tb.contains(t)).collect();
     let list = |v: &[&String]| v.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", ");
+    let (fa, fb) = (a.automated_first_share, b.automated_first_share);
     match (added.is_empty(), dropped.is_empty()) {
+        (true, true) if (fa - fb).abs() > 0.005 => Some(format!(
+            "B sends {:.0}% of clients to an automated tier first, A {:.0}%",
+            100.0 * fb,
+            100.0 * fa
+        )),
         (true, true) => None,
         (false, true) => Some(format!("B adds tier {}", list(&added))),
         (true, false) => Some(format!("B drops tier {}", list(&dropped))),

@@ -89,6 +89,7 @@ pub fn point(
             .cost
             .as_ref()
             .map(|cost| CostBlock::from(&cost_rates(cost, model, summary))),
+        automated_first_share: model.automated_first_share(),
     }
 }
 

@@ -341,6 +341,15 @@ pub struct Point {
     /// Cost and value per hour, for a scenario with `[cost]`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cost: Option<CostBlock>,
+    /// Share of arriving clients whose first tier is automated (a
+    /// chatbot); written only when above 0.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub automated_first_share: f64,
+}
+
+/// Whether `x` is 0 (a key left out of `summary.json`).
+fn is_zero(x: &f64) -> bool {
+    *x == 0.0
 }
 
 impl Point {

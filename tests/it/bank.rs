@@ -57,6 +57,30 @@ fn chatbot_deflects_its_share() {
     );
 }
 
+/// The share of clients whose first tier is a chatbot, from the mix: one
+/// segment (60/h) enters at the bot, where loans (30% of its requests) go
+/// past it; another (30/h) enters at the junior RMs. Exactly
+/// 60 × 0.7 / 90 of arrivals meet the bot first.
+#[test]
+fn automated_first_share_follows_the_segment_and_request_mix() {
+    let text = |front: &str| {
+        format!(
+            "name = \"bot\"\n{RUN}\
+             [[request]]\nname = \"routine\"\n[[request]]\nname = \"loan\"\nentry = \"junior\"\n\
+             [[segment]]\nname = \"retail\"\nrate_per_hour = 60.0\nentry = \"{front}\"\n\
+             requests = {{ routine = 0.7, loan = 0.3 }}\n\
+             [[segment]]\nname = \"walk_in\"\nrate_per_hour = 30.0\nentry = \"junior\"\n\
+             requests = {{ routine = 0.5, loan = 0.5 }}\n\
+             [[tier]]\nname = \"bot\"\nkind = \"chatbot\"\nservice = {{ dist = \"exponential\", mean = 1.5 }}\n\
+             resolves = {{ routine = 0.4 }}\nhandoff_to = \"junior\"\n\
+             [[tier]]\nname = \"junior\"\nservers = 3\nservice = {{ dist = \"exponential\", mean = 2.0 }}\n"
+        )
+    };
+    let share = model(&text("bot")).automated_first_share();
+    assert!((share - 60.0 * 0.7 / 90.0).abs() < 1e-12, "{share}");
+    assert_eq!(model(&text("junior")).automated_first_share(), 0.0);
+}
+
 /// Request types: a mix of 70% routine and 30% loans, where loans take
 /// three times as long at the desk and always go on to credit. The desk's
 /// offered load and the escalated share follow.

@@ -391,6 +391,61 @@ fn compare_reports_paired_differences_and_crn_gain() {
     }
 }
 
+/// Staff cost per hour of point `i` of a compare's `summary.json`.
+fn staff_cost(out: &Path, i: usize) -> Option<f64> {
+    let doc: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("summary.json")).unwrap()).unwrap();
+    doc["scenarios"][i]["cost"]["staff_per_hour"]["mean"].as_f64()
+}
+
+#[test]
+fn a_scenario_without_cost_is_costed_at_the_other_ones_rates() {
+    let dir = scratch("compare-cost");
+    let base = std::fs::read_to_string("scenarios/two-tier.toml")
+        .unwrap()
+        .replace("horizon = 100000.0", "horizon = 5000.0")
+        .replace("replications = 10", "replications = 2");
+    let priced = format!("{base}\n[cost]\nhourly = {{ front = 20.0, expert = 50.0 }}\n");
+    let a = write(&dir, "a.toml", &priced);
+    let b = write(&dir, "b.toml", &base.replace("servers = 3", "servers = 4"));
+    let run = |a: &Path, b: &Path, out: &str| {
+        let out = dir.join(out);
+        let o = tiersim(&[
+            "compare",
+            a.to_str().unwrap(),
+            b.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+        ]);
+        assert!(o.status.success(), "{}", text(&o.stderr));
+        (out, text(&o.stderr), text(&o.stdout))
+    };
+    // Fixed staffing: the cost is exactly rate times servers, B's at A's rates.
+    let (out, err, table) = run(&a, &b, "b-unpriced");
+    assert!(
+        err.contains("B has no [cost]: its staff is costed at A's hourly rates"),
+        "{err}"
+    );
+    assert_eq!(staff_cost(&out, 0), Some(20.0 * 10.0 + 50.0 * 3.0));
+    assert_eq!(staff_cost(&out, 1), Some(20.0 * 10.0 + 50.0 * 4.0));
+    assert!(table.contains("staff cost per hour: A 350"), "{table}");
+    // The other way round: A is costed at B's rates.
+    let (out, err, _) = run(&b, &a, "a-unpriced");
+    assert!(
+        err.contains("A has no [cost]: its staff is costed at B's hourly rates"),
+        "{err}"
+    );
+    assert_eq!(staff_cost(&out, 0), Some(20.0 * 10.0 + 50.0 * 4.0));
+    // A tier that the priced scenario does not have: no borrowed cost.
+    let extra = base
+        .replace("name = \"expert\"", "name = \"specialist\"")
+        .replace("to = \"expert\"", "to = \"specialist\"");
+    let c = write(&dir, "c.toml", &extra);
+    let (out, err, _) = run(&a, &c, "c-unpriced");
+    assert!(err.contains("A prices no tier specialist"), "{err}");
+    assert_eq!(staff_cost(&out, 1), None);
+}
+
 #[test]
 fn sweep_outputs_are_identical_whatever_the_thread_count() {
     let dir = scratch("sweep-threads");

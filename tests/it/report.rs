@@ -1144,6 +1144,50 @@ fn check_report(chromium: &Path, dir: &Path, work: &Path, out: &Path) {
     println!("printed {}: {}", page.display(), pdf.display());
 }
 
+/// A chatbot tier in both files, in front of the clients only in B: the
+/// route changed although no tier was added, and the first-step metrics
+/// are flagged, not headlined.
+#[test]
+fn sending_clients_to_an_existing_bot_is_a_route_change() {
+    let dir = scratch("report-route-share");
+    let after = std::fs::read_to_string("scenarios/case-study/after.toml").unwrap();
+    let bypass = after.replace("entry = \"chatbot\" ", "entry = \"junior\" ");
+    assert_eq!(bypass.matches("entry = \"junior\" ").count(), 3);
+    let a = dir.join("bypass.toml");
+    std::fs::write(&a, bypass).unwrap();
+    // after.toml extends before.toml by a relative path: keep it beside.
+    std::fs::copy("scenarios/case-study/before.toml", dir.join("before.toml")).unwrap();
+    let b = dir.join("after.toml");
+    std::fs::write(&b, after).unwrap();
+    let out = dir.join("compare");
+    let o = run_ok(&[
+        "compare",
+        a.to_str().unwrap(),
+        b.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    let stdout = text(&o.stdout);
+    let summary: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("summary.json")).unwrap()).unwrap();
+    assert!(
+        summary["scenarios"][0]
+            .get("automated_first_share")
+            .is_none()
+    );
+    let share = summary["scenarios"][1]["automated_first_share"]
+        .as_f64()
+        .unwrap();
+    let expected = format!(
+        "not comparable, the route changed (B sends {:.0}% of clients to an automated tier first, A 0%)",
+        100.0 * share
+    );
+    assert!(
+        share > 0.5 && stdout.contains(&expected),
+        "{share}\n{stdout}"
+    );
+}
+
 /// The case study's compare: a chatbot in front raises the overall
 /// service level (it measures the bot) while satisfaction, CSAT and
 /// first-contact resolution fall. The answer, in the terminal and in the
