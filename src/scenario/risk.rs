@@ -147,6 +147,34 @@ mod tests {
         assert_eq!(m.risk.credit_loss_uplift, 0.3);
     }
 
+    /// A catch rate or a loss per missed case with no problem case anywhere
+    /// can do nothing: `check` and `run` say so; with problem cases, nothing.
+    #[test]
+    fn risk_without_problem_cases_is_warned() {
+        let warnings = |source: &str| crate::scenario::parse(source, "t.toml").unwrap().warnings;
+        let source = format!(
+            "{}\n[risk]\nloss_per_missed_case = 500.0\n",
+            reviewed("", "catch_rate = 0.6")
+        );
+        let w = warnings(&source);
+        assert!(
+            w.iter()
+                .any(|w| w.starts_with("tier `bo`: catch_rate = 0.6 catches nothing")),
+            "{w:?}"
+        );
+        assert!(
+            w.iter()
+                .any(|w| w.starts_with("risk.loss_per_missed_case = 500 is never lost")),
+            "{w:?}"
+        );
+        let source = source.replace("back_office = [", "problem_rate = 0.01\nback_office = [");
+        assert!(
+            !warnings(&source)
+                .iter()
+                .any(|w| w.contains("problem cases"))
+        );
+    }
+
     #[test]
     fn refusals() {
         let cases = [
