@@ -4,7 +4,7 @@
 use super::replication::{ClientCounts, ReplicationResult, RequestCounts, TierCounts};
 
 /// Metric names for the whole system and for each segment, in output order.
-pub const CLIENT_METRICS: [&str; 26] = [
+pub const CLIENT_METRICS: [&str; 33] = [
     "arrived",
     "served",
     "abandoned",
@@ -31,6 +31,13 @@ pub const CLIENT_METRICS: [&str; 26] = [
     "turnaround_mean_hours",
     "own_rm_share",
     "unreached",
+    "problem_cases",
+    "problem_cases_caught",
+    "problem_cases_missed",
+    "risk_losses",
+    "expected_attrition",
+    "value_at_risk",
+    "feedback_value",
 ];
 
 /// Metric names for each request type, in output order.
@@ -132,6 +139,17 @@ pub fn client_values(c: &ClientCounts) -> [f64; CLIENT_METRICS.len()] {
         c.sojourn.mean() / 60.0,
         ratio(c.own_rm, c.booked),
         c.unreached as f64,
+        c.problem_cases as f64,
+        c.problem_caught as f64,
+        (c.problem_cases - c.problem_caught) as f64,
+        c.risk_losses,
+        if c.finished == 0 {
+            f64::NAN
+        } else {
+            c.attrition / c.finished as f64
+        },
+        c.value_at_risk,
+        c.feedback_value,
     ]
 }
 

@@ -7,6 +7,8 @@ pub mod load;
 pub mod metrics;
 pub mod outcome;
 pub mod replication;
+pub mod retention;
+pub mod risk;
 pub mod targets;
 pub mod week;
 
@@ -15,6 +17,8 @@ pub use load::{TierLoad, mean_offered_loads, offered_loads};
 pub use metrics::{CLIENT_METRICS, REQUEST_METRICS, TIER_METRICS};
 pub use outcome::Outcomes;
 pub use replication::{ClientCounts, ReplicationResult, RequestCounts, TierCounts, simulate};
+pub use retention::Retention;
+pub use risk::Risk;
 
 use crate::engine::Dist;
 use crate::engine::rate::PiecewiseRate;
@@ -45,6 +49,10 @@ pub struct Model {
     /// Channels clients arrive by, in file order (empty: one implicit
     /// channel, always open).
     pub channels: Vec<Channel>,
+    /// Problem cases, back-office catches and money lost to risk.
+    pub risk: Risk,
+    /// Attrition after each journey, clients' annual value, feedback.
+    pub retention: Retention,
 }
 
 /// Where a request arrives (branch, phone, video, app): its opening hours

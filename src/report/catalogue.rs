@@ -198,7 +198,7 @@ use Unit::*;
 
 /// Every metric of `summary.json` (clients, request types, tiers, slots of
 /// the day), each once.
-pub const CATALOGUE: [Metric; 44] = [
+pub const CATALOGUE: [Metric; 51] = [
     m("arrived", "clients arrived", Count, Neutral, false),
     m("served", "clients served", Count, Up, false),
     m("abandoned", "clients who abandoned", Count, Down, false),
@@ -355,6 +355,49 @@ pub const CATALOGUE: [Metric; 44] = [
         "visits sent to the overflow tier",
         Count,
         Neutral,
+        false,
+    ),
+    m(
+        "problem_cases",
+        "problem cases served",
+        Count,
+        Neutral,
+        false,
+    ),
+    m(
+        "problem_cases_caught",
+        "problem cases caught",
+        Count,
+        Up,
+        false,
+    ),
+    m(
+        "problem_cases_missed",
+        "problem cases missed",
+        Count,
+        Down,
+        false,
+    ),
+    m("risk_losses", "risk losses", Currency, Down, false),
+    m(
+        "expected_attrition",
+        "expected attrition within a year",
+        Share,
+        Down,
+        false,
+    ),
+    m(
+        "value_at_risk",
+        "annual value at risk of leaving",
+        Currency,
+        Down,
+        false,
+    ),
+    m(
+        "feedback_value",
+        "new business from feedback",
+        Currency,
+        Up,
         false,
     ),
 ];

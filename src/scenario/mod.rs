@@ -27,6 +27,8 @@ mod outcomes;
 pub mod raw;
 pub mod remedy;
 mod request;
+pub mod retention;
+pub mod risk;
 mod run;
 mod segment;
 pub mod sensitivity;
@@ -206,6 +208,8 @@ impl Checker<'_> {
         let segments: Vec<Option<Segment>> =
             raw.segment.iter().map(|s| self.segment(s, &cx)).collect();
         let outcomes = self.outcomes(raw).map(|o| levers.outcomes(o));
+        let risk = self.risk(raw, &kinds, &request_names);
+        let retention = self.retention(raw);
         let tiers: Vec<Tier> = tiers.into_iter().collect::<Option<_>>()?;
         let segments: Vec<Segment> = segments.into_iter().collect::<Option<_>>()?;
         self.network(raw, &tiers, &segments, &requests.types, &tier_names);
@@ -220,6 +224,8 @@ impl Checker<'_> {
             week,
             selling_minutes: levers.selling_minutes,
             channels,
+            risk,
+            retention,
         };
         if self.problems.is_empty() {
             self.limits(raw, &model);

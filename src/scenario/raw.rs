@@ -42,6 +42,10 @@ pub struct RawScenario {
     pub cost: Option<Spanned<RawCost>>,
     /// Rules for capacity planning (`[plan]`).
     pub plan: Option<Spanned<RawPlan>>,
+    /// Money lost to risk (`[risk]`).
+    pub risk: Option<Spanned<super::risk::RawRisk>>,
+    /// Attrition coefficients (`[retention]`).
+    pub retention: Option<Spanned<super::retention::RawRetention>>,
 }
 
 /// `[[channel]]`.
@@ -121,6 +125,8 @@ pub struct RawLevers {
     pub mis_sale_max: Option<Spanned<f64>>,
     /// `{ tier = { service, escalation } }` multipliers.
     pub training: Option<BTreeMap<Spanned<String>, Spanned<RawTraining>>>,
+    /// Share of clients surveyed and followed up.
+    pub feedback: Option<Spanned<f64>>,
 }
 
 /// The effect of training at one tier.
@@ -329,6 +335,10 @@ pub struct RawSegment {
     pub back_office: Option<Vec<Spanned<String>>>,
     /// Dedicated RMs' books.
     pub book: Option<Spanned<RawBook>>,
+    /// Share of clients who are problem cases.
+    pub problem_rate: Option<Spanned<f64>>,
+    /// A client's value to the bank per year.
+    pub annual_value: Option<Spanned<f64>>,
 }
 
 /// `[[tier]]`.
@@ -381,6 +391,8 @@ pub struct RawTier {
     pub non_client_share: Option<Spanned<f64>>,
     /// Outbound sales calls in idle time.
     pub outbound: Option<Spanned<RawOutbound>>,
+    /// Back office: share of problem cases caught.
+    pub catch_rate: Option<Spanned<f64>>,
 }
 
 /// One `{ to, probability }` of `escalate`.

@@ -20,9 +20,11 @@ use toml::{Table, Value};
 use super::extend::{Layer, Placed, locate};
 use super::remedy::flatten;
 
-/// The documented default range of every `[outcomes]` coefficient and of
-/// `levers.mis_sale_max`: (path, low, high), docs/evidence.md §21.1.
-pub const DEFAULT_RANGES: [(&str, f64, f64); 13] = [
+/// The documented default range of every `[outcomes]` coefficient, of
+/// `levers.mis_sale_max`, and of the risk and retention coefficients:
+/// (path, low, high), docs/evidence.md §21.1 and docs/outcomes.md ("Risk and
+/// retention").
+pub const DEFAULT_RANGES: [(&str, f64, f64); 23] = [
     ("outcomes.top_box_ideal", 0.75, 0.85),
     ("outcomes.beta_wait", 0.40, 1.20),
     ("outcomes.loss_aversion", 1.5, 3.0),
@@ -36,6 +38,16 @@ pub const DEFAULT_RANGES: [(&str, f64, f64); 13] = [
     ("outcomes.loyalty_ratio", 0.20, 0.72),
     ("outcomes.bot_sale_factor", 0.20, 1.0),
     ("levers.mis_sale_max", 0.005, 0.03),
+    ("risk.credit_loss_uplift", 0.10, 0.35),
+    ("retention.base_annual", 0.04, 0.10),
+    ("retention.rr_not_top_box", 1.0, 2.0),
+    ("retention.rr_unresolved", 2.0, 10.0),
+    ("retention.rr_complaint_handled", 1.0, 2.5),
+    ("retention.rr_formal_complaint", 1.5, 4.5),
+    ("retention.survey_response_rate", 0.05, 0.30),
+    ("retention.survey_respondent_attrition", 0.5, 1.0),
+    ("retention.survey_nonrespondent_attrition", 1.0, 1.2),
+    ("retention.survey_respondent_purchase", 1.0, 3.0),
 ];
 
 /// One parameter of a tornado.

@@ -15,6 +15,37 @@ pub(super) fn warnings(model: &Model) -> Vec<String> {
     out.extend(roster_gaps(model));
     out.extend(overloads(model));
     out.extend(unreachable(model));
+    out.extend(risk_without_problems(model));
+    out
+}
+
+/// Risk inputs that can do nothing because no segment has problem cases:
+/// a back office's `catch_rate` catches nothing and
+/// `risk.loss_per_missed_case` is never lost.
+fn risk_without_problems(model: &Model) -> Vec<String> {
+    let risk = &model.risk;
+    if risk.problem_rate.iter().any(|&p| p > 0.0) {
+        return Vec::new();
+    }
+    let hint = "no segment has problem cases (segment.problem_rate > 0)";
+    let mut out: Vec<String> = model
+        .tiers
+        .iter()
+        .zip(&risk.catch_rate)
+        .filter(|&(_, &c)| c > 0.0)
+        .map(|(t, c)| {
+            format!(
+                "tier `{}`: catch_rate = {c} catches nothing: {hint}",
+                t.name
+            )
+        })
+        .collect();
+    if risk.loss_per_missed_case > 0.0 {
+        out.push(format!(
+            "risk.loss_per_missed_case = {} is never lost: {hint}",
+            risk.loss_per_missed_case
+        ));
+    }
     out
 }
 

@@ -16,6 +16,8 @@ mod plan;
 mod properties;
 mod remedy;
 mod report;
+mod retention;
+mod risk;
 mod robust;
 mod rosters;
 mod scenarios;

@@ -164,3 +164,35 @@ fn shards_of_a_chosen_package_merge_into_the_unsharded_run() {
     let s: serde_json::Value = serde_json::from_slice(&summary(&whole)).unwrap();
     assert_eq!(s["scenarios"].as_array().unwrap().len(), 2);
 }
+
+/// The faithful reading of the case study: no remedy is before.toml
+/// exactly; the package keeps the 168 h loan reference, sends only routine
+/// queries of ordinary clients and prospects to a bot that passes the case
+/// on, and turns feedback on; the redeploy file adds outbound calls on top.
+#[test]
+fn the_faithful_reading_is_before_plus_its_four_remedies() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let load = |f: &str| Package::load(&root.join("scenarios/case-study").join(f)).unwrap();
+    let before = tiersim::scenario::load(&root.join("scenarios/case-study/before.toml")).unwrap();
+    let p = load("after-faithful.toml");
+    let names: Vec<&str> = p.remedies.iter().map(|r| r.name.as_str()).collect();
+    assert_eq!(names, ["training", "loan_process", "chatbot", "feedback"]);
+    let none = p.scenario(&[false; 4]).unwrap();
+    assert_eq!(shape(none.model), shape(before.model.clone()));
+    let all = p.scenario(&p.chosen(&Choice::All).unwrap()).unwrap().model;
+    let loan = all
+        .requests
+        .iter()
+        .find(|r| r.name == "loan_application")
+        .unwrap();
+    assert_eq!(loan.promised_turnaround, 168.0 * 60.0);
+    let bot = all.tiers.iter().position(|t| t.name == "chatbot").unwrap();
+    let entries: Vec<usize> = all.segments.iter().map(|s| s.entry).collect();
+    assert_eq!(entries, [0, bot, bot], "high-end clients go past the bot");
+    assert_eq!(all.retention.feedback, 0.10);
+    let r = load("after-faithful-redeploy.toml");
+    let names: Vec<&str> = r.remedies.iter().map(|r| r.name.as_str()).collect();
+    assert_eq!(names.last(), Some(&"redeploy"));
+    let without = r.scenario(&[true, true, true, true, false]).unwrap();
+    assert_eq!(shape(without.model), shape(all));
+}

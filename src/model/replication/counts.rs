@@ -65,6 +65,19 @@ pub struct ClientCounts {
     /// the first or the second half of the warm-up-to-horizon window (a
     /// warm-up too short shows as a difference).
     pub wait_halves: [Tally; 2],
+    /// Served clients who were problem cases.
+    pub problem_cases: u64,
+    /// Problem cases a back office caught.
+    pub problem_caught: u64,
+    /// Money lost to missed problem cases, mis-sale remediation and credit
+    /// losses.
+    pub risk_losses: f64,
+    /// Sum over finished clients of P(leaving within a year).
+    pub attrition: f64,
+    /// Sum over finished clients of P(leaving) x annual value.
+    pub value_at_risk: f64,
+    /// Feedback's extra new business (annual value) over finished clients.
+    pub feedback_value: f64,
 }
 
 impl ClientCounts {
@@ -113,6 +126,12 @@ impl ClientCounts {
         self.unreached += other.unreached;
         self.wait_halves[0].merge(&other.wait_halves[0]);
         self.wait_halves[1].merge(&other.wait_halves[1]);
+        self.problem_cases += other.problem_cases;
+        self.problem_caught += other.problem_caught;
+        self.risk_losses += other.risk_losses;
+        self.attrition += other.attrition;
+        self.value_at_risk += other.value_at_risk;
+        self.feedback_value += other.feedback_value;
     }
 }
 

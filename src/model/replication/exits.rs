@@ -10,6 +10,7 @@ use super::counts::slot_of;
 use super::state::Replication;
 use crate::engine::rng::keyed;
 use crate::model::outcome::Journey;
+use crate::model::retention::Ending;
 
 impl Replication<'_> {
     pub(super) fn abandon(&mut self, id: u32, t: f64) {
@@ -127,9 +128,12 @@ impl Replication<'_> {
         let counts = &mut self.segments[c.segment as usize];
         counts.finished += 1;
         counts.satisfaction.add(100.0 * p);
-        counts.top_box += (draws.random::<f64>() < p) as u64;
-        counts.complaints += (draws.random::<f64>() < o.complaint(p)) as u64;
-        counts.formal_complaints += (draws.random::<f64>() < o.formal_complaint(p)) as u64;
+        let top_box = draws.random::<f64>() < p;
+        let complaint = draws.random::<f64>() < o.complaint(p);
+        let mut formal = draws.random::<f64>() < o.formal_complaint(p);
+        counts.top_box += top_box as u64;
+        counts.complaints += complaint as u64;
+        counts.formal_complaints += formal as u64;
         let handoffs = c.cold_handoffs as u32 + c.warm_handoffs as u32;
         counts.handoffs.add(handoffs as f64);
         if c.own_rm != NONE {
@@ -144,15 +148,46 @@ impl Replication<'_> {
             counts.sales += sale as u64;
             if sale {
                 counts.revenue += request.revenue_per_sale;
+                counts.risk_losses += self.risk.credit_loss[c.request as usize];
                 if self.by_request {
                     by_request.sales += 1;
                     by_request.revenue += request.revenue_per_sale;
                 }
                 if draws.random::<f64>() < o.mis_sale() {
                     counts.mis_sales += 1;
-                    counts.formal_complaints +=
-                        (draws.random::<f64>() < o.mis_sale_complaint) as u64;
+                    counts.risk_losses += self.risk.mis_sale_remediation;
+                    let complained = draws.random::<f64>() < o.mis_sale_complaint;
+                    counts.formal_complaints += complained as u64;
+                    formal |= complained;
                 }
+            }
+        }
+        let counts = &mut self.segments[c.segment as usize];
+        let h = self.attrition[Ending::of(resolved, top_box, complaint, formal) as usize];
+        let (value, new_business) = self.value[c.segment as usize];
+        counts.attrition += h;
+        counts.value_at_risk += h * value;
+        counts.feedback_value += new_business;
+        if resolved && self.risk.active {
+            self.record_problem(id);
+        }
+    }
+
+    /// Whether a served client is a problem case, and whether a back
+    /// office caught it: two draws on the client's own risk stream.
+    #[cold]
+    fn record_problem(&mut self, id: u32) {
+        let c = &self.clients[id as usize];
+        let mut draws = keyed(c.key, self.risk_salt, 0);
+        let (u, v) = (draws.random::<f64>(), draws.random::<f64>());
+        let requests = self.model.requests.len();
+        let (s, r) = (c.segment as usize, c.request as usize);
+        if let Some(caught) = self.risk.problem(s, r, requests, u, v) {
+            let counts = &mut self.segments[s];
+            counts.problem_cases += 1;
+            counts.problem_caught += caught as u64;
+            if !caught {
+                counts.risk_losses += self.risk.loss_per_missed_case;
             }
         }
     }

@@ -80,6 +80,8 @@ pub(super) fn two_tier(front_servers: u32) -> Model {
         week: None,
         selling_minutes: 0.0,
         channels: Vec::new(),
+        risk: Default::default(),
+        retention: Default::default(),
     }
 }
 

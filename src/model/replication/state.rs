@@ -11,6 +11,7 @@ use crate::engine::rng::{name_hash, stream};
 use crate::engine::stats::SlotAverage;
 use crate::engine::{Calendar, Dist, Stream};
 use crate::model::outcome::Prepared;
+use crate::model::risk::RiskTerms;
 use crate::model::week::availability;
 use crate::model::{Discipline, Model, Overload, Tier, TierKind, Transfer};
 
@@ -204,6 +205,15 @@ pub(super) struct Replication<'m> {
     pub(super) complexity_salt: u64,
     pub(super) book_salt: u64,
     pub(super) outcome_salt: u64,
+    /// Purpose salt of the keyed problem-case draws (their own stream, so
+    /// the outcome draws stay as they were).
+    pub(super) risk_salt: u64,
+    /// The risk model, worked out once.
+    pub(super) risk: RiskTerms,
+    /// Annual attrition of each journey ending (see `retention::ENDINGS`).
+    pub(super) attrition: [f64; 5],
+    /// Per segment: (annual value, feedback's new business per client).
+    pub(super) value: Vec<(f64, f64)>,
     pub(super) threshold: f64,
     pub(super) warmup: f64,
     /// Middle of the warm-up-to-horizon window.
@@ -336,6 +346,15 @@ impl<'m> Replication<'m> {
             complexity_salt: name_hash("complexity"),
             book_salt: name_hash("book"),
             outcome_salt: name_hash("outcome"),
+            risk_salt: name_hash("risk"),
+            risk: RiskTerms::new(model),
+            attrition: model.retention.table(),
+            value: (0..model.segments.len())
+                .map(|s| {
+                    let v = model.retention.annual_value.get(s).copied().unwrap_or(0.0);
+                    (v, v * model.retention.feedback_new_business())
+                })
+                .collect(),
             threshold: model.run.service_level_threshold,
             warmup: model.run.warmup,
             midpoint: 0.5 * (model.run.warmup + model.run.horizon),
