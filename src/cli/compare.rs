@@ -32,19 +32,7 @@ pub(super) fn compare(
     let seed = sweep.points[0].scenario.model.run.seed;
     print_warnings(a, &sweep);
     let dir = out.unwrap_or_else(|| PathBuf::from("output").join(&sweep.name));
-    let header = Header {
-        tool_version: env!("CARGO_PKG_VERSION").into(),
-        scenario: sweep.name.clone(),
-        content_hash: sweep.content_hash.clone(),
-        points: 2,
-        shard: None,
-        options: if independent {
-            "independent streams".into()
-        } else {
-            String::new()
-        },
-        source: String::new(),
-    };
+    let header = header(&sweep, independent);
     let journal = Journal::create(&dir, &header)?;
     let (_, threads) = run_journaled(
         &sweep,
@@ -105,6 +93,24 @@ pub(super) fn compare(
         make_report(&dir)?;
     }
     Ok(())
+}
+
+/// The journal's header of a comparison: two points, and whether B ran
+/// on independent streams.
+fn header(sweep: &Sweep, independent: bool) -> Header {
+    Header {
+        tool_version: env!("CARGO_PKG_VERSION").into(),
+        scenario: sweep.name.clone(),
+        content_hash: sweep.content_hash.clone(),
+        points: 2,
+        shard: None,
+        options: if independent {
+            "independent streams".into()
+        } else {
+            String::new()
+        },
+        source: String::new(),
+    }
 }
 
 /// The one scenario of `file`, refusing a file with a `[sweep]` (compare

@@ -129,10 +129,6 @@ pub fn run_points(
     progress: &(dyn Fn(u64, u64) + Sync),
     cancel: &AtomicBool,
 ) -> Result<Vec<Done>, Halt> {
-    // The first overload seen (by point, then replication, so the message
-    // does not depend on the threads); it stops every worker.
-    let overloaded = Mutex::new(None::<(usize, u32, String)>);
-    let stop = AtomicBool::new(false);
     let first = |m: &Model| {
         if options.precision.is_empty() {
             m.run.replications
@@ -152,83 +148,46 @@ pub fn run_points(
             outstanding: 0,
         })
         .collect();
-    let total = AtomicU64::new(pending.iter().map(|p| p.replications.len() as u64).sum());
-    let done = AtomicU64::new(0);
-    let results = Mutex::new(Vec::new());
+    let shared = Shared {
+        overloaded: Mutex::new(None),
+        stop: AtomicBool::new(false),
+        total: AtomicU64::new(pending.iter().map(|p| p.replications.len() as u64).sum()),
+        done: AtomicU64::new(0),
+        results: Mutex::new(Vec::new()),
+    };
     while !pending.is_empty() {
-        // This round's work: every replication not yet run, point by point.
-        let units: Vec<(usize, u32)> = pending
-            .iter_mut()
-            .enumerate()
-            .flat_map(|(slot, p)| {
-                let missing: Vec<u32> = (0..p.replications.len() as u32)
-                    .filter(|&r| p.replications[r as usize].is_none())
-                    .collect();
-                p.outstanding = missing.len();
-                missing.into_iter().map(move |r| (slot, r))
-            })
-            .collect();
+        let units = round_units(&mut pending);
         let states: Vec<Mutex<&mut Pending<'_>>> = pending.iter_mut().map(Mutex::new).collect();
         // Points whose replications are all in but whose targets are not met.
         let again = Mutex::new(Vec::new());
         units.into_par_iter().with_max_len(1).for_each(|(slot, r)| {
-            if cancel.load(Ordering::Relaxed) || stop.load(Ordering::Relaxed) {
+            if cancel.load(Ordering::Relaxed) || shared.stop.load(Ordering::Relaxed) {
                 return;
             }
             let (model, point) = {
-                let p = states[slot].lock().expect("no panics while locked");
+                let p = lock(&states[slot]);
                 (p.model, p.point)
             };
             let result = simulate(model, r);
             if let Some(o) = &result.overload {
-                let mut first = overloaded.lock().expect("no panics while locked");
-                if first.as_ref().is_none_or(|f| (point, r) < (f.0, f.1)) {
-                    *first = Some((point, r, o.explain(model, r)));
-                }
-                stop.store(true, Ordering::Relaxed);
+                shared.overload(point, r, o.explain(model, r));
                 return;
             }
             let metrics = ReplicationMetrics::of(&result);
-            let mut p = states[slot].lock().expect("no panics while locked");
+            let mut p = lock(&states[slot]);
             p.replications[r as usize] = Some(metrics);
             p.outstanding -= 1;
             progress(
-                done.fetch_add(1, Ordering::Relaxed) + 1,
-                total.load(Ordering::Relaxed),
+                shared.done.fetch_add(1, Ordering::Relaxed) + 1,
+                shared.total.load(Ordering::Relaxed),
             );
-            if p.outstanding > 0 {
-                return;
-            }
-            // Taken out, so that a final point's metrics are freed as soon
-            // as `finished` has had them, not at the end of the round.
-            let reps: Vec<ReplicationMetrics> = std::mem::take(&mut p.replications)
-                .into_iter()
-                .flatten()
-                .collect();
-            match decide(&reps, options) {
-                Some(stop) => {
-                    let result = PointResult {
-                        point: p.point,
-                        replications: reps,
-                        stop,
-                    };
-                    finished(&result);
-                    let done = Done::of(&result);
-                    results.lock().expect("no panics while locked").push(done);
-                }
-                None => {
-                    let more = next_count(&reps, options);
-                    total.fetch_add(more - reps.len() as u64, Ordering::Relaxed);
-                    p.replications = reps.into_iter().map(Some).collect();
-                    p.replications.resize(more as usize, None);
-                    again.lock().expect("no panics while locked").push(p.point);
-                }
+            if p.outstanding == 0 && !shared.complete(&mut p, options, finished) {
+                lock(&again).push(p.point);
             }
         });
         drop(states);
         let again = again.into_inner().expect("no panics while locked");
-        if let Some((point, _, message)) = overloaded.lock().expect("no panics while locked").take()
-        {
+        if let Some((point, _, message)) = lock(&shared.overloaded).take() {
             let name = &points
                 .iter()
                 .find(|(i, _)| *i == point)
@@ -241,15 +200,97 @@ pub fn run_points(
             }));
         }
         if cancel.load(Ordering::Relaxed) {
-            let mut results = results.into_inner().expect("no panics while locked");
-            results.sort_by_key(|r| r.point);
-            return Err(Halt::Interrupted(Interrupted(results)));
+            return Err(Halt::Interrupted(Interrupted(shared.into_results())));
         }
         pending.retain(|p| again.contains(&p.point));
     }
-    let mut results = results.into_inner().expect("no panics while locked");
-    results.sort_by_key(|r| r.point);
-    Ok(results)
+    Ok(shared.into_results())
+}
+
+/// Locks `m` (no code panics while holding one of the runner's locks).
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().expect("no panics while locked")
+}
+
+/// This round's work: every replication not yet run, point by point, as
+/// (index in `pending`, replication); sets each point's `outstanding`.
+fn round_units(pending: &mut [Pending<'_>]) -> Vec<(usize, u32)> {
+    pending
+        .iter_mut()
+        .enumerate()
+        .flat_map(|(slot, p)| {
+            let missing: Vec<u32> = (0..p.replications.len() as u32)
+                .filter(|&r| p.replications[r as usize].is_none())
+                .collect();
+            p.outstanding = missing.len();
+            missing.into_iter().map(move |r| (slot, r))
+        })
+        .collect()
+}
+
+/// What the workers of [`run_points`] share.
+struct Shared {
+    /// The first overload seen (by point, then replication, so the message
+    /// does not depend on the threads).
+    overloaded: Mutex<Option<(usize, u32, String)>>,
+    /// Set on an overload: every worker stops.
+    stop: AtomicBool,
+    /// Replications to run, growing when a point needs more.
+    total: AtomicU64,
+    /// Replications run.
+    done: AtomicU64,
+    /// What is kept of the finished points.
+    results: Mutex<Vec<Done>>,
+}
+
+impl Shared {
+    /// Records an overload of replication `r` of `point` (keeping the
+    /// first by point and replication) and stops every worker.
+    fn overload(&self, point: usize, r: u32, message: String) {
+        let mut first = lock(&self.overloaded);
+        if first.as_ref().is_none_or(|f| (point, r) < (f.0, f.1)) {
+            *first = Some((point, r, message));
+        }
+        self.stop.store(true, Ordering::Relaxed);
+    }
+
+    /// A point whose replications are all in: final (handed to
+    /// `finished`, its metrics freed as soon as it has had them; returns
+    /// true), or grown to the count its precision needs (returns false).
+    fn complete(
+        &self,
+        p: &mut Pending<'_>,
+        options: &RunOptions,
+        finished: &(dyn Fn(&PointResult) + Sync),
+    ) -> bool {
+        let reps: Vec<ReplicationMetrics> = std::mem::take(&mut p.replications)
+            .into_iter()
+            .flatten()
+            .collect();
+        if let Some(stop) = decide(&reps, options) {
+            let result = PointResult {
+                point: p.point,
+                replications: reps,
+                stop,
+            };
+            finished(&result);
+            lock(&self.results).push(Done::of(&result));
+            return true;
+        }
+        let more = next_count(&reps, options);
+        self.total
+            .fetch_add(more - reps.len() as u64, Ordering::Relaxed);
+        p.replications = reps.into_iter().map(Some).collect();
+        p.replications.resize(more as usize, None);
+        false
+    }
+
+    /// The finished points, in point order.
+    fn into_results(self) -> Vec<Done> {
+        let mut results = self.results.into_inner().expect("no panics while locked");
+        results.sort_by_key(|r| r.point);
+        results
+    }
 }
 
 /// Whether a point with these replications is final, and why.

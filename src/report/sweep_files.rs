@@ -27,7 +27,8 @@ use super::summary::{Point, TOOL};
 use super::{csv, json, long};
 use crate::error::Error;
 use crate::experiment::{
-    Difference, FinishedPoints, PointResult, ScenarioSummary, Shape, StopReason, paired, summarise,
+    Difference, Done, FinishedPoints, PointResult, ScenarioSummary, Shape, StopReason, paired,
+    summarise,
 };
 use crate::scenario::Sweep;
 
@@ -201,33 +202,20 @@ pub fn write_sweep_files(
         tables.differences = Some(::csv::Writer::from_writer(out));
         s
     });
+    let writing = Writing {
+        dir,
+        sweep,
+        points,
+        columns: &columns,
+        baseline: baseline.as_ref(),
+        slots,
+        focus,
+    };
     let mut i = 0;
     let mut next = || {
         let d = *done.get(i)?;
         i += 1;
-        let entry = (|| {
-            let result = points.load(i - 1)?;
-            let point = &sweep.points[d.point];
-            let shape = Shape::of(&point.scenario.model);
-            let s = summarise(&point.name, &shape, &result.replications);
-            let diffs = baseline.as_ref().map(|b| {
-                let base_shape = Shape::of(&sweep.points[b.point].scenario.model);
-                paired(&base_shape, &b.replications, &shape, &result.replications)
-            });
-            write_rows(&mut tables, sweep, &columns, &result, &s, diffs.as_deref()).map_err(
-                |source| Error::Write {
-                    path: dir.to_path_buf(),
-                    source,
-                },
-            )?;
-            let mut entry = json::point(point, &s, d.stop, diffs.as_deref());
-            if slots == SlotsKept::Focus && Some(d.point) != focus {
-                entry.slots = None;
-            }
-            each(&s, &entry, d.stop, diffs.as_deref());
-            Ok(entry)
-        })();
-        Some(entry)
+        Some(writing.entry(i - 1, d, &mut tables, each))
     };
     let document = Streamed {
         tool: TOOL,
@@ -257,6 +245,58 @@ pub fn write_sweep_files(
         s.commit(out)?;
     }
     Ok(())
+}
+
+/// What every point of [`write_sweep_files`] is written with.
+struct Writing<'a> {
+    dir: &'a Path,
+    sweep: &'a Sweep,
+    points: &'a dyn FinishedPoints,
+    columns: &'a csv::Columns,
+    baseline: Option<&'a PointResult>,
+    slots: SlotsKept,
+    /// The point that keeps its slots when only the focus does.
+    focus: Option<usize>,
+}
+
+impl Writing<'_> {
+    /// Finished point `i` (`d`): loaded, summarised, compared with the
+    /// baseline, its rows written to `tables`, handed to `each`; its entry
+    /// in `summary.json`.
+    fn entry(
+        &self,
+        i: usize,
+        d: Done,
+        tables: &mut Tables,
+        each: &mut EachPoint<'_>,
+    ) -> Result<Point, Error> {
+        let result = self.points.load(i)?;
+        let point = &self.sweep.points[d.point];
+        let shape = Shape::of(&point.scenario.model);
+        let s = summarise(&point.name, &shape, &result.replications);
+        let diffs = self.baseline.map(|b| {
+            let base_shape = Shape::of(&self.sweep.points[b.point].scenario.model);
+            paired(&base_shape, &b.replications, &shape, &result.replications)
+        });
+        write_rows(
+            tables,
+            self.sweep,
+            self.columns,
+            &result,
+            &s,
+            diffs.as_deref(),
+        )
+        .map_err(|source| Error::Write {
+            path: self.dir.to_path_buf(),
+            source,
+        })?;
+        let mut entry = json::point(point, &s, d.stop, diffs.as_deref());
+        if self.slots == SlotsKept::Focus && Some(d.point) != self.focus {
+            entry.slots = None;
+        }
+        each(&s, &entry, d.stop, diffs.as_deref());
+        Ok(entry)
+    }
 }
 
 /// Writes one point's rows into every CSV file.
