@@ -36,6 +36,8 @@ const H: f64 = 64.0;
 const COL: f64 = 240.0;
 const ROW: f64 = 84.0;
 const TOP: f64 = 56.0;
+/// Length of an arrow's head.
+const HEAD: f64 = 8.0;
 
 /// Utilization at which a tier is drawn as busy, and as overloaded.
 const BUSY: f64 = 0.7;
@@ -268,8 +270,6 @@ fn draw(nodes: &[Node], weights: &BTreeMap<(usize, usize), f64>, inflow: &[f64])
         "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"service-map\" role=\"img\" aria-label=\"Service map\" \
          viewBox=\"0 0 {width:.0} {height:.0}\" width=\"{width:.0}\" height=\"{height:.0}\" \
          font-family=\"system-ui, sans-serif\" font-size=\"12\">\n\
-         <defs><marker id=\"arrow\" viewBox=\"0 0 10 10\" refX=\"9\" refY=\"5\" markerUnits=\"userSpaceOnUse\" markerWidth=\"9\" markerHeight=\"9\" orient=\"auto\">\
-         <path d=\"M0,0 L10,5 L0,10 z\" fill=\"#6b7a90\"/></marker></defs>\n\
          <text x=\"20\" y=\"22\" font-size=\"14\" font-weight=\"bold\">Service map</text>\n\
          <text x=\"20\" y=\"40\" fill=\"#555\">Arrows: clients per hour of the measured period (≈ where a box has several ways in). \
          Tiers: staffing, utilization, wait; green under {:.0}%, amber under {:.0}%, red above.</text>\n",
@@ -350,30 +350,35 @@ fn arrows(
         };
         // Left to right; within a column (one back office after another),
         // straight up or down.
-        let (path, (lx, ly)) = if at[a].0 == at[b].0 {
+        // The line stops short of the box; a drawn head (no marker: the
+        // page refers to nothing, not even by `url(#...)`) ends it.
+        let (path, head, (lx, ly)) = if at[a].0 == at[b].0 {
             let x = at[a].0 + W / 2.0;
-            let (y1, y2) = if at[a].1 < at[b].1 {
-                (at[a].1 + H, at[b].1 - 2.0)
+            let (y1, y2, dy) = if at[a].1 < at[b].1 {
+                (at[a].1 + H, at[b].1, -HEAD)
             } else {
-                (at[a].1, at[b].1 + H + 2.0)
+                (at[a].1, at[b].1 + H, HEAD)
             };
             (
-                format!("M{x:.1},{y1:.1} L{x:.1},{y2:.1}"),
+                format!("M{x:.1},{y1:.1} L{x:.1},{:.1}", y2 + dy),
+                format!("M{x:.1},{y2:.1} l-4,{dy:.1} h8 z"),
                 (x + 6.0, (y1 + y2) / 2.0 + 4.0),
             )
         } else {
             let (x1, y1) = (at[a].0 + W, spread(a, b, true));
-            let (x2, y2) = (at[b].0 - 2.0, spread(b, a, false));
+            let (x2, y2) = (at[b].0, spread(b, a, false));
             let mid = (x1 + x2) / 2.0;
+            let end = x2 - HEAD;
             (
-                format!("M{x1:.1},{y1:.1} C{mid:.1},{y1:.1} {mid:.1},{y2:.1} {x2:.1},{y2:.1}"),
+                format!("M{x1:.1},{y1:.1} C{mid:.1},{y1:.1} {mid:.1},{y2:.1} {end:.1},{y2:.1}"),
+                format!("M{x2:.1},{y2:.1} l-{HEAD},-4 v8 z"),
                 (x1 + 4.0, y1 - 4.0),
             )
         };
         let _ = writeln!(
             out,
-            "<path d=\"{path}\" fill=\"none\" stroke=\"#6b7a90\" \
-             stroke-opacity=\"0.55\" stroke-width=\"{stroke:.1}\" marker-end=\"url(#arrow)\"/>\n\
+            "<path d=\"{path}\" fill=\"none\" stroke=\"#6b7a90\" stroke-opacity=\"0.55\" stroke-width=\"{stroke:.1}\"/>\n\
+             <path d=\"{head}\" fill=\"#6b7a90\"/>\n\
              <text x=\"{lx:.1}\" y=\"{ly:.1}\" font-size=\"11\" fill=\"#223\" stroke=\"#fff\" stroke-width=\"3\" \
              paint-order=\"stroke\">{}{label}/h</text>",
             if count > 1 { "≈" } else { "" }

@@ -19,6 +19,8 @@ mod report;
 mod robust;
 mod rosters;
 mod scenarios;
+mod serve;
+mod serve_page;
 mod service;
 mod speed;
 mod terminal;
