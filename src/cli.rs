@@ -155,6 +155,33 @@ pub enum Command {
 
 See docs/remedies.md for the case study read for a manager.")]
     Attribute(attribute::AttributeArgs),
+    /// A what-if page for managers: a local web server with the scenario's
+    /// staffing, remedies, volume and levers as controls; every change is
+    /// rerun against the unchanged scenario on the same clients. Runs until
+    /// Ctrl-C.
+    #[command(after_help = "Examples (each runs until Ctrl-C):
+  tiersim serve scenarios/baseline.toml [--open]
+  tiersim serve scenarios/case-study/remedies.toml [--listen 127.0.0.1:8080]
+
+See docs/serve.md for a walk-through and the API.")]
+    Serve {
+        /// The scenario file (TOML), without [sweep].
+        scenario: PathBuf,
+        /// The address to listen on; loopback by default. Any other
+        /// address lets anyone who reaches it use the page (no
+        /// authentication).
+        #[arg(long, default_value = "127.0.0.1:8700")]
+        listen: std::net::SocketAddr,
+        /// Open the page in the desktop's browser.
+        #[arg(long)]
+        open: bool,
+        /// Worker threads [default: one per core].
+        #[arg(long)]
+        threads: Option<usize>,
+        /// Output folder for plans [default: output/serve-<name>-whatif/].
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell)
     /// to stdout.
     #[command(after_help = "Examples:
@@ -230,6 +257,22 @@ pub fn run(cli: Cli) -> Result<()> {
             threads,
             expand,
         } => check::check(&scenario, threads, expand),
+        Command::Serve {
+            scenario,
+            listen,
+            open,
+            threads,
+            out,
+        } => crate::serve::serve(
+            &crate::serve::Options {
+                scenario,
+                listen,
+                open,
+                threads,
+                out,
+            },
+            &CANCEL,
+        ),
     }
 }
 

@@ -36,5 +36,6 @@ pub mod model;
 pub mod plan;
 pub mod report;
 pub mod scenario;
+pub mod serve;
 
 pub use error::Error;

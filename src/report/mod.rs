@@ -20,6 +20,7 @@ pub mod manifest;
 pub mod page;
 pub mod plot;
 pub mod read;
+pub mod service_map;
 pub mod summary;
 pub mod sweep_files;
 pub mod table;

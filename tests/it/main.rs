@@ -21,6 +21,8 @@ mod risk;
 mod robust;
 mod rosters;
 mod scenarios;
+mod serve;
+mod serve_page;
 mod service;
 mod speed;
 mod terminal;

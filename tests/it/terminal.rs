@@ -300,12 +300,18 @@ fn every_documented_command_runs() {
         if elsewhere {
             continue;
         }
+        ran += 1;
+        if words[0] == "serve" {
+            if let Err(e) = serves(&dir, &words) {
+                failures.push(format!("{file}: `tiersim {cmd}` {e}"));
+            }
+            continue;
+        }
         let out = std::process::Command::new(env!("CARGO_BIN_EXE_tiersim"))
             .args(&words)
             .current_dir(&dir)
             .output()
             .expect("tiersim runs");
-        ran += 1;
         if !out.status.success() {
             failures.push(format!(
                 "{file}: `tiersim {cmd}` exited {:?}: {}",
@@ -316,4 +322,42 @@ fn every_documented_command_runs() {
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
     assert!(ran >= 20, "only {ran} documented commands ran");
+}
+
+/// `serve` runs until stopped: the documented command runs (on a free
+/// loopback port, without opening a browser) until it prints its address,
+/// then it is stopped.
+fn serves(dir: &Path, words: &[&str]) -> Result<(), String> {
+    use std::io::BufRead;
+    let mut args: Vec<&str> = Vec::new();
+    let mut rest = words.iter();
+    while let Some(w) = rest.next() {
+        match *w {
+            "--listen" => {
+                rest.next();
+            }
+            "--open" => {}
+            w => args.push(w),
+        }
+    }
+    args.extend(["--listen", "127.0.0.1:0"]);
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_tiersim"))
+        .args(&args)
+        .current_dir(dir)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("tiersim runs");
+    let mut line = String::new();
+    let read = std::io::BufReader::new(child.stdout.take().unwrap()).read_line(&mut line);
+    let _ = child.kill();
+    let out = child.wait_with_output().expect("tiersim stops");
+    match read {
+        Ok(_) if line.starts_with("http://127.0.0.1:") => Ok(()),
+        _ => Err(format!(
+            "did not serve ({:?}): {}",
+            out.status.code(),
+            text(&out.stderr)
+        )),
+    }
 }

@@ -130,11 +130,12 @@ pub fn page(results: &Results, plots: &Plots, target: &Target) -> String {
         ),
     );
     let day = plots.figures.iter().any(|f| f.section == Section::Day);
-    let mut nav = vec![
-        ("answer", "The answer"),
-        ("warnings", "Warnings"),
-        ("plots", "Plots"),
-    ];
+    let map = super::service_map::of_results(results);
+    let mut nav = vec![("answer", "The answer")];
+    if map.is_some() {
+        nav.push(("service-map", "Service map"));
+    }
+    nav.extend([("warnings", "Warnings"), ("plots", "Plots")]);
     if day {
         nav.push(("day", "Over the day"));
     }
@@ -153,6 +154,9 @@ pub fn page(results: &Results, plots: &Plots, target: &Target) -> String {
     out.push_str("</nav>\n");
     // One screen with the answer, then the plots, then the long tables.
     answer::answer(&mut out, results);
+    if let Some(svg) = &map {
+        sections::service_map(&mut out, svg);
+    }
     sections::warnings(&mut out, results);
     figures(&mut out, plots);
     if day {

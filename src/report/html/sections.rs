@@ -181,3 +181,16 @@ pub(super) fn warnings(out: &mut String, results: &Results) {
     }
     out.push_str("</section>\n");
 }
+
+/// The section "Service map": the scenario as a picture with the run's
+/// flows, staffing, utilization and waits (`service_map::svg`).
+pub(super) fn service_map(out: &mut String, svg: &str) {
+    out.push_str(
+        "<section id=\"service-map\">\n<h2>Service map</h2>\n\
+         <p>Where clients go, drawn from the scenario: segments and channels, then the tiers in the order clients reach them, \
+         back offices last. Each arrow carries clients per hour of the measured period; each tier its staffing, \
+         utilization and wait, coloured by load.</p>\n<figure class=\"wide\">\n",
+    );
+    out.push_str(svg);
+    out.push_str("</figure>\n</section>\n");
+}
