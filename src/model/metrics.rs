@@ -4,7 +4,7 @@
 use super::replication::{ClientCounts, ReplicationResult, RequestCounts, TierCounts};
 
 /// Metric names for the whole system and for each segment, in output order.
-pub const CLIENT_METRICS: [&str; 26] = [
+pub const CLIENT_METRICS: [&str; 31] = [
     "arrived",
     "served",
     "abandoned",
@@ -31,6 +31,11 @@ pub const CLIENT_METRICS: [&str; 26] = [
     "turnaround_mean_hours",
     "own_rm_share",
     "unreached",
+    "service_level_staffed",
+    "wait_p_positive_staffed",
+    "fcr_staffed",
+    "unresolved_rate",
+    "continuity_points",
 ];
 
 /// Metric names for each request type, in output order.
@@ -44,7 +49,7 @@ pub const REQUEST_METRICS: [&str; 6] = [
 ];
 
 /// Metric names for each tier (per visit), in output order.
-pub const TIER_METRICS: [&str; 29] = [
+pub const TIER_METRICS: [&str; 30] = [
     "arrived",
     "served",
     "abandoned",
@@ -74,6 +79,7 @@ pub const TIER_METRICS: [&str; 29] = [
     "callback_attempts",
     "callback_failures",
     "overflowed",
+    "callback_wait_mean",
 ];
 
 /// Probabilities at which the distribution of the total wait is reported
@@ -132,6 +138,17 @@ pub fn client_values(c: &ClientCounts) -> [f64; CLIENT_METRICS.len()] {
         c.sojourn.mean() / 60.0,
         ratio(c.own_rm, c.booked),
         c.unreached as f64,
+        // Measured at the first staffed tier the client reached (after
+        // any chatbot in front), among the clients who reached one.
+        ratio(c.staffed_within, c.staffed_admitted),
+        ratio(c.staffed_waited, c.staffed_admitted),
+        ratio(c.staffed_first_contact, c.staffed_finished),
+        ratio(c.unresolved, c.served),
+        if c.booked == 0 {
+            f64::NAN
+        } else {
+            c.continuity_points / c.booked as f64
+        },
     ]
 }
 
@@ -213,6 +230,7 @@ pub fn tier_values(t: &TierCounts) -> [f64; TIER_METRICS.len()] {
         t.callback_attempts as f64,
         t.callback_failures as f64,
         t.overflowed as f64,
+        t.callback_wait.mean(),
     ]
 }
 
