@@ -4,7 +4,7 @@
 use super::replication::{ClientCounts, ReplicationResult, RequestCounts, TierCounts};
 
 /// Metric names for the whole system and for each segment, in output order.
-pub const CLIENT_METRICS: [&str; 33] = [
+pub const CLIENT_METRICS: [&str; 38] = [
     "arrived",
     "served",
     "abandoned",
@@ -38,6 +38,11 @@ pub const CLIENT_METRICS: [&str; 33] = [
     "expected_attrition",
     "value_at_risk",
     "feedback_value",
+    "service_level_staffed",
+    "wait_p_positive_staffed",
+    "fcr_staffed",
+    "unresolved_rate",
+    "continuity_points",
 ];
 
 /// Metric names for each request type, in output order.
@@ -51,7 +56,7 @@ pub const REQUEST_METRICS: [&str; 6] = [
 ];
 
 /// Metric names for each tier (per visit), in output order.
-pub const TIER_METRICS: [&str; 29] = [
+pub const TIER_METRICS: [&str; 30] = [
     "arrived",
     "served",
     "abandoned",
@@ -81,6 +86,7 @@ pub const TIER_METRICS: [&str; 29] = [
     "callback_attempts",
     "callback_failures",
     "overflowed",
+    "callback_wait_mean",
 ];
 
 /// Probabilities at which the distribution of the total wait is reported
@@ -150,6 +156,17 @@ pub fn client_values(c: &ClientCounts) -> [f64; CLIENT_METRICS.len()] {
         },
         c.value_at_risk,
         c.feedback_value,
+        // Measured at the first staffed tier the client reached (after
+        // any chatbot in front), among the clients who reached one.
+        ratio(c.staffed_within, c.staffed_admitted),
+        ratio(c.staffed_waited, c.staffed_admitted),
+        ratio(c.staffed_first_contact, c.staffed_finished),
+        ratio(c.unresolved, c.served),
+        if c.booked == 0 {
+            f64::NAN
+        } else {
+            c.continuity_points / c.booked as f64
+        },
     ]
 }
 
@@ -231,6 +248,7 @@ pub fn tier_values(t: &TierCounts) -> [f64; TIER_METRICS.len()] {
         t.callback_attempts as f64,
         t.callback_failures as f64,
         t.overflowed as f64,
+        t.callback_wait.mean(),
     ]
 }
 

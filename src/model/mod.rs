@@ -155,6 +155,14 @@ pub struct RequestType {
     /// Promised turnaround (arrival to final answer), minutes: a later
     /// answer lowers satisfaction (β_bo). Infinite when none is promised.
     pub promised_turnaround: f64,
+    /// The client's reference turnaround (what clients are used to),
+    /// minutes of back-office time; infinite when the file does not say, and
+    /// the back-office term is then today's, against the promise alone
+    /// (docs/outcomes.md, "Turnaround").
+    pub expected_turnaround: f64,
+    /// Opt-in chatbots: (chatbot tier, share of clients with this request
+    /// who choose it); the rest join their usual entry.
+    pub bot_uptake: Vec<(usize, f64)>,
 }
 
 /// How a client is handed from one tier to the next.
@@ -320,6 +328,13 @@ pub struct Tier {
     pub non_client_share: f64,
     /// Outbound sales calls made in idle time.
     pub outbound: Option<Outbound>,
+    /// Per request type: P(a contact that ends here, not passed on,
+    /// resolves the need) at a staffed or dedicated tier; 1 everywhere
+    /// unless the file (or `[outcomes] model = 2`) says otherwise.
+    pub resolves: Vec<f64>,
+    /// A chatbot's sales as a share of a human's (`tier.sale_factor`);
+    /// `None` takes `outcomes.bot_sale_factor`.
+    pub sale_factor: Option<f64>,
 }
 
 /// Kinds of tier.

@@ -45,6 +45,42 @@ pub struct Outcomes {
     /// P(a mis-sold client files a formal complaint): detection times the
     /// complaint rate of a monetary loss.
     pub mis_sale_complaint: f64,
+    /// Utility gained by a client served by their own dedicated RM
+    /// (β_cont; 0, the old model, unless the file opts in).
+    pub beta_continuity: f64,
+    /// Utility lost per promised turnaround exceeded when the request also
+    /// names the client's reference (`expected_turnaround_hours`): an
+    /// explicit promise missed costs more than an expectation missed.
+    pub beta_promise: f64,
+    /// Utility lost per cold hand-off from a chatbot (a warm one costs
+    /// half); `None` is `beta_transfer`, the old model.
+    pub beta_bot_handoff: Option<f64>,
+    /// Share of a failed chatbot conversation's time counted as waiting in
+    /// the satisfaction term (0, the old model, unless the file opts in).
+    pub bot_time_counts_on_failure: f64,
+}
+
+/// `[outcomes] model = 2`: the sourced values of the outcome model's v2
+/// terms (docs/outcomes.md), which a file opts into; without it every v2
+/// term is at its neutral value and the model is the old one.
+pub mod v2 {
+    /// β_cont: a client served by their own trusted RM (logit; ASSUMPTION,
+    /// direction from J.D. Power SME 825 vs 723).
+    pub const BETA_CONTINUITY: f64 = 0.3;
+    /// A cold chatbot hand-off: β_tr plus the repeat-information penalty
+    /// of the CEB evidence (0.5 + 0.25).
+    pub const BETA_BOT_HANDOFF: f64 = 0.75;
+    /// Share of failed chatbot time counted as wait (20% of callers count
+    /// IVR time in their hold estimate).
+    pub const BOT_TIME_COUNTS_ON_FAILURE: f64 = 0.2;
+    /// First-contact resolution by expertise: junior (SQM financial
+    /// services), senior and expert (ASSUMPTIONs anchored on SQM's
+    /// world-class 80%).
+    pub const FCR_JUNIOR: f64 = 0.71;
+    /// See [`FCR_JUNIOR`].
+    pub const FCR_SENIOR: f64 = 0.80;
+    /// See [`FCR_JUNIOR`].
+    pub const FCR_EXPERT: f64 = 0.85;
 }
 
 impl Default for Outcomes {
@@ -65,6 +101,10 @@ impl Default for Outcomes {
             kpi_pressure: 0.0,
             mis_sale_max: 0.02,
             mis_sale_complaint: 0.054 * 0.6,
+            beta_continuity: 0.0,
+            beta_promise: 1.2,
+            beta_bot_handoff: None,
+            bot_time_counts_on_failure: 0.0,
         }
     }
 }
@@ -92,6 +132,21 @@ pub struct Journey {
     pub turnaround_ratio: f64,
     /// Utility offset of the channel (β_ch).
     pub offset: f64,
+    /// Of the hand-offs above, those from a chatbot: cold and warm.
+    pub bot_cold: u32,
+    /// See `bot_cold`.
+    pub bot_warm: u32,
+    /// Minutes of chatbot conversations that failed (ended in a hand-off).
+    pub bot_time: f64,
+    /// Served by their own dedicated RM.
+    pub own_rm: bool,
+    /// Back-office time over the client's reference turnaround, when the
+    /// request names one; the back-office term is then two-sided and
+    /// `promise_ratio` replaces `turnaround_ratio`.
+    pub expected_ratio: Option<f64>,
+    /// Back-office time over the promised turnaround (0 when none is
+    /// promised), read with `expected_ratio` only.
+    pub promise_ratio: f64,
 }
 
 impl Journey {
@@ -107,6 +162,12 @@ impl Journey {
             repeats: 0,
             turnaround_ratio: 0.0,
             offset: 0.0,
+            bot_cold: 0,
+            bot_warm: 0,
+            bot_time: 0.0,
+            own_rm: false,
+            expected_ratio: None,
+            promise_ratio: 0.0,
         }
     }
 }
@@ -121,12 +182,22 @@ pub struct Prepared {
     beta_unresolved: f64,
     beta_repeat: f64,
     beta_back_office: f64,
+    loss_aversion: f64,
     loyalty_ratio: f64,
     /// The sale factor's denominator: P(purchase) weight of the ideal journey.
     sale_ideal: f64,
     bot_sale_factor: f64,
     /// 1 + 31% x the KPI pressure.
     sale_pressure: f64,
+    beta_continuity: f64,
+    beta_promise: f64,
+    /// β_bot − β_tr: what a chatbot's hand-off costs beyond a transfer's
+    /// (0 in the old model, so its terms add exactly nothing).
+    bot_extra: f64,
+    bot_time_weight: f64,
+    /// Some v2 term (continuity, the chatbot's hand-off or time) is not
+    /// neutral.
+    v2: bool,
 }
 
 impl Prepared {
@@ -134,23 +205,66 @@ impl Prepared {
     /// with the constants worked out once.
     #[inline]
     pub fn sale(&self, p: f64, base: f64, bot_only: bool) -> f64 {
+        let bot = if bot_only { self.bot_sale_factor } else { 1.0 };
+        self.sale_by(p, base, bot)
+    }
+
+    /// P(sale) as [`Prepared::sale`] with the seller's factor `bot` given:
+    /// 1 for a human, the chatbot tier's `sale_factor` for a bot alone.
+    #[inline]
+    pub fn sale_by(&self, p: f64, base: f64, bot: f64) -> f64 {
         let r = self.loyalty_ratio;
         let factor = (p + r * (1.0 - p)) / self.sale_ideal;
-        let bot = if bot_only { self.bot_sale_factor } else { 1.0 };
         (base * factor * bot * self.sale_pressure).clamp(0.0, 1.0)
+    }
+
+    /// The global chatbot sale factor (`outcomes.bot_sale_factor`).
+    pub fn bot_sale_factor(&self) -> f64 {
+        self.bot_sale_factor
+    }
+
+    /// The continuity term of journey `j`: β_cont for a client served by
+    /// their own RM, else 0.
+    #[inline]
+    pub fn continuity(&self, j: &Journey) -> f64 {
+        if j.own_rm { self.beta_continuity } else { 0.0 }
+    }
+
+    /// The back-office term's loss (a gain is negative): today's one-sided
+    /// term against the promise, or, when the request names the client's
+    /// reference, a gain for beating it (bounded at β_bo/λ as the wait's
+    /// gain) and the worse of the expectation missed (β_bo) and the
+    /// explicit promise missed (β_promise).
+    #[inline]
+    fn back_office_loss(&self, j: &Journey) -> f64 {
+        match j.expected_ratio {
+            None => self.beta_back_office * (j.turnaround_ratio - 1.0).max(0.0),
+            Some(b) => {
+                let gain = self.beta_back_office / self.loss_aversion * (1.0 - b).clamp(0.0, 1.0);
+                let expectation = self.beta_back_office * (b - 1.0).max(0.0);
+                let promise = self.beta_promise * (j.promise_ratio - 1.0).max(0.0);
+                expectation.max(promise) - gain
+            }
+        }
     }
 
     /// The journey's utility U.
     #[inline]
     pub fn utility(&self, j: &Journey) -> f64 {
+        // A failed bot conversation counts as waiting for its weight.
+        let wait = if self.v2 {
+            j.wait + self.bot_time_weight * j.bot_time
+        } else {
+            j.wait
+        };
         let x = if j.tolerance > 0.0 {
-            j.wait / j.tolerance
+            wait / j.tolerance
         } else {
             f64::INFINITY
         };
         let gain = (1.0 - x).clamp(0.0, 1.0);
         let loss = (x - 1.0).max(0.0);
-        self.beta0 + self.beta_gain * gain
+        let u = self.beta0 + self.beta_gain * gain
             - self.beta_wait * loss
             - self.beta_transfer * (j.cold_handoffs as f64 + 0.5 * j.warm_handoffs as f64)
             - if j.resolved {
@@ -159,8 +273,15 @@ impl Prepared {
                 self.beta_unresolved
             }
             - self.beta_repeat * j.repeats as f64
-            - self.beta_back_office * (j.turnaround_ratio - 1.0).max(0.0)
-            + j.offset
+            - self.back_office_loss(j)
+            + j.offset;
+        // The v2 terms come last and only when one is not neutral: a file
+        // that does not opt in scores bit for bit as before, at no cost.
+        if self.v2 {
+            u + self.continuity(j) - self.bot_extra * (j.bot_cold as f64 + 0.5 * j.bot_warm as f64)
+        } else {
+            u
+        }
     }
 
     /// P(top-box) = σ(U).
@@ -214,6 +335,18 @@ impl Outcomes {
             sale_ideal: self.top_box_ideal + self.loyalty_ratio * (1.0 - self.top_box_ideal),
             bot_sale_factor: self.bot_sale_factor,
             sale_pressure: 1.0 + 0.31 * self.kpi_pressure,
+            beta_continuity: self.beta_continuity,
+            beta_promise: self.beta_promise,
+            bot_extra: self
+                .beta_bot_handoff
+                .map_or(0.0, |b| b - self.beta_transfer),
+            bot_time_weight: self.bot_time_counts_on_failure,
+            loss_aversion: self.loss_aversion,
+            v2: self.beta_continuity != 0.0
+                || self
+                    .beta_bot_handoff
+                    .is_some_and(|b| b != self.beta_transfer)
+                || self.bot_time_counts_on_failure != 0.0,
         }
     }
 
@@ -374,3 +507,7 @@ mod tests {
         }
     }
 }
+
+#[cfg(test)]
+#[path = "outcome_v2_tests.rs"]
+mod v2_tests;

@@ -198,7 +198,7 @@ use Unit::*;
 
 /// Every metric of `summary.json` (clients, request types, tiers, slots of
 /// the day), each once.
-pub const CATALOGUE: [Metric; 51] = [
+pub const CATALOGUE: [Metric; 57] = [
     m("arrived", "clients arrived", Count, Neutral, false),
     m("served", "clients served", Count, Up, false),
     m("abandoned", "clients who abandoned", Count, Down, false),
@@ -398,6 +398,48 @@ pub const CATALOGUE: [Metric; 51] = [
         "new business from feedback",
         Currency,
         Up,
+        false,
+    ),
+    m(
+        "service_level_staffed",
+        "service level at the first staffed tier",
+        Share,
+        Up,
+        false,
+    ),
+    m(
+        "wait_p_positive_staffed",
+        "share who waited for the first staffed tier",
+        Share,
+        Down,
+        false,
+    ),
+    m(
+        "fcr_staffed",
+        "resolution at the first staffed tier",
+        Share,
+        Up,
+        false,
+    ),
+    m(
+        "unresolved_rate",
+        "share of served clients left unresolved",
+        Share,
+        Down,
+        false,
+    ),
+    m(
+        "continuity_points",
+        "satisfaction points from continuity per booked client",
+        Score,
+        Neutral,
+        false,
+    ),
+    m(
+        "callback_wait_mean",
+        "mean time on the call-back list per attempt",
+        Minutes,
+        Down,
         false,
     ),
 ];

@@ -1,6 +1,7 @@
 //! `[levers]`: the KPI regime (sales pressure, mis-selling), selling minutes,
-//! and training (multipliers of a tier's service time and escalation
-//! probabilities, applied where the tier is built).
+//! and training (multipliers of a tier's service time, escalation
+//! probabilities and first-contact resolution, applied where the tier is
+//! built).
 
 use std::ops::Range;
 
@@ -17,6 +18,9 @@ pub(super) struct Training {
     pub(super) service: Option<f64>,
     /// Escalation-probability multiplier, and where it is written.
     pub(super) escalation: Option<(f64, Range<usize>)>,
+    /// Multiplier of the tier's `resolves` (first-contact resolution), and
+    /// where it is written.
+    pub(super) resolution: Option<(f64, Range<usize>)>,
 }
 
 /// `[levers]`, checked.
@@ -107,6 +111,18 @@ impl Checker<'_> {
                     continue;
                 }
                 levers.training[j].escalation = Some((value, e.span()));
+            }
+            if let Some(r) = &t.resolution {
+                let value = self.non_negative(r, &field("resolution"));
+                if kinds[j] == TierKind::Chatbot {
+                    self.problem(
+                        r.span(),
+                        field("resolution"),
+                        "a chatbot's resolution is its `resolves`; train staffed tiers",
+                    );
+                    continue;
+                }
+                levers.training[j].resolution = Some((value, r.span()));
             }
         }
         levers

@@ -190,6 +190,7 @@ impl Checker<'_> {
             week: week.as_ref(),
             at: &requests.at,
             training: &levers.training,
+            v2: outcomes::opts_into_v2(raw),
         };
         let tiers: Vec<Option<Tier>> = raw
             .tier

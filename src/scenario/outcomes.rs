@@ -6,6 +6,17 @@ use toml::Spanned;
 use super::diagnostics::Checker;
 use super::raw::RawScenario;
 use crate::model::Outcomes;
+use crate::model::outcome::v2;
+
+/// Whether the file opts into the v2 outcome model (`[outcomes] model =
+/// 2`): the sourced defaults of resolution, continuity and the chatbot
+/// terms instead of their neutral values.
+pub(super) fn opts_into_v2(raw: &RawScenario) -> bool {
+    raw.outcomes
+        .as_ref()
+        .and_then(|o| o.get_ref().model.as_ref())
+        .is_some_and(|m| *m.get_ref() == 2)
+}
 
 impl Checker<'_> {
     /// `[outcomes]`; `None` when a coefficient has problems.
@@ -16,6 +27,24 @@ impl Checker<'_> {
         };
         let r = r.get_ref();
         let before = self.count();
+        if let Some(m) = &r.model
+            && !matches!(m.get_ref(), 1 | 2)
+        {
+            self.problem(
+                m.span(),
+                "outcomes.model",
+                format!(
+                    "got {}; allowed: 1 (the old model, the default) or 2 (the sourced v2 terms)",
+                    m.get_ref()
+                ),
+            );
+        }
+        if opts_into_v2(raw) {
+            o.beta_continuity = v2::BETA_CONTINUITY;
+            o.beta_bot_handoff = Some(v2::BETA_BOT_HANDOFF);
+            o.bot_time_counts_on_failure = v2::BOT_TIME_COUNTS_ON_FAILURE;
+        }
+        self.outcomes_v2(raw, &mut o);
         let probabilities = [
             (
                 &r.complaint_if_top_box,
@@ -76,6 +105,36 @@ impl Checker<'_> {
             o.loss_aversion = self.positive(v, "outcomes.loss_aversion");
         }
         (self.count() == before).then_some(o)
+    }
+
+    /// The v2 terms written in `[outcomes]`: continuity (only with
+    /// books), the promise, the chatbot's hand-off and time.
+    fn outcomes_v2(&mut self, raw: &RawScenario, o: &mut Outcomes) {
+        let Some(r) = &raw.outcomes else {
+            return;
+        };
+        let r = r.get_ref();
+        if let Some(v) = &r.beta_continuity {
+            o.beta_continuity = self.non_negative(v, "outcomes.beta_continuity");
+            let books = raw.segment.iter().any(|s| s.get_ref().book.is_some());
+            if !books {
+                self.problem(
+                    v.span(),
+                    "outcomes.beta_continuity",
+                    "no segment has a `book` of dedicated RMs, so nobody is served by their own RM; allowed: with a segment's `book` only",
+                );
+            }
+        }
+        if let Some(v) = &r.beta_promise {
+            o.beta_promise = self.non_negative(v, "outcomes.beta_promise");
+        }
+        if let Some(v) = &r.beta_bot_handoff {
+            o.beta_bot_handoff = Some(self.non_negative(v, "outcomes.beta_bot_handoff"));
+        }
+        if let Some(v) = &r.bot_time_counts_on_failure {
+            o.bot_time_counts_on_failure =
+                self.probability(v, "outcomes.bot_time_counts_on_failure");
+        }
     }
 }
 

@@ -137,6 +137,8 @@ pub struct RawTraining {
     pub service: Option<Spanned<f64>>,
     /// Escalation-probability multiplier.
     pub escalation: Option<Spanned<f64>>,
+    /// Multiplier of the tier's `resolves` (first-contact resolution).
+    pub resolution: Option<Spanned<f64>>,
 }
 
 /// `[calendar]`.
@@ -203,6 +205,10 @@ pub struct RawRequest {
     pub back_office: Option<Vec<Spanned<String>>>,
     /// Promised turnaround, hours.
     pub promised_turnaround_hours: Option<Spanned<Hours>>,
+    /// The client's reference turnaround (what clients are used to), hours.
+    pub expected_turnaround_hours: Option<Spanned<Hours>>,
+    /// `{ chatbot tier = share }`: the share of clients who choose the bot.
+    pub bot_uptake: Option<BTreeMap<Spanned<String>, Spanned<f64>>>,
 }
 
 /// `[outcomes]`: every field optional, defaults from the evidence.
@@ -233,6 +239,16 @@ pub struct RawOutcomes {
     pub loyalty_ratio: Option<Spanned<f64>>,
     /// Bot sale factor.
     pub bot_sale_factor: Option<Spanned<f64>>,
+    /// 1 (the old model, the default) or 2 (the sourced v2 defaults).
+    pub model: Option<Spanned<i64>>,
+    /// β_cont.
+    pub beta_continuity: Option<Spanned<f64>>,
+    /// β_promise.
+    pub beta_promise: Option<Spanned<f64>>,
+    /// β_bot (a cold chatbot hand-off).
+    pub beta_bot_handoff: Option<Spanned<f64>>,
+    /// Share of a failed chatbot conversation counted as waiting.
+    pub bot_time_counts_on_failure: Option<Spanned<f64>>,
 }
 
 /// `[sweep]`.
@@ -351,8 +367,14 @@ pub struct RawTier {
     pub kind: Option<Spanned<String>>,
     /// Number of servers (staffed tiers).
     pub servers: Option<Spanned<u32>>,
-    /// Chatbot: `{ request type = share resolved }`.
+    /// `{ request type = share resolved }`: a chatbot's containment, or a
+    /// staffed tier's first-contact resolution.
     pub resolves: Option<BTreeMap<Spanned<String>, Spanned<f64>>>,
+    /// Staffed or dedicated: `junior`, `senior` or `expert` (the default
+    /// of `resolves` under `[outcomes] model = 2`).
+    pub expertise: Option<Spanned<String>>,
+    /// Chatbot: its sales as a share of a human's.
+    pub sale_factor: Option<Spanned<f64>>,
     /// Chatbot: the tier taking what it does not resolve.
     pub handoff_to: Option<Spanned<String>>,
     /// Chatbot: the case goes with the client (a warm hand-off).

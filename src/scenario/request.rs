@@ -53,14 +53,26 @@ impl Checker<'_> {
                     complexity: None,
                     back_office: Vec::new(),
                     promised_turnaround: f64::INFINITY,
+                    expected_turnaround: f64::INFINITY,
+                    bot_uptake: Vec::new(),
                 }],
                 at: vec![vec![AtTier::default(); tiers.len()]],
             };
         }
+        let segment_back_office = raw.segment.iter().any(|s| {
+            s.get_ref()
+                .back_office
+                .as_ref()
+                .is_some_and(|b| !b.is_empty())
+        });
         let types = raw
             .request
             .iter()
-            .map(|r| self.request_type(r.get_ref(), tiers))
+            .map(|r| {
+                let mut t = self.request_type(r.get_ref(), tiers);
+                self.request_v2(r.get_ref(), &mut t, tiers, kinds, segment_back_office);
+                t
+            })
             .collect();
         let at = raw
             .request
@@ -118,6 +130,83 @@ impl Checker<'_> {
             complexity,
             back_office,
             promised_turnaround: promised,
+            expected_turnaround: f64::INFINITY,
+            bot_uptake: Vec::new(),
+        }
+    }
+
+    /// A request type's v2 fields: the client's reference turnaround (only
+    /// with a back office: it is measured on back-office time) and the
+    /// opt-in chatbots with their uptake.
+    fn request_v2(
+        &mut self,
+        r: &super::raw::RawRequest,
+        t: &mut RequestType,
+        tiers: &[String],
+        kinds: &[TierKind],
+        segment_back_office: bool,
+    ) {
+        let field = |f: &str| format!("request.{}.{f}", r.name.get_ref());
+        if let Some(h) = &r.expected_turnaround_hours {
+            t.expected_turnaround = 60.0 * self.positive(h, &field("expected_turnaround_hours"));
+            if t.back_office.is_empty() && !segment_back_office {
+                self.problem(
+                    h.span(),
+                    field("expected_turnaround_hours"),
+                    "neither this request nor any segment has a `back_office`, and the reference is measured on back-office time; allowed: with a back office only",
+                );
+            }
+        }
+        let bots: Vec<&str> = tiers
+            .iter()
+            .zip(kinds)
+            .filter(|(_, k)| **k == TierKind::Chatbot)
+            .map(|(n, _)| n.as_str())
+            .collect();
+        let mut total = 0.0;
+        for (tier, share) in r.bot_uptake.iter().flatten() {
+            let p = self.number(
+                share,
+                &field("bot_uptake"),
+                |x| (0.0..=1.0).contains(&x),
+                "a share in [0, 1]",
+            );
+            // A share out of range is refused above; the sum only when
+            // every share is a share.
+            total += if (0.0..=1.0).contains(&p) {
+                p
+            } else {
+                f64::NAN
+            };
+            let Some(j) = self.reference(tier, tiers, &field("bot_uptake"), "tier") else {
+                continue;
+            };
+            if kinds[j] != TierKind::Chatbot {
+                let allowed = if bots.is_empty() {
+                    "a chatbot tier (kind = \"chatbot\"); this scenario has none".to_string()
+                } else {
+                    format!("a chatbot tier: `{}`", bots.join("`, `"))
+                };
+                self.problem(
+                    tier.span(),
+                    field("bot_uptake"),
+                    format!("`{}` is not a chatbot; allowed: {allowed}", tier.get_ref()),
+                );
+                continue;
+            }
+            t.bot_uptake.push((j, p));
+        }
+        if total > 1.0 + super::PROBABILITY_SLACK
+            && let Some((tier, _)) = r.bot_uptake.iter().flatten().next()
+        {
+            self.problem(
+                tier.span(),
+                field("bot_uptake"),
+                format!(
+                    "shares sum to {}; allowed: a sum <= 1 (the rest join their usual entry)",
+                    super::diagnostics::rounded(total)
+                ),
+            );
         }
     }
 

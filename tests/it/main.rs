@@ -11,6 +11,7 @@ mod experiments;
 mod extend;
 mod fit;
 mod journal;
+mod outcomes_v2;
 mod outputs;
 mod plan;
 mod properties;

@@ -89,7 +89,7 @@ impl Replication<'_> {
         }
         let entry = match (&seg.book, own_rm) {
             (Some(b), rm) if rm != NONE => b.tier,
-            _ => model.entry(segment, request, channel),
+            _ => self.entry_for(segment, request, channel, key),
         };
         if self.extras
             && let Some(ch) = model.channels.get(channel)

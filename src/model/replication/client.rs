@@ -90,6 +90,22 @@ pub(super) struct Client {
     pub(super) rm: u16,
     /// Served by their own RM.
     pub(super) by_own_rm: bool,
+    /// Chatbot hand-offs so far, cold and warm (also in `cold_handoffs`
+    /// and `warm_handoffs`).
+    pub(super) bot_cold: u8,
+    pub(super) bot_warm: u8,
+    /// The last chatbot tier that served the client (`NONE`: none).
+    pub(super) bot_tier: u16,
+    /// Minutes of chatbot conversations that ended in a hand-off.
+    pub(super) bot_time: f64,
+    /// When the case entered its first back office (valid once `steps` >
+    /// 0).
+    pub(super) bo_start: f64,
+    /// A staffed tier has started serving the client; the wait before
+    /// that service, and the hand-offs before reaching it.
+    pub(super) staffed: bool,
+    pub(super) staffed_wait: f64,
+    pub(super) staffed_handoffs: u16,
 }
 
 impl Client {
@@ -127,6 +143,14 @@ impl Client {
         own_rm: NONE,
         rm: 0,
         by_own_rm: false,
+        bot_cold: 0,
+        bot_warm: 0,
+        bot_tier: NONE,
+        bot_time: 0.0,
+        bo_start: 0.0,
+        staffed: false,
+        staffed_wait: 0.0,
+        staffed_handoffs: 0,
     };
 }
 

@@ -78,6 +78,27 @@ pub struct ClientCounts {
     pub value_at_risk: f64,
     /// Feedback's extra new business (annual value) over finished clients.
     pub feedback_value: f64,
+    /// Served clients whose need the last contact did not resolve
+    /// (`resolves` < 1): their journey ended unresolved.
+    pub unresolved: u64,
+    /// Satisfaction points (0-100) the continuity term added, summed over
+    /// finished clients.
+    pub continuity_points: f64,
+    /// Finished clients who reached a staffed tier (served there, or
+    /// abandoned or turned away there): the measures at the first staffed
+    /// tier below count among them.
+    pub staffed_finished: u64,
+    /// Of those, admitted (served or abandoned).
+    pub staffed_admitted: u64,
+    /// Admitted clients who waited before their first staffed service (or
+    /// never had one).
+    pub staffed_waited: u64,
+    /// Admitted clients whose first staffed service started within the
+    /// service-level threshold (waits summed over the journey until then).
+    pub staffed_within: u64,
+    /// Clients resolved at the first staffed tier they reached: no
+    /// hand-off after it, no repeat contact.
+    pub staffed_first_contact: u64,
 }
 
 impl ClientCounts {
@@ -95,6 +116,16 @@ impl ClientCounts {
         if c.started && c.first_wait <= threshold {
             self.within_service_level += 1;
         }
+    }
+
+    /// The `*_staffed` counts when the first step is the first staffed
+    /// tier (no chatbot in the model): the first step's own.
+    pub(super) fn staffed_from_first_step(&mut self) {
+        self.staffed_finished = self.finished;
+        self.staffed_admitted = self.served + self.abandoned;
+        self.staffed_waited = self.waited;
+        self.staffed_within = self.within_service_level;
+        self.staffed_first_contact = self.first_contact;
     }
 
     /// Adds another segment's counts.
@@ -132,6 +163,13 @@ impl ClientCounts {
         self.attrition += other.attrition;
         self.value_at_risk += other.value_at_risk;
         self.feedback_value += other.feedback_value;
+        self.unresolved += other.unresolved;
+        self.continuity_points += other.continuity_points;
+        self.staffed_finished += other.staffed_finished;
+        self.staffed_admitted += other.staffed_admitted;
+        self.staffed_waited += other.staffed_waited;
+        self.staffed_within += other.staffed_within;
+        self.staffed_first_contact += other.staffed_first_contact;
     }
 }
 
@@ -217,6 +255,9 @@ pub struct TierCounts {
     pub callback_failures: u64,
     /// Visits that left a dedicated RM's queue for the overflow tier.
     pub overflowed: u64,
+    /// Time on the call-back list before each call-back attempt (not on
+    /// the line; `wait` includes it for the final attempt).
+    pub callback_wait: Tally,
 }
 
 /// Everything one replication measured.

@@ -52,6 +52,9 @@ impl Replication<'_> {
     /// The client's contact is over and nothing escalates it: the case goes
     /// to its next back-office step, or the client departs served.
     pub(super) fn next_step(&mut self, id: u32, t: f64) {
+        if self.resolving && !self.resolved_here(id) {
+            return self.depart_unresolved(id, t);
+        }
         if !self.back_office {
             return self.depart_served(id, t);
         }
@@ -67,6 +70,9 @@ impl Replication<'_> {
         };
         match to {
             Some(to) => {
+                if c.steps == 0 {
+                    c.bo_start = t;
+                }
                 c.steps += 1;
                 self.join(id, to, t);
             }

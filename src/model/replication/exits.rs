@@ -9,7 +9,8 @@ use super::client::{NONE, Phase};
 use super::counts::slot_of;
 use super::state::Replication;
 use crate::engine::rng::keyed;
-use crate::model::outcome::Journey;
+use crate::model::TierKind;
+use crate::model::outcome::{Journey, logistic};
 use crate::model::retention::Ending;
 
 impl Replication<'_> {
@@ -49,20 +50,28 @@ impl Replication<'_> {
     }
 
     pub(super) fn depart_served(&mut self, id: u32, t: f64) {
-        // Read in place: the client is about 140 bytes, not worth a copy.
+        self.depart(id, t, true);
+    }
+
+    /// The client leaves after service, their need `resolved` or not (the
+    /// last contact did not resolve it: the journey ends unresolved).
+    #[inline(always)]
+    pub(super) fn depart(&mut self, id: u32, t: f64, resolved: bool) {
+        // Read in place: the client is about 180 bytes, not worth a copy.
         let c = &self.clients[id as usize];
         if c.counted {
             let counts = &mut self.segments[c.segment as usize];
             counts.served += 1;
+            counts.unresolved += !resolved as u64;
             counts.record_admitted(c, self.threshold, self.midpoint);
             counts.wait_served.add(c.wait);
             counts.sojourn.add(t - c.arrival);
-            if self.by_request {
+            if self.by_request && resolved {
                 let request = &mut self.requests[c.request as usize];
                 request.served += 1;
                 request.turnaround.add(t - c.arrival);
             }
-            self.record_outcome(id, true, t);
+            self.record_outcome(id, resolved, t);
         }
         self.release(id);
     }
@@ -90,6 +99,22 @@ impl Replication<'_> {
         let request = &model.requests[c.request as usize];
         let (tolerance, offset) =
             self.journey_terms[c.segment as usize * self.channel_columns + c.channel as usize];
+        // Opted in (a reference turnaround): back-office time against it
+        // and against the promise; neutral (1, 0) for a journey that had
+        // no back-office step.
+        let (expected_ratio, promise_ratio) = if request.expected_turnaround.is_finite() {
+            if resolved && c.steps > 0 {
+                let bo = t - c.bo_start;
+                (
+                    Some(bo / request.expected_turnaround),
+                    bo / request.promised_turnaround,
+                )
+            } else {
+                (Some(1.0), 0.0)
+            }
+        } else {
+            (None, 0.0)
+        };
         let journey = Journey {
             wait: c.wait,
             tolerance,
@@ -103,15 +128,22 @@ impl Replication<'_> {
                 0.0
             },
             offset,
+            bot_cold: c.bot_cold as u32,
+            bot_warm: c.bot_warm as u32,
+            bot_time: c.bot_time,
+            own_rm: c.by_own_rm,
+            expected_ratio,
+            promise_ratio,
         };
         let p = self.scorer.top_box(&journey);
+        // Served, or abandoning from a queue (blocked clients are not
+        // admitted, and their slot is already free).
+        let admitted = c.phase != Phase::Free;
         if self.slots.len() > 1 {
             let slot = slot_of(c.arrival, self.slot_len, self.slots.len());
             let slot = &mut self.slots[slot];
             slot.satisfaction.add(100.0 * p);
-            if journey.resolved || c.phase == Phase::Waiting {
-                // Served, or abandoning from a queue (blocked clients are
-                // not admitted).
+            if admitted {
                 slot.admitted_finished += 1;
                 slot.wait.add(c.wait);
                 slot.within_service_level += (c.started && c.first_wait <= self.threshold) as u64;
@@ -139,12 +171,40 @@ impl Replication<'_> {
         if c.own_rm != NONE {
             counts.booked += 1;
             counts.own_rm += c.by_own_rm as u64;
+            let continuity = self.scorer.continuity(&journey);
+            if continuity != 0.0 {
+                let without = self.scorer.utility(&journey) - continuity;
+                counts.continuity_points += 100.0 * (p - logistic(without));
+            }
+        }
+        let tier = &model.tiers[c.tier as usize];
+        let at_staffed =
+            self.bots && (c.staffed || (!tier.unlimited && tier.kind != TierKind::BackOffice));
+        if at_staffed {
+            counts.staffed_finished += 1;
+            if admitted {
+                counts.staffed_admitted += 1;
+                counts.staffed_waited += (!c.staffed || c.staffed_wait > 0.0) as u64;
+                counts.staffed_within += (c.staffed && c.staffed_wait <= self.threshold) as u64;
+            }
         }
         if resolved {
             counts.first_contact += (handoffs == 0 && c.repeats == 0) as u64;
+            counts.staffed_first_contact +=
+                (self.bots && c.staffed && handoffs == c.staffed_handoffs as u32 && c.repeats == 0)
+                    as u64;
             counts.deflected += (!c.human) as u64;
+            let bot = if c.human {
+                1.0
+            } else {
+                model
+                    .tiers
+                    .get(c.bot_tier as usize)
+                    .and_then(|b| b.sale_factor)
+                    .unwrap_or(self.scorer.bot_sale_factor())
+            };
             let sale =
-                draws.random::<f64>() < self.scorer.sale(p, request.sale_probability, !c.human);
+                draws.random::<f64>() < self.scorer.sale_by(p, request.sale_probability, bot);
             counts.sales += sale as u64;
             if sale {
                 counts.revenue += request.revenue_per_sale;

@@ -43,6 +43,8 @@ pub(super) fn two_tier(front_servers: u32) -> Model {
         session_slowdown: 1.0,
         non_client_share: 0.0,
         outbound: None,
+        resolves: vec![1.0],
+        sale_factor: None,
     };
     Model {
         name: "crn".into(),
@@ -75,6 +77,8 @@ pub(super) fn two_tier(front_servers: u32) -> Model {
             complexity: None,
             back_office: Vec::new(),
             promised_turnaround: f64::INFINITY,
+            expected_turnaround: f64::INFINITY,
+            bot_uptake: Vec::new(),
         }],
         outcomes: Outcomes::default(),
         week: None,

@@ -10,11 +10,13 @@
 //! mechanism lives in its own file: [`arrivals`], [`queueing`] (and
 //! service), [`escalation`] (and transfers, call-backs, back offices),
 //! [`books`] (dedicated RMs), [`staffing`] (rosters), [`outbound`],
-//! [`exits`] (and outcome scoring), with the client in [`client`], the
+//! [`exits`] (and outcome scoring), [`resolution`] (whether a contact
+//! resolved the need), [`chatbot`] (opt-in chatbots, failed conversations), with the client in [`client`], the
 //! count types in [`counts`] and the running state in [`state`].
 
 mod arrivals;
 mod books;
+mod chatbot;
 mod client;
 mod counts;
 mod escalation;
@@ -23,6 +25,7 @@ mod exits;
 mod fixture;
 mod outbound;
 mod queueing;
+mod resolution;
 mod staffing;
 mod state;
 

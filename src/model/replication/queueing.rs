@@ -5,6 +5,7 @@
 use rand::Rng;
 
 use super::Event;
+use super::chatbot::bot_handed_off;
 use super::client::{Client, NONE, Phase, next_visit};
 use super::escalation::route;
 use super::state::{Replication, TierState};
@@ -161,6 +162,10 @@ impl Replication<'_> {
             if callback {
                 // A call-back attempt: it reaches the client or not.
                 ts.counts.callback_attempts += c.counted as u64;
+                if c.counted {
+                    // On the call-back list, not on the line.
+                    ts.counts.callback_wait.add(wait);
+                }
                 let u: f64 = keyed(
                     c.key,
                     ts.callback_salt,
@@ -174,6 +179,12 @@ impl Replication<'_> {
                 if !c.started {
                     c.started = true;
                     c.first_wait = c.wait;
+                }
+                if self.bots && !c.staffed && !spec.unlimited {
+                    // The first staffed service: the `*_staffed` metrics.
+                    c.staffed = true;
+                    c.staffed_wait = c.wait;
+                    c.staffed_handoffs = c.cold_handoffs + c.warm_handoffs;
                 }
             }
             service_time(model, tier, ts, c)
@@ -238,6 +249,12 @@ impl Replication<'_> {
         self.free_server(tier, rm, t);
         let c = &mut self.clients[id as usize];
         c.human |= !spec.unlimited && spec.kind != TierKind::BackOffice;
+        if spec.kind == TierKind::Chatbot {
+            c.bot_tier = tier as u16;
+            if next.is_some() {
+                bot_handed_off(c, spec.handoff, t);
+            }
+        }
         match next {
             Some(to) => {
                 match spec.handoff {

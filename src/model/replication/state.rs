@@ -67,6 +67,8 @@ pub(super) struct TierState {
     pub(super) service_salt: u64,
     pub(super) route_salt: u64,
     pub(super) callback_salt: u64,
+    /// Purpose salt of the keyed resolution draws at this tier.
+    pub(super) resolve_salt: u64,
 }
 
 impl TierState {
@@ -150,6 +152,7 @@ impl TierState {
             service_salt: name_hash(&format!("service/{}", t.name)),
             route_salt: name_hash(&format!("route/{}", t.name)),
             callback_salt: name_hash(&format!("callback/{}", t.name)),
+            resolve_salt: name_hash(&format!("resolve/{}", t.name)),
         }
     }
 
@@ -178,6 +181,15 @@ pub(super) struct Replication<'m> {
     pub(super) extras: bool,
     /// Some segment or request type has back-office steps.
     pub(super) back_office: bool,
+    /// Some tier is a chatbot: the first staffed tier is tracked apart
+    /// from the first step (the `*_staffed` metrics).
+    pub(super) bots: bool,
+    /// Some tier resolves less than every need (`resolves` < 1).
+    pub(super) resolving: bool,
+    /// Some request type has opt-in chatbots (`bot_uptake`).
+    pub(super) uptake: bool,
+    /// Purpose salt of the keyed opt-in draws.
+    pub(super) uptake_salt: u64,
     pub(super) arrivals: Vec<Stream>,
     /// Per segment: the distribution of the gap to the next arrival (in
     /// arrival mass under a profile).
@@ -310,6 +322,13 @@ impl<'m> Replication<'m> {
             by_request: model.declares_requests(),
             back_office: model.segments.iter().any(|s| !s.back_office.is_empty())
                 || model.requests.iter().any(|r| !r.back_office.is_empty()),
+            bots: model.tiers.iter().any(|t| t.kind == TierKind::Chatbot),
+            resolving: model
+                .tiers
+                .iter()
+                .any(|t| t.resolves.iter().any(|&p| p < 1.0)),
+            uptake: model.requests.iter().any(|r| !r.bot_uptake.is_empty()),
+            uptake_salt: name_hash("uptake"),
             extras: !model.channels.is_empty()
                 || model.segments.iter().any(|s| s.book.is_some())
                 || model.requests.iter().any(|r| r.complexity.is_some()),
@@ -370,6 +389,13 @@ impl<'m> Replication<'m> {
         for c in &self.clients {
             if c.phase != Phase::Free && c.counted {
                 self.segments[c.segment as usize].inside += 1;
+            }
+        }
+        if !self.bots {
+            // Without a chatbot the first step is staffed: the `*_staffed`
+            // counts are the first step's, not tracked twice.
+            for s in &mut self.segments {
+                s.staffed_from_first_step();
             }
         }
         let tiers = self

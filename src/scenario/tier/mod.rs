@@ -1,10 +1,12 @@
 //! `[[tier]]`: a pool of servers (staffed RMs, a chatbot, a back office or
 //! dedicated RMs), built and validated in one pass, one function per
 //! concern: its kind, the fields its kind takes, staffing (`staffing.rs`),
-//! service times (`service.rs`), escalation and hand-offs (`routes.rs`) and
-//! how it works (`work.rs`). What other tables change at a tier (request
+//! service times (`service.rs`), escalation and hand-offs (`routes.rs`),
+//! first-contact resolution (`resolution.rs`) and how it works
+//! (`work.rs`). What other tables change at a tier (request
 //! types' overrides, training) is resolved before and applied here.
 
+mod resolution;
 mod routes;
 mod service;
 mod staffing;
@@ -36,6 +38,9 @@ pub(super) struct TierContext<'a> {
     pub(super) at: &'a [Vec<AtTier>],
     /// Training at each tier.
     pub(super) training: &'a [Training],
+    /// The file opts into the v2 outcome model (`[outcomes] model = 2`):
+    /// staffed tiers resolve by their expertise unless they say.
+    pub(super) v2: bool,
 }
 
 impl TierContext<'_> {
@@ -49,7 +54,7 @@ impl TierContext<'_> {
 /// Fields that some kinds of tier do not take: the field, the kinds
 /// without it, and whether its message calls any tier but a chatbot "a
 /// staffed tier" (the older wording of the rules written for chatbots).
-const NOT_FOR: [(&str, &[TierKind], bool); 20] = {
+const NOT_FOR: [(&str, &[TierKind], bool); 22] = {
     use TierKind::{BackOffice, Chatbot, Dedicated, Staffed};
     [
         ("servers", &[Chatbot], true),
@@ -57,7 +62,9 @@ const NOT_FOR: [(&str, &[TierKind], bool); 20] = {
         ("queue_capacity", &[Chatbot], true),
         ("preemptive", &[Chatbot], true),
         ("escalate", &[Chatbot], true),
-        ("resolves", &[Staffed, BackOffice, Dedicated], true),
+        ("resolves", &[BackOffice], false),
+        ("expertise", &[Chatbot, BackOffice], false),
+        ("sale_factor", &[Staffed, BackOffice, Dedicated], true),
         ("handoff_to", &[Staffed, BackOffice, Dedicated], true),
         ("context_passed", &[Staffed, BackOffice, Dedicated], true),
         ("skill", &[Chatbot, BackOffice], false),
@@ -116,6 +123,12 @@ impl Checker<'_> {
         let service = self.service_table(t, j, cx);
         let discipline = self.discipline(t);
         let routes = self.routes(t, j, cx);
+        let resolves = routes.as_ref().and_then(|r| self.resolves(t, j, cx, r));
+        let sale_factor = t
+            .sale_factor
+            .as_ref()
+            .filter(|_| kind == TierKind::Chatbot)
+            .map(|f| self.probability(f, &format!("tier.{}.sale_factor", t.name.get_ref())));
         self.misplaced(t, kind);
         let skill = self.skill(t, cx.names);
         let work = self.work(t);
@@ -154,6 +167,8 @@ impl Checker<'_> {
             session_slowdown: work.session_slowdown,
             non_client_share: work.non_client_share,
             outbound: work.outbound,
+            resolves: resolves?,
+            sale_factor,
         })
     }
 
@@ -212,6 +227,8 @@ fn written(t: &RawTier, key: &str) -> Option<Range<usize>> {
             .and_then(|r| r.keys().next())
             .map(Spanned::span),
         "handoff_to" => t.handoff_to.as_ref().map(Spanned::span),
+        "expertise" => t.expertise.as_ref().map(Spanned::span),
+        "sale_factor" => t.sale_factor.as_ref().map(Spanned::span),
         "context_passed" => t.context_passed.as_ref().map(Spanned::span),
         "skill" => t.skill.as_ref().map(Spanned::span),
         "triage" => t.triage.as_ref().map(Spanned::span),
@@ -348,6 +365,8 @@ transfer = "warm"
 handoff_minutes = 1.0
 sessions = 2
 session_slowdown = 1.1
+expertise = "junior"
+sale_factor = 0.5
 non_client_share = 0.1
 outbound = { call = { dist = "exponential", mean = 1.0 }, sale_probability = 0.1 }
 service = { dist = "exponential", mean = 1.0 }"#,

@@ -68,30 +68,9 @@ impl Checker<'_> {
             return None;
         }
         let to = self.reference(to, cx.names, &field("handoff_to"), "tier")?;
-        let mut resolves = vec![0.0; cx.kinds_of_request()];
-        for (k, v) in t.resolves.iter().flatten() {
-            let p = self.number(
-                v,
-                &field("resolves"),
-                |x| (0.0..=1.0).contains(&x),
-                "a share in [0, 1]",
-            );
-            if cx.requests.is_empty() {
-                if k.get_ref() == "default" {
-                    resolves[0] = p;
-                } else {
-                    self.problem(
-                        k.span(),
-                        field("resolves"),
-                        "no `[[request]]` types are declared; use `default` for all requests",
-                    );
-                }
-            } else if let Some(r) =
-                self.reference(k, cx.requests, &field("resolves"), "request type")
-            {
-                resolves[r] = p;
-            }
-        }
+        let resolves = self
+            .shares(t, cx, 0.0)
+            .unwrap_or_else(|| vec![0.0; cx.kinds_of_request()]);
         Some(
             resolves
                 .iter()
@@ -103,6 +82,44 @@ impl Checker<'_> {
                 })
                 .collect(),
         )
+    }
+
+    /// A tier's `resolves` as written, per request type (`None` when not
+    /// written): `{ request type = share }`, or `{ default = share }` when
+    /// no request types are declared. Unwritten types get `fill` (NaN: the
+    /// caller's default).
+    pub(super) fn shares(
+        &mut self,
+        t: &RawTier,
+        cx: &TierContext<'_>,
+        fill: f64,
+    ) -> Option<Vec<f64>> {
+        let key = "resolves";
+        let field = |f: &str| format!("tier.{}.{f}", t.name.get_ref());
+        let written = t.resolves.as_ref()?;
+        let mut shares = vec![fill; cx.kinds_of_request()];
+        for (k, v) in written {
+            let p = self.number(
+                v,
+                &field(key),
+                |x| (0.0..=1.0).contains(&x),
+                "a share in [0, 1]",
+            );
+            if cx.requests.is_empty() {
+                if k.get_ref() == "default" {
+                    shares[0] = p;
+                } else {
+                    self.problem(
+                        k.span(),
+                        field(key),
+                        "no `[[request]]` types are declared; use `default` for all requests",
+                    );
+                }
+            } else if let Some(r) = self.reference(k, cx.requests, &field(key), "request type") {
+                shares[r] = p;
+            }
+        }
+        Some(shares)
     }
 
     /// Training's escalation multiplier `e` (written at `span`) applied to
