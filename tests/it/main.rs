@@ -23,4 +23,5 @@ mod service;
 mod speed;
 mod terminal;
 mod theory;
+mod trace;
 mod units;

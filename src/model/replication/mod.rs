@@ -25,8 +25,10 @@ mod outbound;
 mod queueing;
 mod staffing;
 mod state;
+mod trace;
 
 pub use counts::{ClientCounts, ReplicationResult, RequestCounts, SlotCounts, TierCounts};
+pub use trace::Trace;
 
 use super::Model;
 use state::Replication;
