@@ -8,6 +8,7 @@ use anyhow::{Context, Result, bail};
 use clap::{CommandFactory, Parser, Subcommand};
 
 mod attribute;
+mod backtest;
 mod check;
 mod compare;
 mod erlang;
@@ -146,6 +147,13 @@ pub enum Command {
     /// Fit a scenario to a call log: arrivals, service, patience, staffing.
     #[command(after_help = "See docs/fit.md for a worked example on a call log.")]
     Fit(fit::FitArgs),
+    /// Back-test a scenario against a held-out period of a call log: hour
+    /// by hour simulated vs observed waits and abandonment, with the
+    /// period's staffing, its arrivals forecast and/or replayed.
+    #[command(after_help = "Example:
+  tiersim backtest tests/fixtures/backtest/fitted.toml --log tests/fixtures/backtest/calls.tsv --arrivals forecast,replay --out output/backtest-fixture
+See docs/backtest.md for the method and the shipped back-test.")]
+    Backtest(backtest::BacktestArgs),
     /// What each `[[remedy]]` of a scenario buys: Shapley values, a
     /// waterfall, the package's effect and the interaction, with paired CIs.
     #[command(after_help = "Examples:
@@ -251,6 +259,7 @@ pub fn run(cli: Cli) -> Result<()> {
             Ok(())
         }
         Command::Fit(args) => fit::fit(&args),
+        Command::Backtest(args) => backtest::backtest(&args),
         Command::Attribute(args) => attribute::attribute_command(&args),
         Command::Check {
             scenario,

@@ -6,6 +6,7 @@
 //! plan or cli code. Method and rules: `docs/fit.md`.
 
 pub mod arrivals;
+pub mod backtest;
 pub mod clean;
 pub mod error;
 pub mod patience;
@@ -113,9 +114,13 @@ pub struct Fitted {
 }
 
 /// Stops when more than `max_unusable` of the rows cannot be read.
-fn too_many_unusable(log: &read::Log, options: &FitOptions) -> Result<(), LogError> {
+fn too_many_unusable(
+    log: &read::Log,
+    path: &std::path::Path,
+    max_unusable: f64,
+) -> Result<(), LogError> {
     let bad: usize = log.unusable.values().sum();
-    if log.rows == 0 || bad as f64 <= options.max_unusable * log.rows as f64 {
+    if log.rows == 0 || bad as f64 <= max_unusable * log.rows as f64 {
         return Ok(());
     }
     let first = log
@@ -124,22 +129,31 @@ fn too_many_unusable(log: &read::Log, options: &FitOptions) -> Result<(), LogErr
         .map(|e| e.to_string())
         .unwrap_or_default();
     Err(LogError::Unusable {
-        path: options.log.clone(),
+        path: path.to_path_buf(),
         message: format!(
             "{bad} of {} rows cannot be used ({:.1}%, more than the {:.1}% allowed by --max-unusable); the first: {first}",
             log.rows,
             100.0 * bad as f64 / log.rows as f64,
-            100.0 * options.max_unusable
+            100.0 * max_unusable
         ),
     })
 }
 
-/// Fits a scenario to a call log.
-pub fn fit(options: &FitOptions) -> Result<Fitted, LogError> {
-    let log = read::read(&options.log, options.format)?;
-    too_many_unusable(&log, options)?;
-    let (mut calls, mut cleaning) = clean::clean(log, options.from, options.to);
-    if let Some(days) = &options.days {
+/// The calls of a log in a period: read, checked for unusable rows,
+/// cleaned, restricted to `from`..=`to` and `days`; with the dates of the
+/// period (those on `days`). An error when no call is left.
+pub fn calls_in_period(
+    path: &std::path::Path,
+    format: Format,
+    from: Option<NaiveDate>,
+    to: Option<NaiveDate>,
+    days: Option<&[Weekday]>,
+    max_unusable: f64,
+) -> Result<Period, LogError> {
+    let log = read::read(path, format)?;
+    too_many_unusable(&log, path, max_unusable)?;
+    let (mut calls, mut cleaning) = clean::clean(log, from, to);
+    if let Some(days) = days {
         let before = calls.len();
         calls.retain(|c| days.contains(&chrono::Datelike::weekday(&c.date)));
         cleaning.outside_dates += before - calls.len();
@@ -150,12 +164,12 @@ pub fn fit(options: &FitOptions) -> Result<Fitted, LogError> {
         calls.iter().map(|c| c.date).max(),
     ) else {
         return Err(LogError::Unusable {
-            path: options.log.clone(),
+            path: path.to_path_buf(),
             message: format!(
                 "no calls to the agents in the dates {} to {}{}; the log has {} rows",
-                options.from.map_or("(start)".into(), |d| d.to_string()),
-                options.to.map_or("(end)".into(), |d| d.to_string()),
-                if options.days.is_some() {
+                from.map_or("(start)".into(), |d| d.to_string()),
+                to.map_or("(end)".into(), |d| d.to_string()),
+                if days.is_some() {
                     " on the weekdays given"
                 } else {
                     ""
@@ -164,17 +178,52 @@ pub fn fit(options: &FitOptions) -> Result<Fitted, LogError> {
             ),
         });
     };
-    let (from, to) = (options.from.unwrap_or(first), options.to.unwrap_or(last));
+    let (from, to) = (from.unwrap_or(first), to.unwrap_or(last));
     let dates: Vec<NaiveDate> = from
         .iter_days()
         .take_while(|d| *d <= to)
-        .filter(|d| {
-            options
-                .days
-                .as_ref()
-                .is_none_or(|w| w.contains(&chrono::Datelike::weekday(d)))
-        })
+        .filter(|d| days.is_none_or(|w| w.contains(&chrono::Datelike::weekday(d))))
         .collect();
+    Ok(Period {
+        calls,
+        cleaning,
+        from,
+        to,
+        dates,
+    })
+}
+
+/// A log's calls in a period ([`calls_in_period`]).
+#[derive(Debug, Clone)]
+pub struct Period {
+    /// The calls to the agents, cleaned.
+    pub calls: Vec<clean::Call>,
+    /// The counts of the cleaning rules.
+    pub cleaning: clean::Cleaning,
+    /// First date (`--from`, or the first call's).
+    pub from: NaiveDate,
+    /// Last date (`--to`, or the last call's).
+    pub to: NaiveDate,
+    /// The dates in it on the chosen weekdays.
+    pub dates: Vec<NaiveDate>,
+}
+
+/// Fits a scenario to a call log.
+pub fn fit(options: &FitOptions) -> Result<Fitted, LogError> {
+    let Period {
+        calls,
+        cleaning,
+        from,
+        to,
+        dates,
+    } = calls_in_period(
+        &options.log,
+        options.format,
+        options.from,
+        options.to,
+        options.days.as_deref(),
+        options.max_unusable,
+    )?;
     let arrivals = arrivals::fit(&calls, &dates, options.slot_minutes);
     let service = service::fit(&calls);
     let patience = patience::fit(&calls);

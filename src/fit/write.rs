@@ -7,6 +7,7 @@ use std::fmt::Write;
 use super::FitReport;
 use super::arrivals::WEEKDAYS;
 use super::service::{Chosen, ServiceFit};
+use super::staffing::Staffing;
 
 /// The tier every fitted call is served by (the log's agents, one pool).
 pub const TIER: &str = "agents";
@@ -165,25 +166,20 @@ pub fn scenario(r: &FitReport, name: &str) -> String {
             "all request types pooled (each request overrides it)",
         );
     }
-    shifts(&mut out, r);
+    shifts(&mut out, &r.staffing, r.arrivals.slot_minutes);
     out
 }
 
-/// One `[[tier.shifts]]` per run of equal servers on a weekday.
-fn shifts(out: &mut String, r: &FitReport) {
-    let slot = r.arrivals.slot_minutes;
+/// One `[[tier.shifts]]` per run of equal servers on a weekday (slots of
+/// `slot` minutes).
+pub fn shifts(out: &mut String, staffing: &Staffing, slot: u32) {
     let minutes = |label: &str| -> u32 {
         let (h, m) = label.split_once(':').unwrap_or(("0", "0"));
         h.parse::<u32>().unwrap_or(0) * 60 + m.parse::<u32>().unwrap_or(0)
     };
     let clock = |m: u32| format!("{:02}:{:02}", m / 60, m % 60);
     for day in WEEKDAYS {
-        let slots: Vec<_> = r
-            .staffing
-            .slots
-            .iter()
-            .filter(|s| s.weekday == day)
-            .collect();
+        let slots: Vec<_> = staffing.slots.iter().filter(|s| s.weekday == day).collect();
         let mut i = 0;
         while i < slots.len() {
             let start = minutes(&slots[i].slot);
@@ -210,9 +206,9 @@ fn shifts(out: &mut String, r: &FitReport) {
                     "servers = {}    # agents on duty per slot {} ({}; {} {day}(s)) x availability {}, rounded",
                     slots[i].servers,
                     agents.join(", "),
-                    r.staffing.source,
+                    staffing.source,
                     slots[i].agents.n,
-                    r.staffing.availability
+                    staffing.availability
                 );
             }
             i = j + 1;

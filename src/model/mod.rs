@@ -16,7 +16,9 @@ pub use limit::{DEFAULT_MAX_CLIENTS_INSIDE, Overload, expected_events};
 pub use load::{TierLoad, mean_offered_loads, offered_loads};
 pub use metrics::{CLIENT_METRICS, REQUEST_METRICS, TIER_METRICS};
 pub use outcome::Outcomes;
-pub use replication::{ClientCounts, ReplicationResult, RequestCounts, TierCounts, simulate};
+pub use replication::{
+    ClientCounts, ReplicationResult, RequestCounts, TierCounts, Trace, simulate,
+};
 pub use retention::Retention;
 pub use risk::Risk;
 
@@ -232,6 +234,9 @@ pub struct Segment {
     /// Arrival rate over the week (per minute) when it varies by time of
     /// day or weekday; `None` for a constant `rate_per_hour`.
     pub arrival_profile: Option<PiecewiseRate>,
+    /// Arrivals replayed from a file (`arrivals = { trace = .. }`) instead
+    /// of drawn; shared, not copied, by a sweep's points.
+    pub trace: Option<std::sync::Arc<Trace>>,
     /// Share of the segment's clients arriving by each channel (index =
     /// channel; empty when the model has no channels).
     pub channels: Vec<f64>,

@@ -23,6 +23,12 @@ pub(crate) struct Checker<'s> {
 }
 
 impl<'s> Checker<'s> {
+    /// The scenario file's name, as given (paths in it are relative to its
+    /// folder).
+    pub(super) fn file(&self) -> &'s str {
+        self.file
+    }
+
     /// A checker of `source`, named `file` in messages.
     pub(crate) fn new(source: &'s str, file: &'s str) -> Self {
         Checker {

@@ -37,6 +37,7 @@ pub mod targets;
 #[cfg(test)]
 mod testing;
 mod tier;
+pub mod trace;
 mod warnings;
 pub use warnings::WarningPlaces;
 
@@ -205,6 +206,7 @@ impl Checker<'_> {
             week: week.as_ref(),
             kinds: &kinds,
             built: &tiers,
+            horizon: run.horizon,
         };
         let segments: Vec<Option<Segment>> =
             raw.segment.iter().map(|s| self.segment(s, &cx)).collect();

@@ -69,6 +69,14 @@ pub struct RawChannel {
     pub entry: Option<Spanned<String>>,
 }
 
+/// `arrivals = { trace = "file.csv" }` of a segment.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawArrivals {
+    /// The trace file, relative to the scenario file.
+    pub trace: Spanned<String>,
+}
+
 /// `book = { ... }` of a segment.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -333,8 +341,10 @@ pub struct RawLimits {
 pub struct RawSegment {
     /// Segment name.
     pub name: Spanned<String>,
-    /// Poisson arrivals per hour.
-    pub rate_per_hour: Spanned<f64>,
+    /// Poisson arrivals per hour (absent when `arrivals` replays a trace).
+    pub rate_per_hour: Option<Spanned<f64>>,
+    /// `{ trace = "file.csv" }`: arrivals replayed from a file.
+    pub arrivals: Option<Spanned<RawArrivals>>,
     /// Patience distribution.
     pub patience: Option<Spanned<RawDist>>,
     /// Smaller is served first.

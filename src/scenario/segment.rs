@@ -3,12 +3,13 @@
 //! back offices every case needs, and the book of dedicated RMs it may have.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use toml::Spanned;
 
 use super::diagnostics::{Checker, rounded};
 use super::raw::{RawBook, RawSegment};
-use crate::model::{Book, Overflow, Segment, Tier, TierKind, Week};
+use crate::model::{Book, Overflow, Segment, Tier, TierKind, Trace, Week};
 
 /// The wait a segment tolerates when it does not say, minutes: the phone
 /// hold tolerance of docs/evidence.md §9.4.
@@ -28,6 +29,8 @@ pub(super) struct SegmentContext<'a> {
     pub(super) kinds: &'a [TierKind],
     /// The tiers as built (`None` where a tier has problems).
     pub(super) built: &'a [Option<Tier>],
+    /// The run's horizon, minutes (a trace's mean rate is over it).
+    pub(super) horizon: f64,
 }
 
 impl Checker<'_> {
@@ -40,7 +43,7 @@ impl Checker<'_> {
         let s = raw.get_ref();
         let name = s.name.get_ref().clone();
         let field = |f: &str| format!("segment.{name}.{f}");
-        let rate = self.positive(&s.rate_per_hour, &field("rate_per_hour"));
+        let (rate, trace) = self.arrivals(raw, cx)?;
         let patience = match &s.patience {
             Some(p) => Some(self.dist(p, &field("patience"))?),
             None => None,
@@ -65,12 +68,52 @@ impl Checker<'_> {
             entry,
             requests: mix,
             tolerance,
-            arrival_profile: cx.week.map(|w| w.arrival_rate(rate / 60.0)),
+            arrival_profile: match trace {
+                None => cx.week.map(|w| w.arrival_rate(rate / 60.0)),
+                Some(_) => None,
+            },
+            trace,
             channels: channel_mix,
             back_office,
             book,
             name,
         })
+    }
+
+    /// A segment's arrival rate per hour and, when it replays a trace, the
+    /// trace (its rate is then the trace's mean over the horizon): exactly
+    /// one of `rate_per_hour` and `arrivals` is given.
+    fn arrivals(
+        &mut self,
+        raw: &Spanned<RawSegment>,
+        cx: &SegmentContext<'_>,
+    ) -> Option<(f64, Option<Arc<Trace>>)> {
+        let s = raw.get_ref();
+        let field = |f: &str| format!("segment.{}.{f}", s.name.get_ref());
+        match (&s.rate_per_hour, &s.arrivals) {
+            (Some(r), None) => Some((self.positive(r, &field("rate_per_hour")), None)),
+            (None, Some(a)) => {
+                let trace = self.trace(a, &field("arrivals.trace"), cx.requests)?;
+                let rate = 60.0 * trace.rate_per_minute(cx.horizon);
+                Some((rate, Some(trace)))
+            }
+            (Some(r), Some(_)) => {
+                self.problem(
+                    r.span(),
+                    field("rate_per_hour"),
+                    "got both `rate_per_hour` and `arrivals = { trace = .. }`; allowed: one of them (give one of them: the trace sets the arrivals)",
+                );
+                None
+            }
+            (None, None) => {
+                self.problem(
+                    raw.span(),
+                    field("rate_per_hour"),
+                    "missing; allowed: the Poisson arrivals per hour, e.g. rate_per_hour = 30.0, or arrivals replayed from a file: arrivals = { trace = \"arrivals.csv\" }",
+                );
+                None
+            }
+        }
     }
 
     /// A segment's `requests` mix over the declared request types (all

@@ -2,6 +2,7 @@
 //! bad input, determinism and the command line as a user runs it.
 
 mod attribute;
+mod backtest;
 mod bad;
 mod bank;
 mod cli;
@@ -28,4 +29,5 @@ mod service;
 mod speed;
 mod terminal;
 mod theory;
+mod trace;
 mod units;

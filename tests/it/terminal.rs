@@ -289,6 +289,9 @@ fn every_documented_command_runs() {
     let dir = scratch("documented-commands");
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     std::os::unix::fs::symlink(root.join("scenarios"), dir.join("scenarios")).unwrap();
+    // The call-log fixtures documented commands use instead of a bank's log.
+    std::fs::create_dir_all(dir.join("tests")).unwrap();
+    std::os::unix::fs::symlink(root.join("tests/fit"), dir.join("tests/fit")).unwrap();
     let mut commands = documented_commands();
     commands.sort_by_key(|(_, cmd)| cmd.starts_with("report "));
     let (mut ran, mut failures) = (0, Vec::new());

@@ -16,7 +16,11 @@ impl Replication<'_> {
     /// horizon.
     #[inline(always)]
     pub(super) fn schedule_arrival(&mut self, segment: usize, now: f64) {
-        let s = &self.model.segments[segment];
+        let model = self.model;
+        let s = &model.segments[segment];
+        if let Some(trace) = &s.trace {
+            return self.schedule_replayed(segment, trace);
+        }
         // Exponential gaps (of mass 1 under a profile), built once.
         let gap = self.interarrival[segment].sample(&mut self.arrivals[segment]);
         let at = match &s.arrival_profile {
@@ -57,7 +61,12 @@ impl Replication<'_> {
             }
         };
         let seg = &model.segments[segment];
-        let request = pick(&seg.requests, key, self.request_salt);
+        let request = match &seg.trace {
+            None => pick(&seg.requests, key, self.request_salt),
+            Some(_) => self
+                .replayed_request(segment)
+                .unwrap_or_else(|| pick(&seg.requests, key, self.request_salt)),
+        };
         let (channel, complexity, own_rm) = if self.extras {
             self.arrival_extras(segment, request, key)
         } else {

@@ -19,6 +19,7 @@ pub(super) fn two_tier(front_servers: u32) -> Model {
         requests: vec![1.0],
         tolerance: 2.0,
         arrival_profile: None,
+        trace: None,
         channels: Vec::new(),
         back_office: Vec::new(),
         book: None,

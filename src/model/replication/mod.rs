@@ -28,8 +28,10 @@ mod queueing;
 mod resolution;
 mod staffing;
 mod state;
+mod trace;
 
 pub use counts::{ClientCounts, ReplicationResult, RequestCounts, SlotCounts, TierCounts};
+pub use trace::Trace;
 
 use super::Model;
 use state::Replication;

@@ -196,6 +196,8 @@ pub(super) struct Replication<'m> {
     pub(super) interarrival: Vec<Dist>,
     /// Per segment: the stream of client keys.
     pub(super) keys: Vec<Stream>,
+    /// Per segment replayed from a trace: arrivals scheduled so far.
+    pub(super) replay_next: Vec<u32>,
     /// Per segment: purpose salt of the keyed patience draws.
     pub(super) patience_salts: Vec<u64>,
     /// The satisfaction model's coefficients, worked out once.
@@ -350,6 +352,7 @@ impl<'m> Replication<'m> {
                 .iter()
                 .map(|s| stream(seed, rep, &format!("client/{}", s.name)))
                 .collect(),
+            replay_next: vec![0; model.segments.len()],
             patience_salts: model
                 .segments
                 .iter()

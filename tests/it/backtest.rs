@@ -1,0 +1,150 @@
+//! `tiersim backtest` on a small fixture of the Anonymous Bank log
+//! (`tests/fit/backtest-calls.tsv`: 10:00-13:00 of Monday 1 and Monday 8
+//! February 1999; `backtest-fitted.toml` was fitted by `tiersim fit` on 1
+//! February): replaying the held-out day's calls reproduces its hourly
+//! volumes exactly, both modes compare the same observed hours, the files
+//! are written; bad arguments exit 2 naming what is allowed.
+
+use crate::common::{scratch, text, tiersim};
+
+const SCENARIO: &str = "tests/fit/backtest-fitted.toml";
+const LOG: &str = "tests/fit/backtest-calls.tsv";
+
+/// The common arguments of the fixture's back-test, writing into `out`.
+fn args<'a>(out: &'a str, extra: &[&'a str]) -> Vec<&'a str> {
+    let mut a = vec![
+        "backtest",
+        SCENARIO,
+        "--log",
+        LOG,
+        "--days",
+        "mon",
+        "--from",
+        "1999-02-08",
+        "--to",
+        "1999-02-08",
+        "--hours",
+        "10-13",
+        "--availability",
+        "0.8",
+        "--replications",
+        "4",
+        "--out",
+        out,
+        "--quiet",
+    ];
+    a.extend_from_slice(extra);
+    a
+}
+
+#[test]
+fn replayed_calls_match_the_observed_hours_exactly() {
+    let dir = scratch("backtest-fixture");
+    let out = dir.join("bt").display().to_string();
+    let run = tiersim(&args(&out, &["--arrivals", "forecast,replay"]));
+    assert!(run.status.success(), "{}", text(&run.stderr));
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("bt/backtest.json")).unwrap())
+            .unwrap();
+    let modes = json["modes"].as_array().unwrap();
+    assert_eq!(modes.len(), 2);
+    assert_eq!(modes[0]["arrivals"], "forecast");
+    assert_eq!(modes[1]["arrivals"], "replay");
+    let hourly = |m: usize| modes[m]["hourly"].as_array().unwrap().clone();
+    let (forecast, replay) = (hourly(0), hourly(1));
+    assert_eq!(replay.len(), 3);
+    let mut observed_total = 0.0;
+    for (f, r) in forecast.iter().zip(&replay) {
+        // The same observed hour in both modes.
+        assert_eq!(f["calls"]["observed"], r["calls"]["observed"]);
+        assert_eq!(f["p_abandon"]["observed"], r["p_abandon"]["observed"]);
+        // Replay: every replication has exactly the hour's actual calls.
+        let calls = &r["calls"];
+        assert_eq!(calls["simulated"], calls["observed"], "{r}");
+        assert_eq!(calls["ci95"].as_f64(), Some(0.0), "{r}");
+        observed_total += calls["observed"].as_f64().unwrap();
+    }
+    assert_eq!(json["setup"]["calls"].as_f64(), Some(observed_total));
+    assert_eq!(modes[1]["overall"]["volume_mape"].as_f64(), Some(0.0));
+    assert!(modes[0]["overall"]["volume_mape"].as_f64().unwrap() > 0.0);
+    let csv = std::fs::read_to_string(dir.join("bt/backtest.csv")).unwrap();
+    assert_eq!(csv.lines().count(), 1 + 2 * 3, "{csv}");
+    assert!(csv.starts_with("arrivals,hour,calls_observed,"));
+    for mode in ["forecast", "replay"] {
+        assert!(dir.join("bt").join(mode).join("summary.json").exists());
+    }
+    let traces = std::fs::read_dir(dir.join("bt/replay"))
+        .unwrap()
+        .filter(|e| {
+            let name = e.as_ref().unwrap().file_name();
+            name.to_string_lossy().starts_with("trace-")
+        })
+        .count();
+    assert!(traces >= 1, "no trace written beside the replayed scenario");
+}
+
+#[test]
+fn bad_backtest_arguments_exit_2_saying_what_is_allowed() {
+    let dir = scratch("backtest-bad");
+    let out = dir.join("bt").display().to_string();
+    let check = |extra: &[&str], fragments: &[&str]| {
+        let mut a = args(&out, &[]);
+        // Later flags override the defaults above (clap: last one wins for
+        // single values), so replace them instead.
+        for pair in extra.chunks(2) {
+            if let Some(i) = a.iter().position(|w| *w == pair[0]) {
+                a[i + 1] = pair[1];
+            } else {
+                a.extend_from_slice(pair);
+            }
+        }
+        let run = tiersim(&a);
+        let err = text(&run.stderr);
+        assert_eq!(run.status.code(), Some(2), "{a:?}: {err}");
+        assert!(!err.contains("panicked"), "{err}");
+        for f in fragments {
+            assert!(err.contains(f), "{a:?}: missing `{f}` in {err}");
+        }
+    };
+    check(
+        &["--hours", "13-10"],
+        &["--hours", "expected START-END", "0 <= START < END <= 24"],
+    );
+    check(
+        &["--availability", "1.5"],
+        &[
+            "--availability",
+            "expected a share greater than 0 and at most 1",
+        ],
+    );
+    check(
+        &["--arrivals", "both"],
+        &["--arrivals", "forecast", "replay"],
+    );
+    check(
+        &["--from", "1999-02-09", "--to", "1999-02-08"],
+        &[LOG, "--from is after --to"],
+    );
+    check(
+        &["--from", "1999-03-01", "--to", "1999-03-02"],
+        &[
+            LOG,
+            "no calls to the agents in the dates 1999-03-01 to 1999-03-02",
+        ],
+    );
+    check(
+        &[
+            "--days",
+            "mon",
+            "--from",
+            "1999-02-01",
+            "--to",
+            "1999-02-08",
+        ],
+        &[LOG, "two Mons", "each weekday at most once"],
+    );
+    check(
+        &["--log", "tests/fit/does-not-exist.tsv"],
+        &["does-not-exist.tsv"],
+    );
+}
