@@ -4,7 +4,7 @@
 use super::replication::{ClientCounts, ReplicationResult, RequestCounts, TierCounts};
 
 /// Metric names for the whole system and for each segment, in output order.
-pub const CLIENT_METRICS: [&str; 26] = [
+pub const CLIENT_METRICS: [&str; 31] = [
     "arrived",
     "served",
     "abandoned",
@@ -31,6 +31,11 @@ pub const CLIENT_METRICS: [&str; 26] = [
     "turnaround_mean_hours",
     "own_rm_share",
     "unreached",
+    "attempts",
+    "redials",
+    "unique_clients",
+    "abandon_rate_final",
+    "redial_minutes_mean",
 ];
 
 /// Metric names for each request type, in output order.
@@ -104,14 +109,17 @@ fn ratio(numerator: u64, denominator: u64) -> f64 {
 /// Values of [`CLIENT_METRICS`], in the same order.
 pub fn client_values(c: &ClientCounts) -> [f64; CLIENT_METRICS.len()] {
     let finished = c.served + c.abandoned;
+    // Abandonment and blocking are per attempt (redials included); the
+    // same as per client when nobody redials.
+    let attempts = c.arrived + c.redials;
     [
         c.arrived as f64,
         c.served as f64,
         c.abandoned as f64,
         c.blocked as f64,
         c.inside as f64,
-        ratio(c.abandoned, c.arrived - c.blocked),
-        ratio(c.blocked, c.arrived),
+        ratio(c.abandoned, attempts - c.blocked),
+        ratio(c.blocked, attempts),
         c.wait.mean(),
         c.wait_served.mean(),
         ratio(c.waited, finished),
@@ -132,6 +140,17 @@ pub fn client_values(c: &ClientCounts) -> [f64; CLIENT_METRICS.len()] {
         c.sojourn.mean() / 60.0,
         ratio(c.own_rm, c.booked),
         c.unreached as f64,
+        attempts as f64,
+        c.redials as f64,
+        // Each client arrives once; redials are the same clients again.
+        c.arrived as f64,
+        // Journeys that ended without service (after every redial).
+        ratio(c.finished - c.served, c.finished),
+        if c.arrived == 0 {
+            f64::NAN
+        } else {
+            c.redial_minutes / c.arrived as f64
+        },
     ]
 }
 

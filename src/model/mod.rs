@@ -6,6 +6,7 @@ pub mod limit;
 pub mod load;
 pub mod metrics;
 pub mod outcome;
+pub mod redial;
 pub mod replication;
 pub mod targets;
 pub mod week;
@@ -14,6 +15,7 @@ pub use limit::{DEFAULT_MAX_CLIENTS_INSIDE, Overload, expected_events};
 pub use load::{TierLoad, mean_offered_loads, offered_loads};
 pub use metrics::{CLIENT_METRICS, REQUEST_METRICS, TIER_METRICS};
 pub use outcome::Outcomes;
+pub use redial::Redial;
 pub use replication::{ClientCounts, ReplicationResult, RequestCounts, TierCounts, simulate};
 
 use crate::engine::Dist;
@@ -199,6 +201,9 @@ pub struct Segment {
     pub back_office: Vec<usize>,
     /// Books of dedicated RMs, when the segment's clients have their own RM.
     pub book: Option<Book>,
+    /// What a client who abandons or is blocked does next (`None`: leaves
+    /// for good).
+    pub redial: Option<Redial>,
 }
 
 /// Clients of a segment shared out in books of dedicated RMs.

@@ -198,7 +198,7 @@ use Unit::*;
 
 /// Every metric of `summary.json` (clients, request types, tiers, slots of
 /// the day), each once.
-pub const CATALOGUE: [Metric; 44] = [
+pub const CATALOGUE: [Metric; 49] = [
     m("arrived", "clients arrived", Count, Neutral, false),
     m("served", "clients served", Count, Up, false),
     m("abandoned", "clients who abandoned", Count, Down, false),
@@ -354,6 +354,29 @@ pub const CATALOGUE: [Metric; 44] = [
         "overflowed",
         "visits sent to the overflow tier",
         Count,
+        Neutral,
+        false,
+    ),
+    m(
+        "attempts",
+        "contact attempts (first and redials)",
+        Count,
+        Neutral,
+        false,
+    ),
+    m("redials", "redials", Count, Down, false),
+    m("unique_clients", "unique clients", Count, Neutral, false),
+    m(
+        "abandon_rate_final",
+        "share of clients never served",
+        Share,
+        Down,
+        false,
+    ),
+    m(
+        "redial_minutes_mean",
+        "minutes between failed attempts and redials per client",
+        Minutes,
         Neutral,
         false,
     ),

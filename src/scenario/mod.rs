@@ -25,6 +25,7 @@ mod limits;
 mod network;
 mod outcomes;
 pub mod raw;
+mod redial;
 pub mod remedy;
 mod request;
 mod run;

@@ -81,6 +81,21 @@ pub struct RawBook {
     pub overflow: Option<Spanned<String>>,
 }
 
+/// `redial = { ... }` of a segment.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawRedial {
+    /// P(redial | abandoned).
+    pub after_abandon: Option<Spanned<f64>>,
+    /// P(redial | blocked).
+    pub after_block: Option<Spanned<f64>>,
+    /// Delay before the redial (required; checked in `redial.rs` so that
+    /// its absence is named with the field).
+    pub delay: Option<Spanned<RawDist>>,
+    /// Most attempts, the first included.
+    pub max_attempts: Option<Spanned<u32>>,
+}
+
 /// `callback = { ... }` of a tier.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -329,6 +344,8 @@ pub struct RawSegment {
     pub back_office: Option<Vec<Spanned<String>>>,
     /// Dedicated RMs' books.
     pub book: Option<Spanned<RawBook>>,
+    /// What a client who abandons or is blocked does next.
+    pub redial: Option<Spanned<RawRedial>>,
 }
 
 /// `[[tier]]`.

@@ -15,6 +15,7 @@ pub(super) fn warnings(model: &Model) -> Vec<String> {
     out.extend(roster_gaps(model));
     out.extend(overloads(model));
     out.extend(unreachable(model));
+    out.extend(super::redial::warnings(model));
     out
 }
 

@@ -90,6 +90,10 @@ pub(super) struct Client {
     pub(super) rm: u16,
     /// Served by their own RM.
     pub(super) by_own_rm: bool,
+    /// Redials so far (0 on the first attempt).
+    pub(super) redials: u16,
+    /// Wait summed over the earlier (failed) attempts.
+    pub(super) earlier_wait: f64,
 }
 
 impl Client {
@@ -127,6 +131,8 @@ impl Client {
         own_rm: NONE,
         rm: 0,
         by_own_rm: false,
+        redials: 0,
+        earlier_wait: 0.0,
     };
 }
 

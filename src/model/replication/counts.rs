@@ -65,6 +65,10 @@ pub struct ClientCounts {
     /// the first or the second half of the warm-up-to-horizon window (a
     /// warm-up too short shows as a difference).
     pub wait_halves: [Tally; 2],
+    /// Redials: attempts after the first (`arrived` counts first attempts).
+    pub redials: u64,
+    /// Minutes clients spent between a failed attempt and their redial.
+    pub redial_minutes: f64,
 }
 
 impl ClientCounts {
@@ -113,6 +117,8 @@ impl ClientCounts {
         self.unreached += other.unreached;
         self.wait_halves[0].merge(&other.wait_halves[0]);
         self.wait_halves[1].merge(&other.wait_halves[1]);
+        self.redials += other.redials;
+        self.redial_minutes += other.redial_minutes;
     }
 }
 

@@ -22,6 +22,7 @@ pub(super) fn two_tier(front_servers: u32) -> Model {
         channels: Vec::new(),
         back_office: Vec::new(),
         book: None,
+        redial: None,
     };
     let tier = |name: &str, servers: u32, escalate: Vec<Escalation>| Tier {
         name: name.into(),

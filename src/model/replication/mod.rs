@@ -10,7 +10,8 @@
 //! mechanism lives in its own file: [`arrivals`], [`queueing`] (and
 //! service), [`escalation`] (and transfers, call-backs, back offices),
 //! [`books`] (dedicated RMs), [`staffing`] (rosters), [`outbound`],
-//! [`exits`] (and outcome scoring), with the client in [`client`], the
+//! [`exits`] (and outcome scoring), [`redial`] (failed attempts calling
+//! again), with the client in [`client`], the
 //! count types in [`counts`] and the running state in [`state`].
 
 mod arrivals;
@@ -23,6 +24,7 @@ mod exits;
 mod fixture;
 mod outbound;
 mod queueing;
+mod redial;
 mod staffing;
 mod state;
 
@@ -55,6 +57,9 @@ pub(super) enum Event {
     RmReady { tier: u32, rm: u32 },
     /// An outbound sales call at a tier ends.
     OutboundEnd { tier: u32 },
+    /// A client whose attempt failed calls again, unless its generation
+    /// moved on.
+    Redial { client: u32, generation: u32 },
 }
 
 /// Runs replication `replication` of `model` and returns what it measured.
@@ -114,6 +119,11 @@ impl Replication<'_> {
                 }
                 Event::RmReady { tier, rm } => self.rm_free(tier as usize, rm as usize, t),
                 Event::OutboundEnd { tier } => self.outbound_end(tier as usize, t),
+                Event::Redial { client, generation } => {
+                    if self.clients[client as usize].generation == generation {
+                        self.redial(client, t);
+                    }
+                }
             }
         }
         events

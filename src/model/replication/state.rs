@@ -214,6 +214,10 @@ pub(super) struct Replication<'m> {
     pub(super) progress: (u64, f64),
     /// Set when the clients inside reached the limit; the run then stops.
     pub(super) overload: Option<Overload>,
+    /// Some segment redials: failed attempts may come back.
+    pub(super) redialing: bool,
+    /// Purpose salt of the keyed redial draws.
+    pub(super) redial_salt: u64,
     /// (segment, arrival time, key) of every client, for tests of common
     /// random numbers.
     #[cfg(test)]
@@ -342,6 +346,8 @@ impl<'m> Replication<'m> {
             released: 0,
             progress: (0, model.run.horizon),
             overload: None,
+            redialing: model.segments.iter().any(|s| s.redial.is_some()),
+            redial_salt: name_hash("redial"),
             #[cfg(test)]
             trace: Vec::new(),
         }
