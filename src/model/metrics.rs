@@ -4,7 +4,7 @@
 use super::replication::{ClientCounts, ReplicationResult, RequestCounts, TierCounts};
 
 /// Metric names for the whole system and for each segment, in output order.
-pub const CLIENT_METRICS: [&str; 31] = [
+pub const CLIENT_METRICS: [&str; 33] = [
     "arrived",
     "served",
     "abandoned",
@@ -36,16 +36,20 @@ pub const CLIENT_METRICS: [&str; 31] = [
     "unique_clients",
     "abandon_rate_final",
     "redial_minutes_mean",
+    "repeat_contacts",
+    "failure_demand_share",
 ];
 
 /// Metric names for each request type, in output order.
-pub const REQUEST_METRICS: [&str; 6] = [
+pub const REQUEST_METRICS: [&str; 8] = [
     "arrived",
     "served",
     "turnaround_mean_hours",
     "satisfaction_mean",
     "sales",
     "revenue",
+    "repeat_contacts",
+    "failure_demand_share",
 ];
 
 /// Metric names for each tier (per visit), in output order.
@@ -109,9 +113,9 @@ fn ratio(numerator: u64, denominator: u64) -> f64 {
 /// Values of [`CLIENT_METRICS`], in the same order.
 pub fn client_values(c: &ClientCounts) -> [f64; CLIENT_METRICS.len()] {
     let finished = c.served + c.abandoned;
-    // Abandonment and blocking are per attempt (redials included); the
-    // same as per client when nobody redials.
-    let attempts = c.arrived + c.redials;
+    // Abandonment and blocking are per contact (redials and repeat
+    // contacts included); the same as per client when nobody comes back.
+    let attempts = c.arrived + c.redials + c.repeat_contacts;
     [
         c.arrived as f64,
         c.served as f64,
@@ -151,6 +155,8 @@ pub fn client_values(c: &ClientCounts) -> [f64; CLIENT_METRICS.len()] {
         } else {
             c.redial_minutes / c.arrived as f64
         },
+        c.repeat_contacts as f64,
+        ratio(attempts - c.arrived, attempts),
     ]
 }
 
@@ -163,6 +169,11 @@ pub fn request_values(r: &RequestCounts) -> [f64; REQUEST_METRICS.len()] {
         r.satisfaction.mean(),
         r.sales as f64,
         r.revenue,
+        r.repeat_contacts as f64,
+        {
+            let again = r.redials + r.repeat_contacts;
+            ratio(again, r.arrived + again)
+        },
     ]
 }
 

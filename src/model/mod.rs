@@ -7,6 +7,7 @@ pub mod load;
 pub mod metrics;
 pub mod outcome;
 pub mod redial;
+pub mod repeat;
 pub mod replication;
 pub mod targets;
 pub mod week;
@@ -16,6 +17,7 @@ pub use load::{TierLoad, mean_offered_loads, offered_loads};
 pub use metrics::{CLIENT_METRICS, REQUEST_METRICS, TIER_METRICS};
 pub use outcome::Outcomes;
 pub use redial::Redial;
+pub use repeat::Repeat;
 pub use replication::{ClientCounts, ReplicationResult, RequestCounts, TierCounts, simulate};
 
 use crate::engine::Dist;
@@ -124,6 +126,9 @@ pub struct RequestType {
     /// Promised turnaround (arrival to final answer), minutes: a later
     /// answer lowers satisfaction (β_bo). Infinite when none is promised.
     pub promised_turnaround: f64,
+    /// What a client whose contact ended unresolved does next (`None`:
+    /// leaves for good).
+    pub repeat: Option<Repeat>,
 }
 
 /// How a client is handed from one tier to the next.

@@ -198,7 +198,7 @@ use Unit::*;
 
 /// Every metric of `summary.json` (clients, request types, tiers, slots of
 /// the day), each once.
-pub const CATALOGUE: [Metric; 49] = [
+pub const CATALOGUE: [Metric; 51] = [
     m("arrived", "clients arrived", Count, Neutral, false),
     m("served", "clients served", Count, Up, false),
     m("abandoned", "clients who abandoned", Count, Down, false),
@@ -359,7 +359,7 @@ pub const CATALOGUE: [Metric; 49] = [
     ),
     m(
         "attempts",
-        "contact attempts (first and redials)",
+        "contact attempts (first, redials and repeat contacts)",
         Count,
         Neutral,
         false,
@@ -369,6 +369,20 @@ pub const CATALOGUE: [Metric; 49] = [
     m(
         "abandon_rate_final",
         "share of clients never served",
+        Share,
+        Down,
+        false,
+    ),
+    m(
+        "repeat_contacts",
+        "contacts again about a need left unresolved",
+        Count,
+        Down,
+        false,
+    ),
+    m(
+        "failure_demand_share",
+        "share of contacts caused by an earlier failed one",
         Share,
         Down,
         false,

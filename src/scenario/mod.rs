@@ -27,6 +27,7 @@ mod outcomes;
 pub mod raw;
 mod redial;
 pub mod remedy;
+mod repeat;
 mod request;
 mod run;
 mod segment;

@@ -212,6 +212,10 @@ pub struct RawRequest {
     pub back_office: Option<Vec<Spanned<String>>>,
     /// Promised turnaround, hours.
     pub promised_turnaround_hours: Option<Spanned<Hours>>,
+    /// P(a new contact | a contact ended unresolved).
+    pub repeat_probability: Option<Spanned<f64>>,
+    /// Minutes from an unresolved end to the new contact.
+    pub repeat_delay: Option<Spanned<RawDist>>,
 }
 
 /// `[outcomes]`: every field optional, defaults from the evidence.

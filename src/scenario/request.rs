@@ -53,6 +53,7 @@ impl Checker<'_> {
                     complexity: None,
                     back_office: Vec::new(),
                     promised_turnaround: f64::INFINITY,
+                    repeat: None,
                 }],
                 at: vec![vec![AtTier::default(); tiers.len()]],
             };
@@ -110,6 +111,7 @@ impl Checker<'_> {
             .map_or(f64::INFINITY, |h| {
                 60.0 * self.positive(h, &field("promised_turnaround_hours"))
             });
+        let repeat = self.repeat(r);
         RequestType {
             name: r.name.get_ref().clone(),
             sale_probability: probability,
@@ -118,6 +120,7 @@ impl Checker<'_> {
             complexity,
             back_office,
             promised_turnaround: promised,
+            repeat,
         }
     }
 

@@ -94,6 +94,8 @@ pub(super) struct Client {
     pub(super) redials: u16,
     /// Wait summed over the earlier (failed) attempts.
     pub(super) earlier_wait: f64,
+    /// Contacts so far that ended unresolved (numbers the repeat draws).
+    pub(super) unresolved: u16,
 }
 
 impl Client {
@@ -133,6 +135,7 @@ impl Client {
         by_own_rm: false,
         redials: 0,
         earlier_wait: 0.0,
+        unresolved: 0,
     };
 }
 

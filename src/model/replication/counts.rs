@@ -69,6 +69,9 @@ pub struct ClientCounts {
     pub redials: u64,
     /// Minutes clients spent between a failed attempt and their redial.
     pub redial_minutes: f64,
+    /// Repeat contacts: contacts again about a need an earlier contact
+    /// left unresolved.
+    pub repeat_contacts: u64,
 }
 
 impl ClientCounts {
@@ -119,6 +122,7 @@ impl ClientCounts {
         self.wait_halves[1].merge(&other.wait_halves[1]);
         self.redials += other.redials;
         self.redial_minutes += other.redial_minutes;
+        self.repeat_contacts += other.repeat_contacts;
     }
 }
 
@@ -137,6 +141,10 @@ pub struct RequestCounts {
     pub sales: u64,
     /// Revenue of the sales.
     pub revenue: f64,
+    /// Redials of clients with this request type.
+    pub redials: u64,
+    /// Repeat contacts of clients with this request type.
+    pub repeat_contacts: u64,
 }
 
 /// Per-visit outcomes at one tier in one replication.

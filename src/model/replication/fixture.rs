@@ -76,6 +76,7 @@ pub(super) fn two_tier(front_servers: u32) -> Model {
             complexity: None,
             back_office: Vec::new(),
             promised_turnaround: f64::INFINITY,
+            repeat: None,
         }],
         outcomes: Outcomes::default(),
         week: None,

@@ -11,7 +11,7 @@
 //! service), [`escalation`] (and transfers, call-backs, back offices),
 //! [`books`] (dedicated RMs), [`staffing`] (rosters), [`outbound`],
 //! [`exits`] (and outcome scoring), [`redial`] (failed attempts calling
-//! again), with the client in [`client`], the
+//! again), [`repeat`] (unresolved contacts coming back), with the client in [`client`], the
 //! count types in [`counts`] and the running state in [`state`].
 
 mod arrivals;
@@ -25,6 +25,7 @@ mod fixture;
 mod outbound;
 mod queueing;
 mod redial;
+mod repeat;
 mod staffing;
 mod state;
 
@@ -60,6 +61,9 @@ pub(super) enum Event {
     /// A client whose attempt failed calls again, unless its generation
     /// moved on.
     Redial { client: u32, generation: u32 },
+    /// A client whose contact ended unresolved contacts the bank again,
+    /// unless its generation moved on.
+    Repeat { client: u32, generation: u32 },
 }
 
 /// Runs replication `replication` of `model` and returns what it measured.
@@ -122,6 +126,11 @@ impl Replication<'_> {
                 Event::Redial { client, generation } => {
                     if self.clients[client as usize].generation == generation {
                         self.redial(client, t);
+                    }
+                }
+                Event::Repeat { client, generation } => {
+                    if self.clients[client as usize].generation == generation {
+                        self.repeat_contact(client, t);
                     }
                 }
             }

@@ -37,21 +37,10 @@ impl Replication<'_> {
         }
         let delay = rule.delay.sample(&mut draws);
         c.redials = c.redials.saturating_add(1);
-        c.repeats = c.repeats.saturating_add(1);
-        // This attempt's wait belongs to the journey, not to the next
-        // attempt's service level.
-        c.earlier_wait += c.wait;
-        c.wait = 0.0;
-        c.started = false;
-        c.first_wait = 0.0;
-        c.next = NONE;
-        c.steps = 0;
-        c.generation = c.generation.wrapping_add(1);
-        c.phase = Phase::Waiting;
-        let generation = c.generation;
         if c.counted {
             self.segments[segment].redial_minutes += delay;
         }
+        let generation = self.come_back(id);
         self.calendar.schedule(
             Time(t + delay),
             Event::Redial {
@@ -62,12 +51,40 @@ impl Replication<'_> {
         true
     }
 
+    /// Readies a client whose contact failed or ended unresolved for a new
+    /// contact: one more repeat (β_rep), this contact's wait moved into the
+    /// journey's earlier waits, no service started, no pending step or
+    /// call-back; a new generation makes every event still naming it
+    /// stale. Returns that generation, for the event of its return. It keeps
+    /// its slot (it is still inside) and its hand-offs.
+    pub(super) fn come_back(&mut self, id: u32) -> u32 {
+        let c = &mut self.clients[id as usize];
+        c.repeats = c.repeats.saturating_add(1);
+        // This contact's wait belongs to the journey, not to the next
+        // contact's service level.
+        c.earlier_wait += c.wait;
+        c.wait = 0.0;
+        c.started = false;
+        c.first_wait = 0.0;
+        c.next = NONE;
+        c.steps = 0;
+        c.callback = false;
+        c.attempts = 0;
+        c.attempt_fails = false;
+        c.generation = c.generation.wrapping_add(1);
+        c.phase = Phase::Waiting;
+        c.generation
+    }
+
     /// The client calls again at `t`: a new attempt through its entry.
     pub(super) fn redial(&mut self, id: u32, t: f64) {
         let c = &mut self.clients[id as usize];
         c.joined = t;
         if c.counted {
             self.segments[c.segment as usize].redials += 1;
+            if self.by_request {
+                self.requests[c.request as usize].redials += 1;
+            }
         }
         self.enter(id, t);
     }

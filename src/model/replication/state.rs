@@ -218,6 +218,10 @@ pub(super) struct Replication<'m> {
     pub(super) redialing: bool,
     /// Purpose salt of the keyed redial draws.
     pub(super) redial_salt: u64,
+    /// Some request type has repeat contacts.
+    pub(super) repeating: bool,
+    /// Purpose salt of the keyed repeat-contact draws.
+    pub(super) repeat_salt: u64,
     /// (segment, arrival time, key) of every client, for tests of common
     /// random numbers.
     #[cfg(test)]
@@ -348,6 +352,8 @@ impl<'m> Replication<'m> {
             overload: None,
             redialing: model.segments.iter().any(|s| s.redial.is_some()),
             redial_salt: name_hash("redial"),
+            repeating: model.requests.iter().any(|r| r.repeat.is_some()),
+            repeat_salt: name_hash("repeat contact"),
             #[cfg(test)]
             trace: Vec::new(),
         }
