@@ -4,7 +4,7 @@
 use super::replication::{ClientCounts, ReplicationResult, RequestCounts, TierCounts};
 
 /// Metric names for the whole system and for each segment, in output order.
-pub const CLIENT_METRICS: [&str; 38] = [
+pub const CLIENT_METRICS: [&str; 45] = [
     "arrived",
     "served",
     "abandoned",
@@ -43,16 +43,25 @@ pub const CLIENT_METRICS: [&str; 38] = [
     "fcr_staffed",
     "unresolved_rate",
     "continuity_points",
+    "attempts",
+    "redials",
+    "unique_clients",
+    "abandon_rate_final",
+    "redial_minutes_mean",
+    "repeat_contacts",
+    "failure_demand_share",
 ];
 
 /// Metric names for each request type, in output order.
-pub const REQUEST_METRICS: [&str; 6] = [
+pub const REQUEST_METRICS: [&str; 8] = [
     "arrived",
     "served",
     "turnaround_mean_hours",
     "satisfaction_mean",
     "sales",
     "revenue",
+    "repeat_contacts",
+    "failure_demand_share",
 ];
 
 /// Metric names for each tier (per visit), in output order.
@@ -117,14 +126,17 @@ fn ratio(numerator: u64, denominator: u64) -> f64 {
 /// Values of [`CLIENT_METRICS`], in the same order.
 pub fn client_values(c: &ClientCounts) -> [f64; CLIENT_METRICS.len()] {
     let finished = c.served + c.abandoned;
+    // Abandonment and blocking are per contact (redials and repeat
+    // contacts included); the same as per client when nobody comes back.
+    let attempts = c.arrived + c.redials + c.repeat_contacts;
     [
         c.arrived as f64,
         c.served as f64,
         c.abandoned as f64,
         c.blocked as f64,
         c.inside as f64,
-        ratio(c.abandoned, c.arrived - c.blocked),
-        ratio(c.blocked, c.arrived),
+        ratio(c.abandoned, attempts - c.blocked),
+        ratio(c.blocked, attempts),
         c.wait.mean(),
         c.wait_served.mean(),
         ratio(c.waited, finished),
@@ -167,6 +179,19 @@ pub fn client_values(c: &ClientCounts) -> [f64; CLIENT_METRICS.len()] {
         } else {
             c.continuity_points / c.booked as f64
         },
+        attempts as f64,
+        c.redials as f64,
+        // Each client arrives once; redials are the same clients again.
+        c.arrived as f64,
+        // Journeys that ended without service (after every redial).
+        ratio(c.finished - c.served, c.finished),
+        if c.arrived == 0 {
+            f64::NAN
+        } else {
+            c.redial_minutes / c.arrived as f64
+        },
+        c.repeat_contacts as f64,
+        ratio(attempts - c.arrived, attempts),
     ]
 }
 
@@ -179,6 +204,11 @@ pub fn request_values(r: &RequestCounts) -> [f64; REQUEST_METRICS.len()] {
         r.satisfaction.mean(),
         r.sales as f64,
         r.revenue,
+        r.repeat_contacts as f64,
+        {
+            let again = r.redials + r.repeat_contacts;
+            ratio(again, r.arrived + again)
+        },
     ]
 }
 

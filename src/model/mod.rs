@@ -6,6 +6,8 @@ pub mod limit;
 pub mod load;
 pub mod metrics;
 pub mod outcome;
+pub mod redial;
+pub mod repeat;
 pub mod replication;
 pub mod retention;
 pub mod risk;
@@ -16,6 +18,8 @@ pub use limit::{DEFAULT_MAX_CLIENTS_INSIDE, Overload, expected_events};
 pub use load::{TierLoad, mean_offered_loads, offered_loads};
 pub use metrics::{CLIENT_METRICS, REQUEST_METRICS, TIER_METRICS};
 pub use outcome::Outcomes;
+pub use redial::Redial;
+pub use repeat::Repeat;
 pub use replication::{
     ClientCounts, ReplicationResult, RequestCounts, TierCounts, Trace, simulate,
 };
@@ -165,6 +169,9 @@ pub struct RequestType {
     /// Opt-in chatbots: (chatbot tier, share of clients with this request
     /// who choose it); the rest join their usual entry.
     pub bot_uptake: Vec<(usize, f64)>,
+    /// What a client whose contact ended unresolved does next (`None`:
+    /// leaves for good).
+    pub repeat: Option<Repeat>,
 }
 
 /// How a client is handed from one tier to the next.
@@ -245,6 +252,9 @@ pub struct Segment {
     pub back_office: Vec<usize>,
     /// Books of dedicated RMs, when the segment's clients have their own RM.
     pub book: Option<Book>,
+    /// What a client who abandons or is blocked does next (`None`: leaves
+    /// for good).
+    pub redial: Option<Redial>,
 }
 
 /// Clients of a segment shared out in books of dedicated RMs.

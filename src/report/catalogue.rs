@@ -198,7 +198,7 @@ use Unit::*;
 
 /// Every metric of `summary.json` (clients, request types, tiers, slots of
 /// the day), each once.
-pub const CATALOGUE: [Metric; 57] = [
+pub const CATALOGUE: [Metric; 64] = [
     m("arrived", "clients arrived", Count, Neutral, false),
     m("served", "clients served", Count, Up, false),
     m("abandoned", "clients who abandoned", Count, Down, false),
@@ -440,6 +440,43 @@ pub const CATALOGUE: [Metric; 57] = [
         "mean time on the call-back list per attempt",
         Minutes,
         Down,
+        false,
+    ),
+    m(
+        "attempts",
+        "contact attempts (first, redials and repeat contacts)",
+        Count,
+        Neutral,
+        false,
+    ),
+    m("redials", "redials", Count, Down, false),
+    m("unique_clients", "unique clients", Count, Neutral, false),
+    m(
+        "abandon_rate_final",
+        "share of clients never served",
+        Share,
+        Down,
+        false,
+    ),
+    m(
+        "repeat_contacts",
+        "contacts again about a need left unresolved",
+        Count,
+        Down,
+        false,
+    ),
+    m(
+        "failure_demand_share",
+        "share of contacts caused by an earlier failed one",
+        Share,
+        Down,
+        false,
+    ),
+    m(
+        "redial_minutes_mean",
+        "minutes between failed attempts and redials per client",
+        Minutes,
+        Neutral,
         false,
     ),
 ];

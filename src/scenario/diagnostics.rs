@@ -131,18 +131,14 @@ impl<'s> Checker<'s> {
             path.extend(self.table_at(line_start));
         }
         path.push(key.clone());
-        // Inside an inline table: the last `key =` before the value.
+        // Inside inline tables: the keys of the tables still open, then
+        // the `key =` whose value this is.
         let before = &self.source[line_start..at];
-        if let Some(eq) = before.rfind('=')
-            && before[..eq].contains('{')
-        {
-            let inner = before[..eq]
-                .trim_end()
-                .rsplit(|c: char| c == '{' || c == ',' || c.is_whitespace())
-                .next()
-                .unwrap_or("");
-            if !inner.is_empty() && inner != key {
-                path.push(inner.to_string());
+        if before.contains('{') {
+            for inner in inline_keys(before).into_iter().skip(1) {
+                if !inner.is_empty() && inner != key {
+                    path.push(inner.to_string());
+                }
             }
         }
         path.join(".")
@@ -412,6 +408,34 @@ fn unknown_field_hint(message: &str) -> Option<String> {
     let (unknown, expected) = rest.split_once('`')?;
     let candidates: Vec<&str> = expected.split('`').skip(1).step_by(2).collect();
     nearest(unknown, candidates.into_iter()).map(|near| format!(" (did you mean `{near}`?)"))
+}
+
+/// The keys along a line up to an error (`before`): the key of each
+/// inline table still open there, outermost first, then the key whose
+/// value the line ends in (after `key =`, if any). Tables already closed
+/// (`delay = { .. },`) and quoted text are skipped.
+fn inline_keys(before: &str) -> Vec<&str> {
+    let mut open: Vec<&str> = Vec::new();
+    let (mut start, mut last, mut quoted) = (0, "", false);
+    for (i, ch) in before.char_indices() {
+        match ch {
+            '"' => quoted = !quoted,
+            _ if quoted => {}
+            '=' => last = before[start..i].trim(),
+            '{' => {
+                open.push(last);
+                (start, last) = (i + 1, "");
+            }
+            '}' => {
+                open.pop();
+                (start, last) = (i + 1, "");
+            }
+            ',' | '[' => (start, last) = (i + 1, ""),
+            _ => {}
+        }
+    }
+    open.push(last);
+    open
 }
 
 #[cfg(test)]

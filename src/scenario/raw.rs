@@ -93,6 +93,21 @@ pub struct RawBook {
     pub overflow: Option<Spanned<String>>,
 }
 
+/// `redial = { ... }` of a segment.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawRedial {
+    /// P(redial | abandoned).
+    pub after_abandon: Option<Spanned<f64>>,
+    /// P(redial | blocked).
+    pub after_block: Option<Spanned<f64>>,
+    /// Delay before the redial (required; checked in `redial.rs` so that
+    /// its absence is named with the field).
+    pub delay: Option<Spanned<RawDist>>,
+    /// Most attempts, the first included.
+    pub max_attempts: Option<Spanned<u32>>,
+}
+
 /// `callback = { ... }` of a tier.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -217,6 +232,10 @@ pub struct RawRequest {
     pub expected_turnaround_hours: Option<Spanned<Hours>>,
     /// `{ chatbot tier = share }`: the share of clients who choose the bot.
     pub bot_uptake: Option<BTreeMap<Spanned<String>, Spanned<f64>>>,
+    /// P(a new contact | a contact ended unresolved).
+    pub repeat_probability: Option<Spanned<f64>>,
+    /// Minutes from an unresolved end to the new contact.
+    pub repeat_delay: Option<Spanned<RawDist>>,
 }
 
 /// `[outcomes]`: every field optional, defaults from the evidence.
@@ -365,6 +384,8 @@ pub struct RawSegment {
     pub problem_rate: Option<Spanned<f64>>,
     /// A client's value to the bank per year.
     pub annual_value: Option<Spanned<f64>>,
+    /// What a client who abandons or is blocked does next.
+    pub redial: Option<Spanned<RawRedial>>,
 }
 
 /// `[[tier]]`.

@@ -55,6 +55,7 @@ impl Checker<'_> {
                     promised_turnaround: f64::INFINITY,
                     expected_turnaround: f64::INFINITY,
                     bot_uptake: Vec::new(),
+                    repeat: None,
                 }],
                 at: vec![vec![AtTier::default(); tiers.len()]],
             };
@@ -122,6 +123,7 @@ impl Checker<'_> {
             .map_or(f64::INFINITY, |h| {
                 60.0 * self.positive(h, &field("promised_turnaround_hours"))
             });
+        let repeat = self.repeat(r);
         RequestType {
             name: r.name.get_ref().clone(),
             sale_probability: probability,
@@ -132,6 +134,7 @@ impl Checker<'_> {
             promised_turnaround: promised,
             expected_turnaround: f64::INFINITY,
             bot_uptake: Vec::new(),
+            repeat,
         }
     }
 

@@ -61,6 +61,10 @@ impl Checker<'_> {
         let back_office = self.tier_list(s.back_office.as_deref(), cx.tiers, &field("back_office"));
         // A book with problems (reported) leaves the segment without one.
         let book = s.book.as_ref().and_then(|b| self.book(b, &name, cx));
+        let redial = match &s.redial {
+            Some(r) => Some(self.redial(r, &field("redial"))?),
+            None => None,
+        };
         Some(Segment {
             rate_per_hour: rate,
             patience,
@@ -76,6 +80,7 @@ impl Checker<'_> {
             channels: channel_mix,
             back_office,
             book,
+            redial,
             name,
         })
     }

@@ -16,6 +16,7 @@ pub(super) fn warnings(model: &Model) -> Vec<String> {
     out.extend(overloads(model));
     out.extend(unreachable(model));
     out.extend(risk_without_problems(model));
+    out.extend(super::redial::warnings(model));
     out
 }
 

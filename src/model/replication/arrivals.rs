@@ -81,6 +81,7 @@ impl Replication<'_> {
             counted,
             key,
             arrival: t,
+            joined: t,
             channel: channel as u8,
             complexity,
             own_rm,
@@ -96,9 +97,20 @@ impl Replication<'_> {
                 self.slots[slot].arrived += 1;
             }
         }
-        let entry = match (&seg.book, own_rm) {
+        self.enter(id, t);
+    }
+
+    /// The client's attempt (first or redial) at `t` reaches its entry: its
+    /// own RM's tier, or the entry of its request, channel or segment; a
+    /// closed channel holds it until opening or loses it.
+    #[inline(always)]
+    pub(super) fn enter(&mut self, id: u32, t: f64) {
+        let model = self.model;
+        let c = &self.clients[id as usize];
+        let (segment, channel) = (c.segment as usize, c.channel as usize);
+        let entry = match (&model.segments[segment].book, c.own_rm) {
             (Some(b), rm) if rm != NONE => b.tier,
-            _ => self.entry_for(segment, request, channel, key),
+            _ => self.entry_for(segment, c.request as usize, channel, c.key),
         };
         if self.extras
             && let Some(ch) = model.channels.get(channel)

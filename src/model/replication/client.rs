@@ -106,6 +106,12 @@ pub(super) struct Client {
     pub(super) staffed: bool,
     pub(super) staffed_wait: f64,
     pub(super) staffed_handoffs: u16,
+    /// Redials so far (0 on the first attempt).
+    pub(super) redials: u16,
+    /// Wait summed over the earlier (failed) attempts.
+    pub(super) earlier_wait: f64,
+    /// Contacts so far that ended unresolved (numbers the repeat draws).
+    pub(super) unresolved: u16,
 }
 
 impl Client {
@@ -151,6 +157,9 @@ impl Client {
         staffed: false,
         staffed_wait: 0.0,
         staffed_handoffs: 0,
+        redials: 0,
+        earlier_wait: 0.0,
+        unresolved: 0,
     };
 }
 

@@ -99,6 +99,13 @@ pub struct ClientCounts {
     /// Clients resolved at the first staffed tier they reached: no
     /// hand-off after it, no repeat contact.
     pub staffed_first_contact: u64,
+    /// Redials: attempts after the first (`arrived` counts first attempts).
+    pub redials: u64,
+    /// Minutes clients spent between a failed attempt and their redial.
+    pub redial_minutes: f64,
+    /// Repeat contacts: contacts again about a need an earlier contact
+    /// left unresolved.
+    pub repeat_contacts: u64,
 }
 
 impl ClientCounts {
@@ -170,6 +177,9 @@ impl ClientCounts {
         self.staffed_waited += other.staffed_waited;
         self.staffed_within += other.staffed_within;
         self.staffed_first_contact += other.staffed_first_contact;
+        self.redials += other.redials;
+        self.redial_minutes += other.redial_minutes;
+        self.repeat_contacts += other.repeat_contacts;
     }
 }
 
@@ -188,6 +198,10 @@ pub struct RequestCounts {
     pub sales: u64,
     /// Revenue of the sales.
     pub revenue: f64,
+    /// Redials of clients with this request type.
+    pub redials: u64,
+    /// Repeat contacts of clients with this request type.
+    pub repeat_contacts: u64,
 }
 
 /// Per-visit outcomes at one tier in one replication.

@@ -44,6 +44,12 @@ impl Replication<'_> {
             counts.abandoned += 1;
             counts.unreached += 1;
             counts.record_admitted(c, self.threshold, self.midpoint);
+        }
+        // The need is unresolved: the client may contact the bank again.
+        if self.repeating && self.try_repeat(id, t) {
+            return;
+        }
+        if self.clients[id as usize].counted {
             self.record_outcome(id, false, t);
         }
         self.release(id);

@@ -1,5 +1,6 @@
-//! Exits and outcome scoring: clients leave served, abandoned or blocked,
-//! and each finished journey is scored (satisfaction, complaints, sales).
+//! Exits and outcome scoring: clients leave served, abandoned or blocked
+//! (or, after a failed attempt, may call again: `redial`), and each
+//! finished journey is scored (satisfaction, complaints, sales).
 
 use std::collections::VecDeque;
 
@@ -21,10 +22,11 @@ impl Replication<'_> {
         c.visit_wait = wait;
         c.wait += wait;
         let c = &self.clients[id as usize];
+        let counted = c.counted;
         let ts = &mut self.tiers[tier];
         ts.queue_len.change(t, -1.0);
         ts.waiting -= 1;
-        if c.counted {
+        if counted {
             let k = &mut ts.counts;
             k.abandoned += 1;
             k.wait.add(wait);
@@ -34,9 +36,14 @@ impl Replication<'_> {
             let counts = &mut self.segments[c.segment as usize];
             counts.abandoned += 1;
             counts.record_admitted(c, self.threshold, self.midpoint);
-            self.record_outcome(id, false, t);
         }
-        self.release(id);
+        // A client who calls again keeps its slot; its journey goes on.
+        if !(self.redialing && self.try_redial(id, true, t)) {
+            if counted {
+                self.record_outcome(id, false, t);
+            }
+            self.release(id);
+        }
         // Abandoned entries stay in the queue and are skipped when reached;
         // compact when they outnumber the live ones so memory stays bounded.
         let ts = &mut self.tiers[tier];
@@ -80,9 +87,14 @@ impl Replication<'_> {
         let c = &mut self.clients[id as usize];
         // Never admitted: not an abandonment (the slot is freed just below).
         c.phase = Phase::Free;
-        if c.counted {
-            let arrival = c.arrival;
+        let (counted, arrival, at) = (c.counted, c.arrival, c.joined);
+        if counted {
             self.segments[c.segment as usize].blocked += 1;
+        }
+        if self.redialing && self.try_redial(id, false, at) {
+            return;
+        }
+        if counted {
             self.record_outcome(id, false, arrival);
         }
         self.release(id);
@@ -116,7 +128,8 @@ impl Replication<'_> {
             (None, 0.0)
         };
         let journey = Journey {
-            wait: c.wait,
+            // Earlier failed attempts' waits are part of the journey.
+            wait: c.wait + c.earlier_wait,
             tolerance,
             cold_handoffs: c.cold_handoffs as u32,
             warm_handoffs: c.warm_handoffs as u32,

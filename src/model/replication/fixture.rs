@@ -23,6 +23,7 @@ pub(super) fn two_tier(front_servers: u32) -> Model {
         channels: Vec::new(),
         back_office: Vec::new(),
         book: None,
+        redial: None,
     };
     let tier = |name: &str, servers: u32, escalate: Vec<Escalation>| Tier {
         name: name.into(),
@@ -80,6 +81,7 @@ pub(super) fn two_tier(front_servers: u32) -> Model {
             promised_turnaround: f64::INFINITY,
             expected_turnaround: f64::INFINITY,
             bot_uptake: Vec::new(),
+            repeat: None,
         }],
         outcomes: Outcomes::default(),
         week: None,

@@ -12,6 +12,8 @@
 //! [`books`] (dedicated RMs), [`staffing`] (rosters), [`outbound`],
 //! [`exits`] (and outcome scoring), [`resolution`] (whether a contact
 //! resolved the need), [`chatbot`] (opt-in chatbots, failed conversations), with the client in [`client`], the
+//! [`exits`] (and outcome scoring), [`redial`] (failed attempts calling
+//! again), [`repeat`] (unresolved contacts coming back), with the client in [`client`], the
 //! count types in [`counts`] and the running state in [`state`].
 
 mod arrivals;
@@ -25,6 +27,8 @@ mod exits;
 mod fixture;
 mod outbound;
 mod queueing;
+mod redial;
+mod repeat;
 mod resolution;
 mod staffing;
 mod state;
@@ -60,6 +64,12 @@ pub(super) enum Event {
     RmReady { tier: u32, rm: u32 },
     /// An outbound sales call at a tier ends.
     OutboundEnd { tier: u32 },
+    /// A client whose attempt failed calls again, unless its generation
+    /// moved on.
+    Redial { client: u32, generation: u32 },
+    /// A client whose contact ended unresolved contacts the bank again,
+    /// unless its generation moved on.
+    Repeat { client: u32, generation: u32 },
 }
 
 /// Runs replication `replication` of `model` and returns what it measured.
@@ -119,6 +129,16 @@ impl Replication<'_> {
                 }
                 Event::RmReady { tier, rm } => self.rm_free(tier as usize, rm as usize, t),
                 Event::OutboundEnd { tier } => self.outbound_end(tier as usize, t),
+                Event::Redial { client, generation } => {
+                    if self.clients[client as usize].generation == generation {
+                        self.redial(client, t);
+                    }
+                }
+                Event::Repeat { client, generation } => {
+                    if self.clients[client as usize].generation == generation {
+                        self.repeat_contact(client, t);
+                    }
+                }
             }
         }
         events

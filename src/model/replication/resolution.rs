@@ -20,9 +20,13 @@ impl Replication<'_> {
         p >= 1.0 || keyed(c.key, self.tiers[tier].resolve_salt, c.visits as u64).random::<f64>() < p
     }
 
-    /// The last contact did not resolve the need: the client leaves served
-    /// but unresolved (β_unr), without any back-office step.
+    /// The last contact did not resolve the need: the client contacts the
+    /// bank again (a repeat contact, when its request type says so) or
+    /// leaves served but unresolved (β_unr), without any back-office step.
     pub(super) fn depart_unresolved(&mut self, id: u32, t: f64) {
+        if self.repeating && self.try_repeat(id, t) {
+            return;
+        }
         self.depart(id, t, false);
     }
 }

@@ -238,6 +238,14 @@ pub(super) struct Replication<'m> {
     pub(super) progress: (u64, f64),
     /// Set when the clients inside reached the limit; the run then stops.
     pub(super) overload: Option<Overload>,
+    /// Some segment redials: failed attempts may come back.
+    pub(super) redialing: bool,
+    /// Purpose salt of the keyed redial draws.
+    pub(super) redial_salt: u64,
+    /// Some request type has repeat contacts.
+    pub(super) repeating: bool,
+    /// Purpose salt of the keyed repeat-contact draws.
+    pub(super) repeat_salt: u64,
     /// (segment, arrival time, key) of every client, for tests of common
     /// random numbers.
     #[cfg(test)]
@@ -383,6 +391,10 @@ impl<'m> Replication<'m> {
             released: 0,
             progress: (0, model.run.horizon),
             overload: None,
+            redialing: model.segments.iter().any(|s| s.redial.is_some()),
+            redial_salt: name_hash("redial"),
+            repeating: model.requests.iter().any(|r| r.repeat.is_some()),
+            repeat_salt: name_hash("repeat contact"),
             #[cfg(test)]
             trace: Vec::new(),
         }
