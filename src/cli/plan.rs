@@ -77,7 +77,10 @@ pub fn plan(args: &PlanArgs) -> Result<()> {
     let shifts = shift_plans(&file, model, goals, cost, &plan)?;
     let weekly = output::weekly_cost(model, goals, &plan, &shifts);
     let today = today::today(model, goals, &plan, &weekly);
-    let source = std::fs::read_to_string(&args.scenario)?;
+    // The scenario as it ran: merged with what it `extends`, every remedy
+    // applied, so that the planned file stands alone in the output folder.
+    let package = scenario::remedy::Package::load(&args.scenario)?;
+    let source = package.text(&package.chosen(&scenario::remedy::Choice::All)?)?;
     let json = output::plan_json(&file, model, goals, &plan, &shifts, &weekly, &today);
     let csv = output::staffing_csv(model, &plan, &shifts);
     let toml =

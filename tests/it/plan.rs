@@ -470,6 +470,54 @@ fn plan_command_writes_a_plan_that_runs() {
     assert!(out_dir.join("plot-staffing.png").exists());
 }
 
+/// A file that `extends` another and brings a remedy plans the package
+/// it runs: the planned file stands alone in the output folder (merged,
+/// remedy applied) and plans what the same package written out in full
+/// plans.
+#[test]
+fn plan_of_an_extending_file_with_a_remedy_plans_the_package() {
+    let dir = scratch("plan-extends");
+    std::fs::write(dir.join("single.toml"), SINGLE_TIER).unwrap();
+    let ext = dir.join("faster.toml");
+    std::fs::write(
+        &ext,
+        "extends = \"single.toml\"\nname = \"faster\"\n\
+         [[remedy]]\nname = \"training\"\nset = { \"tier.front.service.mean\" = 2.0 }\n",
+    )
+    .unwrap();
+    let full = dir.join("full.toml");
+    std::fs::write(
+        &full,
+        SINGLE_TIER
+            .replace("name = \"single\"", "name = \"faster\"")
+            .replace("mean = 3.0", "mean = 2.0"),
+    )
+    .unwrap();
+    let plan_of = |file: &std::path::Path, out: &str| {
+        let out_dir = dir.join(out);
+        let o = tiersim(&[
+            "plan",
+            file.to_str().unwrap(),
+            "--out",
+            out_dir.to_str().unwrap(),
+        ]);
+        assert!(o.status.success(), "{}", text(&o.stderr));
+        let doc: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(out_dir.join("plan.json")).unwrap()).unwrap();
+        (out_dir, doc["plan"]["tiers"]["front"]["plan"].clone())
+    };
+    let (out_dir, by_extension) = plan_of(&ext, "ext");
+    let (_, by_full_file) = plan_of(&full, "full");
+    assert_eq!(by_extension, by_full_file);
+    let planned = std::fs::read_to_string(out_dir.join("faster-plan.toml")).unwrap();
+    assert!(
+        !planned.contains("extends =") && !planned.contains("[[remedy]]"),
+        "{planned}"
+    );
+    let o = tiersim(&["check", out_dir.join("faster-plan.toml").to_str().unwrap()]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+}
+
 #[test]
 fn plan_command_needs_targets_and_costs() {
     let dir = scratch("plan-needs");
