@@ -102,73 +102,26 @@ impl Replication<'_> {
 
     /// Tallies what a journey finished at `t` leaves behind: satisfaction,
     /// top-box, complaints, first-contact resolution, hand-offs,
-    /// deflection, own-RM service, sales.
+    /// deflection, own-RM service, sales, attrition and problem cases.
     #[inline(always)]
     pub(super) fn record_outcome(&mut self, id: u32, resolved: bool, t: f64) {
         let model = self.model;
         let o = &model.outcomes;
-        let c = &self.clients[id as usize];
-        let request = &model.requests[c.request as usize];
-        let (tolerance, offset) =
-            self.journey_terms[c.segment as usize * self.channel_columns + c.channel as usize];
-        // Opted in (a reference turnaround): back-office time against it
-        // and against the promise; neutral (1, 0) for a journey that had
-        // no back-office step.
-        let (expected_ratio, promise_ratio) = if request.expected_turnaround.is_finite() {
-            if resolved && c.steps > 0 {
-                let bo = t - c.bo_start;
-                (
-                    Some(bo / request.expected_turnaround),
-                    bo / request.promised_turnaround,
-                )
-            } else {
-                (Some(1.0), 0.0)
-            }
-        } else {
-            (None, 0.0)
-        };
-        let journey = Journey {
-            // Earlier failed attempts' waits are part of the journey.
-            wait: c.wait + c.earlier_wait,
-            tolerance,
-            cold_handoffs: c.cold_handoffs as u32,
-            warm_handoffs: c.warm_handoffs as u32,
-            resolved,
-            repeats: c.repeats as u32,
-            turnaround_ratio: if resolved && request.promised_turnaround.is_finite() {
-                (t - c.arrival) / request.promised_turnaround
-            } else {
-                0.0
-            },
-            offset,
-            bot_cold: c.bot_cold as u32,
-            bot_warm: c.bot_warm as u32,
-            bot_time: c.bot_time,
-            own_rm: c.by_own_rm,
-            expected_ratio,
-            promise_ratio,
-        };
+        let journey = self.journey(id, resolved, t);
         let p = self.scorer.top_box(&journey);
+        let c = &self.clients[id as usize];
         // Served, or abandoning from a queue (blocked clients are not
         // admitted, and their slot is already free).
         let admitted = c.phase != Phase::Free;
         if self.slots.len() > 1 {
-            let slot = slot_of(c.arrival, self.slot_len, self.slots.len());
-            let slot = &mut self.slots[slot];
-            slot.satisfaction.add(100.0 * p);
-            if admitted {
-                slot.admitted_finished += 1;
-                slot.wait.add(c.wait);
-                slot.within_service_level += (c.started && c.first_wait <= self.threshold) as u64;
-            }
-            if c.phase == Phase::Waiting {
-                slot.abandoned += 1;
-            }
+            self.record_slot(id, p, admitted);
         }
+        let c = &self.clients[id as usize];
         let mut draws = keyed(c.key, self.outcome_salt, 0);
-        let by_request = &mut self.requests[c.request as usize];
         if self.by_request {
-            by_request.satisfaction.add(100.0 * p);
+            self.requests[c.request as usize]
+                .satisfaction
+                .add(100.0 * p);
         }
         let counts = &mut self.segments[c.segment as usize];
         counts.finished += 1;
@@ -190,51 +143,13 @@ impl Replication<'_> {
                 counts.continuity_points += 100.0 * (p - logistic(without));
             }
         }
-        let tier = &model.tiers[c.tier as usize];
-        let at_staffed =
-            self.bots && (c.staffed || (!tier.unlimited && tier.kind != TierKind::BackOffice));
-        if at_staffed {
-            counts.staffed_finished += 1;
-            if admitted {
-                counts.staffed_admitted += 1;
-                counts.staffed_waited += (!c.staffed || c.staffed_wait > 0.0) as u64;
-                counts.staffed_within += (c.staffed && c.staffed_wait <= self.threshold) as u64;
-            }
+        if self.bots {
+            self.record_staffed(id, admitted, resolved, handoffs);
         }
         if resolved {
-            counts.first_contact += (handoffs == 0 && c.repeats == 0) as u64;
-            counts.staffed_first_contact +=
-                (self.bots && c.staffed && handoffs == c.staffed_handoffs as u32 && c.repeats == 0)
-                    as u64;
-            counts.deflected += (!c.human) as u64;
-            let bot = if c.human {
-                1.0
-            } else {
-                model
-                    .tiers
-                    .get(c.bot_tier as usize)
-                    .and_then(|b| b.sale_factor)
-                    .unwrap_or(self.scorer.bot_sale_factor())
-            };
-            let sale =
-                draws.random::<f64>() < self.scorer.sale_by(p, request.sale_probability, bot);
-            counts.sales += sale as u64;
-            if sale {
-                counts.revenue += request.revenue_per_sale;
-                counts.risk_losses += self.risk.credit_loss[c.request as usize];
-                if self.by_request {
-                    by_request.sales += 1;
-                    by_request.revenue += request.revenue_per_sale;
-                }
-                if draws.random::<f64>() < o.mis_sale() {
-                    counts.mis_sales += 1;
-                    counts.risk_losses += self.risk.mis_sale_remediation;
-                    let complained = draws.random::<f64>() < o.mis_sale_complaint;
-                    counts.formal_complaints += complained as u64;
-                    formal |= complained;
-                }
-            }
+            formal |= self.record_resolved(id, p, handoffs, &mut draws);
         }
+        let c = &self.clients[id as usize];
         let counts = &mut self.segments[c.segment as usize];
         let h = self.attrition[Ending::of(resolved, top_box, complaint, formal) as usize];
         let (value, new_business) = self.value[c.segment as usize];
@@ -244,6 +159,136 @@ impl Replication<'_> {
         if resolved && self.risk.active {
             self.record_problem(id);
         }
+    }
+
+    /// The journey of client `id`, finished at `t`, as the outcome model
+    /// scores it.
+    #[inline(always)]
+    fn journey(&self, id: u32, resolved: bool, t: f64) -> Journey {
+        let c = &self.clients[id as usize];
+        let request = &self.model.requests[c.request as usize];
+        let (tolerance, offset) =
+            self.journey_terms[c.segment as usize * self.channel_columns + c.channel as usize];
+        // Opted in (a reference turnaround): back-office time against it
+        // and against the promise; neutral (1, 0) for a journey that had
+        // no back-office step.
+        let (expected_ratio, promise_ratio) = if request.expected_turnaround.is_finite() {
+            if resolved && c.steps > 0 {
+                let bo = t - c.bo_start;
+                (
+                    Some(bo / request.expected_turnaround),
+                    bo / request.promised_turnaround,
+                )
+            } else {
+                (Some(1.0), 0.0)
+            }
+        } else {
+            (None, 0.0)
+        };
+        Journey {
+            // Earlier failed attempts' waits are part of the journey.
+            wait: c.wait + c.earlier_wait,
+            tolerance,
+            cold_handoffs: c.cold_handoffs as u32,
+            warm_handoffs: c.warm_handoffs as u32,
+            resolved,
+            repeats: c.repeats as u32,
+            turnaround_ratio: if resolved && request.promised_turnaround.is_finite() {
+                (t - c.arrival) / request.promised_turnaround
+            } else {
+                0.0
+            },
+            offset,
+            bot_cold: c.bot_cold as u32,
+            bot_warm: c.bot_warm as u32,
+            bot_time: c.bot_time,
+            own_rm: c.by_own_rm,
+            expected_ratio,
+            promise_ratio,
+        }
+    }
+
+    /// The finished journey's satisfaction (`p`, top-box probability),
+    /// wait, service level and abandonment in the slot of its arrival.
+    #[inline(always)]
+    fn record_slot(&mut self, id: u32, p: f64, admitted: bool) {
+        let c = &self.clients[id as usize];
+        let slot = slot_of(c.arrival, self.slot_len, self.slots.len());
+        let slot = &mut self.slots[slot];
+        slot.satisfaction.add(100.0 * p);
+        if admitted {
+            slot.admitted_finished += 1;
+            slot.wait.add(c.wait);
+            slot.within_service_level += (c.started && c.first_wait <= self.threshold) as u64;
+        }
+        if c.phase == Phase::Waiting {
+            slot.abandoned += 1;
+        }
+    }
+
+    /// With a chatbot in the model: the measures at the first staffed tier
+    /// the client reached (`*_staffed`), among the clients who reached one.
+    #[inline(always)]
+    fn record_staffed(&mut self, id: u32, admitted: bool, resolved: bool, handoffs: u32) {
+        let c = &self.clients[id as usize];
+        let tier = &self.model.tiers[c.tier as usize];
+        if !(c.staffed || (!tier.unlimited && tier.kind != TierKind::BackOffice)) {
+            return;
+        }
+        let counts = &mut self.segments[c.segment as usize];
+        counts.staffed_finished += 1;
+        if admitted {
+            counts.staffed_admitted += 1;
+            counts.staffed_waited += (!c.staffed || c.staffed_wait > 0.0) as u64;
+            counts.staffed_within += (c.staffed && c.staffed_wait <= self.threshold) as u64;
+        }
+        if resolved {
+            counts.staffed_first_contact +=
+                (c.staffed && handoffs == c.staffed_handoffs as u32 && c.repeats == 0) as u64;
+        }
+    }
+
+    /// A resolved journey: first-contact resolution, deflection, and the
+    /// sale (with its revenue, credit loss and a possible mis-sale) drawn
+    /// from `draws`; returns whether a mis-sold client complained formally.
+    #[inline(always)]
+    fn record_resolved(&mut self, id: u32, p: f64, handoffs: u32, draws: &mut impl Rng) -> bool {
+        let model = self.model;
+        let o = &model.outcomes;
+        let c = &self.clients[id as usize];
+        let request = &model.requests[c.request as usize];
+        let counts = &mut self.segments[c.segment as usize];
+        counts.first_contact += (handoffs == 0 && c.repeats == 0) as u64;
+        counts.deflected += (!c.human) as u64;
+        let bot = if c.human {
+            1.0
+        } else {
+            model
+                .tiers
+                .get(c.bot_tier as usize)
+                .and_then(|b| b.sale_factor)
+                .unwrap_or(self.scorer.bot_sale_factor())
+        };
+        let sale = draws.random::<f64>() < self.scorer.sale_by(p, request.sale_probability, bot);
+        if !sale {
+            return false;
+        }
+        counts.sales += 1;
+        counts.revenue += request.revenue_per_sale;
+        counts.risk_losses += self.risk.credit_loss[c.request as usize];
+        if self.by_request {
+            let by_request = &mut self.requests[c.request as usize];
+            by_request.sales += 1;
+            by_request.revenue += request.revenue_per_sale;
+        }
+        if draws.random::<f64>() >= o.mis_sale() {
+            return false;
+        }
+        counts.mis_sales += 1;
+        counts.risk_losses += self.risk.mis_sale_remediation;
+        let complained = draws.random::<f64>() < o.mis_sale_complaint;
+        counts.formal_complaints += complained as u64;
+        complained
     }
 
     /// Whether a served client is a problem case, and whether a back
