@@ -38,7 +38,8 @@ pub struct Item {
 }
 
 impl Item {
-    fn of(d: &Diff) -> Item {
+    /// The item of paired difference `d`, with its verdict.
+    pub fn of(d: &Diff) -> Item {
         Item {
             group: d.group.clone(),
             metric: d.metric.clone(),

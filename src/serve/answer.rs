@@ -316,15 +316,7 @@ fn items(h: &Headline, diffs: &[Diff]) -> Vec<ItemView> {
                 .iter()
                 .find(|d| d.group == "overall" && d.metric == *m)
         })
-        .map(|d| Item {
-            group: d.group.clone(),
-            metric: d.metric.clone(),
-            a: d.a,
-            b: d.b,
-            difference: d.mean,
-            ci95: d.ci95,
-            verdict: Verdict::of(&d.metric, d.mean, d.significant),
-        })
+        .map(Item::of)
         .collect();
     for i in h.worse.iter().chain(&h.better).chain(&h.same) {
         if !out
