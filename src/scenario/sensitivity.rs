@@ -20,11 +20,11 @@ use toml::{Table, Value};
 use super::extend::{Layer, Placed, locate};
 use super::remedy::flatten;
 
-/// The documented default range of every `[outcomes]` coefficient, of
-/// `levers.mis_sale_max`, and of the risk and retention coefficients:
-/// (path, low, high), docs/evidence.md §21.1 and docs/outcomes.md ("Risk and
-/// retention").
-pub const DEFAULT_RANGES: [(&str, f64, f64); 23] = [
+/// The documented default range of every `[outcomes]` coefficient (v1 and
+/// v2), of `levers.mis_sale_max`, and of the risk and retention
+/// coefficients: (path, low, high), docs/evidence.md §21.1 and
+/// docs/outcomes.md ("Outcome model v2", "Risk and retention").
+pub const DEFAULT_RANGES: [(&str, f64, f64); 27] = [
     ("outcomes.top_box_ideal", 0.75, 0.85),
     ("outcomes.beta_wait", 0.40, 1.20),
     ("outcomes.loss_aversion", 1.5, 3.0),
@@ -37,6 +37,10 @@ pub const DEFAULT_RANGES: [(&str, f64, f64); 23] = [
     ("outcomes.formal_complaint_kappa", 0.01, 0.05),
     ("outcomes.loyalty_ratio", 0.20, 0.72),
     ("outcomes.bot_sale_factor", 0.20, 1.0),
+    ("outcomes.beta_continuity", 0.0, 0.6),
+    ("outcomes.beta_bot_handoff", 0.5, 1.0),
+    ("outcomes.bot_time_counts_on_failure", 0.0, 1.0),
+    ("outcomes.beta_promise", 0.8, 1.6),
     ("levers.mis_sale_max", 0.005, 0.03),
     ("risk.credit_loss_uplift", 0.10, 0.35),
     ("retention.base_annual", 0.04, 0.10),
@@ -157,12 +161,20 @@ fn range(v: &Value) -> Result<(f64, f64), String> {
     }
 }
 
+/// Default ranges that apply only to a scenario with books of dedicated
+/// RMs (`beta_continuity` is refused without them).
+pub const NEED_BOOKS: [&str; 1] = ["outcomes.beta_continuity"];
+
 /// The file's parameters, then the default ranges of any coefficient it
-/// does not list (when `defaults`).
-pub(super) fn with_defaults(file: &[Parameter], defaults: bool) -> Vec<Parameter> {
+/// does not list (when `defaults`); those of [`NEED_BOOKS`] only when the
+/// base scenario has `books`.
+pub(super) fn with_defaults(file: &[Parameter], defaults: bool, books: bool) -> Vec<Parameter> {
     let mut out = file.to_vec();
     if defaults {
         for (path, low, high) in DEFAULT_RANGES {
+            if !books && NEED_BOOKS.contains(&path) {
+                continue;
+            }
             if !out.iter().any(|p| p.path == path) {
                 out.push(Parameter {
                     path: path.to_string(),

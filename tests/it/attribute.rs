@@ -374,3 +374,34 @@ fn a_tornado_varies_the_effect_and_the_report_opens_in_a_browser() {
         );
     }
 }
+
+/// Every default range of the tornado can be applied, at its low and its
+/// high, to the shipped case study and to the dedicated-RM remedy file
+/// (base and package alike); continuity's only where there are books.
+#[test]
+fn every_default_range_applies_to_the_shipped_scenarios() {
+    use tiersim::scenario::remedy::{Choice, Package};
+    for (file, books) in [
+        ("scenarios/case-study/after-faithful.toml", false),
+        ("scenarios/remedies/dedicated-rm.toml", true),
+    ] {
+        let package = Package::load(Path::new(file)).unwrap();
+        let params = package.sensitivity();
+        assert_eq!(
+            params.iter().any(|p| p.path == "outcomes.beta_continuity"),
+            books,
+            "{file}"
+        );
+        let all = package.chosen(&Choice::All).unwrap();
+        let none = vec![false; all.len()];
+        for p in &params {
+            for v in [p.low, p.high] {
+                for chosen in [&all, &none] {
+                    if let Err(e) = package.sweep_with(chosen, &[(p, v)]) {
+                        panic!("{file}: {} = {v}: {e}", p.path);
+                    }
+                }
+            }
+        }
+    }
+}

@@ -287,9 +287,15 @@ impl Package {
 
     /// The parameters `--sensitivity` varies: the file's `[sensitivity]`
     /// ranges, then the documented default ranges (unless
-    /// `defaults = false`).
+    /// `defaults = false`; continuity's only when the base has books).
     pub fn sensitivity(&self) -> Vec<Parameter> {
-        with_defaults(&self.ranges, self.defaults)
+        let none = vec![false; self.remedies.len()];
+        let books = self.sweep(&none).is_ok_and(|s| {
+            s.points
+                .iter()
+                .all(|p| p.scenario.model.segments.iter().any(|g| g.book.is_some()))
+        });
+        with_defaults(&self.ranges, self.defaults, books)
     }
 
     /// The sweep of the scenario with the `chosen` remedies applied.
