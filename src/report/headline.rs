@@ -315,11 +315,11 @@ impl Headline {
                 names(&self.better)
             ),
             (false, true) => format!(
-                "B is worse on {}, better on no headline metric.",
+                "B is worse on {}; no headline metric is better.",
                 names(&self.worse)
             ),
             (true, false) => format!(
-                "B is better on {}, worse on no headline metric.",
+                "B is better on {}; no headline metric is worse.",
                 names(&self.better)
             ),
             (true, true) => "No significant difference on the headline metrics.".into(),
