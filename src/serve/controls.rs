@@ -1,7 +1,9 @@
 //! The page's controls, read from the scenario as written: staffing per
 //! tier (per shift where the tier has a roster), the arrival volume, the
-//! levers (KPI pressure, training per staffed tier) and each chatbot's
-//! containment (the share of each request type it resolves). A control is
+//! levers (KPI pressure, training per staffed tier), each chatbot's
+//! containment (the share of each request type it resolves) and its
+//! uptake (the share of each request type's clients who choose it,
+//! `request.<name>.bot_uptake.<chatbot>`). A control is
 //! addressed by the dotted path of the field it sets, as `[sweep]` axes and
 //! remedies address fields.
 
@@ -106,6 +108,23 @@ pub fn of(table: &Table, scenario: &Scenario) -> Vec<Control> {
                 &format!("{name} containment: share of {request} resolved"),
                 "chatbot",
                 number(v).unwrap_or(0.0),
+            ));
+        }
+        for request in entries(table, "request") {
+            let r = request
+                .get("name")
+                .and_then(Value::as_str)
+                .unwrap_or_default();
+            let uptake = request
+                .get("bot_uptake")
+                .and_then(|u| u.get(name))
+                .and_then(number)
+                .unwrap_or(0.0);
+            out.push(share(
+                &format!("request.{r}.bot_uptake.{name}"),
+                &format!("{name} uptake: share of {r} clients who choose it"),
+                "chatbot",
+                uptake,
             ));
         }
     }

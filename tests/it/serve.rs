@@ -128,6 +128,37 @@ fn the_page_and_the_controls_come_from_the_scenario() {
     assert!(text(&body).contains("/api/run"));
 }
 
+/// A chatbot's uptake per request type is a control: sending half of the
+/// product-advice clients of the case study's pessimistic reading to a bot
+/// that resolves no advice adds a hand-off to each of them, so
+/// satisfaction falls, significantly.
+#[test]
+fn a_chatbot_uptake_is_a_control() {
+    let dir = scratch("serve-uptake");
+    let app = app(Path::new("scenarios/case-study/after.toml"), &dir);
+    let (_, _, body) = get(&app, "/api/scenario");
+    let s: Value = serde_json::from_slice(&body).unwrap();
+    let path = "request.product_advice.bot_uptake.chatbot";
+    let control = s["controls"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["path"] == path)
+        .unwrap_or_else(|| panic!("no {path} in {s:#}"));
+    assert_eq!(
+        (control["value"].as_f64(), control["group"].as_str()),
+        (Some(0.0), Some("chatbot"))
+    );
+    let (status, answer) = post_json(&app, "/api/run", &json!({"set": {path: 0.5}}));
+    assert_eq!(status, StatusCode::OK, "{answer:#}");
+    let satisfaction = item(&answer, "overall", "satisfaction_mean");
+    assert!(
+        satisfaction["difference"].as_f64().unwrap() + satisfaction["ci95"].as_f64().unwrap() < 0.0,
+        "{satisfaction:#}"
+    );
+    assert_eq!(satisfaction["verdict"], "worse");
+}
+
 #[test]
 fn a_what_if_is_paired_with_the_baseline_on_the_same_clients() {
     let dir = scratch("serve-whatif");
