@@ -20,9 +20,9 @@ use rand::seq::SliceRandom;
 use rand_xoshiro::Xoshiro256PlusPlus;
 
 use super::compare::column;
-use super::{ReplicationMetrics, Shape};
+use super::{ReplicationMetrics, ScenarioSummary, Shape};
 use crate::engine::stats::{Estimate, t_quantile_975};
-use crate::model::metrics::SLOT_CLIENT_METRICS;
+use crate::model::metrics::{SLOT_CLIENT_METRICS, SLOT_TIER_METRICS};
 use crate::model::targets::Cost;
 use crate::model::{Model, TIER_METRICS};
 
@@ -98,8 +98,8 @@ fn prefixes(order: &[usize]) -> Vec<Mask> {
 /// The attribution of one metric of one group.
 #[derive(Clone, Debug, PartialEq)]
 pub struct MetricAttribution {
-    /// `overall`, `segment.<name>`, `tier.<name>`, `request.<name>` or
-    /// `slot.<index>`.
+    /// `overall`, `segment.<name>`, `tier.<name>`, `request.<name>`,
+    /// `slot.<index>` or `slot.<index>.tier.<name>`.
     pub group: String,
     /// The metric's name.
     pub metric: String,
@@ -121,8 +121,9 @@ pub struct MetricAttribution {
 
 /// Attributes every metric of every group present in all the subsets run
 /// (overall, segments, tiers, request types, then `extra` (group, metric,
-/// values per replication of each subset), then each slot of the day's
-/// client metrics when every subset has the same slots). `runs[j]` holds
+/// values per replication of each subset), then, when every subset has the
+/// same slots, each slot of the day: its client metrics as `slot.<s>` and
+/// the metrics of every tier all subsets have as `slot.<s>.tier.<name>`). `runs[j]` holds
 /// the replications (in order) and shape of subset `masks[j]`; `order` is
 /// the waterfall's (remedy indices).
 pub fn attribute(
@@ -161,17 +162,53 @@ pub fn attribute(
     let slots = |reps: &[ReplicationMetrics]| reps.first().map_or(0, |r| r.slots.len());
     let n = slots(&runs[0].1);
     if n > 0 && runs.iter().all(|(_, reps)| slots(reps) == n) {
-        for s in 0..n {
-            for (i, metric) in SLOT_CLIENT_METRICS.iter().enumerate() {
-                let columns = runs
+        // The tiers every subset has, each at its own index per subset (a
+        // remedy may add or remove a tier).
+        let shared: Vec<(&String, Vec<usize>)> = first
+            .tiers
+            .iter()
+            .filter_map(|name| {
+                let at: Option<Vec<usize>> = runs
                     .iter()
-                    .map(|(_, reps)| reps.iter().map(|r| r.slots[s][i]).collect())
+                    .map(|(shape, _)| shape.tiers.iter().position(|t| t == name))
                     .collect();
-                push(columns, &format!("slot.{s}"), metric);
+                at.map(|at| (name, at))
+            })
+            .collect();
+        for s in 0..n {
+            for metric in SLOT_CLIENT_METRICS {
+                push(
+                    slot_columns(runs, s, |_| None, metric),
+                    &format!("slot.{s}"),
+                    metric,
+                );
+            }
+            for (name, at) in &shared {
+                for metric in SLOT_TIER_METRICS {
+                    let columns = slot_columns(runs, s, |j| Some(at[j]), metric);
+                    push(columns, &format!("slot.{s}.tier.{name}"), metric);
+                }
             }
         }
     }
     out
+}
+
+/// Slot metric `metric` of slot `s` per replication of each run, of all
+/// clients (`tier(j)` `None`) or of tier `tier(j)` of run j.
+fn slot_columns(
+    runs: &[(Shape, Vec<ReplicationMetrics>)],
+    s: usize,
+    tier: impl Fn(usize) -> Option<usize>,
+    metric: &str,
+) -> Vec<Vec<f64>> {
+    runs.iter()
+        .enumerate()
+        .map(|(j, (_, reps))| {
+            let i = ScenarioSummary::slot_position(tier(j), metric).expect("a slot metric");
+            reps.iter().map(|r| r.slots[s][i]).collect()
+        })
+        .collect()
 }
 
 /// The staff cost per hour of each of `reps` (replications of `model`):
@@ -433,6 +470,64 @@ mod tests {
         assert_eq!((slot1[0].total.mean, slot1[0].total.ci95), (6.0, 0.0));
         let slot0 = a.iter().find(|m| m.group == "slot.0").unwrap();
         assert_eq!(slot0.shapley[0].mean, 3.0);
+    }
+
+    #[test]
+    fn each_tier_of_each_slot_is_a_group_by_name() {
+        use crate::model::{CLIENT_METRICS, TIER_METRICS};
+        // Slot values: 5 client metrics, then 3 per tier in model order;
+        // tier k's utilization is 10k (+ 100 under the package).
+        let reps = |tiers: &[&str], extra: f64| -> Vec<ReplicationMetrics> {
+            let mut slot = vec![0.0; SLOT_CLIENT_METRICS.len()];
+            for name in tiers {
+                let k = if *name == "b" { 2.0 } else { 1.0 };
+                slot.extend([k, 10.0 * k + extra, 0.0]);
+            }
+            (0..2)
+                .map(|_| ReplicationMetrics {
+                    overall: vec![0.0; CLIENT_METRICS.len()],
+                    segments: vec![],
+                    tiers: vec![vec![0.0; TIER_METRICS.len()]; tiers.len()],
+                    wait_quantiles: vec![],
+                    slots: vec![slot.clone(), slot.clone()],
+                    requests: vec![],
+                    warmup_drift: f64::NAN,
+                })
+                .collect()
+        };
+        let shape = |tiers: &[&str]| Shape {
+            segments: vec![],
+            tiers: tiers.iter().map(|t| t.to_string()).collect(),
+            requests: vec![],
+        };
+        // The remedy puts a bot in front: tier b moves from index 1 to 2.
+        let runs = [
+            (shape(&["a", "b"]), reps(&["a", "b"], 0.0)),
+            (shape(&["bot", "a", "b"]), reps(&["bot", "a", "b"], 100.0)),
+        ];
+        let a = attribute(1, &Method::Exact, &[0], &[0, 1], &runs, Vec::new());
+        let b = a
+            .iter()
+            .find(|m| m.group == "slot.1.tier.b" && m.metric == "utilization")
+            .unwrap();
+        assert_eq!(
+            (b.base.mean, b.package.mean, b.total.mean),
+            (20.0, 120.0, 100.0)
+        );
+        let servers = a
+            .iter()
+            .find(|m| m.group == "slot.0.tier.a" && m.metric == "servers_mean")
+            .unwrap();
+        assert_eq!(servers.total.mean, 0.0);
+        assert!(
+            !a.iter()
+                .any(|m| m.group.contains("tier.bot") && m.group.starts_with("slot"))
+        );
+        let per_slot = a.iter().filter(|m| m.group.starts_with("slot.0")).count();
+        assert_eq!(
+            per_slot,
+            SLOT_CLIENT_METRICS.len() + 2 * SLOT_TIER_METRICS.len()
+        );
     }
 
     #[test]

@@ -14,8 +14,12 @@ pub struct Outcomes {
     pub beta_wait: f64,
     /// Loss aversion λ: the gain side's slope is β_wait / λ.
     pub loss_aversion: f64,
-    /// Utility lost per cold hand-off (β_tr); a warm one costs half.
+    /// Utility lost per cold hand-off (β_tr); a warm one costs
+    /// `warm_handoff_weight` of it.
     pub beta_transfer: f64,
+    /// A warm hand-off's penalty as a share of a cold one's (0.5: SQM,
+    /// warm is significantly better than cold, size not given).
+    pub warm_handoff_weight: f64,
     /// Utility lost when the journey ends unresolved (β_unr).
     pub beta_unresolved: f64,
     /// Utility lost per extra contact before resolution (β_rep): a
@@ -37,9 +41,11 @@ pub struct Outcomes {
     /// disclosed bot seller).
     pub bot_sale_factor: f64,
     /// k in [0, 1]: the weight of sales in the RMs' KPIs (0 balanced, 1
-    /// sales-only). Sales rise by 31% x k; a sale is mis-sold with
-    /// probability `mis_sale_max` x k.
+    /// sales-only). Sales rise by `pressure_sales_uplift` x k; a sale is
+    /// mis-sold with probability `mis_sale_max` x k.
     pub kpi_pressure: f64,
+    /// Sales uplift at full sales pressure (0.31: Agarwal & Ben-David).
+    pub pressure_sales_uplift: f64,
     /// P(mis-sale | sale) at full sales pressure.
     pub mis_sale_max: f64,
     /// P(a mis-sold client files a formal complaint): detection times the
@@ -90,6 +96,7 @@ impl Default for Outcomes {
             beta_wait: 0.80,
             loss_aversion: 2.25,
             beta_transfer: 0.50,
+            warm_handoff_weight: 0.5,
             beta_unresolved: 1.40,
             beta_repeat: 0.65,
             beta_back_office: 0.80,
@@ -99,6 +106,7 @@ impl Default for Outcomes {
             loyalty_ratio: 0.30,
             bot_sale_factor: 0.2,
             kpi_pressure: 0.0,
+            pressure_sales_uplift: 0.31,
             mis_sale_max: 0.02,
             mis_sale_complaint: 0.054 * 0.6,
             beta_continuity: 0.0,
@@ -179,6 +187,8 @@ pub struct Prepared {
     beta_gain: f64,
     beta_wait: f64,
     beta_transfer: f64,
+    /// A warm hand-off's share of a cold one's penalty.
+    warm: f64,
     beta_unresolved: f64,
     beta_repeat: f64,
     beta_back_office: f64,
@@ -266,7 +276,7 @@ impl Prepared {
         let loss = (x - 1.0).max(0.0);
         let u = self.beta0 + self.beta_gain * gain
             - self.beta_wait * loss
-            - self.beta_transfer * (j.cold_handoffs as f64 + 0.5 * j.warm_handoffs as f64)
+            - self.beta_transfer * (j.cold_handoffs as f64 + self.warm * j.warm_handoffs as f64)
             - if j.resolved {
                 0.0
             } else {
@@ -278,7 +288,8 @@ impl Prepared {
         // The v2 terms come last and only when one is not neutral: a file
         // that does not opt in scores bit for bit as before, at no cost.
         if self.v2 {
-            u + self.continuity(j) - self.bot_extra * (j.bot_cold as f64 + 0.5 * j.bot_warm as f64)
+            u + self.continuity(j)
+                - self.bot_extra * (j.bot_cold as f64 + self.warm * j.bot_warm as f64)
         } else {
             u
         }
@@ -334,7 +345,8 @@ impl Outcomes {
             loyalty_ratio: self.loyalty_ratio,
             sale_ideal: self.top_box_ideal + self.loyalty_ratio * (1.0 - self.top_box_ideal),
             bot_sale_factor: self.bot_sale_factor,
-            sale_pressure: 1.0 + 0.31 * self.kpi_pressure,
+            sale_pressure: 1.0 + self.pressure_sales_uplift * self.kpi_pressure,
+            warm: self.warm_handoff_weight,
             beta_continuity: self.beta_continuity,
             beta_promise: self.beta_promise,
             bot_extra: self
@@ -494,6 +506,32 @@ mod tests {
         assert!((pressed.sale(0.80, 0.03, false) - 0.03 * 1.31).abs() < 1e-12);
         assert!((pressed.mis_sale() - 0.02).abs() < 1e-12);
         assert_eq!(o.mis_sale(), 0.0);
+    }
+
+    #[test]
+    fn the_former_constants_are_coefficients() {
+        let o = Outcomes::default();
+        let warm = |n: u32| Journey {
+            warm_handoffs: n,
+            ..Journey::waited(1.0, 2.0, true)
+        };
+        let cold = Journey {
+            cold_handoffs: 1,
+            ..Journey::waited(1.0, 2.0, true)
+        };
+        // Two warm hand-offs at the default weight 0.5 cost one cold one.
+        assert!((o.utility(&warm(2)) - o.utility(&cold)).abs() < 1e-12);
+        let full = Outcomes {
+            warm_handoff_weight: 1.0,
+            ..Outcomes::default()
+        };
+        assert!((full.utility(&warm(1)) - o.utility(&cold)).abs() < 1e-12);
+        let pressed = Outcomes {
+            kpi_pressure: 0.5,
+            pressure_sales_uplift: 0.45,
+            ..Outcomes::default()
+        };
+        assert!((pressed.sale(0.80, 0.03, false) - 0.03 * 1.225).abs() < 1e-12);
     }
 
     #[test]

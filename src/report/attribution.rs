@@ -129,8 +129,9 @@ impl SwingRecord {
 /// [`MetricAttribution`]); `null` where a value is undefined.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct MetricRecord {
-    /// `overall`, `segment.<name>`, `tier.<name>`, `request.<name>` or
-    /// `slot.<index>` (a slot of the day, from 0).
+    /// `overall`, `segment.<name>`, `tier.<name>`, `request.<name>`,
+    /// `slot.<index>` (a slot of the day, from 0) or
+    /// `slot.<index>.tier.<name>`.
     pub group: String,
     /// The metric's name.
     pub metric: String,

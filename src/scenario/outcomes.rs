@@ -67,13 +67,23 @@ impl Checker<'_> {
                 &mut o.bot_sale_factor,
             ),
             (&r.loyalty_ratio, "loyalty_ratio", &mut o.loyalty_ratio),
+            (
+                &r.warm_handoff_weight,
+                "warm_handoff_weight",
+                &mut o.warm_handoff_weight,
+            ),
+            (
+                &r.mis_sale_complaint,
+                "mis_sale_complaint",
+                &mut o.mis_sale_complaint,
+            ),
         ];
         for (value, field, slot) in probabilities {
             if let Some(v) = value {
                 *slot = self.probability(v, &format!("outcomes.{field}"));
             }
         }
-        let coefficients: [(&Option<Spanned<f64>>, &str, &mut f64); 5] = [
+        let coefficients: [(&Option<Spanned<f64>>, &str, &mut f64); 6] = [
             (&r.beta_wait, "beta_wait", &mut o.beta_wait),
             (&r.beta_transfer, "beta_transfer", &mut o.beta_transfer),
             (
@@ -86,6 +96,11 @@ impl Checker<'_> {
                 &r.beta_back_office,
                 "beta_back_office",
                 &mut o.beta_back_office,
+            ),
+            (
+                &r.pressure_sales_uplift,
+                "pressure_sales_uplift",
+                &mut o.pressure_sales_uplift,
             ),
         ];
         for (value, field, slot) in coefficients {
@@ -159,6 +174,32 @@ mod tests {
     }
 
     #[test]
+    fn the_former_constants_are_fields() {
+        let o = model(&with(
+            "",
+            "[outcomes]\nwarm_handoff_weight = 1.0\npressure_sales_uplift = 0.45\nmis_sale_complaint = 0.5",
+        ))
+        .outcomes;
+        assert_eq!(
+            (
+                o.warm_handoff_weight,
+                o.pressure_sales_uplift,
+                o.mis_sale_complaint
+            ),
+            (1.0, 0.45, 0.5)
+        );
+        let d = Outcomes::default();
+        assert_eq!(
+            (
+                d.warm_handoff_weight,
+                d.pressure_sales_uplift,
+                d.mis_sale_complaint
+            ),
+            (0.5, 0.31, 0.054 * 0.6)
+        );
+    }
+
+    #[test]
     fn refusals() {
         let cases = [
             (
@@ -189,6 +230,21 @@ mod tests {
             (
                 "beta_wait = -1.0",
                 "outcomes.beta_wait",
+                "got -1; allowed: a finite number >= 0",
+            ),
+            (
+                "warm_handoff_weight = 1.5",
+                "outcomes.warm_handoff_weight",
+                "got 1.5; allowed: a probability in [0, 1]",
+            ),
+            (
+                "mis_sale_complaint = -0.5",
+                "outcomes.mis_sale_complaint",
+                "got -0.5; allowed: a probability in [0, 1]",
+            ),
+            (
+                "pressure_sales_uplift = -1.0",
+                "outcomes.pressure_sales_uplift",
                 "got -1; allowed: a finite number >= 0",
             ),
             (

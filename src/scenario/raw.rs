@@ -276,6 +276,12 @@ pub struct RawOutcomes {
     pub beta_bot_handoff: Option<Spanned<f64>>,
     /// Share of a failed chatbot conversation counted as waiting.
     pub bot_time_counts_on_failure: Option<Spanned<f64>>,
+    /// A warm hand-off's share of a cold one's penalty.
+    pub warm_handoff_weight: Option<Spanned<f64>>,
+    /// Sales uplift at full sales pressure.
+    pub pressure_sales_uplift: Option<Spanned<f64>>,
+    /// P(a mis-sold client files a formal complaint).
+    pub mis_sale_complaint: Option<Spanned<f64>>,
 }
 
 /// `[sweep]`.

@@ -378,6 +378,76 @@ fn a_tornado_varies_the_effect_and_the_report_opens_in_a_browser() {
 /// Every default range of the tornado can be applied, at its low and its
 /// high, to the shipped case study and to the dedicated-RM remedy file
 /// (base and package alike); continuity's only where there are books.
+/// Every shipped scenario file, sorted.
+fn shipped() -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    let mut dirs = vec![std::path::PathBuf::from("scenarios")];
+    while let Some(dir) = dirs.pop() {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                dirs.push(path);
+            } else if path.extension().is_some_and(|e| e == "toml") {
+                out.push(path);
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+#[test]
+fn every_documented_assumption_default_is_swept_and_applies() {
+    use tiersim::scenario::remedy::{Choice, Package};
+    use tiersim::scenario::sensitivity::DEFAULT_RANGES;
+    let mut swept = 0;
+    for file in shipped() {
+        let Ok(package) = Package::load(&file) else {
+            continue; // not a scenario (a log or a trace is not .toml)
+        };
+        let all = package.chosen(&Choice::All).unwrap();
+        let none = vec![false; all.len()];
+        let coefficient = |p: &str| DEFAULT_RANGES.iter().any(|(d, _, _)| *d == p);
+        for p in package.sensitivity() {
+            if p.source != "default" || coefficient(&p.path) {
+                continue;
+            }
+            swept += 1;
+            for v in [p.low, p.high] {
+                for chosen in [&all, &none] {
+                    if let Err(e) = package.sweep_with(chosen, &[(&p, v)]) {
+                        panic!("{}: {} = {v}: {e}", file.display(), p.path);
+                    }
+                }
+            }
+        }
+    }
+    assert!(swept > 0);
+    // The case study's documented ASSUMPTION values are found by path.
+    let package = Package::load(Path::new("scenarios/case-study/remedies.toml")).unwrap();
+    let paths: Vec<String> = package.sensitivity().into_iter().map(|p| p.path).collect();
+    for expected in [
+        "request.product_advice.sale_probability",
+        "request.loan_application.sale_probability",
+        "segment.high_end.patience.mean",
+        "levers.training.senior.service",
+        "levers.training.junior.escalation",
+        "request.loan_application.service_multiplier.junior",
+    ] {
+        assert!(
+            paths.iter().any(|p| p == expected),
+            "{expected} not in {paths:?}"
+        );
+    }
+    // The file's own range of the junior's training stays the file's.
+    let own = package.sensitivity();
+    let junior = own
+        .iter()
+        .find(|p| p.path == "levers.training.junior.service")
+        .unwrap();
+    assert_eq!(junior.source, "file");
+}
+
 #[test]
 fn every_default_range_applies_to_the_shipped_scenarios() {
     use tiersim::scenario::remedy::{Choice, Package};

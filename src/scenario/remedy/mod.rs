@@ -287,7 +287,9 @@ impl Package {
 
     /// The parameters `--sensitivity` varies: the file's `[sensitivity]`
     /// ranges, then the documented default ranges (unless
-    /// `defaults = false`; continuity's only when the base has books).
+    /// `defaults = false`; continuity's only when the base has books), then
+    /// the documented ASSUMPTION defaults the package holds at its own
+    /// paths ([`sensitivity::path_defaults`]).
     pub fn sensitivity(&self) -> Vec<Parameter> {
         let none = vec![false; self.remedies.len()];
         let books = self.sweep(&none).is_ok_and(|s| {
@@ -295,7 +297,13 @@ impl Package {
                 .iter()
                 .all(|p| p.scenario.model.segments.iter().any(|g| g.book.is_some()))
         });
-        with_defaults(&self.ranges, self.defaults, books)
+        let all = vec![true; self.remedies.len()];
+        let paths = self
+            .text_with(&all, &[])
+            .ok()
+            .and_then(|text| toml::from_str::<Table>(&text).ok())
+            .map_or_else(Vec::new, |doc| sensitivity::path_defaults(&doc));
+        with_defaults(&self.ranges, self.defaults, books, &paths)
     }
 
     /// The sweep of the scenario with the `chosen` remedies applied.
