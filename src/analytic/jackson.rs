@@ -15,13 +15,32 @@
 /// summing to more than `1 + 1e-9`, negative or non-finite external rates.
 /// Rounding residue below zero in the solution is clamped to 0.
 pub fn jackson_arrival_rates(external_rates: &[f64], routing: &[Vec<f64>]) -> Option<Vec<f64>> {
-    const ROW_TOLERANCE: f64 = 1e-9;
     let n = external_rates.len();
     let square = routing.len() == n && routing.iter().all(|row| row.len() == n);
-    if !square || !external_rates.iter().all(|&g| g.is_finite() && g >= 0.0) {
+    if !square || !external_rates.iter().all(|&g| g.is_finite() && g >= 0.0) || !all_leave(routing)?
+    {
         return None;
     }
-    let mut exits = Vec::with_capacity(n);
+    // Row j of (I - Pᵀ): δ_ij - p_ij over i.
+    let matrix: Vec<Vec<f64>> = (0..n)
+        .map(|j| {
+            routing
+                .iter()
+                .enumerate()
+                .map(|(i, row)| if i == j { 1.0 - row[j] } else { -row[j] })
+                .collect()
+        })
+        .collect();
+    solve_non_negative(matrix, external_rates.to_vec())
+}
+
+/// Whether every station of `routing` reaches an exit along positive
+/// routing probabilities (otherwise P has spectral radius 1 and I - Pᵀ is
+/// singular); `None` when a row has a negative or non-finite entry or sums
+/// to more than 1. A row is an exit only if `1 - Σ_j p_ij > 1e-9`.
+fn all_leave(routing: &[Vec<f64>]) -> Option<bool> {
+    const ROW_TOLERANCE: f64 = 1e-9;
+    let mut can_leave = Vec::with_capacity(routing.len());
     for row in routing {
         if !row.iter().all(|&p| p.is_finite() && p >= 0.0) {
             return None;
@@ -30,11 +49,8 @@ pub fn jackson_arrival_rates(external_rates: &[f64], routing: &[Vec<f64>]) -> Op
         if sum > 1.0 + ROW_TOLERANCE {
             return None;
         }
-        exits.push(1.0 - sum > ROW_TOLERANCE);
+        can_leave.push(1.0 - sum > ROW_TOLERANCE);
     }
-    // Every station must reach an exit along positive routing probabilities;
-    // otherwise P has spectral radius 1 and I - Pᵀ is singular.
-    let mut can_leave = exits;
     let mut changed = true;
     while changed {
         changed = false;
@@ -45,20 +61,14 @@ pub fn jackson_arrival_rates(external_rates: &[f64], routing: &[Vec<f64>]) -> Op
             }
         }
     }
-    if !can_leave.iter().all(|&ok| ok) {
-        return None;
-    }
-    // Row j of (I - Pᵀ): δ_ij - p_ij over i.
-    let mut matrix: Vec<Vec<f64>> = (0..n)
-        .map(|j| {
-            routing
-                .iter()
-                .enumerate()
-                .map(|(i, row)| if i == j { 1.0 - row[j] } else { -row[j] })
-                .collect()
-        })
-        .collect();
-    let mut rhs = external_rates.to_vec();
+    Some(can_leave.iter().all(|&ok| ok))
+}
+
+/// The solution of `matrix · x = rhs` by Gaussian elimination with partial
+/// pivoting, rounding residue below zero clamped to 0 as back-substitution
+/// finds it; `None` when the system is numerically singular.
+fn solve_non_negative(mut matrix: Vec<Vec<f64>>, mut rhs: Vec<f64>) -> Option<Vec<f64>> {
+    let n = rhs.len();
     for col in 0..n {
         let pivot_row =
             (col..n).max_by(|&x, &y| matrix[x][col].abs().total_cmp(&matrix[y][col].abs()))?;
@@ -82,20 +92,20 @@ pub fn jackson_arrival_rates(external_rates: &[f64], routing: &[Vec<f64>]) -> Op
             }
         }
     }
-    let mut rates = vec![0.0; n];
+    let mut x = vec![0.0; n];
     for i in (0..n).rev() {
         let known: f64 = matrix[i][i + 1..]
             .iter()
-            .zip(&rates[i + 1..])
-            .map(|(&m, &x)| m * x)
+            .zip(&x[i + 1..])
+            .map(|(&m, &v)| m * v)
             .sum();
-        let rate = (rhs[i] - known) / matrix[i][i];
-        if !rate.is_finite() {
+        let value = (rhs[i] - known) / matrix[i][i];
+        if !value.is_finite() {
             return None;
         }
-        rates[i] = rate.max(0.0);
+        x[i] = value.max(0.0);
     }
-    Some(rates)
+    Some(x)
 }
 
 #[cfg(test)]

@@ -4,7 +4,7 @@
 use toml::Spanned;
 
 use super::diagnostics::Checker;
-use super::raw::RawScenario;
+use super::raw::{RawOutcomes, RawScenario};
 use crate::model::Outcomes;
 use crate::model::outcome::v2;
 
@@ -45,6 +45,13 @@ impl Checker<'_> {
             o.bot_time_counts_on_failure = v2::BOT_TIME_COUNTS_ON_FAILURE;
         }
         self.outcomes_v2(raw, &mut o);
+        self.outcomes_v1(r, &mut o);
+        (self.count() == before).then_some(o)
+    }
+
+    /// The coefficients of the old model written in `[outcomes]`, each
+    /// checked against what it may be.
+    fn outcomes_v1(&mut self, r: &RawOutcomes, o: &mut Outcomes) {
         let probabilities = [
             (
                 &r.complaint_if_top_box,
@@ -119,7 +126,6 @@ impl Checker<'_> {
         if let Some(v) = &r.loss_aversion {
             o.loss_aversion = self.positive(v, "outcomes.loss_aversion");
         }
-        (self.count() == before).then_some(o)
     }
 
     /// The v2 terms written in `[outcomes]`: continuity (only with
