@@ -151,3 +151,91 @@ fn n_design_lies_between_pooled_and_separate_on_any_thread_count() {
         "pooled {pooled} <= N {n_wait} <= separate {separate}"
     );
 }
+
+/// `reserve` = all of group B's agents: B never takes its second-rank
+/// skill, so the crossed design is the separate one, byte for byte; and
+/// every group's off-skill count is then 0.
+#[test]
+fn a_reserve_of_the_whole_group_is_the_separate_system() {
+    let rates = (150.0, 72.0);
+    let run = |desk: &str| two_types(rates, desk, 4, 5_000.0);
+    let reserved = "overflow_after = { a = 0.0, b = 0.0 }\n\
+         [[tier.group]]\nname = \"ga\"\nservers = 3\nskills = { a = 1, b = 2 }\nreserve = 3\n\
+         [[tier.group]]\nname = \"gb\"\nservers = 2\nskills = { b = 1, a = 2 }\nreserve = 2";
+    let m = run(reserved);
+    assert_eq!(
+        measured(&experiment::run(&m)),
+        measured(&experiment::run(&run(SEPARATE)))
+    );
+    for g in &simulate(&m, 1).tiers[0].groups {
+        assert_eq!(g.off_skill, 0);
+        assert!(g.served > 0);
+    }
+}
+
+/// A group's `speed` scales its service time: one group serving both
+/// request types at factor 2 is an M/M/5 with mean service 2 minutes
+/// (Erlang C), and its rows in the summary say what it did.
+#[test]
+fn speed_scales_service_and_groups_are_reported() {
+    let desk = "routing = \"fastest\"\n[[tier.group]]\nname = \"slow\"\nservers = 5\n\
+                skills = { ra = 1, rb = 1 }\nspeed = { ra = 2.0, rb = 2.0 }";
+    let m = two_types((72.0, 48.0), desk, 20, 20_500.0);
+    let s = experiment::run(&m);
+    let q = Mmc {
+        arrival_rate: 2.0,
+        service_rate: 0.5,
+        servers: 5,
+    };
+    let wait = s.overall("wait_mean").expect("wait_mean");
+    assert_agrees("wait_mean at speed 2", wait, q.wait_mean(), 0.03);
+    let labels: Vec<&str> = s.agents.iter().map(|(n, _)| n.as_str()).collect();
+    assert_eq!(labels, ["desk.slow", "desk.slow.ra", "desk.slow.rb"]);
+    let row = |label: &str, metric: &str| {
+        let (_, m) = s.agents.iter().find(|(n, _)| n == label).unwrap();
+        m.iter().find(|(k, _)| *k == metric).unwrap().1.mean
+    };
+    let utilization = row("desk.slow", "utilization");
+    assert!((utilization - 0.8).abs() < 0.02, "{utilization}");
+    assert_eq!(row("desk.slow", "off_skill_share"), 0.0);
+    let share = row("desk.slow.ra", "skill_share");
+    assert!((share - 0.6).abs() < 0.01, "{share}");
+    // The same shape without groups has no rows at all.
+    assert!(
+        experiment::run(&two_types((72.0, 48.0), POOLED, 2, 1_000.0))
+            .agents
+            .is_empty()
+    );
+}
+
+/// The shipped cross-training remedy runs, and the cross-trained point
+/// (juniors take loans after 2 minutes) waits less overall than the
+/// separate loan desk on the same clients, its juniors serving loans.
+#[test]
+fn cross_training_shortens_the_wait() {
+    let text = std::fs::read_to_string("scenarios/remedies/cross-training.toml").unwrap();
+    let base = text.split("[sweep]").next().unwrap();
+    let separate = model(base);
+    let trained = model(&base.replace(
+        "overflow_after = { loan = inf }",
+        "overflow_after = { loan = 2.0 }",
+    ));
+    let (a, b) = (experiment::run(&separate), experiment::run(&trained));
+    let wait = |s: &ScenarioSummary| s.overall("wait_mean").expect("wait_mean");
+    assert!(
+        wait(&b).mean + wait(&b).ci95 < wait(&a).mean,
+        "{:?} vs {:?}",
+        wait(&b),
+        wait(&a)
+    );
+    let loans = |s: &ScenarioSummary| {
+        let (_, m) = s
+            .agents
+            .iter()
+            .find(|(n, _)| n == "front.juniors.loan")
+            .unwrap();
+        m[0].1.mean
+    };
+    assert!(loans(&b) > 0.0, "cross-trained juniors serve loans");
+    assert_eq!(loans(&a), 0.0, "a separate desk: juniors serve no loan");
+}

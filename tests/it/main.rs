@@ -16,6 +16,7 @@ mod journal;
 mod outcomes_v2;
 mod outputs;
 mod plan;
+mod promotion;
 mod properties;
 mod remedy;
 mod report;
