@@ -3,6 +3,8 @@
 //! elements/s). Targets (issue 13): at least 10 million clients/s on `mmc`
 //! and 6 million on `tiered`; their deterministic form, instructions per
 //! client, is guarded by `tests/it/speed.rs` (see `docs/performance.md`).
+//! `groups` is a 3-group, 4-skill design of agent groups (issue 17,
+//! docs/agent-groups.md).
 //! A third benchmark times the event calendar alone under the
 //! classic "hold" workload (take the earliest event, schedule one later).
 //!
@@ -39,7 +41,7 @@ fn scenarios(c: &mut Criterion) {
     let mut group = c.benchmark_group("clients");
     group.sample_size(20);
     group.throughput(Throughput::Elements(CLIENTS as u64));
-    for file in ["mmc.toml", "tiered.toml"] {
+    for file in ["mmc.toml", "tiered.toml", "groups.toml"] {
         let model = bench_model(file);
         group.bench_function(file.trim_end_matches(".toml"), |b| {
             b.iter(|| black_box(simulate(black_box(&model), 0)))

@@ -455,6 +455,7 @@ mod tests {
                     slots: vec![vec![x + r as f64; 8], vec![2.0 * x; 8]],
                     requests: vec![],
                     warmup_drift: f64::NAN,
+                    agents: Vec::new(),
                 })
                 .collect()
         };
@@ -462,6 +463,7 @@ mod tests {
             segments: vec![],
             tiers: vec!["t".into()],
             requests: vec![],
+            agents: vec![],
         };
         let runs = [(shape.clone(), reps(1.0)), (shape, reps(4.0))];
         let a = attribute(1, &Method::Exact, &[0], &[0, 1], &runs, Vec::new());

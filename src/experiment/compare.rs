@@ -129,6 +129,7 @@ mod tests {
                 slots: vec![],
                 requests: vec![],
                 warmup_drift: f64::NAN,
+                agents: Vec::new(),
             })
             .collect()
     }
@@ -139,6 +140,7 @@ mod tests {
             segments: vec![],
             tiers: vec!["t".into()],
             requests: vec![],
+            agents: vec![],
         };
         // B = A + 1 exactly: the difference is 1 with no spread, and pairing
         // removed all the variance.
@@ -159,6 +161,7 @@ mod tests {
             segments: vec![],
             tiers: vec![],
             requests: vec![],
+            agents: vec![],
         };
         assert_eq!(
             paired(&shape, &a, &none, &reps(&[1.0, 2.0, 3.0, 4.0])).len(),

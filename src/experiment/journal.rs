@@ -459,6 +459,7 @@ mod tests {
                 slots: vec![vec![1.0], vec![f64::NAN]],
                 requests: vec![vec![4.0, f64::NAN]],
                 warmup_drift: -0.25,
+                agents: Vec::new(),
             }],
             stop: StopReason::Replications,
         }

@@ -20,8 +20,8 @@ use rayon::prelude::*;
 
 use crate::engine::stats::Estimate;
 use crate::model::metrics::{
-    WAIT_QUANTILES, client_values, overall, request_values, slot_values, tier_values,
-    wait_quantiles,
+    GROUP_METRICS, SKILL_METRICS, WAIT_QUANTILES, agent_values, client_values, overall,
+    request_values, slot_values, tier_values, wait_quantiles,
 };
 use crate::model::{
     CLIENT_METRICS, Model, REQUEST_METRICS, ReplicationResult, TIER_METRICS, simulate,
@@ -47,6 +47,10 @@ pub struct Shape {
     /// Request type names in model order; empty when the scenario declares
     /// none (one implicit type).
     pub requests: Vec<String>,
+    /// Agent groups (`<tier>.<group>`) each followed by its skills
+    /// (`<tier>.<group>.<skill>`), with their metric names; empty without
+    /// `[[tier.group]]`.
+    pub agents: Vec<(String, &'static [&'static str])>,
 }
 
 impl Shape {
@@ -60,11 +64,13 @@ impl Shape {
             } else {
                 Vec::new()
             },
+            agents: agent_rows(model),
         }
     }
 
     /// Every (group label, metric names) in output order: `overall`, then
-    /// `segment.<name>`, then `tier.<name>`, then `request.<name>`.
+    /// `segment.<name>`, then `tier.<name>`, then `request.<name>`, then
+    /// `group.<tier>.<group>[.<skill>]`.
     pub fn groups(&self) -> Vec<(String, &'static [&'static str])> {
         let mut out: Vec<(String, &'static [&'static str])> =
             vec![("overall".into(), &CLIENT_METRICS)];
@@ -83,8 +89,26 @@ impl Shape {
                 .iter()
                 .map(|r| (format!("request.{r}"), &REQUEST_METRICS[..])),
         );
+        out.extend(self.agents.iter().map(|(a, m)| (format!("group.{a}"), *m)));
         out
     }
+}
+
+/// The rows of [`Shape::agents`] of `model`: each group, then its skills.
+fn agent_rows(model: &Model) -> Vec<(String, &'static [&'static str])> {
+    let mut out: Vec<(String, &'static [&'static str])> = Vec::new();
+    for tier in &model.tiers {
+        for g in tier.groups.iter().flat_map(|gs| &gs.groups) {
+            let label = format!("{}.{}", tier.name, g.name);
+            let skills = g
+                .skills
+                .iter()
+                .map(|skill| (format!("{label}.{skill}"), &SKILL_METRICS[..]));
+            out.push((label.clone(), &GROUP_METRICS[..]));
+            out.extend(skills);
+        }
+    }
+    out
 }
 
 /// One replication's metric values, in the orders of `CLIENT_METRICS` and
@@ -109,6 +133,8 @@ pub struct ReplicationMetrics {
     /// Mean wait of clients arriving in the first half of the counted
     /// window less that of the second half, minutes (NaN when undefined).
     pub warmup_drift: f64,
+    /// Per row of [`Shape::agents`] (empty without agent groups).
+    pub agents: Vec<Vec<f64>>,
 }
 
 impl ReplicationMetrics {
@@ -138,6 +164,7 @@ impl ReplicationMetrics {
                 .iter()
                 .map(|t| tier_values(t).to_vec())
                 .collect(),
+            agents: agent_values(result),
         }
     }
 
@@ -148,6 +175,7 @@ impl ReplicationMetrics {
             .chain(self.segments.iter().flatten())
             .chain(self.tiers.iter().flatten())
             .chain(self.requests.iter().flatten())
+            .chain(self.agents.iter().flatten())
             .copied()
     }
 }
@@ -177,6 +205,8 @@ pub struct ScenarioSummary {
     /// Per slot of the day, estimates of the values of
     /// `model::metrics::slot_values` (empty without a calendar).
     pub slots: Vec<Vec<Estimate>>,
+    /// Per row of [`Shape::agents`] (empty without agent groups).
+    pub agents: Vec<(String, Metrics)>,
 }
 
 /// Runs every replication of `model` (in parallel on the current rayon
@@ -246,6 +276,12 @@ pub fn summarise(
                     .map(|i| Estimate::from_values(replications.iter().map(|r| r.slots[s][i])))
                     .collect()
             })
+            .collect(),
+        agents: shape
+            .agents
+            .iter()
+            .enumerate()
+            .map(|(a, (n, names))| (n.clone(), column(&|r| &r.agents[a], names)))
             .collect(),
         wait_quantiles: (0..=shape.segments.len())
             .map(|g| {
@@ -338,6 +374,7 @@ impl ScenarioSummary {
                 .iter()
                 .map(|(n, m)| (format!("request.{n}"), m)),
         );
+        out.extend(self.agents.iter().map(|(n, m)| (format!("group.{n}"), m)));
         out
     }
 }

@@ -166,6 +166,7 @@ mod tests {
             segments: vec!["vip".into()],
             tiers: vec!["junior".into()],
             requests: vec!["loan".into()],
+            agents: vec![],
         }
     }
 
@@ -211,6 +212,7 @@ mod tests {
                     slots: vec![],
                     requests: vec![],
                     warmup_drift: f64::NAN,
+                    agents: Vec::new(),
                 })
                 .collect()
         };

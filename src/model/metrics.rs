@@ -1,7 +1,7 @@
 //! The named metrics of the summary, computed from one replication's counts.
 //! The names are a contract with users' scripts: add, never rename.
 
-use super::replication::{ClientCounts, ReplicationResult, RequestCounts, TierCounts};
+use super::replication::{ClientCounts, GroupCounts, ReplicationResult, RequestCounts, TierCounts};
 
 /// Metric names for the whole system and for each segment, in output order.
 pub const CLIENT_METRICS: [&str; 45] = [
@@ -342,4 +342,47 @@ pub fn overall(segments: &[ClientCounts]) -> ClientCounts {
         all.merge(s);
     }
     all
+}
+
+/// Metric names for each agent group of a tier (`group.<tier>.<group>`),
+/// in output order.
+pub const GROUP_METRICS: [&str; 5] = [
+    "servers_mean",
+    "utilization",
+    "served",
+    "off_skill_served",
+    "off_skill_share",
+];
+
+/// Metric names for each skill of an agent group
+/// (`group.<tier>.<group>.<skill>`), in output order.
+pub const SKILL_METRICS: [&str; 2] = ["served", "skill_share"];
+
+/// Values of [`GROUP_METRICS`], in the same order.
+pub fn group_values(g: &GroupCounts) -> [f64; GROUP_METRICS.len()] {
+    [
+        f64::from(g.servers),
+        g.busy_mean / f64::from(g.servers.max(1)),
+        g.served as f64,
+        g.off_skill as f64,
+        ratio(g.off_skill, g.served),
+    ]
+}
+
+/// Values of [`SKILL_METRICS`] for skill `skill` of group `g`.
+pub fn skill_values(g: &GroupCounts, skill: usize) -> [f64; SKILL_METRICS.len()] {
+    [g.by_skill[skill] as f64, ratio(g.by_skill[skill], g.served)]
+}
+
+/// Every agent group's values, then its skills', tier by tier in model
+/// order (the rows of `Shape::agents`); empty without groups.
+pub fn agent_values(r: &ReplicationResult) -> Vec<Vec<f64>> {
+    let mut out = Vec::new();
+    for g in r.tiers.iter().flat_map(|t| &t.groups) {
+        out.push(group_values(g).to_vec());
+        for skill in 0..g.by_skill.len() {
+            out.push(skill_values(g, skill).to_vec());
+        }
+    }
+    out
 }

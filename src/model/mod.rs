@@ -2,6 +2,7 @@
 //! of servers, escalation, patience and priorities, and the event loop of one
 //! replication. No I/O; built from a validated scenario.
 
+pub mod groups;
 pub mod limit;
 pub mod load;
 pub mod metrics;
@@ -255,6 +256,9 @@ pub struct Segment {
     /// What a client who abandons or is blocked does next (`None`: leaves
     /// for good).
     pub redial: Option<Redial>,
+    /// Minutes a client waits in a staffed queue before it is served with
+    /// the first priority (`promote_after`); infinite: never.
+    pub promote_after: f64,
 }
 
 /// Clients of a segment shared out in books of dedicated RMs.
@@ -350,6 +354,9 @@ pub struct Tier {
     /// A chatbot's sales as a share of a human's (`tier.sale_factor`);
     /// `None` takes `outcomes.bot_sale_factor`.
     pub sale_factor: Option<f64>,
+    /// Agent groups with skills (`[[tier.group]]`); `None` for one pool of
+    /// identical servers.
+    pub groups: Option<groups::Groups>,
 }
 
 /// Kinds of tier.
@@ -430,9 +437,10 @@ pub struct Outbound {
 impl Tier {
     /// The capacity planner sets this tier's staffing: a staffed tier's
     /// (a chatbot has no servers; back offices keep their office hours and
-    /// dedicated RMs their books).
+    /// dedicated RMs their books; a tier with agent groups keeps its
+    /// groups' staffing: planning per group is not done yet).
     pub fn planned(&self) -> bool {
-        self.kind == TierKind::Staffed
+        self.kind == TierKind::Staffed && self.groups.is_none()
     }
 
     /// The service-time distribution of a client of `segment` with request

@@ -198,7 +198,7 @@ use Unit::*;
 
 /// Every metric of `summary.json` (clients, request types, tiers, slots of
 /// the day), each once.
-pub const CATALOGUE: [Metric; 64] = [
+pub const CATALOGUE: [Metric; 67] = [
     m("arrived", "clients arrived", Count, Neutral, false),
     m("served", "clients served", Count, Up, false),
     m("abandoned", "clients who abandoned", Count, Down, false),
@@ -479,6 +479,27 @@ pub const CATALOGUE: [Metric; 64] = [
         Neutral,
         false,
     ),
+    m(
+        "off_skill_served",
+        "services begun off-skill (agent groups)",
+        Count,
+        Neutral,
+        false,
+    ),
+    m(
+        "off_skill_share",
+        "share of a group's services off-skill",
+        Share,
+        Neutral,
+        false,
+    ),
+    m(
+        "skill_share",
+        "share of a group's services of this skill",
+        Share,
+        Neutral,
+        false,
+    ),
 ];
 
 /// The entry of metric `key`, if the catalogue has one.
@@ -538,7 +559,8 @@ pub fn period(minutes: f64) -> String {
 mod tests {
     use super::*;
     use crate::model::metrics::{
-        CLIENT_METRICS, REQUEST_METRICS, SLOT_CLIENT_METRICS, SLOT_TIER_METRICS, TIER_METRICS,
+        CLIENT_METRICS, GROUP_METRICS, REQUEST_METRICS, SKILL_METRICS, SLOT_CLIENT_METRICS,
+        SLOT_TIER_METRICS, TIER_METRICS,
     };
 
     #[test]
@@ -548,7 +570,9 @@ mod tests {
             .chain(&REQUEST_METRICS)
             .chain(&TIER_METRICS)
             .chain(&SLOT_CLIENT_METRICS)
-            .chain(&SLOT_TIER_METRICS);
+            .chain(&SLOT_TIER_METRICS)
+            .chain(&GROUP_METRICS)
+            .chain(&SKILL_METRICS);
         for key in all {
             assert!(get(key).is_some(), "{key} has no catalogue entry");
         }

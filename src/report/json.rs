@@ -90,6 +90,7 @@ pub fn point(
             .as_ref()
             .map(|cost| CostBlock::from(&cost_rates(cost, model, summary))),
         automated_first_share: model.automated_first_share(),
+        groups: (!summary.agents.is_empty()).then(|| groups(&summary.agents)),
     }
 }
 

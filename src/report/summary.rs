@@ -345,6 +345,10 @@ pub struct Point {
     /// chatbot); written only when above 0.
     #[serde(default, skip_serializing_if = "is_zero")]
     pub automated_first_share: f64,
+    /// Per agent group (`<tier>.<group>`) and skill
+    /// (`<tier>.<group>.<skill>`), for a scenario with `[[tier.group]]`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub groups: Option<Ordered<Metrics>>,
 }
 
 /// Whether `x` is 0 (a key left out of `summary.json`).

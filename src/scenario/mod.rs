@@ -24,6 +24,7 @@ mod levers;
 mod limits;
 mod network;
 mod outcomes;
+mod promotion;
 pub mod raw;
 mod redial;
 pub mod remedy;

@@ -392,6 +392,8 @@ pub struct RawSegment {
     pub annual_value: Option<Spanned<f64>>,
     /// What a client who abandons or is blocked does next.
     pub redial: Option<Spanned<RawRedial>>,
+    /// Minutes waited before the client is served with the first priority.
+    pub promote_after: Option<Spanned<Minutes>>,
 }
 
 /// `[[tier]]`.
@@ -452,6 +454,30 @@ pub struct RawTier {
     pub outbound: Option<Spanned<RawOutbound>>,
     /// Back office: share of problem cases caught.
     pub catch_rate: Option<Spanned<f64>>,
+    /// Agent groups with skills (`[[tier.group]]`).
+    pub group: Option<Vec<Spanned<RawGroup>>>,
+    /// Groups: `longest_idle`, `fastest` or `preference` (default).
+    pub routing: Option<Spanned<String>>,
+    /// Groups: `{ request_or_segment = minutes }` a client waits before a
+    /// group without its class at the best rank may take it.
+    pub overflow_after: Option<BTreeMap<Spanned<String>, Spanned<Minutes>>>,
+}
+
+/// One `[[tier.group]]`: agents with skills.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawGroup {
+    /// Group name.
+    pub name: Spanned<String>,
+    /// Agents always on duty.
+    pub servers: Option<Spanned<u32>>,
+    /// `{ request_or_segment = rank }` (1 = first rank).
+    pub skills: Option<BTreeMap<Spanned<String>, Spanned<u32>>>,
+    /// `{ request_or_segment = service-time factor }` (default 1 at rank
+    /// 1, 1.15 off-skill).
+    pub speed: Option<BTreeMap<Spanned<String>, Spanned<f64>>>,
+    /// Agents kept for the group's first-rank skills.
+    pub reserve: Option<Spanned<u32>>,
 }
 
 /// One `{ to, probability }` of `escalate`.

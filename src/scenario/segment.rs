@@ -65,6 +65,17 @@ impl Checker<'_> {
             Some(r) => Some(self.redial(r, &field("redial"))?),
             None => None,
         };
+        let promote_after = s.promote_after.as_ref().map_or(f64::INFINITY, |m| {
+            let x = f64::from(*m.get_ref());
+            if x.is_nan() || x < 0.0 {
+                self.problem(
+                    m.span(),
+                    field("promote_after"),
+                    format!("got {x}; allowed: minutes >= 0, or inf (never)"),
+                );
+            }
+            x
+        });
         Some(Segment {
             rate_per_hour: rate,
             patience,
@@ -81,6 +92,7 @@ impl Checker<'_> {
             back_office,
             book,
             redial,
+            promote_after,
             name,
         })
     }

@@ -61,6 +61,9 @@ struct Replication {
     slots: Vec<Vec<Option<f64>>>,
     requests: Vec<Vec<Option<f64>>>,
     warmup_drift: Option<f64>,
+    /// Agent groups' rows; absent without groups (older journals too).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    agents: Vec<Vec<Option<f64>>>,
 }
 
 fn finite(x: f64) -> Option<f64> {
@@ -93,6 +96,7 @@ impl From<&ReplicationMetrics> for Replication {
             slots: stored_lists(&m.slots),
             requests: stored_lists(&m.requests),
             warmup_drift: finite(m.warmup_drift),
+            agents: stored_lists(&m.agents),
         }
     }
 }
@@ -107,6 +111,7 @@ impl From<Replication> for ReplicationMetrics {
             slots: value_lists(r.slots),
             requests: value_lists(r.requests),
             warmup_drift: r.warmup_drift.unwrap_or(f64::NAN),
+            agents: value_lists(r.agents),
         }
     }
 }

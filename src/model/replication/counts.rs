@@ -272,6 +272,23 @@ pub struct TierCounts {
     /// Time on the call-back list before each call-back attempt (not on
     /// the line; `wait` includes it for the final attempt).
     pub callback_wait: Tally,
+    /// Per agent group, in model order (empty for a tier without groups).
+    pub groups: Vec<GroupCounts>,
+}
+
+/// What one agent group of a tier did in one replication.
+#[derive(Clone, Debug, Default)]
+pub struct GroupCounts {
+    /// Agents in the group.
+    pub servers: u32,
+    /// Time-average busy agents, warm-up to horizon.
+    pub busy_mean: f64,
+    /// Services the group's agents began for counted clients.
+    pub served: u64,
+    /// Of those, of a class at the group's rank 2 or more (off-skill).
+    pub off_skill: u64,
+    /// Services begun per skill, in the order of the group's `skills`.
+    pub by_skill: Vec<u64>,
 }
 
 /// Everything one replication measured.

@@ -50,6 +50,9 @@ impl Replication<'_> {
         let entries = ts.entries() + ts.rm_queues.iter().map(VecDeque::len).sum::<usize>();
         if entries > 64 && entries > 2 * ts.waiting as usize {
             let clients = &self.clients;
+            if let Some(pool) = ts.pool.as_mut() {
+                pool.compact(|id, g| clients[id as usize].generation == g);
+            }
             for q in ts.queues.iter_mut().chain(ts.rm_queues.iter_mut()) {
                 q.retain(|&(id, g)| clients[id as usize].generation == g);
             }

@@ -24,6 +24,7 @@ pub(super) fn two_tier(front_servers: u32) -> Model {
         back_office: Vec::new(),
         book: None,
         redial: None,
+        promote_after: f64::INFINITY,
     };
     let tier = |name: &str, servers: u32, escalate: Vec<Escalation>| Tier {
         name: name.into(),
@@ -45,6 +46,7 @@ pub(super) fn two_tier(front_servers: u32) -> Model {
         session_slowdown: 1.0,
         non_client_share: 0.0,
         outbound: None,
+        groups: None,
         resolves: vec![1.0],
         sale_factor: None,
     };

@@ -13,7 +13,9 @@
 //! [`exits`] (and outcome scoring), [`resolution`] (whether a contact
 //! resolved the need), [`chatbot`] (opt-in chatbots, failed conversations), with the client in [`client`], the
 //! [`exits`] (and outcome scoring), [`redial`] (failed attempts calling
-//! again), [`repeat`] (unresolved contacts coming back), with the client in [`client`], the
+//! again), [`repeat`] (unresolved contacts coming back), [`groups`] (agent groups
+//! with skills: routing, reserve, overflow), [`promotion`] (priority rising
+//! with time in queue), with the client in [`client`], the
 //! count types in [`counts`] and the running state in [`state`].
 
 mod arrivals;
@@ -25,7 +27,9 @@ mod escalation;
 mod exits;
 #[cfg(test)]
 mod fixture;
+mod groups;
 mod outbound;
+mod promotion;
 mod queueing;
 mod redial;
 mod repeat;
@@ -34,7 +38,9 @@ mod staffing;
 mod state;
 mod trace;
 
-pub use counts::{ClientCounts, ReplicationResult, RequestCounts, SlotCounts, TierCounts};
+pub use counts::{
+    ClientCounts, GroupCounts, ReplicationResult, RequestCounts, SlotCounts, TierCounts,
+};
 pub use trace::Trace;
 
 use super::Model;
@@ -70,6 +76,12 @@ pub(super) enum Event {
     /// A client whose contact ended unresolved contacts the bank again,
     /// unless its generation moved on.
     Repeat { client: u32, generation: u32 },
+    /// A waiting client's `overflow_after` at a tier with agent groups
+    /// passes, unless its generation moved on.
+    GroupOverflow { client: u32, generation: u32 },
+    /// A waiting client's `promote_after` passes: it is served with the
+    /// first priority, unless its generation moved on.
+    Promote { client: u32, generation: u32 },
 }
 
 /// Runs replication `replication` of `model` and returns what it measured.
@@ -137,6 +149,16 @@ impl Replication<'_> {
                 Event::Repeat { client, generation } => {
                     if self.clients[client as usize].generation == generation {
                         self.repeat_contact(client, t);
+                    }
+                }
+                Event::GroupOverflow { client, generation } => {
+                    if self.clients[client as usize].generation == generation {
+                        self.group_overflow(client, t);
+                    }
+                }
+                Event::Promote { client, generation } => {
+                    if self.clients[client as usize].generation == generation {
+                        self.promote(client, generation);
                     }
                 }
             }

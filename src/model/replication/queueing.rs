@@ -42,8 +42,13 @@ impl Replication<'_> {
             return;
         }
         if ts.busy < ts.capacity {
-            self.start_service(id, t);
-            return;
+            if ts.pool.is_none() {
+                self.start_service(id, t);
+                return;
+            }
+            if self.take_by_group(id, tier, t) {
+                return;
+            }
         }
         if spec.preemptive
             && on_line
@@ -62,9 +67,20 @@ impl Replication<'_> {
             return;
         }
         let generation = self.start_waiting(id, tier, t);
-        self.tiers[tier].queues[rank as usize].push_back((id, generation));
+        // Promotion applies to live clients at a priority below the first.
+        let promoting = self.promoting && on_line && rank > 0;
+        let at_once = promoting && self.promoted_at_once(segment, rank);
+        if self.tiers[tier].pool.is_some() {
+            self.group_wait(id, tier, generation, at_once, t);
+        } else {
+            let rank = if at_once { 0 } else { rank };
+            self.tiers[tier].queues[rank as usize].push_back((id, generation));
+        }
         if on_line {
             self.schedule_patience(id, tier, t);
+        }
+        if promoting && !at_once {
+            self.schedule_promotion(id, rank, generation, t);
         }
     }
 
@@ -280,6 +296,8 @@ impl Replication<'_> {
         let outbound = ts.outbound_calls;
         if ts.dedicated {
             self.rm_free(tier, rm, t);
+        } else if ts.pool.is_some() {
+            self.group_free(tier, rm, t);
         } else {
             self.serve_next(tier, t);
         }
@@ -345,6 +363,11 @@ fn service_time(model: &Model, tier: usize, ts: &TierState, c: &mut Client) -> f
             }
             if next.is_some() && spec.transfer == Transfer::Warm {
                 duration += spec.handoff_minutes;
+            }
+            if let Some(groups) = &spec.groups {
+                // The serving group's factor for the client's class.
+                let class = c.segment as usize * kinds + c.request as usize;
+                duration *= groups.groups[c.rm as usize].speed[class];
             }
         }
         duration

@@ -6,6 +6,7 @@ use std::collections::VecDeque;
 use super::Event;
 use super::client::{Client, Phase};
 use super::counts::{ClientCounts, ReplicationResult, RequestCounts, SlotCounts, TierCounts};
+use super::groups::GroupPool;
 use super::staffing::Servers;
 use crate::engine::rng::{name_hash, stream};
 use crate::engine::stats::SlotAverage;
@@ -69,6 +70,8 @@ pub(super) struct TierState {
     pub(super) callback_salt: u64,
     /// Purpose salt of the keyed resolution draws at this tier.
     pub(super) resolve_salt: u64,
+    /// Agent groups, for a tier that has them.
+    pub(super) pool: Option<Box<GroupPool>>,
 }
 
 impl TierState {
@@ -146,6 +149,7 @@ impl TierState {
             adjusted: !t.unlimited
                 && t.kind != TierKind::BackOffice
                 && (model.selling_minutes != 0.0
+                    || t.groups.is_some()
                     || !model.channels.is_empty()
                     || t.sessions > 1
                     || t.transfer == Transfer::Warm),
@@ -153,12 +157,14 @@ impl TierState {
             route_salt: name_hash(&format!("route/{}", t.name)),
             callback_salt: name_hash(&format!("callback/{}", t.name)),
             resolve_salt: name_hash(&format!("resolve/{}", t.name)),
+            pool: None,
         }
     }
 
     /// Entries in the queues, valid or stale.
     pub(super) fn entries(&self) -> usize {
-        self.queues.iter().map(VecDeque::len).sum()
+        self.queues.iter().map(VecDeque::len).sum::<usize>()
+            + self.pool.as_ref().map_or(0, |p| p.entries())
     }
 }
 
@@ -246,6 +252,8 @@ pub(super) struct Replication<'m> {
     pub(super) repeating: bool,
     /// Purpose salt of the keyed repeat-contact draws.
     pub(super) repeat_salt: u64,
+    /// Some segment is promoted after a time in queue (`promote_after`).
+    pub(super) promoting: bool,
     /// (segment, arrival time, key) of every client, for tests of common
     /// random numbers.
     #[cfg(test)]
@@ -299,7 +307,7 @@ impl<'m> Replication<'m> {
             .as_ref()
             .map_or((f64::INFINITY, 1), |w| (w.slot_minutes, w.slots()));
         let priorities = priorities(model);
-        let ranks = model
+        let ranks: Vec<Vec<u16>> = model
             .tiers
             .iter()
             .map(|t| ranks(model, t, &priorities))
@@ -308,14 +316,20 @@ impl<'m> Replication<'m> {
         let tiers = model
             .tiers
             .iter()
-            .map(|t| {
-                TierState::new(
+            .zip(&ranks)
+            .map(|(t, r)| {
+                let mut ts = TierState::new(
                     model,
                     t,
                     priorities.len(),
                     stream(seed, rep, &format!("outbound/{}", t.name)),
                     average,
-                )
+                );
+                if t.groups.is_some() {
+                    let callback = priorities.len() as u16;
+                    ts.pool = Some(Box::new(GroupPool::new(t, r, callback, (start, end))));
+                }
+                ts
             })
             .collect();
         Replication {
@@ -395,6 +409,7 @@ impl<'m> Replication<'m> {
             redial_salt: name_hash("redial"),
             repeating: model.requests.iter().any(|r| r.repeat.is_some()),
             repeat_salt: name_hash("repeat contact"),
+            promoting: model.segments.iter().any(|s| s.promote_after.is_finite()),
             #[cfg(test)]
             trace: Vec::new(),
         }
@@ -433,6 +448,7 @@ impl<'m> Replication<'m> {
                     slot_busy: busy.iter().zip(&excess).map(|(b, e)| (b - e) / k).collect(),
                     slot_servers: ts.on_duty.slot_areas(),
                     slot_exposure: ts.on_duty.slot_exposure(),
+                    groups: ts.pool.map_or_else(Vec::new, |p| p.finish()),
                     ..ts.counts
                 }
             })

@@ -6,6 +6,7 @@
 //! (`work.rs`). What other tables change at a tier (request
 //! types' overrides, training) is resolved before and applied here.
 
+mod group;
 mod resolution;
 mod routes;
 mod service;
@@ -119,7 +120,11 @@ impl Checker<'_> {
     /// Tier `j`, built and validated; `None` when it cannot be built.
     pub(super) fn tier(&mut self, j: usize, t: &RawTier, cx: &TierContext<'_>) -> Option<Tier> {
         let kind = cx.kinds[j];
-        let staffing = self.staffing(t, kind, cx.week);
+        let groups = self.groups(t, kind, cx);
+        let staffing = match &groups {
+            Some(g) => staffing::Staffing::of_groups(g),
+            None => self.staffing(t, kind, cx.week),
+        };
         let service = self.service_table(t, j, cx);
         let discipline = self.discipline(t);
         let routes = self.routes(t, j, cx);
@@ -169,6 +174,7 @@ impl Checker<'_> {
             outbound: work.outbound,
             resolves: resolves?,
             sale_factor,
+            groups,
         })
     }
 

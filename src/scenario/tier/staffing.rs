@@ -19,6 +19,17 @@ pub(super) struct Staffing {
     pub(super) roster: Option<Roster>,
 }
 
+impl Staffing {
+    /// A tier staffed by its groups: their agents, always on duty.
+    pub(super) fn of_groups(groups: &crate::model::groups::Groups) -> Staffing {
+        Staffing {
+            servers: groups.servers().max(1),
+            unlimited: false,
+            roster: None,
+        }
+    }
+}
+
 impl Checker<'_> {
     /// `servers` or `shifts` of a tier of kind `kind`.
     pub(super) fn staffing(

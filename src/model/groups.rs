@@ -1,0 +1,77 @@
+//! Agent groups of a tier: people with skills (which requests or segments
+//! they may serve, at which preference rank), a service-time factor per
+//! skill, a reserve kept for their first-rank skill, and the routing rule
+//! that picks a group when several have a free agent. A tier without
+//! groups is one pool of identical servers, as before.
+//!
+//! A client's *class* at a tier is its (segment, request type), at index
+//! `segment * requests + request`, the index of the tier's service table.
+
+/// Which free group takes a client when several may.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Routing {
+    /// The group whose free agent has been idle longest.
+    LongestIdle,
+    /// The group with the smallest service-time factor for the client's
+    /// class (then the best rank, then file order).
+    Fastest,
+    /// The group with the best (smallest) rank for the client's class
+    /// (then file order).
+    Preference,
+}
+
+/// One group of identical agents at a tier.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Group {
+    /// Group name.
+    pub name: String,
+    /// Agents always on duty.
+    pub servers: u32,
+    /// Per class: the group's preference rank for it (1 = first rank);
+    /// 0 = the group may not serve it.
+    pub rank: Vec<u8>,
+    /// Per class: service-time factor (1 = the tier's service time; 1.15 =
+    /// 15% longer).
+    pub speed: Vec<f64>,
+    /// Per class: which of `skills` it is served under (`u8::MAX` when the
+    /// group may not serve it).
+    pub skill_of: Vec<u8>,
+    /// The skill names as written (request or segment names), in file
+    /// order of the `skills` table (sorted by name).
+    pub skills: Vec<String>,
+    /// Agents kept for the group's first-rank skills: a client of a skill
+    /// of rank 2 or more is taken only while more than `reserve` agents
+    /// of the group are free.
+    pub reserve: u32,
+}
+
+/// The groups of a tier and how clients are routed among them.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Groups {
+    /// How a group is chosen among those with a free agent.
+    pub routing: Routing,
+    /// The groups, in file order.
+    pub groups: Vec<Group>,
+    /// Per class: minutes a client waits before a group that does not
+    /// have its class at the best rank among the groups may take it (0:
+    /// at once; infinite: never).
+    pub overflow_after: Vec<f64>,
+    /// Per class: the best (smallest non-zero) rank any group has for it.
+    pub best: Vec<u8>,
+}
+
+impl Groups {
+    /// Agents in every group.
+    pub fn servers(&self) -> u32 {
+        self.groups.iter().map(|g| g.servers).sum()
+    }
+
+    /// Group `g` may take a client of `class` that joined at `joined`, at
+    /// time `t`, by rank and overflow (the reserve is the caller's: it
+    /// depends on free agents).
+    #[inline]
+    pub fn admits(&self, g: usize, class: usize, joined: f64, t: f64) -> bool {
+        let rank = self.groups[g].rank[class];
+        rank != 0 && (rank <= self.best[class] || t >= joined + self.overflow_after[class])
+    }
+}
