@@ -493,6 +493,7 @@ mod tests {
                     wait_quantiles: vec![],
                     slots: vec![slot.clone(), slot.clone()],
                     requests: vec![],
+                    agents: Vec::new(),
                     warmup_drift: f64::NAN,
                 })
                 .collect()
@@ -501,6 +502,7 @@ mod tests {
             segments: vec![],
             tiers: tiers.iter().map(|t| t.to_string()).collect(),
             requests: vec![],
+            agents: vec![],
         };
         // The remedy puts a bot in front: tier b moves from index 1 to 2.
         let runs = [
