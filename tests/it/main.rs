@@ -12,6 +12,7 @@ mod experiments;
 mod extend;
 mod fit;
 mod journal;
+mod outcome_v2_decisions;
 mod outcomes_v2;
 mod outputs;
 mod plan;
