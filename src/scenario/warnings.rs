@@ -96,6 +96,13 @@ fn unreachable(model: &Model) -> Vec<String> {
     }
     for r in &model.requests {
         todo.extend(&r.back_office);
+        // An opt-in chatbot is reached by the clients who choose it.
+        todo.extend(
+            r.bot_uptake
+                .iter()
+                .filter(|(_, p)| *p > 0.0)
+                .map(|(t, _)| *t),
+        );
     }
     while let Some(j) = todo.pop() {
         if std::mem::replace(&mut reached[j], true) {
@@ -251,5 +258,29 @@ mod tests {
         assert_eq!(places.place("tier `a`: x"), Some((9, 8)));
         assert_eq!(places.place("tier `c` is never reached"), None);
         assert_eq!(places.place("warm-up looks too short"), None);
+    }
+
+    /// A chatbot that only opt-in clients reach (`bot_uptake`) is reached;
+    /// at an uptake of 0 it is not.
+    #[test]
+    fn an_opt_in_bot_is_reached_by_its_uptake() {
+        let source = |uptake: f64| {
+            format!(
+                "name = \"s\"\n[run]\nhorizon = 600.0\nservice_level_threshold = 1.0\n\
+                 [[segment]]\nname = \"x\"\nrate_per_hour = 6.0\nrequests = {{ q = 1.0 }}\n\
+                 [[tier]]\nname = \"a\"\nservers = 1\nservice = {{ dist = \"exponential\", mean = 1.0 }}\n\
+                 [[tier]]\nname = \"bot\"\nkind = \"chatbot\"\nhandoff_to = \"a\"\n\
+                 service = {{ dist = \"exponential\", mean = 1.0 }}\nresolves = {{ q = 0.5 }}\n\
+                 [[request]]\nname = \"q\"\nbot_uptake = {{ bot = {uptake} }}\n"
+            )
+        };
+        let never = |uptake: f64| {
+            let s = crate::scenario::parse(&source(uptake), "s.toml").unwrap();
+            s.warnings
+                .iter()
+                .any(|w| w.contains("`bot` is never reached"))
+        };
+        assert!(!never(0.6));
+        assert!(never(0.0));
     }
 }

@@ -166,9 +166,10 @@ fn shards_of_a_chosen_package_merge_into_the_unsharded_run() {
 }
 
 /// The faithful reading of the case study: no remedy is before.toml
-/// exactly; the package keeps the 168 h loan reference, sends only routine
-/// queries of ordinary clients and prospects to a bot that passes the case
-/// on, and turns feedback on; the redeploy file adds outbound calls on top.
+/// exactly; the package keeps the 168 h loan promise and reference, offers
+/// a bot that passes the case on to routine queries only, opt-in (nobody's
+/// entry changes), and turns feedback on; the redeploy file adds outbound
+/// calls on top.
 #[test]
 fn the_faithful_reading_is_before_plus_its_four_remedies() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
@@ -186,9 +187,16 @@ fn the_faithful_reading_is_before_plus_its_four_remedies() {
         .find(|r| r.name == "loan_application")
         .unwrap();
     assert_eq!(loan.promised_turnaround, 168.0 * 60.0);
+    assert_eq!(loan.expected_turnaround, 168.0 * 60.0);
     let bot = all.tiers.iter().position(|t| t.name == "chatbot").unwrap();
     let entries: Vec<usize> = all.segments.iter().map(|s| s.entry).collect();
-    assert_eq!(entries, [0, bot, bot], "high-end clients go past the bot");
+    assert_eq!(entries, [0, 0, 0], "nobody is sent to the bot");
+    let uptake: Vec<&[(usize, f64)]> = all.requests.iter().map(|r| &r.bot_uptake[..]).collect();
+    assert_eq!(
+        uptake,
+        [&[(bot, 0.6)][..], &[], &[], &[]],
+        "routine queries opt in"
+    );
     assert_eq!(all.retention.feedback, 0.10);
     let r = load("after-faithful-redeploy.toml");
     let names: Vec<&str> = r.remedies.iter().map(|r| r.name.as_str()).collect();

@@ -127,8 +127,14 @@ impl Checker<'_> {
         };
         let service = self.service_table(t, j, cx);
         let discipline = self.discipline(t);
-        let routes = self.routes(t, j, cx);
+        // Resolution by expertise is over the routes as written: the cases
+        // that training's escalation factor keeps at the tier resolve at
+        // the tier's own rate, not at a rate lowered to hold its FCR fixed.
+        let mut routes = self.routes(t, j, cx);
         let resolves = routes.as_ref().and_then(|r| self.resolves(t, j, cx, r));
+        if let (Some(routes), Some((e, span))) = (routes.as_mut(), &cx.training[j].escalation) {
+            self.train_escalation(routes, *e, span, t.name.get_ref());
+        }
         let sale_factor = t
             .sale_factor
             .as_ref()

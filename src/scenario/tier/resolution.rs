@@ -22,7 +22,8 @@ impl Checker<'_> {
     /// containment is a route) and back offices; at a staffed or dedicated
     /// tier as written, else 1 unless the file opts in (`[outcomes] model
     /// = 2`, or the tier's `expertise`), then its expertise's FCR over the
-    /// share that stays at the tier (`routes`), capped at 1; times
+    /// share that stays at the tier (`routes` as written, before training's
+    /// escalation factor), capped at 1; times
     /// training's `resolution`.
     pub(super) fn resolves(
         &mut self,

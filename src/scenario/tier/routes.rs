@@ -14,8 +14,9 @@ use super::TierContext;
 use crate::model::{Escalation, Skill, TierKind};
 
 impl Checker<'_> {
-    /// Tier `j`'s routes per request type; `None` when they cannot be
-    /// built.
+    /// Tier `j`'s routes per request type, as written (training's
+    /// escalation factor is applied by the caller); `None` when they cannot
+    /// be built.
     pub(super) fn routes(
         &mut self,
         t: &RawTier,
@@ -38,9 +39,6 @@ impl Checker<'_> {
             if let Some(own) = &at[j].escalate {
                 routes[r] = own.clone();
             }
-        }
-        if let Some((e, span)) = &cx.training[j].escalation {
-            self.train_escalation(&mut routes, *e, span, t.name.get_ref());
         }
         Some(routes)
     }
@@ -124,7 +122,7 @@ impl Checker<'_> {
 
     /// Training's escalation multiplier `e` (written at `span`) applied to
     /// every route, which must still sum to at most 1.
-    fn train_escalation(
+    pub(super) fn train_escalation(
         &mut self,
         routes: &mut [Vec<Escalation>],
         e: f64,
