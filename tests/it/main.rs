@@ -12,6 +12,7 @@ mod experiments;
 mod extend;
 mod fit;
 mod journal;
+mod journeys;
 mod outcomes_v2;
 mod outputs;
 mod plan;

@@ -13,7 +13,8 @@
 //! [`exits`] (and outcome scoring), [`resolution`] (whether a contact
 //! resolved the need), [`chatbot`] (opt-in chatbots, failed conversations), with the client in [`client`], the
 //! [`exits`] (and outcome scoring), [`redial`] (failed attempts calling
-//! again), [`repeat`] (unresolved contacts coming back), with the client in [`client`], the
+//! again), [`repeat`] (unresolved contacts coming back), [`record`]
+//! (contact records for the journeys file), with the client in [`client`], the
 //! count types in [`counts`] and the running state in [`state`].
 
 mod arrivals;
@@ -27,6 +28,7 @@ mod exits;
 mod fixture;
 mod outbound;
 mod queueing;
+mod record;
 mod redial;
 mod repeat;
 mod resolution;
@@ -37,7 +39,7 @@ mod trace;
 pub use counts::{ClientCounts, ReplicationResult, RequestCounts, SlotCounts, TierCounts};
 pub use trace::Trace;
 
-use super::Model;
+use super::{ContactSink, Model};
 use state::Replication;
 
 /// What can happen.
@@ -76,6 +78,21 @@ pub(super) enum Event {
 /// Deterministic: the same model and replication give the same result.
 pub fn simulate(model: &Model, replication: u32) -> ReplicationResult {
     let mut r = Replication::new(model, replication);
+    let events = r.run();
+    r.finish(events)
+}
+
+/// Runs replication `replication` of `model` like [`simulate`], handing
+/// `sink` a record of every contact of the clients arriving after the
+/// warm-up (the journeys file). The result is the same as `simulate`'s.
+pub fn simulate_recorded(
+    model: &Model,
+    replication: u32,
+    sink: &mut dyn ContactSink,
+) -> ReplicationResult {
+    let mut r = Replication::new(model, replication);
+    r.recording = true;
+    r.sink = Some(sink);
     let events = r.run();
     r.finish(events)
 }
