@@ -90,6 +90,10 @@ pub enum Command {
         /// Also make the report (plots and report.html) in the output folder.
         #[arg(long)]
         report: bool,
+        /// Also write journeys.csv: one row per contact of every client
+        /// after the warm-up, on both sides (docs/journeys.md).
+        #[arg(long)]
+        journeys: bool,
         /// What to print.
         #[command(flatten)]
         output: OutputArgs,
@@ -240,10 +244,18 @@ pub fn run(cli: Cli) -> Result<()> {
             threads,
             independent,
             report,
+            journeys,
             output,
         } => {
             output.apply();
-            compare::compare(&a, &b, out, threads, independent, report, &output)
+            let options = compare::CompareOptions {
+                out,
+                threads,
+                independent,
+                report,
+                journeys,
+            };
+            compare::compare(&a, &b, options, &output)
         }
         Command::Merge { dirs, out } => merge::merge(&dirs, out),
         Command::Report { dir } => report::make_report(&dir),

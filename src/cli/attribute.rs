@@ -313,7 +313,7 @@ fn run(models: &[Model], threads: Option<usize>) -> Result<Vec<Run>> {
     match outcome {
         Ok(_) => {}
         Err(Halt::Interrupted(_)) => bail!("interrupted: nothing written"),
-        Err(Halt::Overloaded(e)) => return Err(e.into()),
+        Err(Halt::Overloaded(e) | Halt::Failed(e)) => return Err(e.into()),
     }
     let kept = kept.into_inner().expect("no worker panicked");
     Ok(models

@@ -12,20 +12,34 @@ use super::report::make_report;
 use super::run::{print_warnings, run_journaled};
 use crate::experiment::RunOptions;
 use crate::experiment::journal::{self, Header, Journal};
+use crate::experiment::journeys::{Journeys, Label};
 use crate::model::Model;
 use crate::report::{self, RunInfo};
 use crate::scenario::{self, Sweep};
 
+/// How `compare` runs and what it writes besides its usual files.
+pub(super) struct CompareOptions {
+    /// Output folder [default: output/<A>-vs-<B>/].
+    pub out: Option<PathBuf>,
+    /// Worker threads [default: one per core].
+    pub threads: Option<usize>,
+    /// B on independent random streams.
+    pub independent: bool,
+    /// Also make the report.
+    pub report: bool,
+    /// Also write journeys.csv.
+    pub journeys: bool,
+}
+
 /// `compare`: A and B as the two points of a sweep whose baseline is A.
-pub(super) fn compare(
-    a: &Path,
-    b: &Path,
-    out: Option<PathBuf>,
-    threads: Option<usize>,
-    independent: bool,
-    make: bool,
-    output: &OutputArgs,
-) -> Result<()> {
+pub(super) fn compare(a: &Path, b: &Path, o: CompareOptions, output: &OutputArgs) -> Result<()> {
+    let CompareOptions {
+        out,
+        threads,
+        independent,
+        report: make,
+        journeys,
+    } = o;
     let started = SystemTime::now();
     let (sweep, la, lb) = paired(a, b, independent)?;
     let reps = sweep.points[0].scenario.model.run.replications;
@@ -34,14 +48,16 @@ pub(super) fn compare(
     let dir = out.unwrap_or_else(|| PathBuf::from("output").join(&sweep.name));
     let header = header(&sweep, independent);
     let journal = Journal::create(&dir, &header)?;
-    let (_, threads) = run_journaled(
-        &sweep,
-        &[0, 1],
-        &RunOptions::default(),
-        &journal,
-        Vec::new(),
-        threads,
-    )?;
+    let options = RunOptions {
+        journeys: journeys
+            .then(|| Journeys::create(&dir, Label::Side))
+            .transpose()?,
+        ..RunOptions::default()
+    };
+    let (done, threads) = run_journaled(&sweep, &[0, 1], &options, &journal, Vec::new(), threads)?;
+    if let Some(journeys) = &options.journeys {
+        journeys.finish(&done)?;
+    }
     let info = RunInfo {
         file: format!("{} vs {}", a.display(), b.display()),
         command_line: std::env::args().collect(),

@@ -16,6 +16,7 @@ use super::report::make_report;
 use super::shard::shard_points;
 use super::{CANCEL, INTERRUPTED, colour, thread_pool};
 use crate::experiment::journal::{self, Header, Journal};
+use crate::experiment::journeys::{Journeys, Label};
 use crate::experiment::runner::{Halt, Interrupted};
 use crate::experiment::{
     Done, FinishedPoints, PointResult, Precision, RunOptions, Shape, run_points,
@@ -61,6 +62,10 @@ pub struct RunArgs {
     /// Run the base with only this `[[remedy]]`; repeat for several.
     #[arg(long, value_name = "NAME")]
     only: Vec<String>,
+    /// Also write journeys.csv: one row per contact of every client
+    /// after the warm-up (docs/journeys.md).
+    #[arg(long, conflicts_with = "resume")]
+    pub journeys: bool,
     /// What to print.
     #[command(flatten)]
     pub output: OutputArgs,
@@ -149,7 +154,7 @@ pub(super) fn run_journaled(
     let (new, interrupted) = match outcome {
         Ok(new) => (new, false),
         Err(Halt::Interrupted(Interrupted(new))) => (new, true),
-        Err(Halt::Overloaded(e)) => return Err(e.into()),
+        Err(Halt::Overloaded(e) | Halt::Failed(e)) => return Err(e.into()),
     };
     let mut all = done;
     all.extend(new);
@@ -186,7 +191,8 @@ pub(super) fn sweep(file: &Path, args: &RunArgs, shard: Option<(usize, usize)>) 
         }
     }
     print_warnings(file, &sweep);
-    let (options, options_text) = run_options(args, &Shape::of(&sweep.points[0].scenario.model))?;
+    let (mut options, options_text) =
+        run_options(args, &Shape::of(&sweep.points[0].scenario.model))?;
     let dir = args.out.clone().unwrap_or_else(|| {
         let base = PathBuf::from("output").join(&sweep.name);
         match shard {
@@ -215,6 +221,14 @@ pub(super) fn sweep(file: &Path, args: &RunArgs, shard: Option<(usize, usize)>) 
     } else {
         (Journal::create(&dir, &header)?, Vec::new())
     };
+    if args.journeys {
+        let label = if sweep.points.len() > 1 {
+            Label::Point(sweep.points.iter().map(|p| p.name.clone()).collect())
+        } else {
+            Label::None
+        };
+        options.journeys = Some(Journeys::create(&dir, label)?);
+    }
     let selected = shard_points(sweep.points.len(), shard);
     if !done.is_empty() {
         eprintln!(
@@ -224,6 +238,9 @@ pub(super) fn sweep(file: &Path, args: &RunArgs, shard: Option<(usize, usize)>) 
         );
     }
     let (done, threads) = run_journaled(&sweep, &selected, &options, &journal, done, args.threads)?;
+    if let Some(journeys) = &options.journeys {
+        journeys.finish(&done)?;
+    }
     let info = RunInfo {
         file: file.display().to_string(),
         command_line: std::env::args().collect(),
@@ -276,6 +293,7 @@ fn run_options(args: &RunArgs, shape: &Shape) -> Result<(RunOptions, String)> {
     let options = RunOptions {
         precision,
         max_replications: args.max_replications,
+        journeys: None,
     };
     Ok((options, options_text))
 }

@@ -233,7 +233,12 @@ fn scan_points(
 /// The refusal of a journal of another format.
 fn other_format(path: &Path, format: u32, header: Option<&Header>) -> Error {
     let by = header.map_or(String::new(), |h| format!(" by tiersim {}", h.tool_version));
-    let why = if format < line::FORMAT {
+    let why = if format == line::SHORTER_METRICS {
+        "whose metric arrays may be shorter (tiersim before redials and repeat contacts \
+         added attempts, redials, unique_clients, abandon_rate_final, redial_minutes_mean, \
+         repeat_contacts and failure_demand_share), so its values cannot be placed by name"
+            .to_string()
+    } else if format < line::FORMAT {
         "which has no checksums, so its points cannot be checked".to_string()
     } else {
         format!("which this tiersim (format {}) cannot read", line::FORMAT)

@@ -13,6 +13,7 @@ pub mod compare;
 pub mod finished;
 pub mod goals;
 pub mod journal;
+pub mod journeys;
 pub mod precision;
 pub mod runner;
 
@@ -30,6 +31,7 @@ use crate::model::{
 pub use compare::{Difference, paired};
 pub use finished::FinishedPoints;
 pub use journal::Journal;
+pub use journeys::Journeys;
 pub use precision::Precision;
 pub use runner::{Done, Halt, PointResult, RunOptions, StopReason, run_points};
 

@@ -8,7 +8,7 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
 use rayon::prelude::*;
 
-use super::{Precision, ReplicationMetrics};
+use super::{Journeys, Precision, ReplicationMetrics};
 use crate::model::{Model, simulate};
 
 /// How many replications each point gets.
@@ -19,6 +19,9 @@ pub struct RunOptions {
     pub precision: Vec<Precision>,
     /// With precision targets: the most replications a point may take.
     pub max_replications: u32,
+    /// Write every contact into the journeys file (`--journeys`); the
+    /// caller joins its parts ([`Journeys::finish`]) when the run is over.
+    pub journeys: Option<Journeys>,
 }
 
 /// Why a point stopped adding replications.
@@ -104,6 +107,8 @@ pub enum Halt {
     /// point, the overloaded tier and its offered load. Points finished
     /// before were handed to the callback.
     Overloaded(crate::Error),
+    /// A replication's contacts could not be written to the journeys file.
+    Failed(crate::Error),
 }
 
 /// A point still collecting replications.
@@ -168,7 +173,16 @@ pub fn run_points(
                 let p = lock(&states[slot]);
                 (p.model, p.point)
             };
-            let result = simulate(model, r);
+            let result = match &options.journeys {
+                None => simulate(model, r),
+                Some(journeys) => match journeys.simulate(model, point, r) {
+                    Some(result) => result,
+                    None => {
+                        shared.stop.store(true, Ordering::Relaxed);
+                        return;
+                    }
+                },
+            };
             if let Some(o) = &result.overload {
                 shared.overload(point, r, o.explain(model, r));
                 return;
@@ -198,6 +212,9 @@ pub fn run_points(
                 scenario: name.clone(),
                 message,
             }));
+        }
+        if let Some(e) = options.journeys.as_ref().and_then(Journeys::failure) {
+            return Err(Halt::Failed(e));
         }
         if cancel.load(Ordering::Relaxed) {
             return Err(Halt::Interrupted(Interrupted(shared.into_results())));

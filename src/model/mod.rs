@@ -2,6 +2,7 @@
 //! of servers, escalation, patience and priorities, and the event loop of one
 //! replication. No I/O; built from a validated scenario.
 
+pub mod contact;
 pub mod groups;
 pub mod limit;
 pub mod load;
@@ -15,6 +16,7 @@ pub mod risk;
 pub mod targets;
 pub mod week;
 
+pub use contact::{ContactKind, ContactOutcome, ContactRecord, ContactSink, JourneyScore};
 pub use limit::{DEFAULT_MAX_CLIENTS_INSIDE, Overload, expected_events};
 pub use load::{TierLoad, mean_offered_loads, offered_loads};
 pub use metrics::{CLIENT_METRICS, REQUEST_METRICS, TIER_METRICS};
@@ -22,7 +24,7 @@ pub use outcome::Outcomes;
 pub use redial::Redial;
 pub use repeat::Repeat;
 pub use replication::{
-    ClientCounts, ReplicationResult, RequestCounts, TierCounts, Trace, simulate,
+    ClientCounts, ReplicationResult, RequestCounts, TierCounts, Trace, simulate, simulate_recorded,
 };
 pub use retention::Retention;
 pub use risk::Risk;
@@ -82,6 +84,9 @@ pub struct Channel {
     /// The tier clients on this channel join first, instead of their
     /// segment's entry (a request type's own entry still comes first).
     pub entry: Option<usize>,
+    /// What this channel's clients do after a failed attempt, instead of
+    /// their segment's `redial` (`None`: the segment's).
+    pub redial: Option<Redial>,
 }
 
 impl Model {

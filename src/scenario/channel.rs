@@ -57,8 +57,13 @@ impl Checker<'_> {
             .entry
             .as_ref()
             .and_then(|e| self.reference(e, tiers, &field("entry"), "tier"));
+        let redial = c
+            .redial
+            .as_ref()
+            .and_then(|r| self.redial(r, &field("redial")));
         Channel {
             entry,
+            redial,
             name: c.name.get_ref().clone(),
             hours,
             when_closed,

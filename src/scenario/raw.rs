@@ -67,6 +67,8 @@ pub struct RawChannel {
     pub satisfaction_offset: Option<Spanned<f64>>,
     /// First tier of clients on this channel.
     pub entry: Option<Spanned<String>>,
+    /// Redials of this channel's clients, instead of their segment's.
+    pub redial: Option<Spanned<RawRedial>>,
 }
 
 /// `arrivals = { trace = "file.csv" }` of a segment.

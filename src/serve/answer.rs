@@ -293,7 +293,7 @@ fn run_one(
             .expect("no panics while locked")
             .ok_or(RunError::Cancelled),
         Err(Halt::Interrupted(_)) => Err(RunError::Cancelled),
-        Err(Halt::Overloaded(e)) => Err(RunError::Failed(e.to_string())),
+        Err(Halt::Overloaded(e) | Halt::Failed(e)) => Err(RunError::Failed(e.to_string())),
     }
 }
 

@@ -286,6 +286,43 @@ fn a_journal_without_checksums_is_refused_by_resume() {
     );
 }
 
+/// A journal of format 2 (sealed, but written before the redial metrics
+/// grew the positional metric arrays) is refused by `--resume` with the
+/// reason and the fix, even with a sound checksum; a run without
+/// `--resume` replaces it.
+#[test]
+fn a_journal_of_format_2_is_refused_by_resume() {
+    use tiersim::scenario::sweep::content_hash;
+    let dir = scratch("journal-format-2");
+    let file = write(&dir, "s.toml", &scenario(300.0, 42, false));
+    let out = dir.join("out");
+    sweep(&file, &out, &[]);
+    let journal = lines(&out);
+    let header = String::from_utf8(journal[0].clone()).unwrap();
+    let body = header
+        .trim_end()
+        .split_once("\"header\":")
+        .unwrap()
+        .1
+        .strip_suffix('}')
+        .unwrap()
+        .replacen("\"format\":3", "\"format\":2", 1);
+    assert!(body.contains("\"format\":2"), "{body}");
+    let old = format!(
+        "{{\"sha256\":\"{}\",\"header\":{body}}}\n",
+        content_hash(body.as_bytes())
+    );
+    std::fs::write(out.join("points.jsonl"), old).unwrap();
+    let stderr = resume_refused(&file, &out);
+    assert!(
+        stderr.contains("journal format 2, whose metric arrays may be shorter")
+            && stderr.contains("without --resume"),
+        "{stderr}"
+    );
+    sweep(&file, &out, &[]);
+    assert_eq!(lines(&out).len(), journal.len());
+}
+
 /// Waits until `path` holds a process id, or panics.
 fn wait_for_pid(path: &Path) -> u32 {
     let start = Instant::now();

@@ -13,6 +13,7 @@ mod extend;
 mod fit;
 mod groups;
 mod journal;
+mod journeys;
 mod outcome_v2_decisions;
 mod outcomes_v2;
 mod outputs;

@@ -1,4 +1,4 @@
-//! One line of the journal (format 2): `{"sha256": "<hex>", "header": {…}}`
+//! One line of the journal (format 3): `{"sha256": "<hex>", "header": {…}}`
 //! or `{"sha256": "<hex>", "point": {…}}`, where `sha256` is the SHA-256 of
 //! the exact bytes of the object after `"header":` or `"point":`. A point
 //! carries its identity: the SHA-256 of the run it belongs to (the header
@@ -13,8 +13,17 @@ use super::Header;
 use crate::experiment::{PointResult, ReplicationMetrics, StopReason};
 use crate::scenario::sweep::content_hash;
 
-/// The journal format these lines are written in.
-pub const FORMAT: u32 = 2;
+/// The journal format these lines are written in. Format 3: the
+/// positional metric arrays grew with the redial and repeat-contact
+/// metrics (`attempts`, `redials`, `unique_clients`, `abandon_rate_final`,
+/// `redial_minutes_mean`, `repeat_contacts`, `failure_demand_share`), so a
+/// format-2 journal's values could land under the wrong names.
+pub const FORMAT: u32 = 3;
+
+/// The format before: the same lines, but metric arrays that may be
+/// shorter (written before the redial metrics), so its values cannot be
+/// placed by position.
+pub const SHORTER_METRICS: u32 = 2;
 
 /// The marker of a tiersim journal header.
 const MARKER: &str = "tiersim-points";

@@ -12,7 +12,7 @@ use crate::error::Error;
 
 /// The files a run, `compare`, `merge` or `report` writes into an output
 /// folder, besides the journal and the lock (which are not cleared).
-pub const OUTPUTS: [&str; 8] = [
+pub const OUTPUTS: [&str; 9] = [
     "summary.json",
     "results.csv",
     "results_long.csv",
@@ -21,6 +21,7 @@ pub const OUTPUTS: [&str; 8] = [
     "compare.json",
     "manifest.json",
     "report.html",
+    "journeys.csv",
 ];
 
 /// Whether `name` is a file a run writes into its folder (its outputs and

@@ -47,6 +47,7 @@ impl Replication<'_> {
         let model = self.model;
         let counted = t >= self.warmup;
         let key = self.keys[segment].random();
+        self.arrivals_seen += 1;
         #[cfg(test)]
         self.trace.push((segment, t, key));
         let id = match self.free.pop() {
@@ -82,6 +83,8 @@ impl Replication<'_> {
             key,
             arrival: t,
             joined: t,
+            serial: self.arrivals_seen,
+            contact_start: t,
             channel: channel as u8,
             complexity,
             own_rm,

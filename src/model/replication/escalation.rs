@@ -8,7 +8,7 @@ use super::client::{Client, Phase};
 use super::state::Replication;
 use crate::engine::Time;
 use crate::engine::rng::keyed;
-use crate::model::Tier;
+use crate::model::{ContactKind, ContactOutcome, Tier};
 
 impl Replication<'_> {
     /// A call-back attempt failed: try again later, or give up after the
@@ -46,12 +46,15 @@ impl Replication<'_> {
             counts.record_admitted(c, self.threshold, self.midpoint);
         }
         // The need is unresolved: the client may contact the bank again.
+        let record = self.contact_record(id, ContactOutcome::Unreached, Some(t));
         if self.repeating && self.try_repeat(id, t) {
+            self.emit(record, ContactKind::Repeat);
             return;
         }
         if self.clients[id as usize].counted {
             self.record_outcome(id, false, t);
         }
+        self.emit(record, ContactKind::First);
         self.release(id);
     }
 

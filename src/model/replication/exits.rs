@@ -10,9 +10,9 @@ use super::client::{NONE, Phase};
 use super::counts::slot_of;
 use super::state::Replication;
 use crate::engine::rng::keyed;
-use crate::model::TierKind;
 use crate::model::outcome::{Journey, logistic};
 use crate::model::retention::Ending;
+use crate::model::{ContactKind, ContactOutcome, TierKind};
 
 impl Replication<'_> {
     pub(super) fn abandon(&mut self, id: u32, t: f64) {
@@ -38,12 +38,20 @@ impl Replication<'_> {
             counts.record_admitted(c, self.threshold, self.midpoint);
         }
         // A client who calls again keeps its slot; its journey goes on.
-        if !(self.redialing && self.try_redial(id, true, t)) {
+        let record = self.contact_record(id, ContactOutcome::Abandoned, Some(t));
+        let redialed = self.redialing && self.try_redial(id, true, t);
+        if !redialed {
             if counted {
                 self.record_outcome(id, false, t);
             }
             self.release(id);
         }
+        let then = if redialed {
+            ContactKind::Redial
+        } else {
+            ContactKind::First
+        };
+        self.emit(record, then);
         // Abandoned entries stay in the queue and are skipped when reached;
         // compact when they outnumber the live ones so memory stays bounded.
         let ts = &mut self.tiers[tier];
@@ -82,6 +90,13 @@ impl Replication<'_> {
                 request.turnaround.add(t - c.arrival);
             }
             self.record_outcome(id, resolved, t);
+            let outcome = if resolved {
+                ContactOutcome::Served
+            } else {
+                ContactOutcome::Unresolved
+            };
+            let record = self.contact_record(id, outcome, Some(t));
+            self.emit(record, ContactKind::First);
         }
         self.release(id);
     }
@@ -94,12 +109,15 @@ impl Replication<'_> {
         if counted {
             self.segments[c.segment as usize].blocked += 1;
         }
+        let record = self.contact_record(id, ContactOutcome::Blocked, Some(at));
         if self.redialing && self.try_redial(id, false, at) {
+            self.emit(record, ContactKind::Redial);
             return;
         }
         if counted {
             self.record_outcome(id, false, arrival);
         }
+        self.emit(record, ContactKind::First);
         self.release(id);
     }
 
@@ -149,8 +167,14 @@ impl Replication<'_> {
         if self.bots {
             self.record_staffed(id, admitted, resolved, handoffs);
         }
+        let mut sale = false;
         if resolved {
-            formal |= self.record_resolved(id, p, handoffs, &mut draws);
+            let (complained, sold) = self.record_resolved(id, p, handoffs, &mut draws);
+            formal |= complained;
+            sale = sold;
+        }
+        if self.recording {
+            self.keep_score(&journey, p, sale);
         }
         let c = &self.clients[id as usize];
         let counts = &mut self.segments[c.segment as usize];
@@ -253,9 +277,16 @@ impl Replication<'_> {
 
     /// A resolved journey: first-contact resolution, deflection, and the
     /// sale (with its revenue, credit loss and a possible mis-sale) drawn
-    /// from `draws`; returns whether a mis-sold client complained formally.
+    /// from `draws`; returns whether a mis-sold client complained formally,
+    /// and whether a sale was made.
     #[inline(always)]
-    fn record_resolved(&mut self, id: u32, p: f64, handoffs: u32, draws: &mut impl Rng) -> bool {
+    fn record_resolved(
+        &mut self,
+        id: u32,
+        p: f64,
+        handoffs: u32,
+        draws: &mut impl Rng,
+    ) -> (bool, bool) {
         let model = self.model;
         let o = &model.outcomes;
         let c = &self.clients[id as usize];
@@ -274,7 +305,7 @@ impl Replication<'_> {
         };
         let sale = draws.random::<f64>() < self.scorer.sale_by(p, request.sale_probability, bot);
         if !sale {
-            return false;
+            return (false, false);
         }
         counts.sales += 1;
         counts.revenue += request.revenue_per_sale;
@@ -285,13 +316,13 @@ impl Replication<'_> {
             by_request.revenue += request.revenue_per_sale;
         }
         if draws.random::<f64>() >= o.mis_sale() {
-            return false;
+            return (false, true);
         }
         counts.mis_sales += 1;
         counts.risk_losses += self.risk.mis_sale_remediation;
         let complained = draws.random::<f64>() < o.mis_sale_complaint;
         counts.formal_complaints += complained as u64;
-        complained
+        (complained, true)
     }
 
     /// Whether a served client is a problem case, and whether a back

@@ -15,7 +15,8 @@
 //! [`exits`] (and outcome scoring), [`redial`] (failed attempts calling
 //! again), [`repeat`] (unresolved contacts coming back), [`groups`] (agent groups
 //! with skills: routing, reserve, overflow), [`promotion`] (priority rising
-//! with time in queue), with the client in [`client`], the
+//! with time in queue), [`record`] (contact records for the journeys file),
+//! with the client in [`client`], the
 //! count types in [`counts`] and the running state in [`state`].
 
 mod arrivals;
@@ -31,6 +32,7 @@ mod groups;
 mod outbound;
 mod promotion;
 mod queueing;
+mod record;
 mod redial;
 mod repeat;
 mod resolution;
@@ -43,7 +45,7 @@ pub use counts::{
 };
 pub use trace::Trace;
 
-use super::Model;
+use super::{ContactSink, Model};
 use state::Replication;
 
 /// What can happen.
@@ -88,6 +90,21 @@ pub(super) enum Event {
 /// Deterministic: the same model and replication give the same result.
 pub fn simulate(model: &Model, replication: u32) -> ReplicationResult {
     let mut r = Replication::new(model, replication);
+    let events = r.run();
+    r.finish(events)
+}
+
+/// Runs replication `replication` of `model` like [`simulate`], handing
+/// `sink` a record of every contact of the clients arriving after the
+/// warm-up (the journeys file). The result is the same as `simulate`'s.
+pub fn simulate_recorded(
+    model: &Model,
+    replication: u32,
+    sink: &mut dyn ContactSink,
+) -> ReplicationResult {
+    let mut r = Replication::new(model, replication);
+    r.recording = true;
+    r.sink = Some(sink);
     let events = r.run();
     r.finish(events)
 }

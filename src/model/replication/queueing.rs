@@ -195,6 +195,7 @@ impl Replication<'_> {
                 if !c.started {
                     c.started = true;
                     c.first_wait = c.wait;
+                    c.first_start = t;
                 }
                 if self.bots && !c.staffed && !spec.unlimited {
                     // The first staffed service: the `*_staffed` metrics.

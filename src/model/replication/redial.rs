@@ -14,6 +14,7 @@ use super::client::{NONE, Phase};
 use super::state::Replication;
 use crate::engine::Time;
 use crate::engine::rng::keyed;
+use crate::model::ContactKind;
 
 impl Replication<'_> {
     /// The client's attempt failed at `t` (`abandoned`, or blocked): with
@@ -24,7 +25,12 @@ impl Replication<'_> {
     pub(super) fn try_redial(&mut self, id: u32, abandoned: bool, t: f64) -> bool {
         let c = &mut self.clients[id as usize];
         let segment = c.segment as usize;
-        let Some(rule) = &self.model.segments[segment].redial else {
+        // The channel's rule, if it has one, else the segment's.
+        let channel = self.model.channels.get(c.channel as usize);
+        let Some(rule) = channel
+            .and_then(|ch| ch.redial.as_ref())
+            .or(self.model.segments[segment].redial.as_ref())
+        else {
             return false;
         };
         let attempt = c.redials as u32 + 1;
@@ -73,6 +79,11 @@ impl Replication<'_> {
         c.attempt_fails = false;
         c.generation = c.generation.wrapping_add(1);
         c.phase = Phase::Waiting;
+        c.contact = c.contact.saturating_add(1);
+        c.contact_cold = c.cold_handoffs;
+        c.contact_warm = c.warm_handoffs;
+        c.contact_visits = c.total_visits;
+        c.returning = true;
         c.generation
     }
 
@@ -80,6 +91,9 @@ impl Replication<'_> {
     pub(super) fn redial(&mut self, id: u32, t: f64) {
         let c = &mut self.clients[id as usize];
         c.joined = t;
+        c.contact_start = t;
+        c.contact_kind = ContactKind::Redial;
+        c.returning = false;
         if c.counted {
             self.segments[c.segment as usize].redials += 1;
             if self.by_request {
@@ -93,9 +107,11 @@ impl Replication<'_> {
 #[cfg(test)]
 mod tests {
     use super::super::fixture::two_tier;
-    use super::super::simulate;
+    use super::super::{simulate, simulate_recorded};
     use crate::engine::Dist;
-    use crate::model::{Model, Redial};
+    use crate::model::{
+        Channel, ContactKind, ContactOutcome, ContactRecord, ContactSink, Model, Redial, WhenClosed,
+    };
 
     fn with_redial(p: f64, max_attempts: u32) -> Model {
         let mut model = two_tier(3);
@@ -154,5 +170,71 @@ mod tests {
             assert!(s.redials > 0 && s.redials <= 2 * s.arrived);
             assert!(s.finished > s.served);
         }
+    }
+
+    impl ContactSink for Vec<ContactRecord> {
+        fn record(&mut self, contact: &ContactRecord) {
+            self.push(*contact);
+        }
+    }
+
+    /// `channel.<c>.redial` overrides the segment's for that channel's
+    /// clients only: with half the clients on a `phone` channel that
+    /// always redials and half on a `branch` channel that keeps the
+    /// segment's rule (never), every failed phone contact is followed by a
+    /// redial and no branch contact ever is.
+    #[test]
+    fn a_channel_redial_applies_to_its_clients_only() {
+        let mut model = with_redial(0.0, u32::MAX);
+        let channel = |name: &str, redial: Option<Redial>| Channel {
+            name: name.into(),
+            hours: None,
+            when_closed: WhenClosed::Wait,
+            service_multiplier: 1.0,
+            tolerance: None,
+            satisfaction_offset: 0.0,
+            entry: None,
+            redial,
+        };
+        let always = with_redial(1.0, u32::MAX).segments[0].redial.clone();
+        model.channels = vec![channel("phone", always), channel("branch", None)];
+        for s in &mut model.segments {
+            s.channels = vec![0.5, 0.5];
+        }
+        let mut records: Vec<ContactRecord> = Vec::new();
+        let r = simulate_recorded(&model, 0, &mut records);
+        let failed = |c: &ContactRecord| {
+            matches!(
+                c.outcome,
+                ContactOutcome::Abandoned | ContactOutcome::Blocked
+            )
+        };
+        let (mut phone_failed, mut branch_failed) = (0, 0);
+        for c in &records {
+            match c.channel {
+                Some(0) => {
+                    if failed(c) {
+                        phone_failed += 1;
+                        assert_eq!(c.then, ContactKind::Redial, "{c:?}");
+                    }
+                }
+                Some(1) => {
+                    assert_eq!(c.kind, ContactKind::First, "{c:?}");
+                    if failed(c) {
+                        branch_failed += 1;
+                        assert_eq!(c.then, ContactKind::First, "{c:?}");
+                    }
+                }
+                other => panic!("channel {other:?}"),
+            }
+        }
+        assert!(phone_failed > 100 && branch_failed > 100);
+        let redials: u64 = r.segments.iter().map(|s| s.redials).sum();
+        let phone_redials = records
+            .iter()
+            .filter(|c| c.kind == ContactKind::Redial)
+            .count() as u64;
+        assert_eq!(redials, phone_redials);
+        assert!(redials > 100);
     }
 }

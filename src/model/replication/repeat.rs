@@ -18,6 +18,7 @@ use super::Event;
 use super::state::Replication;
 use crate::engine::Time;
 use crate::engine::rng::keyed;
+use crate::model::ContactKind;
 
 impl Replication<'_> {
     /// The client's contact ended unresolved at `t`: with its request
@@ -52,6 +53,9 @@ impl Replication<'_> {
     pub(super) fn repeat_contact(&mut self, id: u32, t: f64) {
         let c = &mut self.clients[id as usize];
         c.joined = t;
+        c.contact_start = t;
+        c.contact_kind = ContactKind::Repeat;
+        c.returning = false;
         if c.counted {
             self.segments[c.segment as usize].repeat_contacts += 1;
             if self.by_request {

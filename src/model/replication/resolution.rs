@@ -8,6 +8,7 @@ use rand::Rng;
 
 use super::state::Replication;
 use crate::engine::rng::keyed;
+use crate::model::{ContactKind, ContactOutcome};
 
 impl Replication<'_> {
     /// Whether the contact the client just finished at its tier resolved
@@ -24,8 +25,12 @@ impl Replication<'_> {
     /// bank again (a repeat contact, when its request type says so) or
     /// leaves served but unresolved (β_unr), without any back-office step.
     pub(super) fn depart_unresolved(&mut self, id: u32, t: f64) {
-        if self.repeating && self.try_repeat(id, t) {
-            return;
+        if self.repeating {
+            let record = self.contact_record(id, ContactOutcome::Unresolved, Some(t));
+            if self.try_repeat(id, t) {
+                self.emit(record, ContactKind::Repeat);
+                return;
+            }
         }
         self.depart(id, t, false);
     }

@@ -14,7 +14,9 @@ use crate::engine::{Calendar, Dist, Stream};
 use crate::model::outcome::Prepared;
 use crate::model::risk::RiskTerms;
 use crate::model::week::availability;
-use crate::model::{Discipline, Model, Overload, Tier, TierKind, Transfer};
+use crate::model::{
+    ContactSink, Discipline, JourneyScore, Model, Overload, Tier, TierKind, Transfer,
+};
 
 /// The running state of one tier.
 pub(super) struct TierState {
@@ -254,6 +256,13 @@ pub(super) struct Replication<'m> {
     pub(super) repeat_salt: u64,
     /// Some segment is promoted after a time in queue (`promote_after`).
     pub(super) promoting: bool,
+    /// Arrivals so far (numbers the clients).
+    pub(super) arrivals_seen: u64,
+    /// Contact records go to `sink` (`--journeys`).
+    pub(super) recording: bool,
+    pub(super) sink: Option<&'m mut dyn ContactSink>,
+    /// The score of the journey just ended, for its last contact's record.
+    pub(super) score: Option<JourneyScore>,
     /// (segment, arrival time, key) of every client, for tests of common
     /// random numbers.
     #[cfg(test)]
@@ -405,17 +414,23 @@ impl<'m> Replication<'m> {
             released: 0,
             progress: (0, model.run.horizon),
             overload: None,
-            redialing: model.segments.iter().any(|s| s.redial.is_some()),
+            redialing: model.segments.iter().any(|s| s.redial.is_some())
+                || model.channels.iter().any(|c| c.redial.is_some()),
             redial_salt: name_hash("redial"),
             repeating: model.requests.iter().any(|r| r.repeat.is_some()),
             repeat_salt: name_hash("repeat contact"),
             promoting: model.segments.iter().any(|s| s.promote_after.is_finite()),
+            arrivals_seen: 0,
+            recording: false,
+            sink: None,
+            score: None,
             #[cfg(test)]
             trace: Vec::new(),
         }
     }
 
     pub(super) fn finish(mut self, events: u64) -> ReplicationResult {
+        self.record_inside();
         for c in &self.clients {
             if c.phase != Phase::Free && c.counted {
                 self.segments[c.segment as usize].inside += 1;
