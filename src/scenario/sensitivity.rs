@@ -170,7 +170,7 @@ fn range(v: &Value) -> Result<(f64, f64), String> {
 /// path is swept where the scenario, with every remedy applied, holds the
 /// documented default there: a value the file's author chose is theirs,
 /// not an assumption of ours, so it is not swept unless listed.
-pub const PATH_DEFAULTS: [(&str, f64, f64, f64); 29] = [
+pub const PATH_DEFAULTS: [(&str, f64, f64, f64); 32] = [
     // §21.2: sales per service contact, advice meeting and loan.
     ("request.*.sale_probability", 0.03, 0.01, 0.06),
     ("request.*.sale_probability", 0.25, 0.10, 0.40),
@@ -207,8 +207,12 @@ pub const PATH_DEFAULTS: [(&str, f64, f64, f64); 29] = [
     ("request.*.bot_uptake.*", 0.4, 0.2, 0.6),
     ("request.*.bot_uptake.*", 0.15, 0.05, 0.3),
     ("request.*.repeat_probability", 0.80, 0.55, 1.0),
-    // §11: redials after being blocked (ASSUMPTION anchored).
+    // §11: redials after abandoning (H, one bank) and after being blocked
+    // (ASSUMPTION anchored), per segment or per channel.
+    ("segment.*.redial.after_abandon", 0.55, 0.33, 0.69),
+    ("channel.*.redial.after_abandon", 0.55, 0.33, 0.69),
     ("segment.*.redial.after_block", 0.45, 0.30, 0.69),
+    ("channel.*.redial.after_block", 0.45, 0.30, 0.69),
 ];
 
 /// The [`PATH_DEFAULTS`] that apply to `doc` (a merged scenario): (path,
