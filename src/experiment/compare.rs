@@ -9,7 +9,8 @@ use crate::engine::stats::{Estimate, Welford};
 /// One metric's comparison.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Difference {
-    /// `overall`, `segment.<name>` or `tier.<name>`.
+    /// `overall`, `segment.<name>`, `tier.<name>`, `request.<name>` or
+    /// `group.<tier>.<group>[.<skill>]`.
     pub group: String,
     /// Metric name.
     pub metric: &'static str,
@@ -40,6 +41,7 @@ pub(super) fn column<'a>(
         Segment(usize),
         Tier(usize),
         Request(usize),
+        Agents(usize),
     }
     let position = |names: &[String], name: &str| names.iter().position(|n| n == name);
     let which = if group == "overall" {
@@ -48,6 +50,8 @@ pub(super) fn column<'a>(
         Which::Segment(position(&shape.segments, s)?)
     } else if let Some(t) = group.strip_prefix("tier.") {
         Which::Tier(position(&shape.tiers, t)?)
+    } else if let Some(g) = group.strip_prefix("group.") {
+        Which::Agents(shape.agents.iter().position(|(n, _)| n == g)?)
     } else {
         Which::Request(position(&shape.requests, group.strip_prefix("request.")?)?)
     };
@@ -56,6 +60,7 @@ pub(super) fn column<'a>(
         Which::Segment(s) => r.segments[s][index],
         Which::Tier(t) => r.tiers[t][index],
         Which::Request(q) => r.requests[q][index],
+        Which::Agents(a) => r.agents[a][index],
     }))
 }
 

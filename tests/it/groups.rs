@@ -6,7 +6,7 @@
 //! N-design lies between pooled and separate, whatever the thread count.
 
 use tiersim::analytic::Mmc;
-use tiersim::experiment::{self, ScenarioSummary};
+use tiersim::experiment::{self, ReplicationMetrics, ScenarioSummary, Shape};
 use tiersim::model::{Model, simulate};
 
 use crate::common::{assert_agrees, model};
@@ -238,4 +238,19 @@ fn cross_training_shortens_the_wait() {
     };
     assert!(loans(&b) > 0.0, "cross-trained juniors serve loans");
     assert_eq!(loans(&a), 0.0, "a separate desk: juniors serve no loan");
+    // The group rows are paired like any other group.
+    let of = |m: &Model| {
+        let reps: Vec<ReplicationMetrics> = experiment::replicate(m)
+            .iter()
+            .map(ReplicationMetrics::of)
+            .collect();
+        (Shape::of(m), reps)
+    };
+    let ((sa, ra), (sb, rb)) = (of(&separate), of(&trained));
+    let d = experiment::paired(&sa, &ra, &sb, &rb);
+    let took = d
+        .iter()
+        .find(|d| d.group == "group.front.juniors.loan" && d.metric == "served")
+        .expect("the juniors' loans compared");
+    assert!(took.significant && took.difference.mean > 0.0, "{took:?}");
 }
