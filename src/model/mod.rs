@@ -13,6 +13,7 @@ pub mod retention;
 pub mod risk;
 pub mod targets;
 pub mod week;
+pub mod workforce;
 
 pub use limit::{DEFAULT_MAX_CLIENTS_INSIDE, Overload, expected_events};
 pub use load::{TierLoad, mean_offered_loads, offered_loads};

@@ -6,8 +6,10 @@
 //! calculator behind `tiersim erlang`. Uses `experiment` and `report`; used
 //! only by `cli`.
 
+pub mod breaks;
 pub mod erlang;
 mod evaluate;
+pub mod headcount;
 pub mod output;
 pub mod page;
 pub mod search;
