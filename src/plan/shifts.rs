@@ -226,6 +226,10 @@ fn check_every_slot_covered(
     Ok(())
 }
 
+/// Servers starting one candidate, and of them, per break, how many take
+/// each of its starts.
+type Counts = (u32, Vec<Vec<u32>>);
+
 /// The integer programme: how many servers start each candidate, and how
 /// many of them take each of its breaks' starts, so that every unit of the
 /// day has its `need` servers on duty net of breaks, at least total
@@ -235,7 +239,7 @@ fn cheapest_counts(
     grid: &Grid,
     candidates: &[Candidate],
     shift_cost: impl Fn(u32) -> f64,
-) -> Result<Vec<(u32, Vec<Vec<u32>>)>, String> {
+) -> Result<Vec<Counts>, String> {
     let mut vars = variables!();
     let x: Vec<_> = candidates
         .iter()
