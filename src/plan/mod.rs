@@ -12,6 +12,8 @@ mod evaluate;
 pub mod headcount;
 pub mod output;
 pub mod page;
+pub mod people;
+pub mod roster;
 pub mod search;
 pub mod seed;
 pub mod shifts;

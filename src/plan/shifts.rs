@@ -8,10 +8,16 @@
 //! day is cyclic (a shift may run past midnight into the next morning);
 //! otherwise shifts past midnight cover nothing.
 
-use good_lp::{Expression, Solution, SolverModel, constraint, microlp, variable, variables};
+use good_lp::{
+    Expression, Solution, SolverModel, WithMipGap, constraint, microlp, variable, variables,
+};
 
 use super::breaks::{BreakOptions, StaggeredShift, break_options, stagger};
 use crate::scenario::PlanRules;
+
+/// Relative gap to the least cost at which the shift programme with
+/// breaks stops.
+pub const BREAKS_MIP_GAP: f32 = 0.01;
 
 /// Shifts of one tier.
 #[derive(Clone, Debug, PartialEq)]
@@ -292,9 +298,18 @@ fn cheapest_counts(
         let away = std::mem::replace(&mut off[u], Expression::from(0.0));
         problem = problem.with(constraint!(covering - away >= f64::from(r)));
     }
-    let solution = problem
-        .solve()
-        .map_err(|e| format!("the shift programme could not be solved: {e}"))?;
+    // With breaks the programme has a variable per break start and its
+    // branch and bound can run for minutes on a week-sized plan: stop
+    // within 1% of the least cost (deterministic: a gap, not a clock).
+    let solution = if candidates.iter().any(|c| !c.breaks.is_empty()) {
+        problem
+            .with_mip_gap(BREAKS_MIP_GAP)
+            .map_err(|e| e.to_string())?
+            .solve()
+    } else {
+        problem.solve()
+    }
+    .map_err(|e| format!("the shift programme could not be solved: {e}"))?;
     let value = |v: &good_lp::Variable| solution.value(*v).round().max(0.0) as u32;
     Ok(x.iter()
         .zip(&y)

@@ -60,9 +60,10 @@ pub fn max_working_days(open: [bool; 7], max_consecutive: u32) -> u32 {
     (0u32..128)
         .filter(|&mask| {
             (0..7).all(|d| mask & (1 << d) == 0 || open[d])
-                && (0..7).all(|d| {
-                    (0..=max_consecutive).any(|k| mask & (1 << ((d + k as usize) % 7)) == 0)
-                })
+                && (max_consecutive >= 7
+                    || (0..7).all(|d| {
+                        (0..=max_consecutive).any(|k| mask & (1 << ((d + k as usize) % 7)) == 0)
+                    }))
         })
         .map(u32::count_ones)
         .max()
@@ -280,6 +281,32 @@ impl Checker<'_> {
         }
         rules
     }
+}
+
+/// A scenario error (exit 2: file, line, field, what is allowed) for a
+/// `[plan] roster` rule that the planned shifts cannot meet, found after
+/// planning: at the rule's line in `source` (the scenario as planned), or
+/// at `[plan]`'s.
+pub fn roster_error(source: &str, file: &str, field: &str, message: &str) -> crate::error::Error {
+    let mut checker = Checker::new(source, file);
+    let raw: Option<super::raw::RawScenario> = toml::from_str(source).ok();
+    let plan = raw.as_ref().and_then(|r| r.plan.as_ref());
+    let roster = plan.and_then(|p| p.get_ref().roster.as_ref());
+    let rule = roster.and_then(|r| {
+        let r = r.get_ref();
+        match field.rsplit('.').next() {
+            Some("max_consecutive_days") => r.max_consecutive_days.as_ref().map(|v| v.span()),
+            Some("min_hours") => r.min_hours.as_ref().map(|v| v.span()),
+            Some("max_hours") => r.max_hours.as_ref().map(|v| v.span()),
+            _ => None,
+        }
+    });
+    let span = rule
+        .or_else(|| roster.map(|r| r.span()))
+        .or_else(|| plan.map(|p| p.span()))
+        .unwrap_or(0..0);
+    checker.problem(span, field, message);
+    checker.into_error()
 }
 
 /// Greatest common divisor.

@@ -11,6 +11,7 @@ mod edges;
 mod experiments;
 mod extend;
 mod fit;
+mod headcount;
 mod journal;
 mod outcomes_v2;
 mod outputs;
