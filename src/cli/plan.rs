@@ -13,7 +13,7 @@ use super::output::OutputArgs;
 use super::thread_pool;
 use crate::model::Model;
 use crate::plan::shifts::{ShiftPlan, cover};
-use crate::plan::{Plan, PlanOptions, Verdict, output, today};
+use crate::plan::{Plan, PlanOptions, Verdict, output, people, today};
 use crate::scenario;
 use crate::scenario::{Cost, Goals};
 
@@ -36,6 +36,10 @@ pub struct PlanArgs {
     /// Also write report.html (staffing by slot, cost, target attainment).
     #[arg(long)]
     report: bool,
+    /// Also assign the shifts to named people over a week ([plan] roster
+    /// rules) and write roster.csv.
+    #[arg(long)]
+    roster: bool,
     /// What to print.
     #[command(flatten)]
     output: OutputArgs,
@@ -81,7 +85,28 @@ pub fn plan(args: &PlanArgs) -> Result<()> {
     // applied, so that the planned file stands alone in the output folder.
     let package = scenario::remedy::Package::load(&args.scenario)?;
     let source = package.text(&package.chosen(&scenario::remedy::Choice::All)?)?;
-    let json = output::plan_json(&file, model, goals, &plan, &shifts, &weekly, &today);
+    let workforce = &goals.plan.workforce;
+    // An infeasible roster leaves the plan's files (they are valid) without
+    // a roster.csv, and ends with the binding rule (exit 2).
+    let (people, no_roster) = match people::people(model, &plan, &shifts, workforce, args.roster) {
+        Ok(p) => (p, None),
+        Err((tier, e)) => {
+            let p = people::people(model, &plan, &shifts, workforce, false)
+                .map_err(|(_, e)| anyhow!(e.message))?;
+            let message = format!("tier `{tier}`: {}", e.message);
+            (
+                p,
+                Some(scenario::workforce::roster_error(
+                    &source, &file, &e.field, &message,
+                )),
+            )
+        }
+    };
+    let beside = output::Beside {
+        today: &today,
+        people: &people,
+    };
+    let json = output::plan_json(&file, model, goals, &plan, &shifts, &weekly, beside);
     let csv = output::staffing_csv(model, &plan, &shifts);
     let toml =
         output::plan_scenario(&source, &file, model, &plan, &shifts).map_err(|e| anyhow!(e))?;
@@ -89,16 +114,24 @@ pub fn plan(args: &PlanArgs) -> Result<()> {
         .out
         .clone()
         .unwrap_or_else(|| PathBuf::from("output").join(format!("{}-plan", model.name)));
-    let mut written = output::write(&dir, &json, &csv, &toml, &model.name)?;
+    let roster_csv = people.roster_csv();
+    if roster_csv.is_none() {
+        // A roster of an earlier plan in this folder would not be this plan's.
+        let _ = std::fs::remove_file(dir.join("roster.csv"));
+    }
+    let mut written = output::write(&dir, &json, &csv, &toml, &model.name, roster_csv.as_deref())?;
     if args.report {
         written.push(crate::plan::page::write_report(
-            &dir, model, goals, &plan, &shifts, &weekly,
+            &dir, model, goals, &plan, &shifts, &weekly, &people,
         )?);
     }
     args.output.print_json(&dir.join("plan.json"))?;
     if args.output.table() {
         print_plan(model, &plan, &shifts, &weekly);
         print_today(&plan, &weekly, &today);
+        for line in people.lines() {
+            println!("{line}");
+        }
     }
     if !args.output.quiet {
         eprintln!(
@@ -112,6 +145,9 @@ pub fn plan(args: &PlanArgs) -> Result<()> {
                 .collect::<Vec<_>>()
                 .join(", ")
         );
+    }
+    if let Some(e) = no_roster {
+        return Err(e.into());
     }
     if let Verdict::Unreachable(_) = plan.verdict {
         std::process::exit(3);

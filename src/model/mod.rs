@@ -15,6 +15,7 @@ pub mod retention;
 pub mod risk;
 pub mod targets;
 pub mod week;
+pub mod workforce;
 
 pub use contact::{ContactKind, ContactOutcome, ContactRecord, ContactSink, JourneyScore};
 pub use limit::{DEFAULT_MAX_CLIENTS_INSIDE, Overload, expected_events};

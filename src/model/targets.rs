@@ -120,6 +120,8 @@ pub struct PlanRules {
     pub shift_starts: Option<Vec<u32>>,
     /// Most servers of one tier in one slot the search may try.
     pub max_servers: u32,
+    /// Shrinkage, breaks and roster rules: servers on duty into people.
+    pub workforce: super::workforce::Workforce,
 }
 
 impl Default for PlanRules {
@@ -128,6 +130,7 @@ impl Default for PlanRules {
             shift_lengths: vec![480],
             shift_starts: None,
             max_servers: 200,
+            workforce: super::workforce::Workforce::default(),
         }
     }
 }

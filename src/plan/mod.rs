@@ -6,10 +6,14 @@
 //! calculator behind `tiersim erlang`. Uses `experiment` and `report`; used
 //! only by `cli`.
 
+pub mod breaks;
 pub mod erlang;
 mod evaluate;
+pub mod headcount;
 pub mod output;
 pub mod page;
+pub mod people;
+pub mod roster;
 pub mod search;
 pub mod seed;
 pub mod shifts;

@@ -35,6 +35,9 @@ use crate::report::json::document;
 use crate::report::write_atomic;
 use crate::scenario::Goals;
 
+use super::headcount::Headcount;
+use super::people::People;
+use super::roster::RosterSummary;
 use super::today::Today;
 
 /// Cost per week of the plans of one scenario.
@@ -243,6 +246,13 @@ pub struct PlanDocument {
     pub today: Option<Today>,
     /// The confirmation's metrics of all clients.
     pub overall: Metrics,
+    /// People per staffed tier: shift hours, shrinkage, FTE, headcount
+    /// (absent in files written before it was added).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub headcount: Option<Ordered<Headcount>>,
+    /// The roster's size per staffed tier, with `plan --roster`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub roster: Option<Ordered<RosterSummary>>,
 }
 
 /// `plan.json`, read back.
@@ -280,6 +290,15 @@ fn tier_plan(goals: &Goals, plan: &Plan, t: usize, s: &ShiftPlan) -> TierPlan {
     }
 }
 
+/// What `plan.json` puts beside the plan: today's staffing and the people.
+#[derive(Clone, Copy, Debug)]
+pub struct Beside<'a> {
+    /// The scenario's own staffing on the plan's streams.
+    pub today: &'a Today,
+    /// Headcount and rosters.
+    pub people: &'a People,
+}
+
 /// `plan.json`.
 pub fn plan_json(
     file: &str,
@@ -288,8 +307,9 @@ pub fn plan_json(
     plan: &Plan,
     shifts: &[Option<ShiftPlan>],
     cost: &WeeklyCost,
-    today: &Today,
+    beside: Beside,
 ) -> String {
+    let Beside { today, people } = beside;
     let reasons = match &plan.verdict {
         super::Verdict::Met => Vec::new(),
         super::Verdict::Unconfirmed(r) | super::Verdict::Unreachable(r) => r.clone(),
@@ -355,6 +375,8 @@ pub fn plan_json(
             .iter()
             .map(|(name, e)| (name.to_string(), MeanCi::from(*e)))
             .collect(),
+        headcount: Some(people.headcount.clone()),
+        roster: people.roster_summaries(),
     };
     document("plan", &doc)
 }
@@ -439,18 +461,41 @@ pub fn plan_scenario(
                 );
                 continue;
             }
-            let list: Vec<toml::Value> = sh
-                .shifts
-                .iter()
-                .map(|&(start, length, servers)| {
-                    let mut s = toml::Table::new();
-                    s.insert("start".into(), clock(start).into());
-                    s.insert("end".into(), clock(start + length).into());
-                    s.insert("servers".into(), i64::from(servers).into());
-                    s.insert("days".into(), toml::Value::Array(days.clone()));
-                    toml::Value::Table(s)
-                })
-                .collect();
+            let shift = |start: u32, length: u32, servers: u32| {
+                let mut s = toml::Table::new();
+                s.insert("start".into(), clock(start).into());
+                s.insert("end".into(), clock(start + length).into());
+                s.insert("servers".into(), i64::from(servers).into());
+                s.insert("days".into(), toml::Value::Array(days.clone()));
+                s
+            };
+            let list: Vec<toml::Value> = if sh.staggered.is_empty() {
+                sh.shifts
+                    .iter()
+                    .map(|&(start, length, servers)| {
+                        toml::Value::Table(shift(start, length, servers))
+                    })
+                    .collect()
+            } else {
+                sh.staggered
+                    .iter()
+                    .map(|g| {
+                        let mut s = shift(g.start, g.length, g.servers);
+                        let breaks = g
+                            .breaks
+                            .iter()
+                            .map(|&(o, l)| {
+                                let mut b = toml::Table::new();
+                                b.insert("start".into(), clock(g.start + o).into());
+                                b.insert("end".into(), clock(g.start + o + l).into());
+                                toml::Value::Table(b)
+                            })
+                            .collect();
+                        s.insert("breaks".into(), toml::Value::Array(breaks));
+                        toml::Value::Table(s)
+                    })
+                    .collect()
+            };
             raw.insert("shifts".into(), toml::Value::Array(list));
         }
     }
@@ -464,19 +509,24 @@ pub fn plan_scenario(
     Ok(text)
 }
 
-/// Writes `plan.json`, `staffing.csv` and `<name>-plan.toml` into `dir`.
+/// Writes `plan.json`, `staffing.csv`, `<name>-plan.toml` and, with
+/// `--roster`, `roster.csv` into `dir`.
 pub fn write(
     dir: &Path,
     json: &str,
     csv: &[u8],
     scenario: &str,
     name: &str,
+    roster: Option<&[u8]>,
 ) -> Result<Vec<std::path::PathBuf>, Error> {
-    let files = [
+    let mut files = vec![
         (dir.join("plan.json"), json.as_bytes()),
         (dir.join("staffing.csv"), csv),
         (dir.join(format!("{name}-plan.toml")), scenario.as_bytes()),
     ];
+    if let Some(r) = roster {
+        files.push((dir.join("roster.csv"), r));
+    }
     for (path, bytes) in &files {
         write_atomic(path, bytes)?;
     }

@@ -8,6 +8,7 @@
 use std::path::{Path, PathBuf};
 
 use super::output::{WeeklyCost, clock};
+use super::people::People;
 use super::shifts::ShiftPlan;
 use super::{Plan, Verdict};
 use crate::error::Error;
@@ -102,6 +103,7 @@ pub fn write_report(
     plan: &Plan,
     shifts: &[Option<ShiftPlan>],
     cost: &WeeklyCost,
+    people: &People,
 ) -> Result<PathBuf, Error> {
     let figure = staffing_figure(dir, model, plan, shifts)?;
     let mut out = String::new();
@@ -111,6 +113,7 @@ pub fn write_report(
     staffing_section(&mut out, &figure);
     cost_section(&mut out, model, goals, plan, cost);
     shifts_section(&mut out, model, plan, shifts);
+    people.section(&mut out);
     note_section(&mut out, model, plan);
     let path = dir.join("report.html");
     write_atomic(&path, out.as_bytes())?;
@@ -317,10 +320,15 @@ fn shifts_section(out: &mut String, model: &Model, plan: &Plan, shifts: &[Option
             );
         }
     }
+    let breaks = if shifts.iter().flatten().any(|s| !s.staggered.is_empty()) {
+        "with staggered breaks by [plan] breaks (each break in"
+    } else {
+        "without breaks (add them in"
+    };
     putln(
         out,
         format_args!(
-            "</tbody>\n</table>\n<p>On {}; without breaks (add them in <code>{}-plan.toml</code>).</p>\n</section>",
+            "</tbody>\n</table>\n<p>On {}; {breaks} <code>{}-plan.toml</code>).</p>\n</section>",
             plan.grid.open_day_names().join(", "),
             escape(&model.name)
         ),

@@ -42,6 +42,7 @@ mod testing;
 mod tier;
 pub mod trace;
 mod warnings;
+pub mod workforce;
 pub use warnings::WarningPlaces;
 
 pub use sweep::{Point, Sweep, load_sweep, parse_sweep, parse_sweep_bytes};

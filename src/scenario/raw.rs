@@ -589,4 +589,12 @@ pub struct RawPlan {
     pub shift_starts: Option<Spanned<Vec<String>>>,
     /// Most servers of one tier in one slot.
     pub max_servers: Option<Spanned<u32>>,
+    /// Shares of paid time off duty (`scenario::workforce`).
+    pub shrinkage: Option<Spanned<super::workforce::RawShrinkage>>,
+    /// Paid hours a week of one full-time equivalent.
+    pub fte_hours: Option<Spanned<f64>>,
+    /// Break placement in generated shifts.
+    pub breaks: Option<Spanned<super::workforce::RawBreaks>>,
+    /// Weekly roster rules.
+    pub roster: Option<Spanned<super::workforce::RawRoster>>,
 }

@@ -249,6 +249,7 @@ impl Checker<'_> {
             }
             rules.max_servers = *m.get_ref();
         }
+        rules.workforce = self.workforce(raw, model, &rules.shift_lengths);
         rules
     }
 }

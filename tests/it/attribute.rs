@@ -441,7 +441,12 @@ fn every_documented_assumption_default_is_swept_and_applies() {
     }
     let baseline = Package::load(Path::new("scenarios/baseline.toml")).unwrap();
     let paths: Vec<String> = baseline.sensitivity().into_iter().map(|p| p.path).collect();
-    assert!(paths.iter().any(|p| p == "channel.phone.redial.after_block"), "{paths:?}");
+    assert!(
+        paths
+            .iter()
+            .any(|p| p == "channel.phone.redial.after_block"),
+        "{paths:?}"
+    );
     // The file's own range of the junior's training stays the file's.
     let own = package.sensitivity();
     let junior = own

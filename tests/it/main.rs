@@ -12,6 +12,7 @@ mod experiments;
 mod extend;
 mod fit;
 mod groups;
+mod headcount;
 mod journal;
 mod journeys;
 mod outcome_v2_decisions;

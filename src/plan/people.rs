@@ -1,0 +1,207 @@
+//! The people behind a plan: each staffed tier's headcount
+//! ([`headcount`](super::headcount)) and, with `plan --roster`, its week's
+//! roster of named people ([`roster`](super::roster)), gathered for
+//! `plan.json`, `roster.csv`, the terminal and `report.html`. Keyed by tier
+//! name; an agent group becomes one more key.
+
+use super::breaks::StaggeredShift;
+use super::headcount::{Headcount, headcounts};
+use super::roster::{self, Infeasible, PersonWeek, RosterRow, RosterSummary};
+use super::shifts::ShiftPlan;
+use super::{Plan, Staffing};
+use crate::model::Model;
+use crate::model::workforce::Workforce;
+use crate::report::csv::write_rows;
+use crate::report::format::{Ordered, putln};
+use crate::report::html::escape;
+
+/// One tier's roster.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TierRoster {
+    /// Tier name.
+    pub tier: String,
+    /// One day's shifts, one server each (the same on every open day).
+    pub shifts: Vec<StaggeredShift>,
+    /// The people and their weeks.
+    pub people: Vec<PersonWeek>,
+}
+
+/// Headcount per tier, and rosters when asked for.
+#[derive(Clone, Debug, PartialEq)]
+pub struct People {
+    /// Per staffed tier.
+    pub headcount: Ordered<Headcount>,
+    /// Per staffed tier, with `--roster`.
+    pub rosters: Option<Vec<TierRoster>>,
+}
+
+/// One day's shifts of a plan with their breaks (none without `[plan]
+/// breaks`).
+fn with_breaks(s: &ShiftPlan) -> Vec<StaggeredShift> {
+    if !s.staggered.is_empty() {
+        return s.staggered.clone();
+    }
+    s.shifts
+        .iter()
+        .map(|&(start, length, servers)| StaggeredShift {
+            start,
+            length,
+            servers,
+            breaks: Vec::new(),
+        })
+        .collect()
+}
+
+/// Server-hours on duty a week that `staffing` asks of tier `t`.
+fn on_duty_hours(plan: &Plan, staffing: &Staffing, t: usize) -> f64 {
+    let per_day: u32 = staffing[t].iter().sum();
+    f64::from(per_day) * plan.grid.slot_hours() * plan.grid.open_days_per_week()
+}
+
+/// The people of `plan` with its `shifts` (one per tier, `None` unplanned);
+/// rosters too when `with_roster`. An infeasible roster is an error naming
+/// the tier and the binding rule, never a partial roster.
+pub fn people(
+    model: &Model,
+    plan: &Plan,
+    shifts: &[Option<ShiftPlan>],
+    workforce: &Workforce,
+    with_roster: bool,
+) -> Result<People, (String, Infeasible)> {
+    let units = model.tiers.iter().enumerate().filter_map(|(t, tier)| {
+        let s = shifts[t].as_ref()?;
+        Some((tier.name.clone(), s, on_duty_hours(plan, &plan.staffing, t)))
+    });
+    let headcount = headcounts(units, plan.grid.open_days_per_week(), workforce);
+    let rosters = if with_roster {
+        let mut out = Vec::new();
+        for (t, tier) in model.tiers.iter().enumerate() {
+            let Some(s) = &shifts[t] else { continue };
+            let day = roster::day_shifts(&with_breaks(s));
+            let rules = &workforce.roster;
+            let people = roster::roster(&day, plan.grid.open_days, rules, &tier.name)
+                .map_err(|e| (tier.name.clone(), e))?;
+            // Checked against every rule before it is written: a broken rule
+            // here is a bug, reported rather than written.
+            roster::check(&people, &day, plan.grid.open_days, rules).map_err(|e| {
+                let bug = Infeasible {
+                    field: "plan.roster".into(),
+                    message: format!("the roster breaks a rule (a bug): {e}"),
+                };
+                (tier.name.clone(), bug)
+            })?;
+            out.push(TierRoster {
+                tier: tier.name.clone(),
+                shifts: day,
+                people,
+            });
+        }
+        Some(out)
+    } else {
+        None
+    };
+    Ok(People { headcount, rosters })
+}
+
+impl People {
+    /// `roster` of `plan.json`, with `--roster`.
+    pub fn roster_summaries(&self) -> Option<Ordered<RosterSummary>> {
+        self.rosters.as_ref().map(|r| {
+            r.iter()
+                .map(|t| (t.tier.clone(), roster::summary(&t.people, &t.shifts)))
+                .collect()
+        })
+    }
+
+    /// `roster.csv`, with `--roster`.
+    pub fn roster_csv(&self) -> Option<Vec<u8>> {
+        let rows: Vec<RosterRow> = self
+            .rosters
+            .as_ref()?
+            .iter()
+            .flat_map(|t| roster::rows(&t.tier, &t.people, &t.shifts))
+            .collect();
+        Some(write_rows(&rows))
+    }
+
+    /// Terminal lines: headcount per tier, and the roster's size.
+    pub fn lines(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        for (tier, h) in &self.headcount {
+            out.push(format!(
+                "people {tier}: {:.1} paid h/week of shifts ({:.1} on duty, {:.1} on breaks) / (1 - shrinkage {:.3}) = {:.1} h = {:.2} FTE of {} h: headcount {}",
+                h.shift_hours_per_week,
+                h.on_duty_hours_per_week,
+                h.break_hours_per_week,
+                h.shrinkage,
+                h.paid_hours_per_week,
+                h.fte,
+                h.fte_hours,
+                h.headcount
+            ));
+        }
+        for (tier, r) in self.roster_summaries().iter().flatten() {
+            out.push(format!(
+                "roster {tier}: {} people work {} shifts a week ({}-{} h each, at most {} days in a row); roster.csv",
+                r.people, r.shifts_per_week, r.hours[0], r.hours[1], r.longest_run_days
+            ));
+        }
+        out
+    }
+
+    /// The people section of `report.html`.
+    pub fn section(&self, out: &mut String) {
+        out.push_str("<section id=\"people\">\n<h2>People</h2>\n<table>\n<thead><tr><th>tier</th><th>on duty h/week</th><th>shift h/week</th><th>of which breaks</th><th>shrinkage</th><th>paid h/week</th><th>FTE</th><th>headcount</th></tr></thead>\n<tbody>\n");
+        for (tier, h) in &self.headcount {
+            putln(
+                out,
+                format_args!(
+                    "<tr><td>{}</td><td>{:.1}</td><td>{:.1}</td><td>{:.1}</td><td>{:.3}</td><td>{:.1}</td><td>{:.2}</td><td>{}</td></tr>",
+                    escape(tier),
+                    h.on_duty_hours_per_week,
+                    h.shift_hours_per_week,
+                    h.break_hours_per_week,
+                    h.shrinkage,
+                    h.paid_hours_per_week,
+                    h.fte,
+                    h.headcount
+                ),
+            );
+        }
+        out.push_str("</tbody>\n</table>\n<p>Headcount: the shifts' paid hours a week grossed up for shrinkage (absence, holiday, training, meetings), in full-time people.</p>\n");
+        for t in self.rosters.iter().flatten() {
+            roster_table(out, t);
+        }
+        out.push_str("</section>\n");
+    }
+}
+
+/// One tier's roster as a table: a row per person, a column per day.
+fn roster_table(out: &mut String, t: &TierRoster) {
+    putln(
+        out,
+        format_args!(
+            "<h3>Roster: {}</h3>\n<table>\n<thead><tr><th>person</th><th>mon</th><th>tue</th><th>wed</th><th>thu</th><th>fri</th><th>sat</th><th>sun</th><th>hours</th></tr></thead>\n<tbody>",
+            escape(&t.tier)
+        ),
+    );
+    for p in &t.people {
+        let mut row = format!("<tr><td>{}</td>", escape(&p.name));
+        for d in p.days {
+            let cell = d.map_or(String::new(), |i| {
+                let s = &t.shifts[i];
+                format!(
+                    "{}-{}",
+                    super::output::clock(s.start),
+                    super::output::clock(s.start + s.length)
+                )
+            });
+            row.push_str(&format!("<td>{cell}</td>"));
+        }
+        putln(
+            out,
+            format_args!("{row}<td>{}</td></tr>", roster::week_hours(p, &t.shifts)),
+        );
+    }
+    out.push_str("</tbody>\n</table>\n");
+}
