@@ -74,7 +74,9 @@ pub struct BacktestArgs {
     /// Output folder [default: output/backtest/].
     #[arg(long)]
     out: Option<PathBuf>,
-    /// Also make each run's report (report.html) in its folder.
+    /// Also make each run's report (report.html) in its folder, and the
+    /// over-the-day plot of observed against simulated (backtest-day.svg
+    /// and .png) in the output folder.
     #[arg(long)]
     report: bool,
     /// Print no table.
@@ -180,6 +182,10 @@ pub fn backtest(args: &BacktestArgs) -> Result<()> {
         modes: results,
     };
     output::write(&out, &backtest)?;
+    if args.report {
+        crate::fit::backtest::plot::draw(&backtest, &out)?;
+        eprintln!("wrote {}", out.join("backtest-day.svg").display());
+    }
     if !args.quiet {
         print(&backtest);
     }

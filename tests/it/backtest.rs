@@ -83,16 +83,21 @@ fn replayed_calls_match_the_observed_hours_exactly() {
     assert!(traces >= 1, "no trace written beside the replayed scenario");
 }
 
-/// `--arrivals replay-service` writes each replayed call's logged service
+/// `--arrivals replay-service --report` writes each replayed call's logged service
 /// (minutes) beside its arrival: one per call served by a named agent (0
 /// for a zero-length one), empty (drawn) for the others, so that the services' total is the log's
-/// talk time of the day; its hours keep the actual volumes exactly.
+/// talk time of the day; its hours keep the actual volumes exactly; the
+/// over-the-day plot names the observed and the simulated series.
 #[test]
 fn replay_service_replays_the_logged_talk_time() {
     let dir = scratch("backtest-replay-service");
     let out = dir.join("bt").display().to_string();
-    let run = tiersim(&args(&out, &["--arrivals", "replay-service"]));
+    let run = tiersim(&args(&out, &["--arrivals", "replay-service", "--report"]));
     assert!(run.status.success(), "{}", text(&run.stderr));
+    // --report draws the over-the-day plot beside backtest.json.
+    let svg = std::fs::read_to_string(dir.join("bt/backtest-day.svg")).unwrap();
+    assert!(svg.contains("simulated, replay-service") && svg.contains("observed"));
+    assert!(dir.join("bt/backtest-day.png").exists());
     let json: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(dir.join("bt/backtest.json")).unwrap())
             .unwrap();

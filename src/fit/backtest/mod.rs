@@ -8,6 +8,7 @@
 pub mod compare;
 pub mod observed;
 pub mod output;
+pub mod plot;
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
