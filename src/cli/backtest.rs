@@ -42,8 +42,9 @@ pub struct BacktestArgs {
     #[arg(long, value_delimiter = ',', value_name = "DAYS")]
     days: Option<Vec<Weekday>>,
     /// Where the arrivals come from: `forecast` (the scenario's own),
-    /// `replay` (the period's actual calls as traces), or both
-    /// (`forecast,replay`).
+    /// `replay` (the period's actual calls as traces), `replay-service`
+    /// (their logged service lengths too), or a list
+    /// (`forecast,replay,replay-service`).
     #[arg(long, value_enum, value_delimiter = ',', default_value = "forecast")]
     arrivals: Vec<ArrivalsMode>,
     /// Agents on duty per weekday and slot in the period (CSV
@@ -54,6 +55,10 @@ pub struct BacktestArgs {
     /// Share of the period's agents on duty taken as servers.
     #[arg(long, default_value_t = 1.0, value_name = "SHARE", value_parser = share)]
     availability: f64,
+    /// Agents on duty taken as fully available servers before
+    /// `--availability` applies to the rest (as `fit --dedicated-agents`).
+    #[arg(long, default_value_t = 0.0, value_name = "AGENTS", value_parser = super::fit::dedicated_agents)]
+    dedicated_agents: f64,
     /// Keep the scenario's own servers instead of the period's staffing.
     #[arg(long)]
     scenario_staffing: bool,
@@ -69,7 +74,9 @@ pub struct BacktestArgs {
     /// Output folder [default: output/backtest/].
     #[arg(long)]
     out: Option<PathBuf>,
-    /// Also make each run's report (report.html) in its folder.
+    /// Also make each run's report (report.html) in its folder, and the
+    /// over-the-day plot of observed against simulated (backtest-day.svg
+    /// and .png) in the output folder.
     #[arg(long)]
     report: bool,
     /// Print no table.
@@ -124,6 +131,7 @@ impl BacktestArgs {
             hours: self.hours.0..self.hours.1,
             replications: self.replications,
             max_unusable: self.max_unusable,
+            dedicated_agents: self.dedicated_agents,
         }
     }
 }
@@ -174,6 +182,10 @@ pub fn backtest(args: &BacktestArgs) -> Result<()> {
         modes: results,
     };
     output::write(&out, &backtest)?;
+    if args.report {
+        crate::fit::backtest::plot::draw(&backtest, &out)?;
+        eprintln!("wrote {}", out.join("backtest-day.svg").display());
+    }
     if !args.quiet {
         print(&backtest);
     }
@@ -187,10 +199,7 @@ pub fn backtest(args: &BacktestArgs) -> Result<()> {
 
 /// The folder name of a mode.
 fn mode_name(mode: ArrivalsMode) -> &'static str {
-    match mode {
-        ArrivalsMode::Forecast => "forecast",
-        ArrivalsMode::Replay => "replay",
-    }
+    mode.name()
 }
 
 /// Writes the prepared scenario and traces into `dir`, runs it there
@@ -263,7 +272,15 @@ fn setup_of(args: &BacktestArgs, p: &Prepared) -> Setup {
         staffing: if args.scenario_staffing {
             "the scenario's own servers".into()
         } else {
-            format!("{} x availability {}", p.staffing.method, args.availability)
+            format!(
+                "{} {}",
+                p.staffing.method,
+                crate::fit::staffing::Availability {
+                    share: args.availability,
+                    dedicated: args.dedicated_agents,
+                }
+                .describe()
+            )
         },
         service_level_threshold: p.threshold,
         calls: p

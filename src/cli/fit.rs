@@ -38,6 +38,11 @@ pub struct FitArgs {
     /// (docs/backtest.md chose 0.8 on 1-7 Feb 1999).
     #[arg(long, default_value_t = 1.0, value_name = "SHARE", value_parser = availability)]
     availability: f64,
+    /// Agents on duty taken as fully available servers before
+    /// `--availability` applies to the rest (0: it applies to all;
+    /// docs/backtest.md chose 1 with availability 0.75 on 1-7 Feb 1999).
+    #[arg(long, default_value_t = 0.0, value_name = "AGENTS", value_parser = dedicated_agents)]
+    dedicated_agents: f64,
     /// Largest share of unusable rows to fit on; more stops the fit.
     #[arg(long, default_value_t = 0.01, value_name = "SHARE")]
     max_unusable: f64,
@@ -62,6 +67,14 @@ fn availability(text: &str) -> Result<f64, String> {
         _ => Err(format!(
             "`{text}`: expected a share greater than 0 and at most 1"
         )),
+    }
+}
+
+/// A number of agents >= 0.
+pub(crate) fn dedicated_agents(text: &str) -> Result<f64, String> {
+    match text.parse::<f64>() {
+        Ok(a) if a.is_finite() && a >= 0.0 => Ok(a),
+        _ => Err(format!("`{text}`: expected a number of agents >= 0")),
     }
 }
 
@@ -93,6 +106,7 @@ pub fn fit(args: &FitArgs) -> Result<()> {
         staffing: args.staffing.clone(),
         slot_minutes: args.slot_minutes,
         availability: args.availability,
+        dedicated_agents: args.dedicated_agents,
         max_unusable: args.max_unusable,
         name,
     };

@@ -68,6 +68,8 @@ pub struct FitOptions {
     pub slot_minutes: u32,
     /// Share of the agents on duty taken as servers (1 = all).
     pub availability: f64,
+    /// Agents on duty fully available before the share applies.
+    pub dedicated_agents: f64,
     /// Largest share of unusable rows fitted on.
     pub max_unusable: f64,
     /// Scenario name.
@@ -232,7 +234,10 @@ pub fn fit(options: &FitOptions) -> Result<Fitted, LogError> {
         &dates,
         options.slot_minutes,
         options.staffing.as_deref(),
-        options.availability,
+        staffing::Availability {
+            share: options.availability,
+            dedicated: options.dedicated_agents,
+        },
     )?;
     let mut agents: BTreeMap<String, BTreeMap<String, usize>> = BTreeMap::new();
     for c in &calls {

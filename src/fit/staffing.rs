@@ -43,10 +43,50 @@ pub struct Staffing {
     pub source: String,
     /// The method in one line.
     pub method: String,
-    /// Share of on-duty agents taken as available servers (`--availability`).
+    /// Share of on-duty agents taken as available servers (`--availability`),
+    /// beyond the `dedicated_agents`.
     pub availability: f64,
+    /// Agents on duty taken as fully available servers before the
+    /// availability share applies (`--dedicated-agents`; 0: the share
+    /// applies to all).
+    pub dedicated_agents: f64,
     /// Per weekday and slot (only those with agents or calls).
     pub slots: Vec<SlotStaff>,
+}
+
+/// How many of the agents on duty serve this queue: the first `dedicated`
+/// fully, the rest for the `share` of their time (docs/fit.md §6).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Availability {
+    /// Share of the agents beyond the dedicated ones (`--availability`).
+    pub share: f64,
+    /// Agents fully available (`--dedicated-agents`).
+    pub dedicated: f64,
+}
+
+impl Availability {
+    /// Every agent on duty is a server.
+    pub const ALL: Availability = Availability {
+        share: 1.0,
+        dedicated: 0.0,
+    };
+
+    /// The available agents (fractional) of `agents` on duty.
+    pub fn of(&self, agents: f64) -> f64 {
+        agents.min(self.dedicated) + self.share * (agents - self.dedicated).max(0.0)
+    }
+
+    /// The rule in words, for comments and reports.
+    pub fn describe(&self) -> String {
+        if self.dedicated > 0.0 {
+            format!(
+                "the first {} agent(s) fully, the rest x availability {}",
+                self.dedicated, self.share
+            )
+        } else {
+            format!("x availability {}", self.share)
+        }
+    }
 }
 
 /// Day-by-slot tables over the period's dates.
@@ -147,6 +187,20 @@ fn activity(calls: &[Call], dates: &[NaiveDate], slot_minutes: u32) -> (Grid, Gr
     (present, distinct, busy)
 }
 
+/// Distinct agents seen serving in each hour of the day (0-23), summed over
+/// `dates`: the naive ratio's denominator, by hour whatever the scenario's
+/// slot.
+pub fn distinct_agents_by_hour(calls: &[Call], dates: &[NaiveDate]) -> [f64; 24] {
+    let (_, distinct, _) = activity(calls, dates, 60);
+    let mut out = [0.0; 24];
+    for row in &distinct.cells {
+        for (h, v) in row.iter().enumerate() {
+            out[h] += v;
+        }
+    }
+    out
+}
+
 /// Estimates staffing (or takes it from `file`) for every weekday and slot
 /// with agents or calls.
 pub fn fit(
@@ -154,7 +208,7 @@ pub fn fit(
     dates: &[NaiveDate],
     slot_minutes: u32,
     file: Option<&Path>,
-    availability: f64,
+    availability: Availability,
 ) -> Result<Staffing, LogError> {
     let (present, distinct, busy) = activity(calls, dates, slot_minutes);
     let given = file.map(|f| read(f, slot_minutes)).transpose()?;
@@ -190,7 +244,7 @@ pub fn fit(
             slots.push(SlotStaff {
                 weekday: name,
                 slot: slot_label(s, slot_minutes),
-                servers: servers(agents.value * availability),
+                servers: servers(availability.of(agents.value)),
                 agents,
                 distinct_agents: distinct.mean(dates, w, s).value,
                 busy_agents: busy.mean(dates, w, s).value,
@@ -218,7 +272,8 @@ pub fn fit(
     Ok(Staffing {
         source,
         method,
-        availability,
+        availability: availability.share,
+        dedicated_agents: availability.dedicated,
         slots,
     })
 }
@@ -333,6 +388,28 @@ mod tests {
         }
     }
 
+    /// The first `dedicated` agents count fully, the rest for the share:
+    /// 5 agents with 1 dedicated and 0.75 are 1 + 0.75 x 4 = 4 servers; half
+    /// an agent stays half; without dedicated agents the share applies to
+    /// all.
+    #[test]
+    fn availability_counts_the_dedicated_agents_fully() {
+        let a = Availability {
+            share: 0.75,
+            dedicated: 1.0,
+        };
+        assert_eq!(a.of(5.0), 4.0);
+        assert_eq!(a.of(0.5), 0.5);
+        assert_eq!(a.of(0.0), 0.0);
+        let plain = Availability {
+            share: 0.8,
+            dedicated: 0.0,
+        };
+        assert_eq!(plain.of(5.0), 4.0);
+        assert_eq!(Availability::ALL.of(3.7), 3.7);
+        assert_eq!(plain.describe(), "x availability 0.8");
+    }
+
     /// Services 09:00-09:10 and 09:30-09:40 are one session (gap 20 min <=
     /// 30): 40 of 60 minutes on duty; 10:45-10:50 after a 65-minute gap is a
     /// session of its own (5 min); busy = 25 minutes.
@@ -344,7 +421,7 @@ mod tests {
             served("a", d, (9, 30), (9, 40)),
             served("a", d, (10, 45), (10, 50)),
         ];
-        let s = fit(&calls, &[d], 60, None, 1.0).unwrap();
+        let s = fit(&calls, &[d], 60, None, Availability::ALL).unwrap();
         let at = |slot: &str| s.slots.iter().find(|x| x.slot == slot).unwrap();
         assert!((at("09:00").agents.value - 40.0 / 60.0).abs() < 1e-12);
         assert!((at("09:00").busy_agents - 20.0 / 60.0).abs() < 1e-12);

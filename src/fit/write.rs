@@ -7,7 +7,7 @@ use std::fmt::Write;
 use super::FitReport;
 use super::arrivals::WEEKDAYS;
 use super::service::{Chosen, ServiceFit};
-use super::staffing::Staffing;
+use super::staffing::{Availability, Staffing};
 
 /// The tier every fitted call is served by (the log's agents, one pool).
 pub const TIER: &str = "agents";
@@ -203,12 +203,16 @@ pub fn shifts(out: &mut String, staffing: &Staffing, slot: u32) {
                 );
                 let _ = writeln!(
                     out,
-                    "servers = {}    # agents on duty per slot {} ({}; {} {day}(s)) x availability {}, rounded",
+                    "servers = {}    # agents on duty per slot {} ({}; {} {day}(s)) {}, rounded",
                     slots[i].servers,
                     agents.join(", "),
                     staffing.source,
                     slots[i].agents.n,
-                    staffing.availability
+                    Availability {
+                        share: staffing.availability,
+                        dedicated: staffing.dedicated_agents
+                    }
+                    .describe()
                 );
             }
             i = j + 1;

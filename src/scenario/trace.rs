@@ -2,7 +2,8 @@
 //! a CSV file instead of drawn (`model::Trace`). The file (a path relative
 //! to the scenario file) has a header and the columns `arrival` (minutes
 //! from the run's start, ascending, >= 0) and optionally `request` (a
-//! declared request type). A problem in it is reported at the scenario's
+//! declared request type) and `service` (the minutes of that arrival's
+//! service at the first tier it visits, >= 0, or empty: drawn). A problem in it is reported at the scenario's
 //! `arrivals.trace` field, naming the trace file, line and column and what
 //! is expected.
 
@@ -16,7 +17,7 @@ use super::raw::RawArrivals;
 use crate::model::Trace;
 
 /// Columns a trace may have.
-const COLUMNS: &str = "`arrival` (minutes from the run's start) and optionally `request`";
+const COLUMNS: &str = "`arrival` (minutes from the run's start) and optionally `request` and `service` (minutes of its first service, or empty)";
 
 /// A problem in a trace file: its line and column (1-based) and what is
 /// wrong.
@@ -63,9 +64,11 @@ pub fn parse(text: &str, requests: &[String]) -> Result<Trace, TraceError> {
         .clone();
     let mut arrival = None;
     let mut request = None;
+    let mut service = None;
     for (i, name) in header.iter().enumerate() {
         match name {
             "arrival" => arrival = Some(i),
+            "service" => service = Some(i),
             "request" if !requests.is_empty() => request = Some(i),
             "request" => {
                 return Err(at(1, i + 1, "got column `request`, but the scenario declares no `[[request]]` types; allowed: the column only with declared request types".into()));
@@ -84,6 +87,7 @@ pub fn parse(text: &str, requests: &[String]) -> Result<Trace, TraceError> {
     let mut trace = Trace {
         arrivals: Vec::new(),
         requests: Vec::new(),
+        services: Vec::new(),
     };
     let mut previous = 0.0;
     for record in reader.records() {
@@ -116,6 +120,11 @@ pub fn parse(text: &str, requests: &[String]) -> Result<Trace, TraceError> {
         }
         previous = t;
         trace.arrivals.push(t);
+        if let Some(column) = service {
+            trace
+                .services
+                .push(parse_service(record.get(column), line, column)?);
+        }
         if let Some(column) = request {
             let name = record.get(column).unwrap_or("");
             match requests.iter().position(|r| r == name) {
@@ -134,6 +143,25 @@ pub fn parse(text: &str, requests: &[String]) -> Result<Trace, TraceError> {
         }
     }
     Ok(trace)
+}
+
+/// A row's `service`: minutes >= 0, or empty for a service to be drawn
+/// (stored as NaN).
+fn parse_service(text: Option<&str>, line: u64, column: usize) -> Result<f64, TraceError> {
+    let text = text.unwrap_or("");
+    if text.is_empty() {
+        return Ok(f64::NAN);
+    }
+    match text.parse::<f64>() {
+        Ok(s) if s.is_finite() && s >= 0.0 => Ok(s),
+        _ => Err(TraceError {
+            line,
+            column: column + 1,
+            message: format!(
+                "column `service`: got `{text}`; allowed: the minutes of the arrival's first service, a finite number >= 0, or empty (drawn)"
+            ),
+        }),
+    }
 }
 
 impl Checker<'_> {
@@ -184,6 +212,17 @@ mod tests {
         assert_eq!(t.requests, vec![1, 0, 1]);
         let t = parse("arrival\n2\n3\n", &[]).unwrap();
         assert!(t.requests.is_empty());
+    }
+
+    #[test]
+    fn a_trace_may_give_each_arrival_its_service() {
+        let t = parse("arrival,service\n0,2.5\n1,\n", &[]).unwrap();
+        assert_eq!(t.services[0], 2.5);
+        assert!(t.services[1].is_nan());
+        assert!(parse("arrival\n0\n", &[]).unwrap().services.is_empty());
+        let e = parse("arrival,service\n0,-1\n", &[]).unwrap_err();
+        assert_eq!((e.line, e.column), (2, 2));
+        assert!(e.message.contains("or empty (drawn)"), "{e:?}");
     }
 
     #[test]

@@ -83,6 +83,75 @@ fn replayed_calls_match_the_observed_hours_exactly() {
     assert!(traces >= 1, "no trace written beside the replayed scenario");
 }
 
+/// `--arrivals replay-service --report` writes each replayed call's logged service
+/// (minutes) beside its arrival: one per call served by a named agent (0
+/// for a zero-length one), empty (drawn) for the others, so that the services' total is the log's
+/// talk time of the day; its hours keep the actual volumes exactly; the
+/// over-the-day plot names the observed and the simulated series.
+#[test]
+fn replay_service_replays_the_logged_talk_time() {
+    let dir = scratch("backtest-replay-service");
+    let out = dir.join("bt").display().to_string();
+    let run = tiersim(&args(&out, &["--arrivals", "replay-service", "--report"]));
+    assert!(run.status.success(), "{}", text(&run.stderr));
+    // --report draws the over-the-day plot beside backtest.json.
+    let svg = std::fs::read_to_string(dir.join("bt/backtest-day.svg")).unwrap();
+    assert!(svg.contains("simulated, replay-service") && svg.contains("observed"));
+    assert!(dir.join("bt/backtest-day.png").exists());
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("bt/backtest.json")).unwrap())
+            .unwrap();
+    assert_eq!(json["modes"][0]["arrivals"], "replay-service");
+    assert_eq!(
+        json["modes"][0]["overall"]["volume_mape"].as_f64(),
+        Some(0.0)
+    );
+    // The log's calls to the agents of 8 Feb: served by a named agent, or not.
+    let log = std::fs::read_to_string(LOG).unwrap();
+    let (mut named, mut other, mut talk) = (0, 0, 0.0);
+    for row in log
+        .lines()
+        .skip(1)
+        .map(|l| l.split('\t').collect::<Vec<_>>())
+    {
+        let queued = row[9] != "0:00:00";
+        if row[5] != "990208" || row[12] == "PHANTOM" || (row[12] == "HANG" && !queued) {
+            continue;
+        }
+        if row[12] == "AGENT" && row[16] != "NO_SERVER" {
+            named += 1;
+            talk += row[15].parse::<f64>().unwrap() / 60.0;
+        } else {
+            other += 1;
+        }
+    }
+    let (mut given, mut empty, mut total) = (0, 0, 0.0);
+    for entry in std::fs::read_dir(dir.join("bt")).unwrap() {
+        let path = entry.unwrap().path();
+        if !path.to_string_lossy().contains("trace-") {
+            continue;
+        }
+        let text = std::fs::read_to_string(&path).unwrap();
+        let mut lines = text.lines();
+        let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+        let column = header.iter().position(|h| *h == "service").unwrap();
+        for line in lines {
+            match line.split(',').nth(column).unwrap_or("") {
+                "" => empty += 1,
+                s => {
+                    given += 1;
+                    total += s.parse::<f64>().unwrap();
+                }
+            }
+        }
+    }
+    assert_eq!((given, empty), (named, other));
+    assert!(
+        (total - talk).abs() < 0.05 * named as f64 / 60.0 + 1e-9,
+        "{total} vs {talk}"
+    );
+}
+
 #[test]
 fn bad_backtest_arguments_exit_2_saying_what_is_allowed() {
     let dir = scratch("backtest-bad");

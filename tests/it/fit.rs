@@ -21,6 +21,7 @@ fn options(log: &str, format: Format) -> FitOptions {
         staffing: None,
         slot_minutes: 60,
         availability: 1.0,
+        dedicated_agents: 0.0,
         max_unusable: 0.01,
         name: "fitted".into(),
     }

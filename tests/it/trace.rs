@@ -227,3 +227,33 @@ fn bad_traces_and_arrivals_are_refused() {
         "{m}"
     );
 }
+
+/// A trace's `service` column replays each arrival's service length: one
+/// desk, no patience, arrivals at 0, 1 and 1.5 minutes served 2, 1 and 0.5
+/// minutes wait 0, 1 and 1.5 minutes (2.5 in all) in every replication,
+/// whatever the scenario's service distribution; a row with an empty
+/// `service` has its service drawn, so the replications then differ.
+#[test]
+fn a_trace_replays_each_arrivals_service() {
+    let dir = scratch("trace-service");
+    let model = |trace: &str| {
+        std::fs::write(dir.join("arrivals.csv"), trace).unwrap();
+        let scenario = "name = \"replay\"\n[run]\nhorizon = 100.0\nservice_level_threshold = 0.5\nreplications = 3\n\
+            [[segment]]\nname = \"s\"\narrivals = { trace = \"arrivals.csv\" }\n\
+            [[tier]]\nname = \"desk\"\nservers = 1\nservice = { dist = \"exponential\", mean = 30.0 }\n";
+        let file = dir.join("s.toml");
+        std::fs::write(&file, scenario).unwrap();
+        tiersim::scenario::load(&file).unwrap().model
+    };
+    let exact = model("arrival,service\n0,2\n1,1\n1.5,0.5\n");
+    for r in 0..3 {
+        let run = simulate(&exact, r);
+        assert_eq!(run.segments[0].served, 3);
+        assert!((run.segments[0].wait.sum - 2.5).abs() < 1e-9, "{r}");
+    }
+    let drawn = model("arrival,service\n0,\n1,1\n1.5,0.5\n");
+    let waits: Vec<f64> = (0..3)
+        .map(|r| simulate(&drawn, r).segments[0].wait.sum)
+        .collect();
+    assert!(waits[0] != waits[1] || waits[1] != waits[2], "{waits:?}");
+}

@@ -8,6 +8,7 @@
 pub mod compare;
 pub mod observed;
 pub mod output;
+pub mod plot;
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -27,6 +28,22 @@ pub enum ArrivalsMode {
     Forecast,
     /// The period's actual arrivals replayed as traces: model error alone.
     Replay,
+    /// The period's actual arrivals and the logged length of each served
+    /// call's service (the work that arrived), replayed as traces: model
+    /// error given the work, i.e. the staffing and the queue alone.
+    #[serde(rename = "replay-service")]
+    ReplayService,
+}
+
+impl ArrivalsMode {
+    /// The mode's name on the command line and its folder in a back-test.
+    pub fn name(self) -> &'static str {
+        match self {
+            ArrivalsMode::Forecast => "forecast",
+            ArrivalsMode::Replay => "replay",
+            ArrivalsMode::ReplayService => "replay-service",
+        }
+    }
 }
 
 /// Where the simulated servers come from.
@@ -67,6 +84,9 @@ pub struct BacktestOptions {
     pub replications: Option<u32>,
     /// Largest share of unusable log rows.
     pub max_unusable: f64,
+    /// Agents on duty fully available before the availability share
+    /// applies (`--dedicated-agents`; not with the scenario's staffing).
+    pub dedicated_agents: f64,
 }
 
 /// The scenario to simulate and what the comparison needs.
@@ -84,6 +104,25 @@ pub struct Prepared {
     pub staffing: Staffing,
     /// The scenario's service-level threshold, minutes.
     pub threshold: f64,
+}
+
+/// Minutes between replayed calls of one segment logged in the same
+/// second, when their services are replayed (0.06 s: far below the log's
+/// 1-s resolution).
+pub const TIE_MINUTES: f64 = 0.001;
+
+/// The service length (minutes) a replay gives a call: the logged length of
+/// a served call's service (0 for a zero-length one); `None` (drawn) for an
+/// abandoned call or a served call whose service span is not logged.
+fn logged_service(c: &super::clean::Call) -> Option<f64> {
+    if !c.served {
+        return None;
+    }
+    c.service.or_else(|| {
+        c.agent
+            .as_ref()
+            .map(|(_, a, b)| ((*b - *a).num_seconds().max(0) as f64) / 60.0)
+    })
 }
 
 /// A scenario that cannot be back-tested (bad input: exit 2).
@@ -124,6 +163,10 @@ pub fn prepare(options: &BacktestOptions) -> Result<Prepared, BacktestError> {
         StaffingSource::Estimated(a) => (None, *a),
         StaffingSource::Scenario => (None, 1.0),
     };
+    let availability = staffing::Availability {
+        share: availability,
+        dedicated: options.dedicated_agents,
+    };
     let staffing = staffing::fit(
         &period.calls,
         &period.dates,
@@ -144,9 +187,14 @@ pub fn prepare(options: &BacktestOptions) -> Result<Prepared, BacktestError> {
     }
     let traces = match options.arrivals {
         ArrivalsMode::Forecast => Vec::new(),
-        ArrivalsMode::Replay => {
-            set_traces(&mut table, &period, &offsets, model, &options.scenario)?
-        }
+        ArrivalsMode::Replay | ArrivalsMode::ReplayService => set_traces(
+            &mut table,
+            &period,
+            &offsets,
+            model,
+            &options.scenario,
+            options.arrivals == ArrivalsMode::ReplayService,
+        )?,
     };
     let scenario = toml::to_string(&table)
         .map_err(|e| unusable(&options.scenario, format!("cannot be written back: {e}")))?;
@@ -235,13 +283,17 @@ fn set_staffing(
 }
 
 /// Each segment replays the period's calls of its label (the log's
-/// segment or priority), at their minute of the scenario's week.
+/// segment or priority), at their minute of the scenario's week; with
+/// `services`, each served call's logged service length too (abandoned
+/// calls' services are drawn), and calls of one segment arriving in the
+/// same second are set [`TIE_MINUTES`] apart so that each finds its own.
 fn set_traces(
     table: &mut toml::Table,
     period: &Period,
     offsets: &[(NaiveDate, f64)],
     model: &crate::model::Model,
     scenario: &Path,
+    services: bool,
 ) -> Result<Vec<(String, String)>, LogError> {
     let names: Vec<&str> = model.segments.iter().map(|s| s.name.as_str()).collect();
     if let Some(c) = period
@@ -266,22 +318,30 @@ fn set_traces(
         .and_then(|s| s.as_array_mut())
         .ok_or_else(|| unusable(scenario, "has no [[segment]]".into()))?;
     for (i, name) in names.iter().enumerate() {
-        let mut rows: Vec<(f64, &str)> = period
+        let mut rows: Vec<(f64, &str, Option<f64>)> = period
             .calls
             .iter()
             .filter(|c| c.segment == *name)
             .filter_map(|c| {
                 let offset = offsets.iter().find(|(d, _)| *d == c.date)?.1;
-                Some((offset + c.minute, c.request.as_str()))
+                Some((offset + c.minute, c.request.as_str(), logged_service(c)))
             })
             .collect();
         rows.sort_by(|a, b| a.0.total_cmp(&b.0));
-        let mut csv = String::from(if with_requests {
-            "arrival,request\n"
-        } else {
-            "arrival\n"
+        let mut csv = String::from(match (with_requests, services) {
+            (true, true) => "arrival,request,service\n",
+            (true, false) => "arrival,request\n",
+            (false, true) => "arrival,service\n",
+            (false, false) => "arrival\n",
         });
-        for (t, request) in rows {
+        let mut previous = f64::NEG_INFINITY;
+        for (t, request, service) in rows {
+            let t = if services {
+                t.max(previous + TIE_MINUTES)
+            } else {
+                t
+            };
+            previous = t;
             if with_requests {
                 if !requests.contains(&request) {
                     return Err(unusable(
@@ -291,10 +351,14 @@ fn set_traces(
                         ),
                     ));
                 }
-                let _ = writeln!(csv, "{t},{request}");
+                let _ = write!(csv, "{t},{request}");
             } else {
-                let _ = writeln!(csv, "{t}");
+                let _ = write!(csv, "{t}");
             }
+            if services {
+                let _ = write!(csv, ",{}", service.map_or(String::new(), |s| s.to_string()));
+            }
+            csv.push('\n');
         }
         let file = format!("trace-{}.csv", name.replace(['/', '\\'], "-"));
         if let Some(seg) = segments.get_mut(i).and_then(|s| s.as_table_mut()) {

@@ -35,8 +35,9 @@ pub struct ObservedHour {
 }
 
 /// The observed hours `hours` (a range of hours of the day) of `calls`;
-/// `dates` are the period's; `staffing` gives the distinct agents, the talk time and the servers per
-/// weekday and slot (mean per day, times the dates of that weekday).
+/// `dates` are the period's; `staffing` gives the talk time and the servers per
+/// weekday and slot (mean per day, times the dates of that weekday); the
+/// distinct agents are counted per hour from `calls` (whatever the slot).
 pub fn observed(
     calls: &[Call],
     dates: &[NaiveDate],
@@ -45,6 +46,7 @@ pub fn observed(
     staffing: &Staffing,
     slot_minutes: u32,
 ) -> Vec<ObservedHour> {
+    let distinct_by_hour = crate::fit::staffing::distinct_agents_by_hour(calls, dates);
     hours
         .map(|hour| {
             let in_hour: Vec<&Call> = calls
@@ -58,7 +60,7 @@ pub fn observed(
                 .iter()
                 .filter(|c| c.served && c.wait <= threshold)
                 .count();
-            let (mut distinct, mut busy, mut servers) = (0.0, 0.0, 0.0);
+            let (mut busy, mut servers) = (0.0, 0.0);
             for s in &staffing.slots {
                 if slot_hour(&s.slot) == Some(hour) {
                     let days = dates
@@ -66,7 +68,6 @@ pub fn observed(
                         .filter(|d| WEEKDAYS[weekday_index(**d)] == s.weekday)
                         .count() as f64;
                     let share = slot_minutes as f64 / 60.0;
-                    distinct += s.distinct_agents * days * share;
                     busy += s.busy_agents * days * share;
                     servers += s.servers as f64 * days * share;
                 }
@@ -80,7 +81,7 @@ pub fn observed(
                 wait_mean: ratio(waited, n as f64),
                 service_level: ratio(within as f64, n as f64),
                 utilization: ratio(busy, servers),
-                distinct_agents: distinct,
+                distinct_agents: distinct_by_hour[hour as usize % 24],
                 servers,
             }
         })

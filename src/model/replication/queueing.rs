@@ -344,9 +344,12 @@ fn service_time(model: &Model, tier: usize, ts: &TierState, c: &mut Client) -> f
             // Triage, then up to the skilled tier.
             Some(skill) => (skill.triage.sample(&mut draws), Some(skill.to)),
             None => {
-                let service = spec
-                    .service_of(c.segment as usize, c.request as usize, kinds)
-                    .sample(&mut draws);
+                let service = match super::trace::replayed_service(model, c) {
+                    Some(replayed) => replayed,
+                    None => spec
+                        .service_of(c.segment as usize, c.request as usize, kinds)
+                        .sample(&mut draws),
+                };
                 (service, route(spec, c, ts.route_salt))
             }
         };

@@ -1,12 +1,15 @@
 //! Trace replay: a segment whose arrivals are read from a file arrives at
 //! exactly those times (and with those request types, when the trace names
 //! them), the same in every replication; what is not replayed (the client's
-//! key: patience, service, routing) is still drawn per replication.
+//! key: patience, service, routing) is still drawn per replication, except
+//! the first staffed service's length when the trace gives it (`service`).
 //! The trace itself is parsed and checked in `scenario::trace`.
 
 use super::Event;
+use super::client::Client;
 use super::state::Replication;
 use crate::engine::Time;
+use crate::model::Model;
 
 /// A segment's replayed arrivals.
 #[derive(Clone, Debug, PartialEq)]
@@ -16,6 +19,10 @@ pub struct Trace {
     /// The request type (index) of each arrival; empty when the trace does
     /// not name them (drawn from the segment's mix).
     pub requests: Vec<u16>,
+    /// The length (minutes) of each arrival's service at the first tier it
+    /// visits, NaN where not given (drawn); empty when the trace has no
+    /// `service` column.
+    pub services: Vec<f64>,
 }
 
 impl Trace {
@@ -29,6 +36,24 @@ impl Trace {
             0.0
         }
     }
+}
+
+/// The replayed length of client `c`'s service, if its segment's trace
+/// gives one: only at the first tier it visits, and found by its arrival
+/// time (the first row at that time; traces that replay services should
+/// not have ties). A feature the scenario does not use costs one branch.
+#[inline]
+pub(super) fn replayed_service(model: &Model, c: &Client) -> Option<f64> {
+    let trace = model.segments[c.segment as usize].trace.as_ref()?;
+    if trace.services.is_empty() || c.total_visits != 1 {
+        return None;
+    }
+    let i = trace.arrivals.partition_point(|&a| a < c.arrival);
+    trace
+        .services
+        .get(i)
+        .copied()
+        .filter(|s| s.is_finite() && trace.arrivals[i] == c.arrival)
 }
 
 impl Replication<'_> {
