@@ -2,6 +2,7 @@
 //! of servers, escalation, patience and priorities, and the event loop of one
 //! replication. No I/O; built from a validated scenario.
 
+pub mod chasing;
 pub mod limit;
 pub mod load;
 pub mod metrics;
@@ -12,8 +13,10 @@ pub mod replication;
 pub mod retention;
 pub mod risk;
 pub mod targets;
+pub mod virtual_hold;
 pub mod week;
 
+pub use chasing::Chasing;
 pub use limit::{DEFAULT_MAX_CLIENTS_INSIDE, Overload, expected_events};
 pub use load::{TierLoad, mean_offered_loads, offered_loads};
 pub use metrics::{CLIENT_METRICS, REQUEST_METRICS, TIER_METRICS};
@@ -25,6 +28,7 @@ pub use replication::{
 };
 pub use retention::Retention;
 pub use risk::Risk;
+pub use virtual_hold::CallbackOffer;
 
 use crate::engine::Dist;
 use crate::engine::rate::PiecewiseRate;
@@ -172,6 +176,9 @@ pub struct RequestType {
     /// What a client whose contact ended unresolved does next (`None`:
     /// leaves for good).
     pub repeat: Option<Repeat>,
+    /// The client sees the case's progress in a back office (no status
+    /// chasing); `false` (the default) lets a segment's `chasing` apply.
+    pub status_visible: bool,
 }
 
 /// How a client is handed from one tier to the next.
@@ -255,6 +262,8 @@ pub struct Segment {
     /// What a client who abandons or is blocked does next (`None`: leaves
     /// for good).
     pub redial: Option<Redial>,
+    /// Status chasing while a case waits in a back office (`None`: none).
+    pub chasing: Option<Chasing>,
 }
 
 /// Clients of a segment shared out in books of dedicated RMs.
@@ -350,6 +359,9 @@ pub struct Tier {
     /// A chatbot's sales as a share of a human's (`tier.sale_factor`);
     /// `None` takes `outcomes.bot_sale_factor`.
     pub sale_factor: Option<f64>,
+    /// Virtual hold: a call-back offered to clients waiting in the queue
+    /// (`None`: none).
+    pub callback_offer: Option<CallbackOffer>,
 }
 
 /// Kinds of tier.

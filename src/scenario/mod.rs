@@ -15,6 +15,7 @@
 mod brackets;
 mod calendar;
 mod channel;
+mod chasing;
 mod diagnostics;
 mod dist;
 pub mod duration;
@@ -40,6 +41,7 @@ pub mod targets;
 mod testing;
 mod tier;
 pub mod trace;
+mod virtual_hold;
 mod warnings;
 pub use warnings::WarningPlaces;
 

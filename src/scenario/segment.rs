@@ -65,6 +65,7 @@ impl Checker<'_> {
             Some(r) => Some(self.redial(r, &field("redial"))?),
             None => None,
         };
+        let chasing = self.chasing(s);
         Some(Segment {
             rate_per_hour: rate,
             patience,
@@ -81,6 +82,7 @@ impl Checker<'_> {
             back_office,
             book,
             redial,
+            chasing,
             name,
         })
     }

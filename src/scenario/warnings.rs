@@ -17,6 +17,7 @@ pub(super) fn warnings(model: &Model) -> Vec<String> {
     out.extend(unreachable(model));
     out.extend(risk_without_problems(model));
     out.extend(super::redial::warnings(model));
+    out.extend(super::chasing::warnings(model));
     out
 }
 

@@ -112,6 +112,18 @@ pub(super) struct Client {
     pub(super) earlier_wait: f64,
     /// Contacts so far that ended unresolved (numbers the repeat draws).
     pub(super) unresolved: u16,
+    /// A status-chasing contact about another client's case (not a
+    /// journey of its own: it is served or lost at the front line and
+    /// leaves; `chasing.rs`).
+    pub(super) chase_contact: bool,
+    /// Stamp of the case's current stay in the back offices while it
+    /// chases (0: none); a chase event naming another stamp is stale.
+    pub(super) case: u32,
+    /// Chasing draws made so far (numbers the client's chasing draws).
+    pub(super) chases: u16,
+    /// Took a virtual-hold call-back and was not reached yet
+    /// (`virtual_hold.rs`).
+    pub(super) held: bool,
 }
 
 impl Client {
@@ -160,6 +172,10 @@ impl Client {
         redials: 0,
         earlier_wait: 0.0,
         unresolved: 0,
+        chase_contact: false,
+        case: 0,
+        chases: 0,
+        held: false,
     };
 }
 

@@ -24,6 +24,7 @@ pub(super) fn two_tier(front_servers: u32) -> Model {
         back_office: Vec::new(),
         book: None,
         redial: None,
+        chasing: None,
     };
     let tier = |name: &str, servers: u32, escalate: Vec<Escalation>| Tier {
         name: name.into(),
@@ -47,6 +48,7 @@ pub(super) fn two_tier(front_servers: u32) -> Model {
         outbound: None,
         resolves: vec![1.0],
         sale_factor: None,
+        callback_offer: None,
     };
     Model {
         name: "crn".into(),
@@ -82,6 +84,7 @@ pub(super) fn two_tier(front_servers: u32) -> Model {
             expected_turnaround: f64::INFINITY,
             bot_uptake: Vec::new(),
             repeat: None,
+            status_visible: false,
         }],
         outcomes: Outcomes::default(),
         week: None,

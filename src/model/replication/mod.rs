@@ -13,11 +13,14 @@
 //! [`exits`] (and outcome scoring), [`resolution`] (whether a contact
 //! resolved the need), [`chatbot`] (opt-in chatbots, failed conversations), with the client in [`client`], the
 //! [`exits`] (and outcome scoring), [`redial`] (failed attempts calling
-//! again), [`repeat`] (unresolved contacts coming back), with the client in [`client`], the
+//! again), [`repeat`] (unresolved contacts coming back), [`chasing`]
+//! (status chasing of cases in back offices), [`virtual_hold`] (call-backs
+//! offered to waiting clients), with the client in [`client`], the
 //! count types in [`counts`] and the running state in [`state`].
 
 mod arrivals;
 mod books;
+mod chasing;
 mod chatbot;
 mod client;
 mod counts;
@@ -33,6 +36,7 @@ mod resolution;
 mod staffing;
 mod state;
 mod trace;
+mod virtual_hold;
 
 pub use counts::{ClientCounts, ReplicationResult, RequestCounts, SlotCounts, TierCounts};
 pub use trace::Trace;
@@ -70,6 +74,12 @@ pub(super) enum Event {
     /// A client whose contact ended unresolved contacts the bank again,
     /// unless its generation moved on.
     Repeat { client: u32, generation: u32 },
+    /// A client whose case is in a back office chases its status, unless
+    /// the case's stay there (its stamp `case`) is over.
+    Chase { client: u32, case: u32 },
+    /// A waiting client has waited long enough to be offered a call-back,
+    /// unless its generation moved on.
+    HoldOffer { client: u32, generation: u32 },
 }
 
 /// Runs replication `replication` of `model` and returns what it measured.
@@ -137,6 +147,13 @@ impl Replication<'_> {
                 Event::Repeat { client, generation } => {
                     if self.clients[client as usize].generation == generation {
                         self.repeat_contact(client, t);
+                    }
+                }
+                Event::Chase { client, case } => self.chase(client, case, t),
+                Event::HoldOffer { client, generation } => {
+                    let c = &self.clients[client as usize];
+                    if c.generation == generation && !c.callback {
+                        self.offer_callback(client, t);
                     }
                 }
             }

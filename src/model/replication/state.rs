@@ -246,6 +246,15 @@ pub(super) struct Replication<'m> {
     pub(super) repeating: bool,
     /// Purpose salt of the keyed repeat-contact draws.
     pub(super) repeat_salt: u64,
+    /// Some segment chases the status of its cases in back offices.
+    pub(super) chasing: bool,
+    /// Purpose salt of the keyed chasing draws.
+    pub(super) chase_salt: u64,
+    /// Stamps given so far to cases' stays in back offices (chasing).
+    pub(super) cases: u32,
+    /// Purpose salt of the keyed virtual-hold draws (with each tier's
+    /// call-back salt).
+    pub(super) hold_salt: u64,
     /// (segment, arrival time, key) of every client, for tests of common
     /// random numbers.
     #[cfg(test)]
@@ -395,6 +404,10 @@ impl<'m> Replication<'m> {
             redial_salt: name_hash("redial"),
             repeating: model.requests.iter().any(|r| r.repeat.is_some()),
             repeat_salt: name_hash("repeat contact"),
+            chasing: model.segments.iter().any(|s| s.chasing.is_some()),
+            chase_salt: name_hash("chase"),
+            cases: 0,
+            hold_salt: name_hash("virtual hold"),
             #[cfg(test)]
             trace: Vec::new(),
         }
@@ -403,7 +416,12 @@ impl<'m> Replication<'m> {
     pub(super) fn finish(mut self, events: u64) -> ReplicationResult {
         for c in &self.clients {
             if c.phase != Phase::Free && c.counted {
-                self.segments[c.segment as usize].inside += 1;
+                let counts = &mut self.segments[c.segment as usize];
+                if c.chase_contact {
+                    counts.chasing_inside += 1;
+                } else {
+                    counts.inside += 1;
+                }
             }
         }
         if !self.bots {
