@@ -56,21 +56,19 @@ impl Checker<'_> {
 }
 
 /// Chasing that can never happen: a segment with a chase rate none of
-/// whose clients' cases goes through a back office with its status not
-/// visible.
+/// whose clients' cases goes through a back office. (A status made visible
+/// everywhere is not warned about: it is what a remedy does.)
 pub(super) fn warnings(model: &Model) -> Vec<String> {
     let mut out = Vec::new();
     for s in &model.segments {
         let Some(chasing) = &s.chasing else { continue };
         let chases = s.requests.iter().zip(&model.requests).any(|(&share, r)| {
-            share > 0.0
-                && !r.status_visible
-                && (!s.back_office.is_empty() || !r.back_office.is_empty())
+            share > 0.0 && (!s.back_office.is_empty() || !r.back_office.is_empty())
         });
         if !chases {
             out.push(format!(
                 "segment.{}.chase_rate_per_day = {} never applies: none of its clients' cases \
-                 goes through a back office with `status_visible = false`",
+                 goes through a back office",
                 s.name, chasing.rate_per_day
             ));
         }
@@ -113,7 +111,12 @@ mod tests {
             "status_visible = true",
         ));
         assert!(m.requests[0].status_visible);
-        assert_eq!(super::warnings(&m).len(), 1, "visible: never chases");
+        assert!(super::warnings(&m).is_empty(), "a remedy's visible status");
+        let m = model(
+            &with_back_office("chase_rate_per_day = 0.5", "")
+                .replace("back_office = [\"bo\"]\n", ""),
+        );
+        assert_eq!(super::warnings(&m).len(), 1, "no back office: never chases");
         // A rate of 0 is no chasing.
         let m = model(&with_back_office("chase_rate_per_day = 0.0", ""));
         assert!(m.segments[0].chasing.is_none());
