@@ -4,7 +4,7 @@
 use super::replication::{ClientCounts, GroupCounts, ReplicationResult, RequestCounts, TierCounts};
 
 /// Metric names for the whole system and for each segment, in output order.
-pub const CLIENT_METRICS: [&str; 45] = [
+pub const CLIENT_METRICS: [&str; 46] = [
     "arrived",
     "served",
     "abandoned",
@@ -50,10 +50,11 @@ pub const CLIENT_METRICS: [&str; 45] = [
     "redial_minutes_mean",
     "repeat_contacts",
     "failure_demand_share",
+    "chasing_contacts",
 ];
 
 /// Metric names for each request type, in output order.
-pub const REQUEST_METRICS: [&str; 8] = [
+pub const REQUEST_METRICS: [&str; 9] = [
     "arrived",
     "served",
     "turnaround_mean_hours",
@@ -62,10 +63,11 @@ pub const REQUEST_METRICS: [&str; 8] = [
     "revenue",
     "repeat_contacts",
     "failure_demand_share",
+    "chasing_contacts",
 ];
 
 /// Metric names for each tier (per visit), in output order.
-pub const TIER_METRICS: [&str; 30] = [
+pub const TIER_METRICS: [&str; 32] = [
     "arrived",
     "served",
     "abandoned",
@@ -96,6 +98,8 @@ pub const TIER_METRICS: [&str; 30] = [
     "callback_failures",
     "overflowed",
     "callback_wait_mean",
+    "callback_offered",
+    "callback_accepted",
 ];
 
 /// Probabilities at which the distribution of the total wait is reported
@@ -191,7 +195,13 @@ pub fn client_values(c: &ClientCounts) -> [f64; CLIENT_METRICS.len()] {
             c.redial_minutes / c.arrived as f64
         },
         c.repeat_contacts as f64,
-        ratio(attempts - c.arrived, attempts),
+        // Contacts that exist only because an earlier one failed: redials,
+        // repeat contacts and status chasing.
+        ratio(
+            attempts - c.arrived + c.chasing_contacts,
+            attempts + c.chasing_contacts,
+        ),
+        c.chasing_contacts as f64,
     ]
 }
 
@@ -206,9 +216,10 @@ pub fn request_values(r: &RequestCounts) -> [f64; REQUEST_METRICS.len()] {
         r.revenue,
         r.repeat_contacts as f64,
         {
-            let again = r.redials + r.repeat_contacts;
+            let again = r.redials + r.repeat_contacts + r.chasing_contacts;
             ratio(again, r.arrived + again)
         },
+        r.chasing_contacts as f64,
     ]
 }
 
@@ -279,6 +290,8 @@ pub fn tier_values(t: &TierCounts) -> [f64; TIER_METRICS.len()] {
         t.callback_failures as f64,
         t.overflowed as f64,
         t.callback_wait.mean(),
+        t.callback_offered as f64,
+        t.callback_accepted as f64,
     ]
 }
 

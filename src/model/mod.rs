@@ -2,6 +2,7 @@
 //! of servers, escalation, patience and priorities, and the event loop of one
 //! replication. No I/O; built from a validated scenario.
 
+pub mod chasing;
 pub mod contact;
 pub mod groups;
 pub mod limit;
@@ -14,9 +15,11 @@ pub mod replication;
 pub mod retention;
 pub mod risk;
 pub mod targets;
+pub mod virtual_hold;
 pub mod week;
 pub mod workforce;
 
+pub use chasing::Chasing;
 pub use contact::{ContactKind, ContactOutcome, ContactRecord, ContactSink, JourneyScore};
 pub use limit::{DEFAULT_MAX_CLIENTS_INSIDE, Overload, expected_events};
 pub use load::{TierLoad, mean_offered_loads, offered_loads};
@@ -29,6 +32,7 @@ pub use replication::{
 };
 pub use retention::Retention;
 pub use risk::Risk;
+pub use virtual_hold::CallbackOffer;
 
 use crate::engine::Dist;
 use crate::engine::rate::PiecewiseRate;
@@ -179,6 +183,9 @@ pub struct RequestType {
     /// What a client whose contact ended unresolved does next (`None`:
     /// leaves for good).
     pub repeat: Option<Repeat>,
+    /// The client sees the case's progress in a back office (no status
+    /// chasing); `false` (the default) lets a segment's `chasing` apply.
+    pub status_visible: bool,
 }
 
 /// How a client is handed from one tier to the next.
@@ -265,6 +272,8 @@ pub struct Segment {
     /// Minutes a client waits in a staffed queue before it is served with
     /// the first priority (`promote_after`); infinite: never.
     pub promote_after: f64,
+    /// Status chasing while a case waits in a back office (`None`: none).
+    pub chasing: Option<Chasing>,
 }
 
 /// Clients of a segment shared out in books of dedicated RMs.
@@ -363,6 +372,9 @@ pub struct Tier {
     /// Agent groups with skills (`[[tier.group]]`); `None` for one pool of
     /// identical servers.
     pub groups: Option<groups::Groups>,
+    /// Virtual hold: a call-back offered to clients waiting in the queue
+    /// (`None`: none).
+    pub callback_offer: Option<CallbackOffer>,
 }
 
 /// Kinds of tier.

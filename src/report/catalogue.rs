@@ -198,7 +198,7 @@ use Unit::*;
 
 /// Every metric of `summary.json` (clients, request types, tiers, slots of
 /// the day), each once.
-pub const CATALOGUE: [Metric; 67] = [
+pub const CATALOGUE: [Metric; 70] = [
     m("arrived", "clients arrived", Count, Neutral, false),
     m("served", "clients served", Count, Up, false),
     m("abandoned", "clients who abandoned", Count, Down, false),
@@ -497,6 +497,27 @@ pub const CATALOGUE: [Metric; 67] = [
         "skill_share",
         "share of a group's services of this skill",
         Share,
+        Neutral,
+        false,
+    ),
+    m(
+        "chasing_contacts",
+        "status-chasing contacts about cases in back offices",
+        Count,
+        Down,
+        false,
+    ),
+    m(
+        "callback_offered",
+        "waiting clients offered a call-back (virtual hold)",
+        Count,
+        Neutral,
+        false,
+    ),
+    m(
+        "callback_accepted",
+        "clients who took the call-back offered on hold",
+        Count,
         Neutral,
         false,
     ),

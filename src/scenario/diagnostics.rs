@@ -83,6 +83,9 @@ impl<'s> Checker<'s> {
         if message.ends_with("expected f64") {
             message.push_str("; allowed: a number, without quotes");
         }
+        if message.ends_with("expected a boolean") {
+            message.push_str("; allowed: true or false, without quotes");
+        }
         for (ty, max) in [("u32", u32::MAX as u64), ("u64", u64::MAX)] {
             if message.ends_with(&format!("expected {ty}")) {
                 message.push_str(&format!("; allowed: a whole number from 0 to {max}"));

@@ -15,6 +15,7 @@
 mod brackets;
 mod calendar;
 mod channel;
+mod chasing;
 mod diagnostics;
 mod dist;
 pub mod duration;
@@ -41,6 +42,7 @@ pub mod targets;
 mod testing;
 mod tier;
 pub mod trace;
+mod virtual_hold;
 mod warnings;
 pub mod workforce;
 pub use warnings::WarningPlaces;

@@ -110,6 +110,18 @@ pub struct RawRedial {
     pub max_attempts: Option<Spanned<u32>>,
 }
 
+/// `callback_offer = { ... }` of a tier (virtual hold).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawCallbackOffer {
+    /// Minutes waited on the line before the offer.
+    pub when_wait_over: Option<Spanned<Minutes>>,
+    /// P(the client takes the call-back).
+    pub accept: Option<Spanned<f64>>,
+    /// The client keeps its place in the queue.
+    pub keep_place: Option<Spanned<bool>>,
+}
+
 /// `callback = { ... }` of a tier.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -238,6 +250,8 @@ pub struct RawRequest {
     pub repeat_probability: Option<Spanned<f64>>,
     /// Minutes from an unresolved end to the new contact.
     pub repeat_delay: Option<Spanned<RawDist>>,
+    /// The client sees the case's progress in the back office.
+    pub status_visible: Option<Spanned<bool>>,
 }
 
 /// `[outcomes]`: every field optional, defaults from the evidence.
@@ -396,6 +410,10 @@ pub struct RawSegment {
     pub redial: Option<Spanned<RawRedial>>,
     /// Minutes waited before the client is served with the first priority.
     pub promote_after: Option<Spanned<Minutes>>,
+    /// Status-chasing contacts per day while a case is in a back office.
+    pub chase_rate_per_day: Option<Spanned<f64>>,
+    /// Minutes of one chasing contact at the front line.
+    pub chase_service: Option<Spanned<RawDist>>,
 }
 
 /// `[[tier]]`.
@@ -463,6 +481,8 @@ pub struct RawTier {
     /// Groups: `{ request_or_segment = minutes }` a client waits before a
     /// group without its class at the best rank may take it.
     pub overflow_after: Option<BTreeMap<Spanned<String>, Spanned<Minutes>>>,
+    /// Virtual hold: a call-back offered to waiting clients.
+    pub callback_offer: Option<Spanned<RawCallbackOffer>>,
 }
 
 /// One `[[tier.group]]`: agents with skills.

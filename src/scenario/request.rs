@@ -56,6 +56,7 @@ impl Checker<'_> {
                     expected_turnaround: f64::INFINITY,
                     bot_uptake: Vec::new(),
                     repeat: None,
+                    status_visible: false,
                 }],
                 at: vec![vec![AtTier::default(); tiers.len()]],
             };
@@ -72,6 +73,8 @@ impl Checker<'_> {
             .map(|r| {
                 let mut t = self.request_type(r.get_ref(), tiers);
                 self.request_v2(r.get_ref(), &mut t, tiers, kinds, segment_back_office);
+                let back_office = !t.back_office.is_empty() || segment_back_office;
+                t.status_visible = self.status_visible(r.get_ref(), back_office);
                 t
             })
             .collect();
@@ -135,6 +138,7 @@ impl Checker<'_> {
             expected_turnaround: f64::INFINITY,
             bot_uptake: Vec::new(),
             repeat,
+            status_visible: false,
         }
     }
 

@@ -76,6 +76,7 @@ impl Checker<'_> {
             }
             x
         });
+        let chasing = self.chasing(s);
         Some(Segment {
             rate_per_hour: rate,
             patience,
@@ -93,6 +94,7 @@ impl Checker<'_> {
             book,
             redial,
             promote_after,
+            chasing,
             name,
         })
     }

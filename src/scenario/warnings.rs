@@ -18,6 +18,7 @@ pub(super) fn warnings(model: &Model) -> Vec<String> {
     out.extend(risk_without_problems(model));
     out.extend(super::redial::warnings(model));
     out.extend(super::promotion::warnings(model));
+    out.extend(super::chasing::warnings(model));
     out
 }
 

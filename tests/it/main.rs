@@ -10,6 +10,7 @@ mod common;
 mod edges;
 mod experiments;
 mod extend;
+mod failure_demand;
 mod fit;
 mod groups;
 mod headcount;

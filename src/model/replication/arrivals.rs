@@ -50,16 +50,8 @@ impl Replication<'_> {
         self.arrivals_seen += 1;
         #[cfg(test)]
         self.trace.push((segment, t, key));
-        let id = match self.free.pop() {
-            Some(id) => id,
-            // Every slot is taken: the slab grows only below the limit.
-            None if self.clients.len() as u64 >= self.model.run.max_clients_inside => {
-                return self.stop_overloaded(t);
-            }
-            None => {
-                self.clients.push(Client::FREE);
-                (self.clients.len() - 1) as u32
-            }
+        let Some(id) = self.take_slot(t) else {
+            return;
         };
         let seg = &model.segments[segment];
         let request = match &seg.trace {
@@ -101,6 +93,25 @@ impl Replication<'_> {
             }
         }
         self.enter(id, t);
+    }
+
+    /// A free slot of the slab for a new client (or chasing contact) at
+    /// `t`; `None` when every slot is taken and the slab is at the limit of
+    /// clients inside: the run then stops.
+    #[inline(always)]
+    pub(super) fn take_slot(&mut self, t: f64) -> Option<u32> {
+        match self.free.pop() {
+            Some(id) => Some(id),
+            // Every slot is taken: the slab grows only below the limit.
+            None if self.clients.len() as u64 >= self.model.run.max_clients_inside => {
+                self.stop_overloaded(t);
+                None
+            }
+            None => {
+                self.clients.push(Client::FREE);
+                Some((self.clients.len() - 1) as u32)
+            }
+        }
     }
 
     /// The client's attempt (first or redial) at `t` reaches its entry: its

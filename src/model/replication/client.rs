@@ -131,6 +131,18 @@ pub(super) struct Client {
     pub(super) first_start: f64,
     /// Between contacts: a redial or repeat contact is pending.
     pub(super) returning: bool,
+    /// A status-chasing contact about another client's case (not a
+    /// journey of its own: it is served or lost at the front line and
+    /// leaves; `chasing.rs`).
+    pub(super) chase_contact: bool,
+    /// Stamp of the case's current stay in the back offices while it
+    /// chases (0: none); a chase event naming another stamp is stale.
+    pub(super) case: u32,
+    /// Chasing draws made so far (numbers the client's chasing draws).
+    pub(super) chases: u16,
+    /// Took a virtual-hold call-back and was not reached yet
+    /// (`virtual_hold.rs`).
+    pub(super) held: bool,
 }
 
 impl Client {
@@ -188,6 +200,10 @@ impl Client {
         contact_visits: 0,
         first_start: 0.0,
         returning: false,
+        chase_contact: false,
+        case: 0,
+        chases: 0,
+        held: false,
     };
 }
 

@@ -106,6 +106,16 @@ pub struct ClientCounts {
     /// Repeat contacts: contacts again about a need an earlier contact
     /// left unresolved.
     pub repeat_contacts: u64,
+    /// Status-chasing contacts made while cases waited in back offices
+    /// with their status not visible (kept apart from the journeys: not in
+    /// `arrived`, `served`, `abandoned`, `blocked` or `inside`).
+    pub chasing_contacts: u64,
+    /// Of those, served at the front line.
+    pub chasing_served: u64,
+    /// Of those, lost: abandoned, blocked or never reached by a call-back.
+    pub chasing_lost: u64,
+    /// Of those, still inside when the replication stopped.
+    pub chasing_inside: u64,
 }
 
 impl ClientCounts {
@@ -180,6 +190,10 @@ impl ClientCounts {
         self.redials += other.redials;
         self.redial_minutes += other.redial_minutes;
         self.repeat_contacts += other.repeat_contacts;
+        self.chasing_contacts += other.chasing_contacts;
+        self.chasing_served += other.chasing_served;
+        self.chasing_lost += other.chasing_lost;
+        self.chasing_inside += other.chasing_inside;
     }
 }
 
@@ -202,6 +216,8 @@ pub struct RequestCounts {
     pub redials: u64,
     /// Repeat contacts of clients with this request type.
     pub repeat_contacts: u64,
+    /// Status-chasing contacts about cases of this request type.
+    pub chasing_contacts: u64,
 }
 
 /// Per-visit outcomes at one tier in one replication.
@@ -274,6 +290,10 @@ pub struct TierCounts {
     pub callback_wait: Tally,
     /// Per agent group, in model order (empty for a tier without groups).
     pub groups: Vec<GroupCounts>,
+    /// Waiting visits offered a virtual-hold call-back.
+    pub callback_offered: u64,
+    /// Of those, visits that took it.
+    pub callback_accepted: u64,
 }
 
 /// What one agent group of a tier did in one replication.

@@ -4,6 +4,7 @@
 use rand::Rng;
 
 use super::Event;
+use super::chasing::ChaseEnd;
 use super::client::{Client, Phase};
 use super::state::Replication;
 use crate::engine::Time;
@@ -38,6 +39,12 @@ impl Replication<'_> {
         // Unreached: the journey ends unresolved.
         c.phase = Phase::Waiting;
         let c = &self.clients[id as usize];
+        if c.chase_contact {
+            if c.counted {
+                self.tiers[tier].counts.abandoned += 1;
+            }
+            return self.end_chase(id, ChaseEnd::Lost);
+        }
         if c.counted {
             self.tiers[tier].counts.abandoned += 1;
             let counts = &mut self.segments[c.segment as usize];
@@ -61,6 +68,9 @@ impl Replication<'_> {
     /// The client's contact is over and nothing escalates it: the case goes
     /// to its next back-office step, or the client departs served.
     pub(super) fn next_step(&mut self, id: u32, t: f64) {
+        if self.chasing && self.clients[id as usize].chase_contact {
+            return self.end_chase(id, ChaseEnd::Served);
+        }
         if self.resolving && !self.resolved_here(id) {
             return self.depart_unresolved(id, t);
         }
@@ -79,11 +89,15 @@ impl Replication<'_> {
         };
         match to {
             Some(to) => {
-                if c.steps == 0 {
+                let first = c.steps == 0;
+                if first {
                     c.bo_start = t;
                 }
                 c.steps += 1;
                 self.join(id, to, t);
+                if first && self.chasing {
+                    self.start_chasing(id, t);
+                }
             }
             None => self.depart_served(id, t),
         }

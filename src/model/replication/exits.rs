@@ -6,6 +6,7 @@ use std::collections::VecDeque;
 
 use rand::Rng;
 
+use super::chasing::ChaseEnd;
 use super::client::{NONE, Phase};
 use super::counts::slot_of;
 use super::state::Replication;
@@ -33,25 +34,33 @@ impl Replication<'_> {
             if wait > 0.0 {
                 k.waited += 1;
             }
-            let counts = &mut self.segments[c.segment as usize];
-            counts.abandoned += 1;
-            counts.record_admitted(c, self.threshold, self.midpoint);
         }
-        // A client who calls again keeps its slot; its journey goes on.
-        let record = self.contact_record(id, ContactOutcome::Abandoned, Some(t));
-        let redialed = self.redialing && self.try_redial(id, true, t);
-        if !redialed {
-            if counted {
-                self.record_outcome(id, false, t);
-            }
-            self.release(id);
-        }
-        let then = if redialed {
-            ContactKind::Redial
+        if self.chasing && c.chase_contact {
+            // A chasing contact is not a journey: it is lost, and leaves
+            // (no journeys row: it belongs to another client's case).
+            self.end_chase(id, ChaseEnd::Lost);
         } else {
-            ContactKind::First
-        };
-        self.emit(record, then);
+            if counted {
+                let counts = &mut self.segments[c.segment as usize];
+                counts.abandoned += 1;
+                counts.record_admitted(c, self.threshold, self.midpoint);
+            }
+            // A client who calls again keeps its slot; its journey goes on.
+            let record = self.contact_record(id, ContactOutcome::Abandoned, Some(t));
+            let redialed = self.redialing && self.try_redial(id, true, t);
+            if !redialed {
+                if counted {
+                    self.record_outcome(id, false, t);
+                }
+                self.release(id);
+            }
+            let then = if redialed {
+                ContactKind::Redial
+            } else {
+                ContactKind::First
+            };
+            self.emit(record, then);
+        }
         // Abandoned entries stay in the queue and are skipped when reached;
         // compact when they outnumber the live ones so memory stays bounded.
         let ts = &mut self.tiers[tier];
@@ -106,6 +115,9 @@ impl Replication<'_> {
         // Never admitted: not an abandonment (the slot is freed just below).
         c.phase = Phase::Free;
         let (counted, arrival, at) = (c.counted, c.arrival, c.joined);
+        if self.chasing && c.chase_contact {
+            return self.end_chase(id, ChaseEnd::Lost);
+        }
         if counted {
             self.segments[c.segment as usize].blocked += 1;
         }

@@ -25,6 +25,7 @@ pub(super) fn two_tier(front_servers: u32) -> Model {
         book: None,
         redial: None,
         promote_after: f64::INFINITY,
+        chasing: None,
     };
     let tier = |name: &str, servers: u32, escalate: Vec<Escalation>| Tier {
         name: name.into(),
@@ -49,6 +50,7 @@ pub(super) fn two_tier(front_servers: u32) -> Model {
         groups: None,
         resolves: vec![1.0],
         sale_factor: None,
+        callback_offer: None,
     };
     Model {
         name: "crn".into(),
@@ -84,6 +86,7 @@ pub(super) fn two_tier(front_servers: u32) -> Model {
             expected_turnaround: f64::INFINITY,
             bot_uptake: Vec::new(),
             repeat: None,
+            status_visible: false,
         }],
         outcomes: Outcomes::default(),
         week: None,

@@ -16,11 +16,13 @@
 //! again), [`repeat`] (unresolved contacts coming back), [`groups`] (agent groups
 //! with skills: routing, reserve, overflow), [`promotion`] (priority rising
 //! with time in queue), [`record`] (contact records for the journeys file),
-//! with the client in [`client`], the
+//! [`chasing`] (status chasing of cases in back offices), [`virtual_hold`]
+//! (call-backs offered to waiting clients), with the client in [`client`], the
 //! count types in [`counts`] and the running state in [`state`].
 
 mod arrivals;
 mod books;
+mod chasing;
 mod chatbot;
 mod client;
 mod counts;
@@ -39,6 +41,7 @@ mod resolution;
 mod staffing;
 mod state;
 mod trace;
+mod virtual_hold;
 
 pub use counts::{
     ClientCounts, GroupCounts, ReplicationResult, RequestCounts, SlotCounts, TierCounts,
@@ -84,6 +87,12 @@ pub(super) enum Event {
     /// A waiting client's `promote_after` passes: it is served with the
     /// first priority, unless its generation moved on.
     Promote { client: u32, generation: u32 },
+    /// A client whose case is in a back office chases its status, unless
+    /// the case's stay there (its stamp `case`) is over.
+    Chase { client: u32, case: u32 },
+    /// A waiting client has waited long enough to be offered a call-back,
+    /// unless its generation moved on.
+    HoldOffer { client: u32, generation: u32 },
 }
 
 /// Runs replication `replication` of `model` and returns what it measured.
@@ -176,6 +185,13 @@ impl Replication<'_> {
                 Event::Promote { client, generation } => {
                     if self.clients[client as usize].generation == generation {
                         self.promote(client, generation);
+                    }
+                }
+                Event::Chase { client, case } => self.chase(client, case, t),
+                Event::HoldOffer { client, generation } => {
+                    let c = &self.clients[client as usize];
+                    if c.generation == generation && !c.callback {
+                        self.offer_callback(client, t);
                     }
                 }
             }

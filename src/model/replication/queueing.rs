@@ -5,10 +5,12 @@
 use rand::Rng;
 
 use super::Event;
+use super::chasing::chase_service;
 use super::chatbot::bot_handed_off;
 use super::client::{Client, NONE, Phase, next_visit};
 use super::escalation::route;
 use super::state::{Replication, TierState};
+use super::virtual_hold;
 use crate::engine::Time;
 use crate::engine::rng::keyed;
 use crate::model::{Handoff, Model, TierKind, Transfer};
@@ -78,6 +80,9 @@ impl Replication<'_> {
         }
         if on_line {
             self.schedule_patience(id, tier, t);
+            if let Some(offer) = &spec.callback_offer {
+                self.schedule_offer(id, offer, t);
+            }
         }
         if promoting && !at_once {
             self.schedule_promotion(id, rank, generation, t);
@@ -190,6 +195,9 @@ impl Replication<'_> {
                 .random();
                 c.attempt_fails = u >= spec.callback.success;
                 c.callback = c.attempt_fails;
+                if c.held && !c.attempt_fails {
+                    virtual_hold::reached(c, self.bots && !spec.unlimited);
+                }
             } else if spec.kind != TierKind::BackOffice {
                 c.wait += wait;
                 if !c.started {
@@ -335,6 +343,9 @@ fn service_time(model: &Model, tier: usize, ts: &TierState, c: &mut Client) -> f
     if c.attempt_fails {
         c.next = NONE;
         model.tiers[tier].callback.attempt_minutes
+    } else if c.chase_contact {
+        let mut draws = keyed(c.key, ts.service_salt, c.visits as u64);
+        chase_service(model, tier, c, &mut draws)
     } else {
         let spec = &model.tiers[tier];
         let kinds = model.requests.len();

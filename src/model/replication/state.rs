@@ -263,6 +263,15 @@ pub(super) struct Replication<'m> {
     pub(super) sink: Option<&'m mut dyn ContactSink>,
     /// The score of the journey just ended, for its last contact's record.
     pub(super) score: Option<JourneyScore>,
+    /// Some segment chases the status of its cases in back offices.
+    pub(super) chasing: bool,
+    /// Purpose salt of the keyed chasing draws.
+    pub(super) chase_salt: u64,
+    /// Stamps given so far to cases' stays in back offices (chasing).
+    pub(super) cases: u32,
+    /// Purpose salt of the keyed virtual-hold draws (with each tier's
+    /// call-back salt).
+    pub(super) hold_salt: u64,
     /// (segment, arrival time, key) of every client, for tests of common
     /// random numbers.
     #[cfg(test)]
@@ -424,6 +433,10 @@ impl<'m> Replication<'m> {
             recording: false,
             sink: None,
             score: None,
+            chasing: model.segments.iter().any(|s| s.chasing.is_some()),
+            chase_salt: name_hash("chase"),
+            cases: 0,
+            hold_salt: name_hash("virtual hold"),
             #[cfg(test)]
             trace: Vec::new(),
         }
@@ -433,7 +446,12 @@ impl<'m> Replication<'m> {
         self.record_inside();
         for c in &self.clients {
             if c.phase != Phase::Free && c.counted {
-                self.segments[c.segment as usize].inside += 1;
+                let counts = &mut self.segments[c.segment as usize];
+                if c.chase_contact {
+                    counts.chasing_inside += 1;
+                } else {
+                    counts.inside += 1;
+                }
             }
         }
         if !self.bots {

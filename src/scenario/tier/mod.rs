@@ -152,6 +152,7 @@ impl Checker<'_> {
                 "preemption needs priorities; allowed with discipline = \"priority\" only",
             );
         }
+        let callback_offer = self.callback_offer(t, kind);
         let chatbot = kind == TierKind::Chatbot;
         let handoff = if !chatbot || t.context_passed.as_ref().is_some_and(|c| *c.get_ref()) {
             Handoff::Warm
@@ -181,6 +182,7 @@ impl Checker<'_> {
             resolves: resolves?,
             sale_factor,
             groups,
+            callback_offer,
         })
     }
 
