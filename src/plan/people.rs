@@ -35,23 +35,6 @@ pub struct People {
     pub rosters: Option<Vec<TierRoster>>,
 }
 
-/// One day's shifts of a plan with their breaks (none without `[plan]
-/// breaks`).
-fn with_breaks(s: &ShiftPlan) -> Vec<StaggeredShift> {
-    if !s.staggered.is_empty() {
-        return s.staggered.clone();
-    }
-    s.shifts
-        .iter()
-        .map(|&(start, length, servers)| StaggeredShift {
-            start,
-            length,
-            servers,
-            breaks: Vec::new(),
-        })
-        .collect()
-}
-
 /// Server-hours on duty a week that `staffing` asks of tier `t`.
 fn on_duty_hours(plan: &Plan, staffing: &Staffing, t: usize) -> f64 {
     let per_day: u32 = staffing[t].iter().sum();
@@ -77,7 +60,7 @@ pub fn people(
         let mut out = Vec::new();
         for (t, tier) in model.tiers.iter().enumerate() {
             let Some(s) = &shifts[t] else { continue };
-            let day = roster::day_shifts(&with_breaks(s));
+            let day = roster::day_shifts(&s.with_breaks());
             let rules = &workforce.roster;
             let people = roster::roster(&day, plan.grid.open_days, rules, &tier.name)
                 .map_err(|e| (tier.name.clone(), e))?;

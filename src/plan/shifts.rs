@@ -42,6 +42,25 @@ pub struct ShiftPlan {
     pub break_minutes_per_day: f64,
 }
 
+impl ShiftPlan {
+    /// Every shift with its breaks: the staggered shifts with `[plan]
+    /// breaks`, else each shift with none.
+    pub fn with_breaks(&self) -> Vec<StaggeredShift> {
+        if !self.staggered.is_empty() {
+            return self.staggered.clone();
+        }
+        self.shifts
+            .iter()
+            .map(|&(start, length, servers)| StaggeredShift {
+                start,
+                length,
+                servers,
+                breaks: Vec::new(),
+            })
+            .collect()
+    }
+}
+
 /// The cheapest shifts covering `required` servers per slot of
 /// `slot_minutes`, with `rules`' lengths and starts (and breaks, with
 /// `rules.workforce.breaks`), paying `hourly` per server-hour and

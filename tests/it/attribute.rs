@@ -7,7 +7,7 @@ use std::path::Path;
 
 use tiersim::report::attribution::{AttributionFile, read};
 
-use crate::common::{scratch, text, tiersim};
+use crate::common::{scratch, shipped, text, tiersim};
 
 /// Two segments, each served by its own tier: nothing one does reaches the
 /// other.
@@ -378,24 +378,6 @@ fn a_tornado_varies_the_effect_and_the_report_opens_in_a_browser() {
 /// Every default range of the tornado can be applied, at its low and its
 /// high, to the shipped case study and to the dedicated-RM remedy file
 /// (base and package alike); continuity's only where there are books.
-/// Every shipped scenario file, sorted.
-fn shipped() -> Vec<std::path::PathBuf> {
-    let mut out = Vec::new();
-    let mut dirs = vec![std::path::PathBuf::from("scenarios")];
-    while let Some(dir) = dirs.pop() {
-        for entry in std::fs::read_dir(dir).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                dirs.push(path);
-            } else if path.extension().is_some_and(|e| e == "toml") {
-                out.push(path);
-            }
-        }
-    }
-    out.sort();
-    out
-}
-
 #[test]
 fn every_documented_assumption_default_is_swept_and_applies() {
     use tiersim::scenario::remedy::{Choice, Package};

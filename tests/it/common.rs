@@ -90,3 +90,21 @@ pub fn rejects(base: &str, from: &str, to: &str, field: &str, text: &str) {
         other => panic!("{from} -> {to}: {other:?}"),
     }
 }
+
+/// Every `.toml` under `scenarios/`, sorted.
+pub fn shipped() -> Vec<PathBuf> {
+    let mut files = Vec::new();
+    let mut dirs = vec![std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios")];
+    while let Some(dir) = dirs.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                dirs.push(path);
+            } else if path.extension().is_some_and(|e| e == "toml") {
+                files.push(path);
+            }
+        }
+    }
+    files.sort();
+    files
+}

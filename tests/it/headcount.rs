@@ -16,19 +16,7 @@ use crate::common::{scratch, text, tiersim};
 
 /// Servers on duty in each minute of a non-cyclic day, breaks taken off.
 fn on_duty_by_minute(plan: &ShiftPlan) -> Vec<u32> {
-    let groups: Vec<StaggeredShift> = if plan.staggered.is_empty() {
-        plan.shifts
-            .iter()
-            .map(|&(start, length, servers)| StaggeredShift {
-                start,
-                length,
-                servers,
-                breaks: Vec::new(),
-            })
-            .collect()
-    } else {
-        plan.staggered.clone()
-    };
+    let groups = plan.with_breaks();
     let mut m = vec![0u32; 1440];
     for g in &groups {
         for t in g.start..(g.start + g.length).min(1440) {

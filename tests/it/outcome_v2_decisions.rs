@@ -5,13 +5,11 @@
 //! tolerance; and every v2 term at its neutral value keeps every metric
 //! the old model had, bit for bit, on every shipped scenario.
 
-use std::path::{Path, PathBuf};
-
 use tiersim::engine::stats::Estimate;
 use tiersim::experiment::{ReplicationMetrics, replicate};
 use tiersim::model::{CLIENT_METRICS, Model, Outcomes, TierKind};
 
-use crate::common::model;
+use crate::common::{model, shipped};
 
 /// High-end clients at `rate_per_hour`, tolerance 5 min, served in 10
 /// minutes (exponential) by five RMs: pooled (`dedicated = false`, one
@@ -107,24 +105,6 @@ fn a_dedicated_rm_beats_the_pool_only_when_few_overflow() {
         without.mean + without.ci95 < 0.0,
         "light load without continuity: dedicated − pool {without:?}"
     );
-}
-
-/// Every `.toml` under `scenarios/`, sorted.
-fn shipped() -> Vec<PathBuf> {
-    let mut files = Vec::new();
-    let mut dirs = vec![Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios")];
-    while let Some(dir) = dirs.pop() {
-        for entry in std::fs::read_dir(&dir).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                dirs.push(path);
-            } else if path.extension().is_some_and(|e| e == "toml") {
-                files.push(path);
-            }
-        }
-    }
-    files.sort();
-    files
 }
 
 /// `m` with every outcome v2 term (issue 15, items 1-4) at its neutral

@@ -1,28 +1,10 @@
 //! Every shipped scenario parses and runs; bad scenarios are rejected with
 //! the file, line, field and what is allowed.
 
-use std::path::Path;
-
 use tiersim::error::Problem;
 use tiersim::{Error, experiment, scenario};
 
-/// Every `.toml` under `scenarios/`.
-fn shipped() -> Vec<std::path::PathBuf> {
-    let mut files = Vec::new();
-    let mut dirs = vec![Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios")];
-    while let Some(dir) = dirs.pop() {
-        for entry in std::fs::read_dir(&dir).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                dirs.push(path);
-            } else if path.extension().is_some_and(|e| e == "toml") {
-                files.push(path);
-            }
-        }
-    }
-    files.sort();
-    files
-}
+use crate::common::shipped;
 
 /// Every shipped scenario parses, every point of its sweep validates, and
 /// its first point runs with its own replications.
