@@ -151,7 +151,11 @@ impl People {
                 ),
             );
         }
-        out.push_str("</tbody>\n</table>\n<p>Headcount: the shifts' paid hours a week grossed up for shrinkage (absence, holiday, training, meetings), in full-time people.</p>\n");
+        out.push_str("</tbody>\n</table>\n<p>Headcount: the shifts' paid hours a week grossed up for shrinkage (absence, holiday, training, meetings), in full-time people: the people to employ. Shift hours exceed the hours on duty the plan asks for where whole shifts overstaff a slot.");
+        if self.rosters.is_some() {
+            out.push_str(" A roster below names the people who work one week; it is smaller than the headcount by the shrinkage.");
+        }
+        out.push_str("</p>\n");
         for t in self.rosters.iter().flatten() {
             roster_table(out, t);
         }
