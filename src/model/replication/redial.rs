@@ -89,15 +89,32 @@ impl Replication<'_> {
 
     /// The client calls again at `t`: a new attempt through its entry.
     pub(super) fn redial(&mut self, id: u32, t: f64) {
+        self.return_contact(id, t, ContactKind::Redial);
+    }
+
+    /// The client comes back at `t` as a new contact through its entry: a
+    /// redial or (`ContactKind::Repeat`) a repeat contact, counted as such.
+    pub(super) fn return_contact(&mut self, id: u32, t: f64, kind: ContactKind) {
         let c = &mut self.clients[id as usize];
         c.joined = t;
         c.contact_start = t;
-        c.contact_kind = ContactKind::Redial;
+        c.contact_kind = kind;
         c.returning = false;
         if c.counted {
-            self.segments[c.segment as usize].redials += 1;
+            let redial = kind == ContactKind::Redial;
+            let s = &mut self.segments[c.segment as usize];
+            *(if redial {
+                &mut s.redials
+            } else {
+                &mut s.repeat_contacts
+            }) += 1;
             if self.by_request {
-                self.requests[c.request as usize].redials += 1;
+                let r = &mut self.requests[c.request as usize];
+                *(if redial {
+                    &mut r.redials
+                } else {
+                    &mut r.repeat_contacts
+                }) += 1;
             }
         }
         self.enter(id, t);

@@ -51,18 +51,7 @@ impl Replication<'_> {
     /// The client contacts the bank again at `t` about the need an earlier
     /// contact left unresolved.
     pub(super) fn repeat_contact(&mut self, id: u32, t: f64) {
-        let c = &mut self.clients[id as usize];
-        c.joined = t;
-        c.contact_start = t;
-        c.contact_kind = ContactKind::Repeat;
-        c.returning = false;
-        if c.counted {
-            self.segments[c.segment as usize].repeat_contacts += 1;
-            if self.by_request {
-                self.requests[c.request as usize].repeat_contacts += 1;
-            }
-        }
-        self.enter(id, t);
+        self.return_contact(id, t, ContactKind::Repeat);
     }
 }
 
