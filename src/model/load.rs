@@ -140,6 +140,7 @@ fn loads(model: &Model, weekly_mean: bool) -> Vec<TierLoad> {
                         .collect()
                 };
                 entries.retain(|e| e.1 > 0.0);
+                let entries = with_uptake(&r.bot_uptake, entries);
                 match &segment.book {
                     // Booked clients go to their RM first (ignoring
                     // overflow); the rest to the usual entry.
@@ -240,6 +241,21 @@ fn loads(model: &Model, weekly_mean: bool) -> Vec<TierLoad> {
 
 /// Visits per hour at each tier that are call-back cases: those routed in
 /// by a tier that transfers by call-back.
+/// The entries of new clients once an opt-in chatbot takes its share
+/// (`request.bot_uptake`), whatever their channel, as the replication's
+/// `entry_for` does: each bot gets its share of every channel's clients,
+/// the usual entries the rest.
+fn with_uptake(shares: &[(usize, f64)], entries: Vec<(usize, f64)>) -> Vec<(usize, f64)> {
+    if shares.is_empty() {
+        return entries;
+    }
+    let total: f64 = entries.iter().map(|e| e.1).sum();
+    let taken: f64 = shares.iter().map(|s| s.1).sum();
+    let bots = shares.iter().map(|&(tier, share)| (tier, share * total));
+    let rest = entries.into_iter().map(|(e, p)| (e, p * (1.0 - taken)));
+    bots.chain(rest).filter(|e| e.1 > 0.0).collect()
+}
+
 fn callback_visits(model: &Model, visits: &[f64], routing: &[Vec<f64>]) -> Vec<f64> {
     let mut out = vec![0.0; visits.len()];
     for (i, t) in model.tiers.iter().enumerate() {

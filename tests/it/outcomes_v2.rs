@@ -243,3 +243,30 @@ fn a_faster_back_office_gains_only_against_a_kept_reference() {
         "{moved_fast:?} vs {old_slow:?}"
     );
 }
+
+/// The offered load (what `check` and `plan` judge a design by) counts an
+/// opt-in bot's share: with 40% of the balance clients (0.7 of 60 an hour)
+/// choosing the bot, it sees 16.8 an hour and the juniors the rest plus the
+/// half of the bot's clients it hands on: 60 - 16.8 + 0.5 x 16.8 = 51.6.
+#[test]
+fn the_offered_load_counts_the_bot_uptake() {
+    let m = model(&bank("bot_uptake = { bot = 0.4 }", true));
+    let loads = tiersim::model::offered_loads(&m);
+    let rate = |name: &str| {
+        let l = loads.iter().find(|l| l.tier == name).unwrap();
+        l.arrival_rate_per_hour
+    };
+    assert!((rate("bot") - 16.8).abs() < 1e-9, "{}", rate("bot"));
+    assert!((rate("junior") - 51.6).abs() < 1e-9, "{}", rate("junior"));
+    // Without uptake nobody reaches the bot.
+    let m = model(&bank("", true));
+    let loads = tiersim::model::offered_loads(&m);
+    assert_eq!(
+        loads
+            .iter()
+            .find(|l| l.tier == "bot")
+            .unwrap()
+            .arrival_rate_per_hour,
+        0.0
+    );
+}
