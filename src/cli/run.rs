@@ -64,7 +64,7 @@ pub struct RunArgs {
     only: Vec<String>,
     /// Also write journeys.csv: one row per contact of every client
     /// after the warm-up (docs/journeys.md).
-    #[arg(long, conflicts_with = "resume")]
+    #[arg(long)]
     pub journeys: bool,
     /// What to print.
     #[command(flatten)]
@@ -111,8 +111,9 @@ pub(super) fn print_warnings(file: &Path, sweep: &Sweep) {
 }
 
 /// Runs `points` of `sweep` (the indices not yet in `done`), journaling each
-/// as it finishes; returns what is kept of all finished points, in order
-/// (their metrics are in the journal).
+/// as it finishes, then joins their journeys file (`--journeys`); returns
+/// what is kept of all finished points, in order (their metrics are in the
+/// journal).
 pub(super) fn run_journaled(
     sweep: &Sweep,
     points: &[usize],
@@ -167,6 +168,10 @@ pub(super) fn run_journaled(
             journal::FILE
         );
         std::process::exit(INTERRUPTED);
+    }
+    if let Some(journeys) = &options.journeys {
+        let model = |i: usize| &sweep.points[i].scenario.model;
+        pool.install(|| journeys.finish(&all, &model))?;
     }
     Ok((all, pool.current_num_threads()))
 }
@@ -227,7 +232,11 @@ pub(super) fn sweep(file: &Path, args: &RunArgs, shard: Option<(usize, usize)>) 
         } else {
             Label::None
         };
-        options.journeys = Some(Journeys::create(&dir, label)?);
+        options.journeys = Some(if args.resume {
+            Journeys::resume(&dir, label)?
+        } else {
+            Journeys::create(&dir, label)?
+        });
     }
     let selected = shard_points(sweep.points.len(), shard);
     if !done.is_empty() {
@@ -238,9 +247,6 @@ pub(super) fn sweep(file: &Path, args: &RunArgs, shard: Option<(usize, usize)>) 
         );
     }
     let (done, threads) = run_journaled(&sweep, &selected, &options, &journal, done, args.threads)?;
-    if let Some(journeys) = &options.journeys {
-        journeys.finish(&done)?;
-    }
     let info = RunInfo {
         file: file.display().to_string(),
         command_line: std::env::args().collect(),
