@@ -207,7 +207,6 @@ pub(super) fn sweep(file: &Path, args: &RunArgs, shard: Option<(usize, usize)>) 
     });
     // What the journal keeps to expand the sweep again (`merge`): the file
     // merged with the files it `extends`, the chosen remedies applied.
-    let source = package.text(&chosen)?;
     let header = Header {
         tool_version: env!("CARGO_PKG_VERSION").into(),
         scenario: sweep.name.clone(),
@@ -215,29 +214,10 @@ pub(super) fn sweep(file: &Path, args: &RunArgs, shard: Option<(usize, usize)>) 
         points: sweep.points.len(),
         shard,
         options: options_text.clone(),
-        source,
+        source: package.text(&chosen)?,
     };
-    let (journal, done) = if args.resume {
-        let resumed = Journal::resume(&dir, &header)?;
-        for note in &resumed.notes {
-            eprintln!("warning: {note}");
-        }
-        (resumed.journal, resumed.points)
-    } else {
-        (Journal::create(&dir, &header)?, Vec::new())
-    };
-    if args.journeys {
-        let label = if sweep.points.len() > 1 {
-            Label::Point(sweep.points.iter().map(|p| p.name.clone()).collect())
-        } else {
-            Label::None
-        };
-        options.journeys = Some(if args.resume {
-            Journeys::resume(&dir, label)?
-        } else {
-            Journeys::create(&dir, label)?
-        });
-    }
+    let (journal, done) = open_journal(&dir, &header, args.resume)?;
+    options.journeys = journeys(&dir, &sweep, args)?;
     let selected = shard_points(sweep.points.len(), shard);
     if !done.is_empty() {
         eprintln!(
@@ -272,6 +252,38 @@ pub(super) fn sweep(file: &Path, args: &RunArgs, shard: Option<(usize, usize)>) 
         make_report(&dir)?;
     }
     Ok(())
+}
+
+/// The journal in `dir`: a new one, or with `resume` the interrupted one
+/// and its finished points (its notes printed as warnings).
+fn open_journal(dir: &Path, header: &Header, resume: bool) -> Result<(Journal, Vec<Done>)> {
+    if !resume {
+        return Ok((Journal::create(dir, header)?, Vec::new()));
+    }
+    let resumed = Journal::resume(dir, header)?;
+    for note in &resumed.notes {
+        eprintln!("warning: {note}");
+    }
+    Ok((resumed.journal, resumed.points))
+}
+
+/// The journeys file of the run in `dir` (`--journeys`), its rows labelled
+/// by point for a sweep of several; with `--resume` it goes on with the
+/// parts an interrupted run wrote.
+fn journeys(dir: &Path, sweep: &Sweep, args: &RunArgs) -> Result<Option<Journeys>> {
+    if !args.journeys {
+        return Ok(None);
+    }
+    let label = if sweep.points.len() > 1 {
+        Label::Point(sweep.points.iter().map(|p| p.name.clone()).collect())
+    } else {
+        Label::None
+    };
+    Ok(Some(if args.resume {
+        Journeys::resume(dir, label)?
+    } else {
+        Journeys::create(dir, label)?
+    }))
 }
 
 /// `--precision` and `--max-replications` as run options, and their text
