@@ -54,10 +54,7 @@ pub(super) fn compare(a: &Path, b: &Path, o: CompareOptions, output: &OutputArgs
             .transpose()?,
         ..RunOptions::default()
     };
-    let (done, threads) = run_journaled(&sweep, &[0, 1], &options, &journal, Vec::new(), threads)?;
-    if let Some(journeys) = &options.journeys {
-        journeys.finish(&done)?;
-    }
+    let (_, threads) = run_journaled(&sweep, &[0, 1], &options, &journal, Vec::new(), threads)?;
     let info = RunInfo {
         file: format!("{} vs {}", a.display(), b.display()),
         command_line: std::env::args().collect(),

@@ -1,5 +1,5 @@
-//! `tiersim merge`: the shards' journals joined into the files an
-//! unsharded run writes.
+//! `tiersim merge`: the shards' journals (and journeys files) joined into
+//! the files an unsharded run writes.
 
 use std::path::PathBuf;
 use std::time::SystemTime;
@@ -10,6 +10,7 @@ use super::run::finish_sweep;
 use super::shard::shard_points;
 use crate::experiment::FinishedPoints;
 use crate::experiment::journal::{self, Header, Stored};
+use crate::experiment::journeys;
 use crate::report::RunInfo;
 use crate::scenario;
 
@@ -83,5 +84,7 @@ pub(super) fn merge(dirs: &[PathBuf], out: Option<PathBuf>) -> Result<()> {
         options: first.options.clone(),
         merged_from: dirs.iter().map(|d| d.display().to_string()).collect(),
     };
+    let names: Vec<String> = sweep.points.iter().map(|p| p.name.clone()).collect();
+    journeys::merge(dirs, &names, &dir)?;
     finish_sweep(&dir, &sweep, &points, &info, &Default::default())
 }

@@ -64,7 +64,7 @@ pub struct RunArgs {
     only: Vec<String>,
     /// Also write journeys.csv: one row per contact of every client
     /// after the warm-up (docs/journeys.md).
-    #[arg(long, conflicts_with = "resume")]
+    #[arg(long)]
     pub journeys: bool,
     /// What to print.
     #[command(flatten)]
@@ -111,8 +111,9 @@ pub(super) fn print_warnings(file: &Path, sweep: &Sweep) {
 }
 
 /// Runs `points` of `sweep` (the indices not yet in `done`), journaling each
-/// as it finishes; returns what is kept of all finished points, in order
-/// (their metrics are in the journal).
+/// as it finishes, then joins their journeys file (`--journeys`); returns
+/// what is kept of all finished points, in order (their metrics are in the
+/// journal).
 pub(super) fn run_journaled(
     sweep: &Sweep,
     points: &[usize],
@@ -168,6 +169,10 @@ pub(super) fn run_journaled(
         );
         std::process::exit(INTERRUPTED);
     }
+    if let Some(journeys) = &options.journeys {
+        let model = |i: usize| &sweep.points[i].scenario.model;
+        pool.install(|| journeys.finish(&all, &model))?;
+    }
     Ok((all, pool.current_num_threads()))
 }
 
@@ -202,7 +207,6 @@ pub(super) fn sweep(file: &Path, args: &RunArgs, shard: Option<(usize, usize)>) 
     });
     // What the journal keeps to expand the sweep again (`merge`): the file
     // merged with the files it `extends`, the chosen remedies applied.
-    let source = package.text(&chosen)?;
     let header = Header {
         tool_version: env!("CARGO_PKG_VERSION").into(),
         scenario: sweep.name.clone(),
@@ -210,25 +214,10 @@ pub(super) fn sweep(file: &Path, args: &RunArgs, shard: Option<(usize, usize)>) 
         points: sweep.points.len(),
         shard,
         options: options_text.clone(),
-        source,
+        source: package.text(&chosen)?,
     };
-    let (journal, done) = if args.resume {
-        let resumed = Journal::resume(&dir, &header)?;
-        for note in &resumed.notes {
-            eprintln!("warning: {note}");
-        }
-        (resumed.journal, resumed.points)
-    } else {
-        (Journal::create(&dir, &header)?, Vec::new())
-    };
-    if args.journeys {
-        let label = if sweep.points.len() > 1 {
-            Label::Point(sweep.points.iter().map(|p| p.name.clone()).collect())
-        } else {
-            Label::None
-        };
-        options.journeys = Some(Journeys::create(&dir, label)?);
-    }
+    let (journal, done) = open_journal(&dir, &header, args.resume)?;
+    options.journeys = journeys(&dir, &sweep, args)?;
     let selected = shard_points(sweep.points.len(), shard);
     if !done.is_empty() {
         eprintln!(
@@ -238,9 +227,6 @@ pub(super) fn sweep(file: &Path, args: &RunArgs, shard: Option<(usize, usize)>) 
         );
     }
     let (done, threads) = run_journaled(&sweep, &selected, &options, &journal, done, args.threads)?;
-    if let Some(journeys) = &options.journeys {
-        journeys.finish(&done)?;
-    }
     let info = RunInfo {
         file: file.display().to_string(),
         command_line: std::env::args().collect(),
@@ -266,6 +252,38 @@ pub(super) fn sweep(file: &Path, args: &RunArgs, shard: Option<(usize, usize)>) 
         make_report(&dir)?;
     }
     Ok(())
+}
+
+/// The journal in `dir`: a new one, or with `resume` the interrupted one
+/// and its finished points (its notes printed as warnings).
+fn open_journal(dir: &Path, header: &Header, resume: bool) -> Result<(Journal, Vec<Done>)> {
+    if !resume {
+        return Ok((Journal::create(dir, header)?, Vec::new()));
+    }
+    let resumed = Journal::resume(dir, header)?;
+    for note in &resumed.notes {
+        eprintln!("warning: {note}");
+    }
+    Ok((resumed.journal, resumed.points))
+}
+
+/// The journeys file of the run in `dir` (`--journeys`), its rows labelled
+/// by point for a sweep of several; with `--resume` it goes on with the
+/// parts an interrupted run wrote.
+fn journeys(dir: &Path, sweep: &Sweep, args: &RunArgs) -> Result<Option<Journeys>> {
+    if !args.journeys {
+        return Ok(None);
+    }
+    let label = if sweep.points.len() > 1 {
+        Label::Point(sweep.points.iter().map(|p| p.name.clone()).collect())
+    } else {
+        Label::None
+    };
+    Ok(Some(if args.resume {
+        Journeys::resume(dir, label)?
+    } else {
+        Journeys::create(dir, label)?
+    }))
 }
 
 /// `--precision` and `--max-replications` as run options, and their text

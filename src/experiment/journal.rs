@@ -350,6 +350,7 @@ impl Journal {
             });
         }
         stale::clear(dir)?;
+        super::journeys::clear_parts(dir)?;
         let write = |source| Error::Write {
             path: path.clone(),
             source,

@@ -17,6 +17,25 @@ pub struct Chasing {
     pub service: Option<Dist>,
 }
 
+/// Proactive status updates on a request type's back-office cases
+/// (`request.proactive_updates = true`): the back office tells the client
+/// of each step, so the client chases less and is more satisfied
+/// (parameters-v2.md §12.3; both ASSUMPTION).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct ProactiveUpdates {
+    /// Multiplies the client's chase rate (`status_call_reduction_proactive`,
+    /// [0, 1]; 1 chases as without updates, 0 not at all).
+    pub chase_factor: f64,
+}
+
+impl ProactiveUpdates {
+    /// The evidence's chase-rate multiplier (ASSUMPTION, range 0.1–0.7).
+    pub const CHASE_FACTOR: f64 = 0.4;
+    /// The evidence's satisfaction offset, logit (ASSUMPTION, range 0–0.4):
+    /// `outcomes.proactive_update_offset`.
+    pub const SATISFACTION_OFFSET: f64 = 0.15;
+}
+
 impl Chasing {
     /// Mean minutes between two chasing contacts of one open case.
     #[inline]

@@ -91,156 +91,109 @@ pub fn mean_offered_loads(model: &Model) -> Vec<TierLoad> {
 }
 
 fn loads(model: &Model, weekly_mean: bool) -> Vec<TierLoad> {
-    let n = model.tiers.len();
-    let kinds = model.requests.len();
-    let mut rate = vec![0.0; n];
-    let mut load = vec![0.0; n];
-    let mut impatient_only = vec![true; n];
-    let mut callback_rate = vec![0.0; n];
+    let mut traffic = Traffic::new(model.tiers.len());
     for (request, r) in model.requests.iter().enumerate() {
         for (pattern, weight) in skill_patterns(model, request) {
-            let routing: Vec<Vec<f64>> = model
-                .tiers
-                .iter()
-                .enumerate()
-                .map(|(j, t)| {
-                    let mut row = vec![0.0; n];
-                    match (&t.skill, pattern[j]) {
-                        (Some(skill), true) => row[skill.to] = 1.0,
-                        _ => {
-                            for e in &t.routes[request] {
-                                row[e.to] += e.probability;
-                            }
-                        }
-                    }
-                    row
-                })
-                .collect();
+            let routing = routing(model, request, &pattern);
             for (s, segment) in model.segments.iter().enumerate() {
                 let share = segment.requests[request] * weight;
                 if share == 0.0 {
                     continue;
                 }
-                let mut external = vec![0.0; n];
                 let per_hour = if weekly_mean {
                     60.0 * segment.mean_rate_per_minute()
                 } else {
                     segment.rate_per_hour
                 };
                 let total = per_hour * share;
-                // Split by channel where channels have their own entry.
-                let mut entries: Vec<(usize, f64)> = if segment.channels.is_empty() {
-                    vec![(model.entry(s, request, 0), 1.0)]
-                } else {
-                    segment
-                        .channels
-                        .iter()
-                        .enumerate()
-                        .map(|(c, p)| (model.entry(s, request, c), *p))
-                        .collect()
-                };
-                entries.retain(|e| e.1 > 0.0);
-                let entries = with_uptake(&r.bot_uptake, entries);
-                match &segment.book {
-                    // Booked clients go to their RM first (ignoring
-                    // overflow); the rest to the usual entry.
-                    Some(b) => {
-                        let booked = (b.clients_per_rm as f64 * model.tiers[b.tier].servers as f64
-                            / b.population as f64)
-                            .min(1.0);
-                        external[b.tier] += total * booked;
-                        for (entry, p) in &entries {
-                            external[*entry] += total * (1.0 - booked) * p;
-                        }
-                    }
-                    None => {
-                        for (entry, p) in &entries {
-                            external[*entry] += total * p;
-                        }
-                    }
-                }
+                let external = external(model, s, request, total);
                 let visits = jackson_arrival_rates(&external, &routing).unwrap_or(external);
-                let callbacks = callback_visits(model, &visits, &routing);
-                let multiplier = channel_multiplier(model, s);
-                for (j, v) in visits.iter().enumerate() {
-                    let t = &model.tiers[j];
-                    let escalates: f64 = routing[j].iter().sum();
-                    let mean = match (&t.skill, pattern[j]) {
-                        (Some(skill), true) => skill.triage.mean(),
-                        _ => t.service_of(s, request, kinds).mean(),
-                    };
-                    let staffed = !t.unlimited && t.kind != TierKind::BackOffice;
-                    let mean = if staffed {
-                        let handoff = if t.transfer == Transfer::Warm {
-                            escalates * t.handoff_minutes
-                        } else {
-                            0.0
-                        };
-                        let slowdown = if t.sessions > 1 {
-                            t.session_slowdown
-                        } else {
-                            1.0
-                        };
-                        (mean + model.selling_minutes) * multiplier * slowdown + handoff
-                    } else {
-                        mean
-                    };
-                    rate[j] += v;
-                    load[j] += v / 60.0 * mean;
-                    if *v > 0.0 && segment.patience.is_none() {
-                        impatient_only[j] = false;
-                    }
-                    if callbacks[j] > 0.0 {
-                        let cb = callbacks[j];
-                        callback_rate[j] += cb;
-                        load[j] += cb / 60.0 * callback_extra_minutes(t, mean);
-                        impatient_only[j] = false;
-                    }
-                }
+                let visit = Visit {
+                    segment: s,
+                    request,
+                    pattern: &pattern,
+                    routing: &routing,
+                };
+                traffic.add_visits(model, &visit, &visits);
                 // Every client-facing journey that ends resolved goes on
                 // through the back-office steps (ignoring abandonment).
                 let resolved = total;
                 let steps = segment.back_office.iter().chain(&r.back_office);
                 for &j in steps {
-                    rate[j] += resolved;
-                    load[j] +=
-                        resolved / 60.0 * model.tiers[j].service_of(s, request, kinds).mean();
-                    impatient_only[j] = false;
+                    traffic.rate[j] += resolved;
+                    traffic.load[j] += resolved / 60.0
+                        * model.tiers[j]
+                            .service_of(s, request, model.requests.len())
+                            .mean();
+                    traffic.impatient_only[j] = false;
                 }
             }
         }
     }
+    traffic.into_loads(model)
+}
+
+/// Each tier's routing row for request type `request` when the skill
+/// levels in `pattern` are exceeded (a skill triage sends the client on).
+fn routing(model: &Model, request: usize, pattern: &[bool]) -> Vec<Vec<f64>> {
+    let n = model.tiers.len();
     model
         .tiers
         .iter()
         .enumerate()
         .map(|(j, t)| {
-            // Against the servers available on average over the week.
-            let servers = t.roster.as_ref().map_or(t.servers as f64, |r| r.mean())
-                * (1.0 - t.non_client_share)
-                * t.sessions as f64;
-            let utilization = if t.unlimited { 0.0 } else { load[j] / servers };
-            let (outbound_load, outbound_wait) = outbound(t, servers, load[j], rate[j]);
-            TierLoad {
-                tier: t.name.clone(),
-                arrival_rate_per_hour: rate[j],
-                offered_load: load[j],
-                servers: t.servers,
-                on_duty: t.roster.as_ref().map_or(t.servers as f64, |r| r.mean()),
-                rostered: t.roster.is_some(),
-                available: servers,
-                utilization,
-                unbounded: utilization >= 1.0 && t.queue_capacity.is_none() && !impatient_only[j],
-                callback_rate_per_hour: callback_rate[j],
-                outbound_load,
-                outbound_wait,
+            let mut row = vec![0.0; n];
+            match (&t.skill, pattern[j]) {
+                (Some(skill), true) => row[skill.to] = 1.0,
+                _ => {
+                    for e in &t.routes[request] {
+                        row[e.to] += e.probability;
+                    }
+                }
             }
+            row
         })
         .collect()
 }
 
-/// Visits per hour at each tier that are call-back cases: those routed in
-/// by a tier that transfers by call-back.
+/// Arrivals per hour from outside at each tier of segment `s`'s clients
+/// with request type `request` (`total` an hour): split by channel where
+/// channels have their own entry; booked clients go to their RM first
+/// (ignoring overflow), the rest to the usual entry.
+fn external(model: &Model, s: usize, request: usize, total: f64) -> Vec<f64> {
+    let segment = &model.segments[s];
+    let mut external = vec![0.0; model.tiers.len()];
+    let mut entries: Vec<(usize, f64)> = if segment.channels.is_empty() {
+        vec![(model.entry(s, request, 0), 1.0)]
+    } else {
+        segment
+            .channels
+            .iter()
+            .enumerate()
+            .map(|(c, p)| (model.entry(s, request, c), *p))
+            .collect()
+    };
+    entries.retain(|e| e.1 > 0.0);
+    let entries = with_uptake(&model.requests[request].bot_uptake, entries);
+    match &segment.book {
+        Some(b) => {
+            let booked = (b.clients_per_rm as f64 * model.tiers[b.tier].servers as f64
+                / b.population as f64)
+                .min(1.0);
+            external[b.tier] += total * booked;
+            for (entry, p) in &entries {
+                external[*entry] += total * (1.0 - booked) * p;
+            }
+        }
+        None => {
+            for (entry, p) in &entries {
+                external[*entry] += total * p;
+            }
+        }
+    }
+    external
+}
+
 /// The entries of new clients once an opt-in chatbot takes its share
 /// (`request.bot_uptake`), whatever their channel, as the replication's
 /// `entry_for` does: each bot gets its share of every channel's clients,
@@ -256,6 +209,124 @@ fn with_uptake(shares: &[(usize, f64)], entries: Vec<(usize, f64)>) -> Vec<(usiz
     bots.chain(rest).filter(|e| e.1 > 0.0).collect()
 }
 
+/// Whose visits [`Traffic::add_visits`] adds: a segment's clients of one
+/// request type with one pattern of skill levels exceeded.
+struct Visit<'a> {
+    segment: usize,
+    request: usize,
+    pattern: &'a [bool],
+    routing: &'a [Vec<f64>],
+}
+
+/// The traffic summed over segments, request types and skill patterns,
+/// per tier.
+struct Traffic {
+    /// Visits per hour.
+    rate: Vec<f64>,
+    /// Offered load, Erlangs.
+    load: Vec<f64>,
+    /// Whether every client reaching the tier has patience.
+    impatient_only: Vec<bool>,
+    /// Visits per hour that are call-back cases.
+    callback_rate: Vec<f64>,
+}
+
+impl Traffic {
+    fn new(n: usize) -> Traffic {
+        Traffic {
+            rate: vec![0.0; n],
+            load: vec![0.0; n],
+            impatient_only: vec![true; n],
+            callback_rate: vec![0.0; n],
+        }
+    }
+
+    /// Adds `visits` per hour at each tier of the clients of `v`, with the
+    /// work each visit brings (service, selling, warm hand-off, session
+    /// slowdown, channel multiplier, failed call-back attempts).
+    fn add_visits(&mut self, model: &Model, v: &Visit<'_>, visits: &[f64]) {
+        let s = v.segment;
+        let segment = &model.segments[s];
+        let callbacks = callback_visits(model, visits, v.routing);
+        let multiplier = channel_multiplier(model, s);
+        for (j, visit) in visits.iter().enumerate() {
+            let t = &model.tiers[j];
+            let escalates: f64 = v.routing[j].iter().sum();
+            let mean = match (&t.skill, v.pattern[j]) {
+                (Some(skill), true) => skill.triage.mean(),
+                _ => t.service_of(s, v.request, model.requests.len()).mean(),
+            };
+            let staffed = !t.unlimited && t.kind != TierKind::BackOffice;
+            let mean = if staffed {
+                let handoff = if t.transfer == Transfer::Warm {
+                    escalates * t.handoff_minutes
+                } else {
+                    0.0
+                };
+                let slowdown = if t.sessions > 1 {
+                    t.session_slowdown
+                } else {
+                    1.0
+                };
+                (mean + model.selling_minutes) * multiplier * slowdown + handoff
+            } else {
+                mean
+            };
+            self.rate[j] += visit;
+            self.load[j] += visit / 60.0 * mean;
+            if *visit > 0.0 && segment.patience.is_none() {
+                self.impatient_only[j] = false;
+            }
+            if callbacks[j] > 0.0 {
+                let cb = callbacks[j];
+                self.callback_rate[j] += cb;
+                self.load[j] += cb / 60.0 * callback_extra_minutes(t, mean);
+                self.impatient_only[j] = false;
+            }
+        }
+    }
+
+    /// Each tier's load against the servers available on average over the
+    /// week.
+    fn into_loads(self, model: &Model) -> Vec<TierLoad> {
+        model
+            .tiers
+            .iter()
+            .enumerate()
+            .map(|(j, t)| {
+                let servers = t.roster.as_ref().map_or(t.servers as f64, |r| r.mean())
+                    * (1.0 - t.non_client_share)
+                    * t.sessions as f64;
+                let utilization = if t.unlimited {
+                    0.0
+                } else {
+                    self.load[j] / servers
+                };
+                let (outbound_load, outbound_wait) =
+                    outbound(t, servers, self.load[j], self.rate[j]);
+                TierLoad {
+                    tier: t.name.clone(),
+                    arrival_rate_per_hour: self.rate[j],
+                    offered_load: self.load[j],
+                    servers: t.servers,
+                    on_duty: t.roster.as_ref().map_or(t.servers as f64, |r| r.mean()),
+                    rostered: t.roster.is_some(),
+                    available: servers,
+                    utilization,
+                    unbounded: utilization >= 1.0
+                        && t.queue_capacity.is_none()
+                        && !self.impatient_only[j],
+                    callback_rate_per_hour: self.callback_rate[j],
+                    outbound_load,
+                    outbound_wait,
+                }
+            })
+            .collect()
+    }
+}
+
+/// Visits per hour at each tier that are call-back cases: those routed in
+/// by a tier that transfers by call-back.
 fn callback_visits(model: &Model, visits: &[f64], routing: &[Vec<f64>]) -> Vec<f64> {
     let mut out = vec![0.0; visits.len()];
     for (i, t) in model.tiers.iter().enumerate() {

@@ -19,7 +19,7 @@ pub mod virtual_hold;
 pub mod week;
 pub mod workforce;
 
-pub use chasing::Chasing;
+pub use chasing::{Chasing, ProactiveUpdates};
 pub use contact::{ContactKind, ContactOutcome, ContactRecord, ContactSink, JourneyScore};
 pub use limit::{DEFAULT_MAX_CLIENTS_INSIDE, Overload, expected_events};
 pub use load::{TierLoad, mean_offered_loads, offered_loads};
@@ -186,6 +186,9 @@ pub struct RequestType {
     /// The client sees the case's progress in a back office (no status
     /// chasing); `false` (the default) lets a segment's `chasing` apply.
     pub status_visible: bool,
+    /// The back office sends the client proactive updates on the case
+    /// (`None`: it does not).
+    pub proactive: Option<ProactiveUpdates>,
 }
 
 /// How a client is handed from one tier to the next.

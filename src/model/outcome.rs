@@ -51,6 +51,10 @@ pub struct Outcomes {
     /// P(a mis-sold client files a formal complaint): detection times the
     /// complaint rate of a monetary loss.
     pub mis_sale_complaint: f64,
+    /// Utility (logit) a journey gains when its case went through a back
+    /// office that sent proactive updates (`request.proactive_updates`):
+    /// `proactive_update_offset`, parameters-v2.md §12.3 (ASSUMPTION).
+    pub proactive_update_offset: f64,
     /// Utility gained by a client served by their own dedicated RM
     /// (β_cont; 0, the old model, unless the file opts in).
     pub beta_continuity: f64,
@@ -109,6 +113,7 @@ impl Default for Outcomes {
             pressure_sales_uplift: 0.31,
             mis_sale_max: 0.02,
             mis_sale_complaint: 0.054 * 0.6,
+            proactive_update_offset: super::ProactiveUpdates::SATISFACTION_OFFSET,
             beta_continuity: 0.0,
             beta_promise: 1.2,
             beta_bot_handoff: None,

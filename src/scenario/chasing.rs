@@ -1,11 +1,14 @@
 //! Status chasing: `segment.chase_rate_per_day` and `segment.chase_service`
 //! (how often, and how long, a client whose case waits in a back office
-//! contacts the front line about it) and `request.status_visible` (the
-//! client sees the case's progress: no chasing). docs/failure-demand.md.
+//! contacts the front line about it), `request.status_visible` (the
+//! client sees the case's progress: no chasing) and
+//! `request.proactive_updates` with `request.proactive_chase_factor` (the
+//! back office tells the client of each step: less chasing).
+//! docs/failure-demand.md.
 
 use super::diagnostics::Checker;
 use super::raw::{RawRequest, RawSegment};
-use crate::model::{Chasing, Model};
+use crate::model::{Chasing, Model, ProactiveUpdates};
 
 impl Checker<'_> {
     /// A segment's status chasing; `None` without it (no rate, or a rate
@@ -52,6 +55,43 @@ impl Checker<'_> {
             );
         }
         *v.get_ref()
+    }
+
+    /// A request type's proactive updates (`None` when not written, or
+    /// `false`); like `status_visible`, only where its cases go through a
+    /// back office (`back_office`).
+    pub(super) fn proactive(
+        &mut self,
+        r: &RawRequest,
+        back_office: bool,
+    ) -> Option<ProactiveUpdates> {
+        let field = |f: &str| format!("request.{}.{f}", r.name.get_ref());
+        let on = r.proactive_updates.as_ref().is_some_and(|v| *v.get_ref());
+        if let (Some(v), false) = (&r.proactive_updates, back_office) {
+            self.problem(
+                v.span(),
+                field("proactive_updates"),
+                "neither this request nor any segment has a `back_office`, and the updates are \
+                 on a case in a back office; allowed: with a back office only",
+            );
+        }
+        match (&r.proactive_chase_factor, on) {
+            (Some(f), false) => {
+                self.problem(
+                    f.span(),
+                    field("proactive_chase_factor"),
+                    "does nothing without `proactive_updates = true`; allowed: with \
+                     `proactive_updates = true`, or neither",
+                );
+                None
+            }
+            (f, true) => Some(ProactiveUpdates {
+                chase_factor: f.as_ref().map_or(ProactiveUpdates::CHASE_FACTOR, |f| {
+                    self.probability(f, &field("proactive_chase_factor"))
+                }),
+            }),
+            (None, false) => None,
+        }
     }
 }
 
@@ -140,5 +180,56 @@ mod tests {
         let no_back_office =
             with_back_office("", "status_visible = true").replace("back_office = [\"bo\"]\n", "");
         assert_eq!(fields(&no_back_office), ["request.loan.status_visible"]);
+    }
+
+    #[test]
+    fn proactive_updates_are_read() {
+        use crate::model::ProactiveUpdates;
+        let m = model(&with_back_office(
+            "chase_rate_per_day = 0.5",
+            "proactive_updates = true",
+        ));
+        assert_eq!(
+            m.requests[0].proactive,
+            Some(ProactiveUpdates {
+                chase_factor: ProactiveUpdates::CHASE_FACTOR
+            })
+        );
+        assert_eq!(m.outcomes.proactive_update_offset, 0.15);
+        let m = model(
+            &with_back_office(
+                "chase_rate_per_day = 0.5",
+                "proactive_updates = true\nproactive_chase_factor = 0.7",
+            )
+            .replacen(
+                "[[tier]]",
+                "[outcomes]\nproactive_update_offset = 0.4\n\n[[tier]]",
+                1,
+            ),
+        );
+        assert_eq!(m.requests[0].proactive.unwrap().chase_factor, 0.7);
+        assert_eq!(m.outcomes.proactive_update_offset, 0.4);
+        let m = model(&with_back_office("", "proactive_updates = false"));
+        assert_eq!(m.requests[0].proactive, None);
+    }
+
+    #[test]
+    fn proactive_nonsense_is_refused() {
+        let fields =
+            |src: &str| -> Vec<String> { problems(src).into_iter().map(|(f, _)| f).collect() };
+        assert_eq!(
+            fields(&with_back_office(
+                "",
+                "proactive_updates = true\nproactive_chase_factor = 1.5"
+            )),
+            ["request.loan.proactive_chase_factor"]
+        );
+        assert_eq!(
+            fields(&with_back_office("", "proactive_chase_factor = 0.4")),
+            ["request.loan.proactive_chase_factor"]
+        );
+        let no_back_office = with_back_office("", "proactive_updates = true")
+            .replace("back_office = [\"bo\"]\n", "");
+        assert_eq!(fields(&no_back_office), ["request.loan.proactive_updates"]);
     }
 }

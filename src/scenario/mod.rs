@@ -169,20 +169,7 @@ impl Checker<'_> {
         let tier_names = self.names(raw.tier.iter().map(|t| &t.get_ref().name), "tier");
         let segment_names = self.names(raw.segment.iter().map(|s| &s.get_ref().name), "segment");
         let request_names = self.names(raw.request.iter().map(|r| &r.get_ref().name), "request");
-        if raw.segment.is_empty() {
-            self.problem(
-                0..0,
-                "segment",
-                "no `[[segment]]`: a scenario needs at least one client segment",
-            );
-        }
-        if raw.tier.is_empty() {
-            self.problem(
-                0..0,
-                "tier",
-                "no `[[tier]]`: a scenario needs at least one tier",
-            );
-        }
+        self.required_tables(raw);
         let kinds = self.tier_kinds(raw);
         let requests = self.requests(raw, &tier_names, &kinds);
         let week = self.week(raw);
@@ -236,18 +223,40 @@ impl Checker<'_> {
             risk,
             retention,
         };
+        Some(self.checked(raw, model))
+    }
+
+    /// The problems of a file without a segment or without a tier.
+    fn required_tables(&mut self, raw: &RawScenario) {
+        if raw.segment.is_empty() {
+            self.problem(
+                0..0,
+                "segment",
+                "no `[[segment]]`: a scenario needs at least one client segment",
+            );
+        }
+        if raw.tier.is_empty() {
+            self.problem(
+                0..0,
+                "tier",
+                "no `[[tier]]`: a scenario needs at least one tier",
+            );
+        }
+    }
+
+    /// The built `model`, its limits checked: a design that cannot keep up
+    /// and has nothing to bound its queue stops at the horizon rather than
+    /// draining for ever.
+    fn checked(&mut self, raw: &RawScenario, mut model: Model) -> Model {
         if self.problems.is_empty() {
             self.limits(raw, &model);
         }
-        let mut model = model;
-        // A design that cannot keep up and has nothing to bound its queue
-        // stops at the horizon rather than draining for ever.
         if raw.run.get_ref().drain_limit.is_none()
             && self.problems.is_empty()
             && mean_offered_loads(&model).iter().any(|l| l.unbounded)
         {
             model.run.drain_limit = 0.0;
         }
-        Some(model)
+        model
     }
 }

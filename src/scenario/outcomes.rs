@@ -149,6 +149,9 @@ impl Checker<'_> {
         if let Some(v) = &r.beta_promise {
             o.beta_promise = self.non_negative(v, "outcomes.beta_promise");
         }
+        if let Some(v) = &r.proactive_update_offset {
+            o.proactive_update_offset = self.non_negative(v, "outcomes.proactive_update_offset");
+        }
         if let Some(v) = &r.beta_bot_handoff {
             o.beta_bot_handoff = Some(self.non_negative(v, "outcomes.beta_bot_handoff"));
         }

@@ -252,6 +252,10 @@ pub struct RawRequest {
     pub repeat_delay: Option<Spanned<RawDist>>,
     /// The client sees the case's progress in the back office.
     pub status_visible: Option<Spanned<bool>>,
+    /// The back office sends the client proactive updates on the case.
+    pub proactive_updates: Option<Spanned<bool>>,
+    /// With proactive updates: the chase-rate multiplier.
+    pub proactive_chase_factor: Option<Spanned<f64>>,
 }
 
 /// `[outcomes]`: every field optional, defaults from the evidence.
@@ -298,6 +302,8 @@ pub struct RawOutcomes {
     pub pressure_sales_uplift: Option<Spanned<f64>>,
     /// P(a mis-sold client files a formal complaint).
     pub mis_sale_complaint: Option<Spanned<f64>>,
+    /// Logit gained by a journey whose back office sent proactive updates.
+    pub proactive_update_offset: Option<Spanned<f64>>,
 }
 
 /// `[sweep]`.

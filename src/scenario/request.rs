@@ -57,6 +57,7 @@ impl Checker<'_> {
                     bot_uptake: Vec::new(),
                     repeat: None,
                     status_visible: false,
+                    proactive: None,
                 }],
                 at: vec![vec![AtTier::default(); tiers.len()]],
             };
@@ -75,6 +76,7 @@ impl Checker<'_> {
                 self.request_v2(r.get_ref(), &mut t, tiers, kinds, segment_back_office);
                 let back_office = !t.back_office.is_empty() || segment_back_office;
                 t.status_visible = self.status_visible(r.get_ref(), back_office);
+                t.proactive = self.proactive(r.get_ref(), back_office);
                 t
             })
             .collect();
@@ -139,6 +141,7 @@ impl Checker<'_> {
             bot_uptake: Vec::new(),
             repeat,
             status_visible: false,
+            proactive: None,
         }
     }
 

@@ -24,7 +24,7 @@ use super::remedy::flatten;
 /// v2), of `levers.mis_sale_max`, and of the risk and retention
 /// coefficients: (path, low, high), docs/evidence.md §21.1 and
 /// docs/outcomes.md ("Outcome model v2", "Risk and retention").
-pub const DEFAULT_RANGES: [(&str, f64, f64); 30] = [
+pub const DEFAULT_RANGES: [(&str, f64, f64); 31] = [
     ("outcomes.top_box_ideal", 0.75, 0.85),
     ("outcomes.beta_wait", 0.40, 1.20),
     ("outcomes.loss_aversion", 1.5, 3.0),
@@ -55,6 +55,8 @@ pub const DEFAULT_RANGES: [(&str, f64, f64); 30] = [
     ("retention.survey_respondent_attrition", 0.5, 1.0),
     ("retention.survey_nonrespondent_attrition", 1.0, 1.2),
     ("retention.survey_respondent_purchase", 1.0, 3.0),
+    // parameters-v2.md §12.3: proactive status updates (ASSUMPTION).
+    ("outcomes.proactive_update_offset", 0.0, 0.4),
 ];
 
 /// One parameter of a tornado.
@@ -170,7 +172,7 @@ fn range(v: &Value) -> Result<(f64, f64), String> {
 /// path is swept where the scenario, with every remedy applied, holds the
 /// documented default there: a value the file's author chose is theirs,
 /// not an assumption of ours, so it is not swept unless listed.
-pub const PATH_DEFAULTS: [(&str, f64, f64, f64); 32] = [
+pub const PATH_DEFAULTS: [(&str, f64, f64, f64); 33] = [
     // §21.2: sales per service contact, advice meeting and loan.
     ("request.*.sale_probability", 0.03, 0.01, 0.06),
     ("request.*.sale_probability", 0.25, 0.10, 0.40),
@@ -213,6 +215,9 @@ pub const PATH_DEFAULTS: [(&str, f64, f64, f64); 32] = [
     ("channel.*.redial.after_abandon", 0.55, 0.33, 0.69),
     ("segment.*.redial.after_block", 0.45, 0.30, 0.69),
     ("channel.*.redial.after_block", 0.45, 0.30, 0.69),
+    // parameters-v2.md §12.3: proactive status updates' chase-rate
+    // multiplier (ASSUMPTION).
+    ("request.*.proactive_chase_factor", 0.4, 0.1, 0.7),
 ];
 
 /// The [`PATH_DEFAULTS`] that apply to `doc` (a merged scenario): (path,

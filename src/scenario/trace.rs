@@ -41,27 +41,24 @@ pub fn resolve(file: &str, trace: &str) -> PathBuf {
     }
 }
 
-/// Parses a trace's text; `requests` are the declared request type names
-/// (empty: the file may not have a `request` column).
-pub fn parse(text: &str, requests: &[String]) -> Result<Trace, TraceError> {
-    let mut reader = csv::ReaderBuilder::new()
-        .trim(csv::Trim::All)
-        .from_reader(text.as_bytes());
-    let at = |line: u64, column: usize, message: String| TraceError {
+/// A [`TraceError`] at `line` and `column`.
+fn at(line: u64, column: usize, message: String) -> TraceError {
+    TraceError {
         line,
         column,
         message,
-    };
-    let header = reader
-        .headers()
-        .map_err(|e| {
-            at(
-                1,
-                1,
-                format!("unreadable header ({e}); allowed: the columns {COLUMNS}"),
-            )
-        })?
-        .clone();
+    }
+}
+
+/// Where a trace's columns are (0-based).
+struct Columns {
+    arrival: usize,
+    request: Option<usize>,
+    service: Option<usize>,
+}
+
+/// The columns named by `header`; `requests` as in [`parse`].
+fn columns(header: &csv::StringRecord, requests: &[String]) -> Result<Columns, TraceError> {
     let mut arrival = None;
     let mut request = None;
     let mut service = None;
@@ -84,6 +81,27 @@ pub fn parse(text: &str, requests: &[String]) -> Result<Trace, TraceError> {
     }
     let arrival =
         arrival.ok_or_else(|| at(1, 1, format!("no `arrival` column; allowed: {COLUMNS}")))?;
+    Ok(Columns {
+        arrival,
+        request,
+        service,
+    })
+}
+
+/// Parses a trace's text; `requests` are the declared request type names
+/// (empty: the file may not have a `request` column).
+pub fn parse(text: &str, requests: &[String]) -> Result<Trace, TraceError> {
+    let mut reader = csv::ReaderBuilder::new()
+        .trim(csv::Trim::All)
+        .from_reader(text.as_bytes());
+    let header = reader.headers().map_err(|e| {
+        at(
+            1,
+            1,
+            format!("unreadable header ({e}); allowed: the columns {COLUMNS}"),
+        )
+    })?;
+    let columns = columns(header, requests)?;
     let mut trace = Trace {
         arrivals: Vec::new(),
         requests: Vec::new(),
@@ -96,36 +114,15 @@ pub fn parse(text: &str, requests: &[String]) -> Result<Trace, TraceError> {
             at(line, 1, format!("unreadable row ({e}); allowed: {COLUMNS}"))
         })?;
         let line = record.position().map_or(0, |p| p.line());
-        let text = record.get(arrival).unwrap_or("");
-        let t: f64 = match text.parse() {
-            Ok(t) if f64::is_finite(t) && t >= 0.0 => t,
-            _ => {
-                return Err(at(
-                    line,
-                    arrival + 1,
-                    format!(
-                        "column `arrival`: got `{text}`; allowed: minutes from the run's start, a finite number >= 0"
-                    ),
-                ));
-            }
-        };
-        if t < previous {
-            return Err(at(
-                line,
-                arrival + 1,
-                format!(
-                    "column `arrival`: got {t}, before the previous row's {previous}; allowed: rows sorted by arrival (ties allowed)"
-                ),
-            ));
-        }
+        let t = parse_arrival(record.get(columns.arrival), previous, line, columns.arrival)?;
         previous = t;
         trace.arrivals.push(t);
-        if let Some(column) = service {
+        if let Some(column) = columns.service {
             trace
                 .services
                 .push(parse_service(record.get(column), line, column)?);
         }
-        if let Some(column) = request {
+        if let Some(column) = columns.request {
             let name = record.get(column).unwrap_or("");
             match requests.iter().position(|r| r == name) {
                 Some(r) => trace.requests.push(r as u16),
@@ -143,6 +140,38 @@ pub fn parse(text: &str, requests: &[String]) -> Result<Trace, TraceError> {
         }
     }
     Ok(trace)
+}
+
+/// A row's `arrival`: minutes >= 0, not before the previous row's.
+fn parse_arrival(
+    text: Option<&str>,
+    previous: f64,
+    line: u64,
+    column: usize,
+) -> Result<f64, TraceError> {
+    let text = text.unwrap_or("");
+    let t: f64 = match text.parse() {
+        Ok(t) if f64::is_finite(t) && t >= 0.0 => t,
+        _ => {
+            return Err(at(
+                line,
+                column + 1,
+                format!(
+                    "column `arrival`: got `{text}`; allowed: minutes from the run's start, a finite number >= 0"
+                ),
+            ));
+        }
+    };
+    if t < previous {
+        return Err(at(
+            line,
+            column + 1,
+            format!(
+                "column `arrival`: got {t}, before the previous row's {previous}; allowed: rows sorted by arrival (ties allowed)"
+            ),
+        ));
+    }
+    Ok(t)
 }
 
 /// A row's `service`: minutes >= 0, or empty for a service to be drawn

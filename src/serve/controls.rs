@@ -56,6 +56,18 @@ pub fn of(table: &Table, scenario: &Scenario) -> Vec<Control> {
         max: 1.5,
         step: 0.05,
     });
+    levers(table, scenario, &mut out);
+    for t in entries(table, "tier") {
+        if t.get("kind").and_then(Value::as_str) == Some("chatbot") {
+            chatbot(table, t, &mut out);
+        }
+    }
+    out
+}
+
+/// The levers' controls: KPI pressure, and each staffed tier's training
+/// factors on service time and escalations.
+fn levers(table: &Table, scenario: &Scenario, out: &mut Vec<Control>) {
     let levers = table.get("levers");
     let kpi = levers
         .and_then(|l| l.get("kpi_pressure"))
@@ -92,43 +104,42 @@ pub fn of(table: &Table, scenario: &Scenario) -> Vec<Control> {
             });
         }
     }
-    for t in entries(table, "tier") {
-        let name = t.get("name").and_then(Value::as_str).unwrap_or_default();
-        if t.get("kind").and_then(Value::as_str) != Some("chatbot") {
-            continue;
-        }
-        for (request, v) in t
-            .get("resolves")
-            .and_then(Value::as_table)
-            .into_iter()
-            .flatten()
-        {
-            out.push(share(
-                &format!("tier.{name}.resolves.{request}"),
-                &format!("{name} containment: share of {request} resolved"),
-                "chatbot",
-                number(v).unwrap_or(0.0),
-            ));
-        }
-        for request in entries(table, "request") {
-            let r = request
-                .get("name")
-                .and_then(Value::as_str)
-                .unwrap_or_default();
-            let uptake = request
-                .get("bot_uptake")
-                .and_then(|u| u.get(name))
-                .and_then(number)
-                .unwrap_or(0.0);
-            out.push(share(
-                &format!("request.{r}.bot_uptake.{name}"),
-                &format!("{name} uptake: share of {r} clients who choose it"),
-                "chatbot",
-                uptake,
-            ));
-        }
+}
+
+/// A chatbot tier `t`'s controls: its containment of each request type it
+/// resolves, and each request type's uptake of it.
+fn chatbot(table: &Table, t: &Table, out: &mut Vec<Control>) {
+    let name = t.get("name").and_then(Value::as_str).unwrap_or_default();
+    for (request, v) in t
+        .get("resolves")
+        .and_then(Value::as_table)
+        .into_iter()
+        .flatten()
+    {
+        out.push(share(
+            &format!("tier.{name}.resolves.{request}"),
+            &format!("{name} containment: share of {request} resolved"),
+            "chatbot",
+            number(v).unwrap_or(0.0),
+        ));
     }
-    out
+    for request in entries(table, "request") {
+        let r = request
+            .get("name")
+            .and_then(Value::as_str)
+            .unwrap_or_default();
+        let uptake = request
+            .get("bot_uptake")
+            .and_then(|u| u.get(name))
+            .and_then(number)
+            .unwrap_or(0.0);
+        out.push(share(
+            &format!("request.{r}.bot_uptake.{name}"),
+            &format!("{name} uptake: share of {r} clients who choose it"),
+            "chatbot",
+            uptake,
+        ));
+    }
 }
 
 /// A control of a share in [0, 1].

@@ -576,7 +576,7 @@ fn precision_adds_replications_and_records_why_each_point_stopped() {
 }
 
 /// Waits until `file` has at least `lines` complete lines, or panics.
-fn wait_for_lines(file: &Path, lines: usize) {
+pub(crate) fn wait_for_lines(file: &Path, lines: usize) {
     let start = Instant::now();
     while start.elapsed() < Duration::from_secs(120) {
         if std::fs::read_to_string(file).is_ok_and(|t| t.matches('\n').count() >= lines) {

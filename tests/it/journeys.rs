@@ -240,7 +240,7 @@ fn the_same_bytes_whatever_the_threads() {
 
 /// Off by default: no journeys file, and the run's results are the same
 /// bytes with and without it; a later run without `--journeys` removes
-/// an earlier journeys file; `--resume` cannot add journeys.
+/// an earlier journeys file.
 #[test]
 fn off_by_default_and_changes_nothing() {
     let dir = scratch("journeys-off");
@@ -256,20 +256,6 @@ fn off_by_default_and_changes_nothing() {
         );
     }
     assert!(!run(&file, &with, &[]).exists());
-    let o = tiersim(&[
-        "run",
-        file.to_str().unwrap(),
-        "--out",
-        with.to_str().unwrap(),
-        "--resume",
-        "--journeys",
-    ]);
-    assert_eq!(o.status.code(), Some(2));
-    assert!(
-        text(&o.stderr).contains("--journeys"),
-        "{}",
-        text(&o.stderr)
-    );
 }
 
 /// `compare --journeys`: both sides' rows, A's then B's, the same clients
@@ -321,4 +307,162 @@ fn compare_writes_both_sides() {
     assert!(a_rows > 0 && rows[a_rows..].iter().all(|r| r.side == "B"));
     assert_eq!(first("A"), first("B"));
     assert!(!first("A").is_empty());
+}
+
+/// The journeys scenario as a sweep of `points` points (servers 5, 6, ...)
+/// over `horizon` minutes, written into `dir`.
+fn sweep_file(dir: &Path, points: u32, horizon: &str) -> PathBuf {
+    let values: Vec<String> = (5..5 + points).map(|s| s.to_string()).collect();
+    let text = scenario("inf", true)
+        .replace(
+            "values = [5, 7]",
+            &format!("values = [{}]", values.join(", ")),
+        )
+        .replace("horizon = 2000.0", &format!("horizon = {horizon}"));
+    let file = dir.join("s.toml");
+    std::fs::write(&file, text).unwrap();
+    file
+}
+
+fn sweep_args<'a>(file: &'a Path, out: &'a Path, extra: &[&'a str]) -> Vec<&'a str> {
+    let mut args = vec![
+        "sweep",
+        file.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--quiet",
+    ];
+    args.extend(extra);
+    args
+}
+
+/// `--resume --journeys` ends with the journeys file of an uninterrupted
+/// run, byte for byte: after a Ctrl-C (the parts of the points finished
+/// before it are kept; a cut-short part and a stray part of an unfinished
+/// point are not used), and after an interruption of a run without
+/// `--journeys` (simulated: its journal cut to its first two points; the
+/// finished points' journeys are simulated again).
+#[test]
+fn a_resumed_sweep_writes_the_same_journeys() {
+    let dir = scratch("journeys-resume");
+    let file = sweep_file(&dir, 6, "12000.0");
+    let full = dir.join("full");
+    ok(&sweep_args(&file, &full, &["--journeys", "--threads", "1"]));
+    let expected = std::fs::read(full.join("journeys.csv")).unwrap();
+
+    // Ctrl-C after two points.
+    let out = dir.join("int");
+    let child = std::process::Command::new(env!("CARGO_BIN_EXE_tiersim"))
+        .args(sweep_args(&file, &out, &["--journeys", "--threads", "1"]))
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    crate::experiments::wait_for_lines(&out.join("points.jsonl"), 3);
+    let status = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let o = child.wait_with_output().unwrap();
+    assert_eq!(o.status.code(), Some(130), "{}", text(&o.stderr));
+    assert!(!out.join("journeys.csv").exists());
+    let parts = out.join("journeys.csv.parts");
+    let saved = std::fs::read_to_string(out.join("points.jsonl"))
+        .unwrap()
+        .matches('\n')
+        .count()
+        - 1;
+    assert!((2..6).contains(&saved), "{saved} points saved");
+    // Whole parts of the saved points are kept (3 replications each).
+    for p in 0..saved {
+        for r in 0..3 {
+            assert!(parts.join(format!("{p:06}-{r:06}.csv")).is_file());
+        }
+    }
+    // What a kill could leave: a part cut short under its temporary name,
+    // a part of a point not finished.
+    std::fs::write(parts.join("000005-000000.csv.tmp"), "cut short").unwrap();
+    std::fs::write(parts.join("000005-000001.csv"), "not finished").unwrap();
+    ok(&sweep_args(
+        &file,
+        &out,
+        &["--journeys", "--threads", "2", "--resume"],
+    ));
+    assert!(std::fs::read(out.join("journeys.csv")).unwrap() == expected);
+    assert!(!parts.exists());
+
+    // A run without --journeys cut after two points, resumed with it.
+    let out = dir.join("without");
+    ok(&sweep_args(&file, &out, &[]));
+    let journal = std::fs::read_to_string(out.join("points.jsonl")).unwrap();
+    let kept: Vec<&str> = journal.lines().take(3).collect();
+    std::fs::write(out.join("points.jsonl"), kept.join("\n") + "\n").unwrap();
+    let o = tiersim(&sweep_args(&file, &out, &["--journeys", "--resume"]));
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    assert!(
+        text(&o.stderr).contains("resuming: 2 of 6 points already finished"),
+        "{}",
+        text(&o.stderr)
+    );
+    assert!(std::fs::read(out.join("journeys.csv")).unwrap() == expected);
+    // And a finished run resumed with --journeys writes them all.
+    ok(&sweep_args(&file, &out, &[]));
+    assert!(!out.join("journeys.csv").exists());
+    ok(&sweep_args(&file, &out, &["--journeys", "--resume"]));
+    assert!(std::fs::read(out.join("journeys.csv")).unwrap() == expected);
+}
+
+/// `merge` joins the shards' journeys files into the unsharded run's,
+/// byte for byte (a sweep of five points in two and in three shards, and a
+/// single point in two shards, one of them empty); it refuses shards of
+/// which only some have one.
+#[test]
+fn merge_joins_the_shards_journeys() {
+    let dir = scratch("journeys-merge");
+    for (points, shards) in [(5, 2), (5, 3), (1, 2)] {
+        let case = dir.join(format!("{points}-{shards}"));
+        std::fs::create_dir_all(&case).unwrap();
+        let file = sweep_file(&case, points, "2000.0");
+        let full = case.join("full");
+        ok(&sweep_args(&file, &full, &["--journeys"]));
+        let mut dirs = Vec::new();
+        for k in 1..=shards {
+            let d = case.join(format!("shard-{k}"));
+            let shard = format!("{k}/{shards}");
+            ok(&sweep_args(&file, &d, &["--journeys", "--shard", &shard]));
+            dirs.push(d.to_str().unwrap().to_string());
+        }
+        let merged = case.join("merged");
+        let mut args = vec!["merge"];
+        args.extend(dirs.iter().map(String::as_str));
+        args.extend(["--out", merged.to_str().unwrap()]);
+        ok(&args);
+        let expected = std::fs::read(full.join("journeys.csv")).unwrap();
+        assert!(
+            std::fs::read(merged.join("journeys.csv")).unwrap() == expected,
+            "{points} points in {shards} shards"
+        );
+        if points > 1 {
+            assert!(expected.starts_with(b"point,"));
+        }
+    }
+    // One shard without journeys: refused, naming it.
+    let case = dir.join("5-2");
+    let file = case.join("s.toml");
+    let bare = case.join("bare");
+    ok(&sweep_args(&file, &bare, &["--shard", "2/2"]));
+    let o = tiersim(&[
+        "merge",
+        case.join("shard-1").to_str().unwrap(),
+        bare.to_str().unwrap(),
+        "--out",
+        case.join("refused").to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o.stderr));
+    let stderr = text(&o.stderr);
+    assert!(
+        stderr.contains("bare/journeys.csv") && stderr.contains("every shard with --journeys"),
+        "{stderr}"
+    );
 }

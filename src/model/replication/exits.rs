@@ -237,7 +237,7 @@ impl Replication<'_> {
             } else {
                 0.0
             },
-            offset,
+            offset: self.with_updates(c, offset),
             bot_cold: c.bot_cold as u32,
             bot_warm: c.bot_warm as u32,
             bot_time: c.bot_time,

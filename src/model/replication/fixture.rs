@@ -87,6 +87,7 @@ pub(super) fn two_tier(front_servers: u32) -> Model {
             bot_uptake: Vec::new(),
             repeat: None,
             status_visible: false,
+            proactive: None,
         }],
         outcomes: Outcomes::default(),
         week: None,
