@@ -244,6 +244,8 @@ fn borrow_cost(
     );
     to.goals.cost = Some(crate::scenario::Cost {
         hourly,
+        // Tier by tier: groups cost their tier's rate.
+        group_hourly: Vec::new(),
         ..cost.clone()
     });
 }

@@ -79,7 +79,9 @@ pub fn plan(args: &PlanArgs) -> Result<()> {
     let started = Instant::now();
     let plan = search(args, model, goals)?;
     let shifts = shift_plans(&file, model, goals, cost, &plan)?;
-    let weekly = output::weekly_cost(model, goals, &plan, &shifts);
+    let group_shifts = crate::plan::group_output::group_shifts(&plan, goals)
+        .map_err(|e| anyhow!("{file}: {e}"))?;
+    let weekly = output::weekly_cost(model, goals, &plan, &shifts, &group_shifts);
     let today = today::today(model, goals, &plan, &weekly);
     // The scenario as it ran: merged with what it `extends`, every remedy
     // applied, so that the planned file stands alone in the output folder.
@@ -88,11 +90,12 @@ pub fn plan(args: &PlanArgs) -> Result<()> {
     let workforce = &goals.plan.workforce;
     // An infeasible roster leaves the plan's files (they are valid) without
     // a roster.csv, and ends with the binding rule (exit 2).
-    let (people, no_roster) = match people::people(model, &plan, &shifts, workforce, args.roster) {
+    let people_of =
+        |roster| people::people(model, &plan, &shifts, &group_shifts, workforce, roster);
+    let (people, no_roster) = match people_of(args.roster) {
         Ok(p) => (p, None),
         Err((tier, e)) => {
-            let p = people::people(model, &plan, &shifts, workforce, false)
-                .map_err(|(_, e)| anyhow!(e.message))?;
+            let p = people_of(false).map_err(|(_, e)| anyhow!(e.message))?;
             let message = format!("tier `{tier}`: {}", e.message);
             (
                 p,
@@ -105,6 +108,7 @@ pub fn plan(args: &PlanArgs) -> Result<()> {
     let beside = output::Beside {
         today: &today,
         people: &people,
+        group_shifts: &group_shifts,
     };
     let json = output::plan_json(&file, model, goals, &plan, &shifts, &weekly, beside);
     let csv = output::staffing_csv(model, &plan, &shifts);
@@ -128,6 +132,9 @@ pub fn plan(args: &PlanArgs) -> Result<()> {
     args.output.print_json(&dir.join("plan.json"))?;
     if args.output.table() {
         print_plan(model, &plan, &shifts, &weekly);
+        for line in crate::plan::group_output::group_lines(&plan) {
+            println!("{line}");
+        }
         print_today(&plan, &weekly, &today);
         for line in people.lines() {
             println!("{line}");
@@ -259,15 +266,21 @@ fn print_plan(
     let tiers: Vec<usize> = (0..model.tiers.len())
         .filter(|&t| shifts[t].is_some())
         .collect();
-    print!("{:>6}", "slot");
+    // Only agent groups: no per-slot table (their lines follow).
+    let slots = if tiers.is_empty() { 0 } else { plan.grid.len() };
+    if slots > 0 {
+        print!("{:>6}", "slot");
+    }
     for &t in &tiers {
         print!(
             " {:>22}",
             format!("{} analytic/plan/shifts", shorten(&model.tiers[t].name))
         );
     }
-    println!();
-    for s in 0..plan.grid.len() {
+    if slots > 0 {
+        println!();
+    }
+    for s in 0..slots {
         if tiers
             .iter()
             .all(|&t| plan.staffing[t][s] == 0 && plan.seed.staffing[t][s] == 0)

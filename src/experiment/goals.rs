@@ -96,7 +96,8 @@ pub fn check_targets(targets: &[Target], summary: &ScenarioSummary) -> Vec<Targe
 pub struct TierCost {
     /// Tier name.
     pub name: String,
-    /// Cost per server on duty per hour.
+    /// Cost per server on duty per hour (for a tier with agent groups,
+    /// the groups' rates averaged over their agents).
     pub hourly: f64,
     /// Staff cost per hour of the run (hourly × mean servers on duty).
     pub staff_per_hour: f64,
@@ -126,11 +127,21 @@ pub fn cost_rates(cost: &Cost, model: &Model, summary: &ScenarioSummary) -> Cost
         let servers = summary
             .tier(&tier.name, "servers_mean")
             .map_or(f64::NAN, |e| e.mean);
-        let per_hour = cost.hourly[t] * servers;
+        // Agent groups (always on duty) each at their own rate; the tier's
+        // `hourly` is then their mean rate per agent.
+        let (hourly, per_hour) = match &tier.groups {
+            Some(groups) => {
+                let per_hour: f64 = (0..groups.groups.len())
+                    .map(|g| cost.group_rate(t, g) * f64::from(groups.groups[g].servers))
+                    .sum();
+                (per_hour / f64::from(groups.servers().max(1)), per_hour)
+            }
+            None => (cost.hourly[t], cost.hourly[t] * servers),
+        };
         staff += per_hour;
         tiers.push(TierCost {
             name: tier.name.clone(),
-            hourly: cost.hourly[t],
+            hourly,
             staff_per_hour: per_hour,
         });
     }

@@ -108,6 +108,22 @@ pub struct Cost {
     /// Revenue of one sale for the net value; `None` uses the request
     /// types' own `revenue_per_sale`.
     pub revenue_per_sale: Option<f64>,
+    /// Cost per agent on duty per hour of each agent group, by tier in
+    /// model order and group in file order (`[cost] group_hourly`); a
+    /// group without one (or a tier without groups: an empty list) costs
+    /// its tier's `hourly`. Read it through [`Cost::group_rate`].
+    pub group_hourly: Vec<Vec<Option<f64>>>,
+}
+
+impl Cost {
+    /// Cost per agent on duty per hour of group `g` of tier `t`: its own
+    /// `group_hourly`, else the tier's `hourly`.
+    pub fn group_rate(&self, t: usize, g: usize) -> f64 {
+        self.group_hourly
+            .get(t)
+            .and_then(|groups| groups.get(g).copied().flatten())
+            .unwrap_or(self.hourly[t])
+    }
 }
 
 /// Rules for turning a per-slot plan into shifts.

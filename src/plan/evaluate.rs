@@ -1,8 +1,9 @@
 //! Evaluating a staffing in the search: simulate it on the search's
 //! streams and judge every target, over the run and per slot.
 
+use super::groups::{Trial, with_groups};
 use super::search::SlotCheck;
-use super::{SlotGrid, Staffing, with_staffing};
+use super::{SlotGrid, with_staffing};
 use crate::experiment::goals::{Attainment, attainment, check_targets};
 use crate::experiment::{ScenarioSummary, run};
 use crate::model::Model;
@@ -49,8 +50,10 @@ impl Judged {
 }
 
 impl Evaluator<'_> {
-    pub(super) fn judge(&mut self, staffing: &Staffing, seed: u64, phase: &str) -> Judged {
+    pub(super) fn judge(&mut self, trial: &Trial, seed: u64, phase: &str) -> Judged {
+        let staffing = &trial.tiers;
         let mut m = with_staffing(self.model, self.grid, staffing);
+        with_groups(&mut m, &trial.groups);
         m.run.replications = self.replications;
         m.run.seed = seed;
         let summary = run(&m);
@@ -60,8 +63,13 @@ impl Evaluator<'_> {
             .iter()
             .filter(|c| c.attainment != Attainment::Met)
             .count();
+        let agents = if trial.groups.iter().all(Vec::is_empty) {
+            String::new()
+        } else {
+            format!(", {} agents in groups", trial.group_agents())
+        };
         (self.progress)(&format!(
-            "evaluation {}: {phase}, {} server-slots, {failing} checks failing",
+            "evaluation {}: {phase}, {} server-slots{agents}, {failing} checks failing",
             self.evaluations,
             staffing.iter().flatten().sum::<u32>()
         ));
@@ -109,6 +117,17 @@ pub(super) fn slot_queue(summary: &ScenarioSummary, t: usize, s: usize) -> f64 {
         .slot(s, Some(t), "queue_len_mean")
         .map_or(0.0, |e| e.mean);
     if q.is_finite() { q.max(0.0) } else { 0.0 }
+}
+
+/// Utilization of agent group `name` (`tier.group`) over the run (0 when
+/// unknown).
+pub(super) fn group_utilization(summary: &ScenarioSummary, name: &str) -> f64 {
+    summary
+        .agents
+        .iter()
+        .find(|(n, _)| n == name)
+        .and_then(|(_, m)| m.iter().find(|(k, _)| *k == "utilization"))
+        .map_or(0.0, |(_, e)| if e.mean.is_finite() { e.mean } else { 0.0 })
 }
 
 /// Mean utilization of tier `t` in slot `s` (or over the run).

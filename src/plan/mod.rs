@@ -9,6 +9,8 @@
 pub mod breaks;
 pub mod erlang;
 mod evaluate;
+pub mod group_output;
+pub mod groups;
 pub mod headcount;
 pub mod output;
 pub mod page;
@@ -18,6 +20,7 @@ pub mod search;
 pub mod seed;
 pub mod shifts;
 pub mod today;
+mod trade;
 
 use crate::model::week::{DAY, DAYS, WEEK};
 use crate::model::{Model, Roster};

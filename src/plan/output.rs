@@ -35,6 +35,7 @@ use crate::report::json::document;
 use crate::report::write_atomic;
 use crate::scenario::Goals;
 
+use super::group_output::{GroupRow, group_rows, set_group_servers};
 use super::headcount::Headcount;
 use super::people::People;
 use super::roster::RosterSummary;
@@ -55,9 +56,21 @@ pub struct WeeklyCost {
     pub over_staffing_hours: f64,
     /// Per staffed tier: (name, per-slot plan, shifts), per week.
     pub tiers: Vec<(String, f64, f64)>,
+    /// Per agent group (`tier.group`): (name, plan, shifts), per week;
+    /// in the totals above.
+    pub groups: Vec<(String, f64, f64)>,
 }
 
 impl WeeklyCost {
+    /// Whether the costs cover tier `name` (as a tier or by its groups).
+    pub fn covers(&self, name: &str) -> bool {
+        self.tiers.iter().any(|(n, _, _)| n == name)
+            || self
+                .groups
+                .iter()
+                .any(|(n, _, _)| n.strip_prefix(name).is_some_and(|g| g.starts_with('.')))
+    }
+
     /// The shifts' cost over the per-slot plan's, less one (0 when equal).
     pub fn gap(&self) -> f64 {
         if self.plan > 0.0 {
@@ -69,12 +82,14 @@ impl WeeklyCost {
 }
 
 /// Weekly cost of `plan` and its `shifts` (one per tier in model order,
-/// `None` for a chatbot).
+/// `None` for a chatbot), and of its agent groups with their
+/// `group_shifts` (in the order of `plan.groups`).
 pub fn weekly_cost(
     model: &Model,
     goals: &Goals,
     plan: &Plan,
     shifts: &[Option<ShiftPlan>],
+    group_shifts: &[ShiftPlan],
 ) -> WeeklyCost {
     let days = plan.grid.open_days_per_week();
     let hours = plan.grid.slot_hours();
@@ -89,6 +104,7 @@ pub fn weekly_cost(
         shift_starts: 0.0,
         over_staffing_hours: 0.0,
         tiers: Vec::new(),
+        groups: Vec::new(),
     };
     for (t, tier) in model.tiers.iter().enumerate() {
         let Some(s) = &shifts[t] else { continue };
@@ -102,6 +118,19 @@ pub fn weekly_cost(
         out.over_staffing_hours += s.over_staffing_hours * days;
         out.tiers
             .push((tier.name.clone(), planned, s.cost_per_day * days));
+    }
+    // Agent groups are on duty every day of the week.
+    for (p, s) in plan.groups.iter().zip(group_shifts) {
+        let planned = p.cost_per_week(p.servers);
+        out.analytic += p.cost_per_week(p.analytic);
+        out.plan += planned;
+        out.shifts += s.cost_per_day * 7.0;
+        let starts: u32 = s.shifts.iter().map(|x| x.2).sum();
+        out.shift_starts +=
+            f64::from(starts) * goals.cost.as_ref().map_or(0.0, |c| c.shift_start) * 7.0;
+        out.over_staffing_hours += s.over_staffing_hours * 7.0;
+        out.groups
+            .push((p.name.clone(), planned, s.cost_per_day * 7.0));
     }
     out
 }
@@ -253,6 +282,10 @@ pub struct PlanDocument {
     /// The roster's size per staffed tier, with `plan --roster`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub roster: Option<Ordered<RosterSummary>>,
+    /// Per agent group (`tier.group`): its planned agents, cost and why no
+    /// fewer (absent without groups).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub groups: Option<Ordered<GroupRow>>,
 }
 
 /// `plan.json`, read back.
@@ -290,13 +323,16 @@ fn tier_plan(goals: &Goals, plan: &Plan, t: usize, s: &ShiftPlan) -> TierPlan {
     }
 }
 
-/// What `plan.json` puts beside the plan: today's staffing and the people.
+/// What `plan.json` puts beside the plan: today's staffing, the people
+/// and the agent groups' shifts.
 #[derive(Clone, Copy, Debug)]
 pub struct Beside<'a> {
     /// The scenario's own staffing on the plan's streams.
     pub today: &'a Today,
     /// Headcount and rosters.
     pub people: &'a People,
+    /// The groups' whole shifts, in the order of `plan.groups`.
+    pub group_shifts: &'a [ShiftPlan],
 }
 
 /// `plan.json`.
@@ -309,7 +345,11 @@ pub fn plan_json(
     cost: &WeeklyCost,
     beside: Beside,
 ) -> String {
-    let Beside { today, people } = beside;
+    let Beside {
+        today,
+        people,
+        group_shifts,
+    } = beside;
     let reasons = match &plan.verdict {
         super::Verdict::Met => Vec::new(),
         super::Verdict::Unconfirmed(r) | super::Verdict::Unreachable(r) => r.clone(),
@@ -377,6 +417,7 @@ pub fn plan_json(
             .collect(),
         headcount: Some(people.headcount.clone()),
         roster: people.roster_summaries(),
+        groups: (!plan.groups.is_empty()).then(|| group_rows(plan, group_shifts)),
     };
     document("plan", &doc)
 }
@@ -499,6 +540,7 @@ pub fn plan_scenario(
             raw.insert("shifts".into(), toml::Value::Array(list));
         }
     }
+    set_group_servers(&mut table, model, plan);
     let body = toml::to_string(&table).map_err(|e| format!("cannot write the plan: {e}"))?;
     let text = format!(
         "# Staffing planned by `tiersim plan {file}` (verdict: {}).\n# The rest of the scenario is {file}'s.\n\n{body}",

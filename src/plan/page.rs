@@ -113,6 +113,7 @@ pub fn write_report(
     staffing_section(&mut out, &figure);
     cost_section(&mut out, model, goals, plan, cost);
     shifts_section(&mut out, model, plan, shifts);
+    super::group_output::group_section(&mut out, plan);
     people.section(&mut out);
     note_section(&mut out, model, plan);
     let path = dir.join("report.html");
@@ -284,6 +285,16 @@ fn cost_section(out: &mut String, model: &Model, goals: &Goals, plan: &Plan, cos
             format_args!(
                 "<tr><td>{}</td><td>{hourly:.2}</td><td>{planned:.2}</td><td>{shifted:.2}</td></tr>",
                 escape(name)
+            ),
+        );
+    }
+    for ((name, planned, shifted), p) in cost.groups.iter().zip(&plan.groups) {
+        putln(
+            out,
+            format_args!(
+                "<tr><td>{} (group, all week)</td><td>{:.2}</td><td>{planned:.2}</td><td>{shifted:.2}</td></tr>",
+                escape(name),
+                p.hourly
             ),
         );
     }

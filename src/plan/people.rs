@@ -5,6 +5,7 @@
 //! name; an agent group becomes one more key.
 
 use super::breaks::StaggeredShift;
+use super::groups::GROUP_HOURS_PER_WEEK;
 use super::headcount::{Headcount, headcounts};
 use super::roster::{self, Infeasible, PersonWeek, RosterRow, RosterSummary};
 use super::shifts::ShiftPlan;
@@ -41,13 +42,16 @@ fn on_duty_hours(plan: &Plan, staffing: &Staffing, t: usize) -> f64 {
     f64::from(per_day) * plan.grid.slot_hours() * plan.grid.open_days_per_week()
 }
 
-/// The people of `plan` with its `shifts` (one per tier, `None` unplanned);
-/// rosters too when `with_roster`. An infeasible roster is an error naming
-/// the tier and the binding rule, never a partial roster.
+/// The people of `plan` with its `shifts` (one per tier, `None` unplanned)
+/// and its agent groups' `group_shifts` (on duty every day; keyed
+/// `tier.group`); rosters too when `with_roster`. An infeasible roster is
+/// an error naming the tier (or group) and the binding rule, never a
+/// partial roster.
 pub fn people(
     model: &Model,
     plan: &Plan,
     shifts: &[Option<ShiftPlan>],
+    group_shifts: &[ShiftPlan],
     workforce: &Workforce,
     with_roster: bool,
 ) -> Result<People, (String, Infeasible)> {
@@ -55,35 +59,56 @@ pub fn people(
         let s = shifts[t].as_ref()?;
         Some((tier.name.clone(), s, on_duty_hours(plan, &plan.staffing, t)))
     });
-    let headcount = headcounts(units, plan.grid.open_days_per_week(), workforce);
-    let rosters = if with_roster {
-        let mut out = Vec::new();
-        for (t, tier) in model.tiers.iter().enumerate() {
-            let Some(s) = &shifts[t] else { continue };
-            let day = roster::day_shifts(&s.with_breaks());
-            let rules = &workforce.roster;
-            let people = roster::roster(&day, plan.grid.open_days, rules, &tier.name)
-                .map_err(|e| (tier.name.clone(), e))?;
-            // Checked against every rule before it is written: a broken rule
-            // here is a bug, reported rather than written.
-            roster::check(&people, &day, plan.grid.open_days, rules).map_err(|e| {
-                let bug = Infeasible {
-                    field: "plan.roster".into(),
-                    message: format!("the roster breaks a rule (a bug): {e}"),
-                };
-                (tier.name.clone(), bug)
-            })?;
-            out.push(TierRoster {
-                tier: tier.name.clone(),
-                shifts: day,
-                people,
-            });
-        }
-        Some(out)
-    } else {
-        None
-    };
-    Ok(People { headcount, rosters })
+    let mut headcount = headcounts(units, plan.grid.open_days_per_week(), workforce);
+    for (p, s) in plan.groups.iter().zip(group_shifts) {
+        let on_duty = f64::from(p.servers) * GROUP_HOURS_PER_WEEK;
+        let h = super::headcount::headcount(s, on_duty, 7.0, workforce);
+        headcount.0.push((p.name.clone(), h));
+    }
+    if !with_roster {
+        return Ok(People {
+            headcount,
+            rosters: None,
+        });
+    }
+    let mut out = Vec::new();
+    for (t, tier) in model.tiers.iter().enumerate() {
+        let Some(s) = &shifts[t] else { continue };
+        out.push(tier_roster(&tier.name, s, plan.grid.open_days, workforce)?);
+    }
+    for (p, s) in plan.groups.iter().zip(group_shifts) {
+        out.push(tier_roster(&p.name, s, [true; 7], workforce)?);
+    }
+    Ok(People {
+        headcount,
+        rosters: Some(out),
+    })
+}
+
+/// The roster of one tier's (or group's) `shifts` on `open_days`.
+fn tier_roster(
+    name: &str,
+    s: &ShiftPlan,
+    open_days: [bool; 7],
+    workforce: &Workforce,
+) -> Result<TierRoster, (String, Infeasible)> {
+    let day = roster::day_shifts(&s.with_breaks());
+    let rules = &workforce.roster;
+    let people = roster::roster(&day, open_days, rules, name).map_err(|e| (name.to_string(), e))?;
+    // Checked against every rule before it is written: a broken rule
+    // here is a bug, reported rather than written.
+    roster::check(&people, &day, open_days, rules).map_err(|e| {
+        let bug = Infeasible {
+            field: "plan.roster".into(),
+            message: format!("the roster breaks a rule (a bug): {e}"),
+        };
+        (name.to_string(), bug)
+    })?;
+    Ok(TierRoster {
+        tier: name.to_string(),
+        shifts: day,
+        people,
+    })
 }
 
 impl People {

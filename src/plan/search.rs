@@ -35,7 +35,8 @@
 
 use std::time::Instant;
 
-use super::evaluate::{Evaluator, Judged, slot_queue, slot_utilization};
+use super::evaluate::{Evaluator, Judged, group_utilization, slot_queue, slot_utilization};
+use super::groups::{GroupPlan, Trial, Unit, analytic_groups, group_plans, grouped};
 use super::seed::{Seed, seed};
 use super::{SlotGrid, Staffing};
 use crate::analytic::erlang_c;
@@ -116,6 +117,8 @@ pub struct Plan {
     pub seed: Seed,
     /// The simulated plan (the best found when unreachable).
     pub staffing: Staffing,
+    /// Every agent group with its planned agents (empty without groups).
+    pub groups: Vec<GroupPlan>,
     /// The verdict.
     pub verdict: Verdict,
     /// The search's last evaluation of the plan.
@@ -178,6 +181,7 @@ pub fn plan(model: &Model, goals: &Goals, options: &PlanOptions, progress: &dyn 
     let started = Instant::now();
     let grid = SlotGrid::of(model);
     let seed = seed(model, &grid, goals);
+    let groups = group_plans(model, &grid, goals);
     let replications = options
         .replications
         .unwrap_or(model.run.replications.min(SEARCH_REPLICATIONS))
@@ -196,9 +200,10 @@ pub fn plan(model: &Model, goals: &Goals, options: &PlanOptions, progress: &dyn 
         grid: &grid,
         staffable: grid.staffable(),
         staffed: (0..model.tiers.len())
-            .filter(|&t| model.tiers[t].planned())
+            .filter(|&t| model.tiers[t].planned() || grouped(model, t))
             .collect(),
         seed: &seed,
+        groups,
         started,
         replications,
         confirm_replications: model.run.replications.max(replications),
@@ -209,16 +214,18 @@ pub fn plan(model: &Model, goals: &Goals, options: &PlanOptions, progress: &dyn 
 
 /// One search: its evaluator, what it searches over, and what it has
 /// learnt on the way (the analytic plan's attainment).
-struct Search<'a> {
-    ev: Evaluator<'a>,
-    model: &'a Model,
-    goals: &'a Goals,
+pub(super) struct Search<'a> {
+    pub(super) ev: Evaluator<'a>,
+    pub(super) model: &'a Model,
+    pub(super) goals: &'a Goals,
     grid: &'a SlotGrid,
     /// Per slot: `Some(true)` when clients can arrive and staff be planned.
     staffable: Vec<Option<bool>>,
-    /// The planned tiers.
+    /// The planned tiers (per slot, or per agent group), in model order.
     staffed: Vec<usize>,
     seed: &'a Seed,
+    /// The agent groups planned, with why each has no fewer agents.
+    pub(super) groups: Vec<GroupPlan>,
     started: Instant,
     replications: u32,
     confirm_replications: u32,
@@ -228,7 +235,7 @@ struct Search<'a> {
 
 /// How the search ended early: the staffing, the verdict and the judged
 /// run that shows why.
-type Stop = Box<(Staffing, Verdict, Judged)>;
+type Stop = Box<(Trial, Verdict, Judged)>;
 
 impl Search<'_> {
     /// The four phases in turn; a phase that finds the targets out of reach
@@ -244,7 +251,10 @@ impl Search<'_> {
                 self.run_seed(),
             );
         }
-        let mut staffing = self.seed.staffing.clone();
+        let mut staffing = Trial {
+            tiers: self.seed.staffing.clone(),
+            groups: analytic_groups(self.model, &self.groups),
+        };
         let current = match self.add_until_met(&mut staffing) {
             Ok(current) => current,
             Err(stop) => {
@@ -253,7 +263,15 @@ impl Search<'_> {
                 return self.finish(staffing, verdict, summary, current, self.run_seed());
             }
         };
-        let current = self.remove_while_met(&mut staffing, current);
+        let mut current = self.remove_while_met(&mut staffing, current);
+        loop {
+            let (traded, changed) = self.trade_while_cheaper(&mut staffing, current);
+            current = traded;
+            if !changed {
+                break;
+            }
+            current = self.remove_while_met(&mut staffing, current);
+        }
         let (confirmation, confirmation_seed) = self.confirm(&mut staffing);
         let verdict = if confirmation.ok() {
             Verdict::Met
@@ -277,20 +295,86 @@ impl Search<'_> {
         self.goals.cost.as_ref().map_or(1.0, |c| c.hourly[t])
     }
 
-    /// The fewest servers a tier may keep in a slot.
-    fn minimum(&self, t: usize, s: usize) -> u32 {
-        match self.staffable[s] {
-            Some(true) if self.seed.offered_load[t][s] > 0.0 => 1,
-            _ => 0,
+    /// The planned group `g` of tier `t`.
+    pub(super) fn group(&self, t: usize, g: usize) -> &GroupPlan {
+        let i = self.groups.iter().position(|p| (p.tier, p.group) == (t, g));
+        &self.groups[i.expect("a grouped tier's groups are all planned")]
+    }
+
+    /// Cost per hour of one more server of `unit`.
+    fn rate(&self, unit: Unit) -> f64 {
+        match unit {
+            Unit::Slot(t, _) => self.hourly(t),
+            Unit::Group(t, g) => self.group(t, g).hourly,
+        }
+    }
+
+    /// Utilization of `unit` in `j`: the tier's in the slot, or the
+    /// group's over the run.
+    fn utilization(&self, j: &Judged, unit: Unit) -> f64 {
+        match unit {
+            Unit::Slot(t, s) => slot_utilization(&j.summary, self.model, t, s),
+            Unit::Group(t, g) => group_utilization(&j.summary, &self.group(t, g).name),
+        }
+    }
+
+    /// The fewest servers a unit may keep: in a slot, one where clients
+    /// arrive; a group, its minimum.
+    pub(super) fn minimum(&self, unit: Unit) -> u32 {
+        match unit {
+            Unit::Slot(t, s) => match self.staffable[s] {
+                Some(true) if self.seed.offered_load[t][s] > 0.0 => 1,
+                _ => 0,
+            },
+            Unit::Group(t, g) => self.group(t, g).minimum,
+        }
+    }
+
+    /// The group of grouped tier `t` that takes one more agent: the most
+    /// utilized in `current` (the bottleneck), then the cheaper, then the
+    /// first in the file; `None` when every group is at `plan.max_servers`.
+    fn group_to_add(&self, current: &Judged, trial: &Trial, t: usize) -> Option<Unit> {
+        let max = self.goals.plan.max_servers;
+        let key = |g: usize| {
+            let p = self.group(t, g);
+            (group_utilization(&current.summary, &p.name), -p.hourly)
+        };
+        (0..trial.groups[t].len())
+            .filter(|&g| trial.groups[t][g] < max)
+            .rev()
+            .max_by(|&a, &b| {
+                key(a)
+                    .partial_cmp(&key(b))
+                    .unwrap_or(std::cmp::Ordering::Equal)
+            })
+            .map(|g| Unit::Group(t, g))
+    }
+
+    /// The unit of tier `t` that takes one more server in slot `s`.
+    fn unit_to_add(&self, current: &Judged, trial: &Trial, t: usize, s: usize) -> Option<Unit> {
+        if grouped(self.model, t) {
+            self.group_to_add(current, trial, t)
+        } else {
+            (trial.tiers[t][s] < self.goals.plan.max_servers).then_some(Unit::Slot(t, s))
         }
     }
 
     /// Phase 1, reachability: a generous staffing simulated once.
     fn reachability(&mut self) -> Result<(), Stop> {
         let max = self.goals.plan.max_servers;
-        let mut generous = self.seed.staffing.clone();
+        let mut generous = Trial {
+            tiers: self.seed.staffing.clone(),
+            groups: analytic_groups(self.model, &self.groups),
+        };
+        for p in &self.groups {
+            generous.groups[p.tier][p.group] = p.generous(max);
+        }
         for &t in &self.staffed {
-            let slots = generous[t].iter_mut().enumerate().take(self.grid.len());
+            // A grouped tier has no slots here: its groups are above.
+            let slots = generous.tiers[t]
+                .iter_mut()
+                .enumerate()
+                .take(self.grid.len());
             for (s, servers) in slots {
                 let a = self.seed.offered_load[t][s];
                 if self.staffable[s] != Some(true) || a <= 0.0 {
@@ -315,7 +399,7 @@ impl Search<'_> {
     }
 
     /// Phase 2: add servers until every target holds.
-    fn add_until_met(&mut self, staffing: &mut Staffing) -> Result<Judged, Stop> {
+    fn add_until_met(&mut self, staffing: &mut Trial) -> Result<Judged, Stop> {
         let mut current = self.ev.judge(staffing, self.run_seed(), "analytic plan");
         self.analytic_targets = Some(check_targets(&self.goals.targets, &current.summary));
         let mut best_worst = current.worst(self.goals);
@@ -347,43 +431,66 @@ impl Search<'_> {
         Ok(current)
     }
 
-    /// Phase 3: remove server-slots while every target holds.
-    fn remove_while_met(&mut self, staffing: &mut Staffing, mut current: Judged) -> Judged {
-        let mut rejected: Vec<(usize, usize)> = Vec::new();
+    /// Every unit of the search: each slot of each tier without groups,
+    /// then each group, in model order.
+    fn units(&self) -> Vec<Unit> {
+        let mut out = Vec::new();
+        for &t in &self.staffed {
+            if grouped(self.model, t) {
+                let groups = self.groups.iter().filter(|p| p.tier == t);
+                out.extend(groups.map(|p| Unit::Group(t, p.group)));
+            } else {
+                out.extend((0..self.grid.len()).map(|s| Unit::Slot(t, s)));
+            }
+        }
+        out
+    }
+
+    /// Phase 3: remove server-slots (and agents of groups) while every
+    /// target holds. A group's rejected removal is its `why_not_fewer`.
+    fn remove_while_met(&mut self, staffing: &mut Trial, mut current: Judged) -> Judged {
+        let mut rejected: Vec<Unit> = Vec::new();
+        for p in &mut self.groups {
+            p.why_not_fewer = format!("at its minimum ({} agents)", p.minimum);
+        }
         loop {
-            let mut candidates: Vec<(usize, usize)> = self
-                .staffed
-                .iter()
-                .flat_map(|&t| (0..self.grid.len()).map(move |s| (t, s)))
-                .filter(|&(t, s)| {
-                    staffing[t][s] > self.minimum(t, s) && !rejected.contains(&(t, s))
-                })
+            let mut candidates: Vec<Unit> = self
+                .units()
+                .into_iter()
+                .filter(|&u| staffing.get(u) > self.minimum(u) && !rejected.contains(&u))
                 .collect();
             if candidates.is_empty() || self.ev.evaluations >= MAX_EVALUATIONS {
                 return current;
             }
-            let utilization =
-                |t: usize, s: usize| slot_utilization(&current.summary, self.model, t, s);
-            candidates.sort_by(|&(ta, sa), &(tb, sb)| {
-                self.hourly(tb)
-                    .total_cmp(&self.hourly(ta))
-                    .then(utilization(ta, sa).total_cmp(&utilization(tb, sb)))
+            candidates.sort_by(|&a, &b| {
+                self.rate(b).total_cmp(&self.rate(a)).then(
+                    self.utilization(&current, a)
+                        .total_cmp(&self.utilization(&current, b)),
+                )
             });
-            let (t, s) = candidates[0];
-            staffing[t][s] -= 1;
+            let unit = candidates[0];
+            *staffing.at(unit) -= 1;
             let trial = self.ev.judge(staffing, self.run_seed(), "removing servers");
             if trial.ok() {
                 current = trial;
             } else {
-                staffing[t][s] += 1;
-                rejected.push((t, s));
+                *staffing.at(unit) += 1;
+                rejected.push(unit);
+                if let Unit::Group(t, g) = unit {
+                    let why = self.labels(&trial, false).join("; ");
+                    let i = self.groups.iter().position(|p| (p.tier, p.group) == (t, g));
+                    if let Some(i) = i {
+                        self.groups[i].why_not_fewer =
+                            format!("one agent fewer fails on the search's streams: {why}");
+                    }
+                }
             }
         }
     }
 
     /// Phase 4: confirm on fresh streams; a plan that fails there gets one
     /// more round of servers and a confirmation on yet other streams.
-    fn confirm(&mut self, staffing: &mut Staffing) -> (Judged, u64) {
+    fn confirm(&mut self, staffing: &mut Trial) -> (Judged, u64) {
         let mut confirmation_seed = self.run_seed();
         let mut round = 0;
         self.ev.replications = self.confirm_replications;
@@ -391,8 +498,17 @@ impl Search<'_> {
             round += 1;
             confirmation_seed = confirmation_seed.wrapping_add(CONFIRM_SEED_OFFSET);
             let confirmation = self.ev.judge(staffing, confirmation_seed, "confirmation");
+            let before = staffing.groups.clone();
             if confirmation.ok() || round >= CONFIRM_ROUNDS || !self.add(&confirmation, staffing) {
                 return (confirmation, confirmation_seed);
+            }
+            for p in &mut self.groups {
+                if staffing.groups[p.tier][p.group] > before[p.tier][p.group] {
+                    p.why_not_fewer = format!(
+                        "added by confirmation round {round} on fresh streams (a target was not \
+                         met there with one agent fewer)"
+                    );
+                }
             }
         }
     }
@@ -400,21 +516,22 @@ impl Search<'_> {
     /// One round of adding: a server for every slot failing a per-slot
     /// target, at the tier with the longest queue there; or, when only
     /// whole-run targets fail, where the queue is longest over the day.
-    fn add(&self, current: &Judged, staffing: &mut Staffing) -> bool {
+    fn add(&self, current: &Judged, staffing: &mut Trial) -> bool {
         let mut slots: Vec<usize> = current.failures().filter_map(|c| c.slot).collect();
         slots.sort_unstable();
         slots.dedup();
         if slots.is_empty() {
             return match self.longest_queue(current, staffing) {
-                Some((t, s)) => {
-                    staffing[t][s] += 1;
+                Some(unit) => {
+                    *staffing.at(unit) += 1;
                     true
                 }
                 None => false,
             };
         }
-        let max = self.goals.plan.max_servers;
         let mut added = false;
+        // A group's agents serve every slot: one more per round at most.
+        let mut grown: Vec<usize> = Vec::new();
         for &s in &slots {
             let key = |t: usize| {
                 (
@@ -427,28 +544,44 @@ impl Search<'_> {
                 .staffed
                 .iter()
                 .copied()
-                .filter(|&t| staffing[t][s] < max && self.seed.offered_load[t][s] > 0.0)
+                .filter(|&t| !grown.contains(&t) && self.has_load(t, s))
+                .filter(|&t| self.unit_to_add(current, staffing, t, s).is_some())
                 .max_by(|&a, &b| {
                     key(a)
                         .partial_cmp(&key(b))
                         .unwrap_or(std::cmp::Ordering::Equal)
                 });
-            if let Some(t) = tier {
-                staffing[t][s] += 1;
+            if let Some(unit) = tier.and_then(|t| self.unit_to_add(current, staffing, t, s)) {
+                *staffing.at(unit) += 1;
                 added = true;
+                if let Unit::Group(t, _) = unit {
+                    grown.push(t);
+                }
             }
         }
         added
     }
 
+    /// Whether tier `t` has load in slot `s` (a grouped tier: its groups'
+    /// share in the busiest slot).
+    fn has_load(&self, t: usize, s: usize) -> bool {
+        if grouped(self.model, t) {
+            self.groups
+                .iter()
+                .any(|p| p.tier == t && p.offered_load > 0.0)
+        } else {
+            self.seed.offered_load[t][s] > 0.0
+        }
+    }
+
     /// Where the queue is longest (tier, slot) among those that may take
     /// another server: per slot with a calendar, over the run without.
-    fn longest_queue(&self, current: &Judged, staffing: &Staffing) -> Option<(usize, usize)> {
-        let max = self.goals.plan.max_servers;
+    fn longest_queue(&self, current: &Judged, staffing: &Trial) -> Option<Unit> {
         let mut best = None;
         for &t in &self.staffed {
-            for (s, &servers) in staffing[t].iter().enumerate().take(self.grid.len()) {
-                if self.staffable[s].is_none() || servers >= max {
+            for s in 0..self.grid.len() {
+                let unit = self.unit_to_add(current, staffing, t, s);
+                if self.staffable[s].is_none() || unit.is_none() {
                     continue;
                 }
                 let q = if self.grid.by_slot {
@@ -459,17 +592,17 @@ impl Search<'_> {
                         .tier(&self.model.tiers[t].name, "queue_len_mean")
                         .map_or(0.0, |e| e.mean)
                 };
-                if best.is_none_or(|(bq, _, _)| q > bq) {
-                    best = Some((q, t, s));
+                if best.is_none_or(|(bq, _)| q > bq) {
+                    best = Some((q, unit));
                 }
             }
         }
-        best.map(|(_, t, s)| (t, s))
+        best.and_then(|(_, unit)| unit)
     }
 
     /// The failing (or, with `only_missed`, the missed) targets in words,
     /// each once.
-    fn labels(&self, j: &Judged, only_missed: bool) -> Vec<String> {
+    pub(super) fn labels(&self, j: &Judged, only_missed: bool) -> Vec<String> {
         let mut out: Vec<String> = Vec::new();
         for c in j.failures() {
             if only_missed && c.attainment != Attainment::Missed {
@@ -496,7 +629,7 @@ impl Search<'_> {
     /// run and the confirmation that decided.
     fn finish(
         &self,
-        staffing: Staffing,
+        staffing: Trial,
         verdict: Verdict,
         search: ScenarioSummary,
         confirmation: Judged,
@@ -509,10 +642,15 @@ impl Search<'_> {
             .filter(|c| c.slot.is_some() && c.attainment != Attainment::Met)
             .cloned()
             .collect();
+        let mut groups = self.groups.clone();
+        for p in &mut groups {
+            p.servers = staffing.groups[p.tier][p.group];
+        }
         Plan {
             grid: self.grid.clone(),
             seed: self.seed.clone(),
-            staffing,
+            staffing: staffing.tiers,
+            groups,
             verdict,
             search,
             analytic_targets: self.analytic_targets.clone(),

@@ -10,6 +10,7 @@
 
 use super::erlang::Queue;
 use super::{SlotGrid, Staffing};
+use crate::model::load::TierLoad;
 use crate::model::{Model, offered_loads};
 use crate::scenario::{Bound, Goals};
 
@@ -68,29 +69,12 @@ pub fn seed(model: &Model, grid: &SlotGrid, goals: &Goals) -> Seed {
             out.formula.push("none");
             continue;
         }
-        let service_mean = if load.arrival_rate_per_hour > 0.0 {
-            load.offered_load / (load.arrival_rate_per_hour / 60.0)
-        } else {
-            1.0
-        };
         let mut staffing = Vec::new();
         let mut offered = Vec::new();
         for (s, f) in grid.factors.iter().enumerate() {
-            let queue = Queue {
-                arrivals_per_hour: load.arrival_rate_per_hour * f,
-                service_mean,
-                patience_mean: patience,
-                threshold: model.run.service_level_threshold,
-            };
+            let queue = slot_queue(model, load, patience, *f);
             offered.push(queue.offered_load());
-            let c = match staffable[s] {
-                Some(true) if queue.arrivals_per_hour > 0.0 => {
-                    queue.fewest_servers(&targets, max).unwrap_or(max).max(1)
-                }
-                Some(_) => 1,
-                None => 0,
-            };
-            staffing.push(c);
+            staffing.push(fewest(&queue, staffable[s], &targets, max));
         }
         let (beta, square_root) = square_root_staffing(&offered, &staffing);
         out.staffing.push(staffing);
@@ -106,8 +90,48 @@ pub fn seed(model: &Model, grid: &SlotGrid, goals: &Goals) -> Seed {
     out
 }
 
+/// The stationary queue of a tier (its `load`) in a slot whose arrival
+/// rate is `factor` times the tier's.
+pub(super) fn slot_queue(
+    model: &Model,
+    load: &TierLoad,
+    patience: Option<f64>,
+    factor: f64,
+) -> Queue {
+    let service_mean = if load.arrival_rate_per_hour > 0.0 {
+        load.offered_load / (load.arrival_rate_per_hour / 60.0)
+    } else {
+        1.0
+    };
+    Queue {
+        arrivals_per_hour: load.arrival_rate_per_hour * factor,
+        service_mean,
+        patience_mean: patience,
+        threshold: model.run.service_level_threshold,
+    }
+}
+
+/// The fewest servers for `queue` in a slot that is `staffable` (as
+/// [`SlotGrid::staffable`] says) to meet the closed-form `targets`, at most
+/// `max`: at least 1 where clients arrive or are still served, 0 where
+/// none are planned.
+pub(super) fn fewest(
+    queue: &Queue,
+    staffable: Option<bool>,
+    targets: &[(&'static str, bool, f64)],
+    max: u32,
+) -> u32 {
+    match staffable {
+        Some(true) if queue.arrivals_per_hour > 0.0 => {
+            queue.fewest_servers(targets, max).unwrap_or(max).max(1)
+        }
+        Some(_) => 1,
+        None => 0,
+    }
+}
+
 /// Mean patience weighted by arrival rate, if every segment has one.
-fn mean_patience(model: &Model) -> Option<f64> {
+pub(super) fn mean_patience(model: &Model) -> Option<f64> {
     model
         .segments
         .iter()

@@ -44,7 +44,7 @@ pub fn today(model: &Model, goals: &Goals, plan: &Plan, weekly: &WeeklyCost) -> 
         cost_rates(c, model, &summary)
             .tiers
             .iter()
-            .filter(|t| weekly.tiers.iter().any(|(name, _, _)| *name == t.name))
+            .filter(|t| weekly.covers(&t.name))
             .map(|t| t.staff_per_hour * WEEK_HOURS)
             .sum()
     });

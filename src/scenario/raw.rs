@@ -603,7 +603,13 @@ pub struct RawCost {
     pub shift_start: Option<Spanned<f64>>,
     /// Revenue of one sale, for the net value (overrides the requests').
     pub revenue_per_sale: Option<Spanned<f64>>,
+    /// `{ tier = { group = cost per agent on duty per hour } }` for agent
+    /// groups (default: the tier's `hourly`).
+    pub group_hourly: Option<BTreeMap<Spanned<String>, RawRates>>,
 }
+
+/// `{ name = rate }`, by group name.
+pub type RawRates = BTreeMap<Spanned<String>, Spanned<f64>>;
 
 /// `[plan]`.
 #[derive(Debug, Deserialize)]

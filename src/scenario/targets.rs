@@ -184,7 +184,57 @@ impl Checker<'_> {
                 .revenue_per_sale
                 .as_ref()
                 .map(|v| self.non_negative(v, "cost.revenue_per_sale")),
+            group_hourly: self.group_costs(c, model),
         }
+    }
+
+    /// `[cost] group_hourly = { tier = { group = rate } }`: each named tier
+    /// must have agent groups, each group must exist, each rate be a finite
+    /// number > 0. Per tier in model order, per group in file order.
+    fn group_costs(&mut self, c: &RawCost, model: &Model) -> Vec<Vec<Option<f64>>> {
+        let mut out: Vec<Vec<Option<f64>>> = model
+            .tiers
+            .iter()
+            .map(|t| vec![None; t.groups.as_ref().map_or(0, |g| g.groups.len())])
+            .collect();
+        let tiers: Vec<String> = model.tiers.iter().map(|t| t.name.clone()).collect();
+        let grouped: Vec<&str> = model
+            .tiers
+            .iter()
+            .filter(|t| t.groups.is_some())
+            .map(|t| t.name.as_str())
+            .collect();
+        for (tier, rates) in c.group_hourly.iter().flatten() {
+            let field = format!("cost.group_hourly.{}", tier.get_ref());
+            let Some(t) = self.reference(tier, &tiers, &field, "tier") else {
+                continue;
+            };
+            let Some(groups) = &model.tiers[t].groups else {
+                let allowed = if grouped.is_empty() {
+                    "none in this scenario".to_string()
+                } else {
+                    super::list(grouped.iter().copied())
+                };
+                self.problem(
+                    tier.span(),
+                    &field,
+                    format!(
+                        "tier `{}` has no agent groups ([[tier.group]]), so no group to price; allowed: tiers with groups: {allowed}",
+                        tier.get_ref()
+                    ),
+                );
+                continue;
+            };
+            let names: Vec<String> = groups.groups.iter().map(|g| g.name.clone()).collect();
+            for (group, rate) in rates {
+                let field = format!("{field}.{}", group.get_ref());
+                let kind = format!("group of tier `{}`", tier.get_ref());
+                if let Some(g) = self.reference(group, &names, &field, &kind) {
+                    out[t][g] = Some(self.positive(rate, &field));
+                }
+            }
+        }
+        out
     }
 
     fn plan_rules(&mut self, raw: &RawPlan, model: &Model) -> PlanRules {
