@@ -21,6 +21,7 @@ pub mod seed;
 pub mod shifts;
 pub mod today;
 mod trade;
+mod units;
 
 use crate::model::week::{DAY, DAYS, WEEK};
 use crate::model::{Model, Roster};

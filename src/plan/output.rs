@@ -345,11 +345,7 @@ pub fn plan_json(
     cost: &WeeklyCost,
     beside: Beside,
 ) -> String {
-    let Beside {
-        today,
-        people,
-        group_shifts,
-    } = beside;
+    let (today, people) = (beside.today, beside.people);
     let reasons = match &plan.verdict {
         super::Verdict::Met => Vec::new(),
         super::Verdict::Unconfirmed(r) | super::Verdict::Unreachable(r) => r.clone(),
@@ -417,7 +413,7 @@ pub fn plan_json(
             .collect(),
         headcount: Some(people.headcount.clone()),
         roster: people.roster_summaries(),
-        groups: (!plan.groups.is_empty()).then(|| group_rows(plan, group_shifts)),
+        groups: (!plan.groups.is_empty()).then(|| group_rows(plan, beside.group_shifts)),
     };
     document("plan", &doc)
 }

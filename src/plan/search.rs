@@ -35,7 +35,7 @@
 
 use std::time::Instant;
 
-use super::evaluate::{Evaluator, Judged, group_utilization, slot_queue, slot_utilization};
+use super::evaluate::{Evaluator, Judged, slot_queue, slot_utilization};
 use super::groups::{GroupPlan, Trial, Unit, analytic_groups, group_plans, grouped};
 use super::seed::{Seed, seed};
 use super::{SlotGrid, Staffing};
@@ -218,12 +218,12 @@ pub(super) struct Search<'a> {
     pub(super) ev: Evaluator<'a>,
     pub(super) model: &'a Model,
     pub(super) goals: &'a Goals,
-    grid: &'a SlotGrid,
+    pub(super) grid: &'a SlotGrid,
     /// Per slot: `Some(true)` when clients can arrive and staff be planned.
-    staffable: Vec<Option<bool>>,
+    pub(super) staffable: Vec<Option<bool>>,
     /// The planned tiers (per slot, or per agent group), in model order.
-    staffed: Vec<usize>,
-    seed: &'a Seed,
+    pub(super) staffed: Vec<usize>,
+    pub(super) seed: &'a Seed,
     /// The agent groups planned, with why each has no fewer agents.
     pub(super) groups: Vec<GroupPlan>,
     started: Instant,
@@ -291,72 +291,8 @@ impl Search<'_> {
         self.model.run.seed
     }
 
-    fn hourly(&self, t: usize) -> f64 {
+    pub(super) fn hourly(&self, t: usize) -> f64 {
         self.goals.cost.as_ref().map_or(1.0, |c| c.hourly[t])
-    }
-
-    /// The planned group `g` of tier `t`.
-    pub(super) fn group(&self, t: usize, g: usize) -> &GroupPlan {
-        let i = self.groups.iter().position(|p| (p.tier, p.group) == (t, g));
-        &self.groups[i.expect("a grouped tier's groups are all planned")]
-    }
-
-    /// Cost per hour of one more server of `unit`.
-    fn rate(&self, unit: Unit) -> f64 {
-        match unit {
-            Unit::Slot(t, _) => self.hourly(t),
-            Unit::Group(t, g) => self.group(t, g).hourly,
-        }
-    }
-
-    /// Utilization of `unit` in `j`: the tier's in the slot, or the
-    /// group's over the run.
-    fn utilization(&self, j: &Judged, unit: Unit) -> f64 {
-        match unit {
-            Unit::Slot(t, s) => slot_utilization(&j.summary, self.model, t, s),
-            Unit::Group(t, g) => group_utilization(&j.summary, &self.group(t, g).name),
-        }
-    }
-
-    /// The fewest servers a unit may keep: in a slot, one where clients
-    /// arrive; a group, its minimum.
-    pub(super) fn minimum(&self, unit: Unit) -> u32 {
-        match unit {
-            Unit::Slot(t, s) => match self.staffable[s] {
-                Some(true) if self.seed.offered_load[t][s] > 0.0 => 1,
-                _ => 0,
-            },
-            Unit::Group(t, g) => self.group(t, g).minimum,
-        }
-    }
-
-    /// The group of grouped tier `t` that takes one more agent: the most
-    /// utilized in `current` (the bottleneck), then the cheaper, then the
-    /// first in the file; `None` when every group is at `plan.max_servers`.
-    fn group_to_add(&self, current: &Judged, trial: &Trial, t: usize) -> Option<Unit> {
-        let max = self.goals.plan.max_servers;
-        let key = |g: usize| {
-            let p = self.group(t, g);
-            (group_utilization(&current.summary, &p.name), -p.hourly)
-        };
-        (0..trial.groups[t].len())
-            .filter(|&g| trial.groups[t][g] < max)
-            .rev()
-            .max_by(|&a, &b| {
-                key(a)
-                    .partial_cmp(&key(b))
-                    .unwrap_or(std::cmp::Ordering::Equal)
-            })
-            .map(|g| Unit::Group(t, g))
-    }
-
-    /// The unit of tier `t` that takes one more server in slot `s`.
-    fn unit_to_add(&self, current: &Judged, trial: &Trial, t: usize, s: usize) -> Option<Unit> {
-        if grouped(self.model, t) {
-            self.group_to_add(current, trial, t)
-        } else {
-            (trial.tiers[t][s] < self.goals.plan.max_servers).then_some(Unit::Slot(t, s))
-        }
     }
 
     /// Phase 1, reachability: a generous staffing simulated once.
@@ -429,21 +365,6 @@ impl Search<'_> {
             )));
         }
         Ok(current)
-    }
-
-    /// Every unit of the search: each slot of each tier without groups,
-    /// then each group, in model order.
-    fn units(&self) -> Vec<Unit> {
-        let mut out = Vec::new();
-        for &t in &self.staffed {
-            if grouped(self.model, t) {
-                let groups = self.groups.iter().filter(|p| p.tier == t);
-                out.extend(groups.map(|p| Unit::Group(t, p.group)));
-            } else {
-                out.extend((0..self.grid.len()).map(|s| Unit::Slot(t, s)));
-            }
-        }
-        out
     }
 
     /// Phase 3: remove server-slots (and agents of groups) while every
@@ -560,18 +481,6 @@ impl Search<'_> {
             }
         }
         added
-    }
-
-    /// Whether tier `t` has load in slot `s` (a grouped tier: its groups'
-    /// share in the busiest slot).
-    fn has_load(&self, t: usize, s: usize) -> bool {
-        if grouped(self.model, t) {
-            self.groups
-                .iter()
-                .any(|p| p.tier == t && p.offered_load > 0.0)
-        } else {
-            self.seed.offered_load[t][s] > 0.0
-        }
     }
 
     /// Where the queue is longest (tier, slot) among those that may take

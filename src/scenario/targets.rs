@@ -348,4 +348,43 @@ hourly = { front = 20.0 }
         assert_eq!((cost.hourly, cost.shift_start), (vec![20.0], 0.0));
         assert_eq!(s.goals.plan, PlanRules::default());
     }
+
+    #[test]
+    fn group_rates_default_to_the_tiers_and_price_a_run() {
+        let s = crate::scenario::parse(
+            r#"name = "g"
+[run]
+horizon = 600.0
+replications = 2
+service_level_threshold = 1.0
+[[segment]]
+name = "retail"
+rate_per_hour = 10.0
+[[tier]]
+name = "front"
+service = { dist = "exponential", mean = 1.0 }
+[[tier.group]]
+name = "juniors"
+servers = 3
+skills = { retail = 1 }
+[[tier.group]]
+name = "seniors"
+servers = 2
+skills = { retail = 2 }
+[cost]
+hourly = { front = 30.0 }
+group_hourly = { front = { seniors = 45.0 } }
+"#,
+            "g.toml",
+        )
+        .unwrap();
+        let cost = s.goals.cost.unwrap();
+        assert_eq!((cost.group_rate(0, 0), cost.group_rate(0, 1)), (30.0, 45.0));
+        // The run's staff cost: each group at its rate, the tier's `hourly`
+        // their mean per agent.
+        let summary = crate::experiment::run(&s.model);
+        let rates = crate::experiment::goals::cost_rates(&cost, &s.model, &summary);
+        assert_eq!(rates.staff_per_hour.mean, 3.0 * 30.0 + 2.0 * 45.0);
+        assert_eq!(rates.tiers[0].hourly, (3.0 * 30.0 + 2.0 * 45.0) / 5.0);
+    }
 }

@@ -12,6 +12,7 @@ mod experiments;
 mod extend;
 mod failure_demand;
 mod fit;
+mod group_plan;
 mod groups;
 mod headcount;
 mod journal;
