@@ -23,6 +23,7 @@ use rand::Rng;
 
 use super::Event;
 use super::client::{Client, Phase};
+use super::mode::Full;
 use super::state::Replication;
 use crate::engine::rng::keyed;
 use crate::engine::{Dist, Time};
@@ -126,7 +127,7 @@ impl Replication<'_> {
             chase_contact: true,
             ..Client::FREE
         };
-        self.enter(contact, t);
+        self.enter::<Full>(contact, t);
     }
 
     /// A chasing contact ended (`how`): tallied, and its slot freed.
