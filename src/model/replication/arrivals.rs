@@ -6,6 +6,7 @@ use rand::Rng;
 use super::Event;
 use super::client::{Client, NONE, Phase};
 use super::counts::slot_of;
+use super::mode::Mode;
 use super::state::Replication;
 use crate::engine::Time;
 use crate::engine::rng::keyed;
@@ -15,20 +16,22 @@ impl Replication<'_> {
     /// Schedules the segment's next arrival after `now`, if before the
     /// horizon.
     #[inline(always)]
-    pub(super) fn schedule_arrival(&mut self, segment: usize, now: f64) {
+    pub(super) fn schedule_arrival<M: Mode>(&mut self, segment: usize, now: f64) {
         let model = self.model;
         let s = &model.segments[segment];
-        if let Some(trace) = &s.trace {
+        if M::FULL
+            && let Some(trace) = &s.trace
+        {
             return self.schedule_replayed(segment, trace);
         }
         // Exponential gaps (of mass 1 under a profile), built once.
         let gap = self.interarrival[segment].sample(&mut self.arrivals[segment]);
         let at = match &s.arrival_profile {
-            None => now + gap,
-            Some(rate) => match rate.advance(now, gap) {
+            Some(rate) if M::FULL => match rate.advance(now, gap) {
                 Some(at) => at,
                 None => return,
             },
+            _ => now + gap,
         };
         if at <= self.model.run.horizon {
             // Each segment's next arrival waits in its own side slot.
@@ -42,8 +45,8 @@ impl Replication<'_> {
         }
     }
 
-    pub(super) fn arrival(&mut self, segment: usize, t: f64) {
-        self.schedule_arrival(segment, t);
+    pub(super) fn arrival<M: Mode>(&mut self, segment: usize, t: f64) {
+        self.schedule_arrival::<M>(segment, t);
         let model = self.model;
         let counted = t >= self.warmup;
         let key = self.keys[segment].random();
@@ -55,12 +58,12 @@ impl Replication<'_> {
         };
         let seg = &model.segments[segment];
         let request = match &seg.trace {
-            None => pick(&seg.requests, key, self.request_salt),
-            Some(_) => self
+            Some(_) if M::FULL => self
                 .replayed_request(segment)
                 .unwrap_or_else(|| pick(&seg.requests, key, self.request_salt)),
+            _ => pick(&seg.requests, key, self.request_salt),
         };
-        let (channel, complexity, own_rm) = if self.extras {
+        let (channel, complexity, own_rm) = if M::FULL && self.extras {
             self.arrival_extras(segment, request, key)
         } else {
             (0, 0.0, NONE)
@@ -75,24 +78,25 @@ impl Replication<'_> {
             key,
             arrival: t,
             joined: t,
-            serial: self.arrivals_seen,
-            contact_start: t,
             channel: channel as u8,
             complexity,
             own_rm,
             ..Client::FREE
         };
+        if M::FULL {
+            self.open_contact(id, t);
+        }
         if counted {
             self.segments[segment].arrived += 1;
-            if self.by_request {
+            if M::FULL && self.by_request {
                 self.requests[request].arrived += 1;
             }
-            if self.slots.len() > 1 {
+            if M::FULL && self.slots.len() > 1 {
                 let slot = slot_of(t, self.slot_len, self.slots.len());
                 self.slots[slot].arrived += 1;
             }
         }
-        self.enter(id, t);
+        self.enter::<M>(id, t);
     }
 
     /// A free slot of the slab for a new client (or chasing contact) at
@@ -118,15 +122,16 @@ impl Replication<'_> {
     /// own RM's tier, or the entry of its request, channel or segment; a
     /// closed channel holds it until opening or loses it.
     #[inline(always)]
-    pub(super) fn enter(&mut self, id: u32, t: f64) {
+    pub(super) fn enter<M: Mode>(&mut self, id: u32, t: f64) {
         let model = self.model;
         let c = &self.clients[id as usize];
         let (segment, channel) = (c.segment as usize, c.channel as usize);
         let entry = match (&model.segments[segment].book, c.own_rm) {
-            (Some(b), rm) if rm != NONE => b.tier,
+            (Some(b), rm) if M::FULL && rm != NONE => b.tier,
             _ => self.entry_for(segment, c.request as usize, channel, c.key),
         };
-        if self.extras
+        if M::FULL
+            && self.extras
             && let Some(ch) = model.channels.get(channel)
             && let Some(hours) = &ch.hours
             && !hours.is_open(t)
@@ -148,7 +153,7 @@ impl Replication<'_> {
             }
             return;
         }
-        self.join(id, entry, t);
+        self.join::<M>(id, entry, t);
     }
 
     /// A new client's channel, complexity and own RM (keyed draws).

@@ -2,6 +2,7 @@
 //! blocks of non-client work, and an overflow rule for clients kept waiting.
 
 use super::Event;
+use super::mode::Full;
 use super::state::Replication;
 use crate::engine::Time;
 use crate::model::Overflow;
@@ -126,7 +127,7 @@ impl Replication<'_> {
                 ts.queue_len.change(t, -1.0);
                 ts.waiting -= 1;
                 ts.counts.overflowed += counted as u64;
-                self.join(id, to, t);
+                self.join::<Full>(id, to, t);
             }
         }
     }

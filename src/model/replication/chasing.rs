@@ -29,6 +29,7 @@ use rand::Rng;
 
 use super::Event;
 use super::client::{Client, Phase};
+use super::mode::Full;
 use super::state::Replication;
 use crate::engine::rng::keyed;
 use crate::engine::{Dist, Time};
@@ -139,7 +140,7 @@ impl Replication<'_> {
             chase_contact: true,
             ..Client::FREE
         };
-        self.enter(contact, t);
+        self.enter::<Full>(contact, t);
     }
 
     /// The satisfaction offset `offset` of client `c`'s journey, plus

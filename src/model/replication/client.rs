@@ -1,7 +1,6 @@
 //! One client inside the system: where it is, what it wants, and what
-//! its journey has been so far.
-
-use crate::model::ContactKind;
+//! its journey has been so far (the journeys file's per-contact fields are
+//! kept apart, in `record.rs`, and only while recording).
 
 /// No tier (`Client::next`) or no RM (`Client::own_rm`).
 pub(super) const NONE: u16 = u16::MAX;
@@ -114,23 +113,6 @@ pub(super) struct Client {
     pub(super) earlier_wait: f64,
     /// Contacts so far that ended unresolved (numbers the repeat draws).
     pub(super) unresolved: u16,
-    /// The client's number in the replication (1 for the first arrival).
-    pub(super) serial: u64,
-    /// The current contact: its number (1 for the first), what brought
-    /// it about, when it began, and the hand-offs before it (for the
-    /// journeys file).
-    pub(super) contact: u16,
-    pub(super) contact_kind: ContactKind,
-    pub(super) contact_start: f64,
-    pub(super) contact_cold: u16,
-    pub(super) contact_warm: u16,
-    /// Visits to any tier before the current contact.
-    pub(super) contact_visits: u32,
-    /// When the first service on the line of the current contact began
-    /// (valid once `started`).
-    pub(super) first_start: f64,
-    /// Between contacts: a redial or repeat contact is pending.
-    pub(super) returning: bool,
     /// A status-chasing contact about another client's case (not a
     /// journey of its own: it is served or lost at the front line and
     /// leaves; `chasing.rs`).
@@ -191,15 +173,6 @@ impl Client {
         redials: 0,
         earlier_wait: 0.0,
         unresolved: 0,
-        serial: 0,
-        contact: 1,
-        contact_kind: ContactKind::First,
-        contact_start: 0.0,
-        contact_cold: 0,
-        contact_warm: 0,
-        contact_visits: 0,
-        first_start: 0.0,
-        returning: false,
         chase_contact: false,
         case: 0,
         chases: 0,

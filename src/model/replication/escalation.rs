@@ -6,6 +6,7 @@ use rand::Rng;
 use super::Event;
 use super::chasing::ChaseEnd;
 use super::client::{Client, Phase};
+use super::mode::{Full, Mode};
 use super::state::Replication;
 use crate::engine::Time;
 use crate::engine::rng::keyed;
@@ -59,7 +60,7 @@ impl Replication<'_> {
             return;
         }
         if self.clients[id as usize].counted {
-            self.record_outcome(id, false, t);
+            self.record_outcome::<Full>(id, false, t);
         }
         self.emit(record, ContactKind::First);
         self.release(id);
@@ -67,15 +68,15 @@ impl Replication<'_> {
 
     /// The client's contact is over and nothing escalates it: the case goes
     /// to its next back-office step, or the client departs served.
-    pub(super) fn next_step(&mut self, id: u32, t: f64) {
-        if self.chasing && self.clients[id as usize].chase_contact {
+    pub(super) fn next_step<M: Mode>(&mut self, id: u32, t: f64) {
+        if M::FULL && self.chasing && self.clients[id as usize].chase_contact {
             return self.end_chase(id, ChaseEnd::Served);
         }
-        if self.resolving && !self.resolved_here(id) {
+        if M::FULL && self.resolving && !self.resolved_here(id) {
             return self.depart_unresolved(id, t);
         }
-        if !self.back_office {
-            return self.depart_served(id, t);
+        if !M::FULL || !self.back_office {
+            return self.depart_served::<M>(id, t);
         }
         let model = self.model;
         let c = &mut self.clients[id as usize];
@@ -94,12 +95,12 @@ impl Replication<'_> {
                     c.bo_start = t;
                 }
                 c.steps += 1;
-                self.join(id, to, t);
+                self.join::<Full>(id, to, t);
                 if first && self.chasing {
                     self.start_chasing(id, t);
                 }
             }
-            None => self.depart_served(id, t),
+            None => self.depart_served::<Full>(id, t),
         }
     }
 }

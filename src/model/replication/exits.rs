@@ -9,6 +9,7 @@ use rand::Rng;
 use super::chasing::ChaseEnd;
 use super::client::{NONE, Phase};
 use super::counts::slot_of;
+use super::mode::{Full, Mode};
 use super::state::Replication;
 use crate::engine::rng::keyed;
 use crate::model::outcome::{Journey, logistic};
@@ -16,7 +17,7 @@ use crate::model::retention::Ending;
 use crate::model::{ContactKind, ContactOutcome, TierKind};
 
 impl Replication<'_> {
-    pub(super) fn abandon(&mut self, id: u32, t: f64) {
+    pub(super) fn abandon<M: Mode>(&mut self, id: u32, t: f64) {
         let c = &mut self.clients[id as usize];
         let tier = c.tier as usize;
         let wait = t - c.joined;
@@ -35,7 +36,7 @@ impl Replication<'_> {
                 k.waited += 1;
             }
         }
-        if self.chasing && c.chase_contact {
+        if M::FULL && self.chasing && c.chase_contact {
             // A chasing contact is not a journey: it is lost, and leaves
             // (no journeys row: it belongs to another client's case).
             self.end_chase(id, ChaseEnd::Lost);
@@ -46,11 +47,15 @@ impl Replication<'_> {
                 counts.record_admitted(c, self.threshold, self.midpoint);
             }
             // A client who calls again keeps its slot; its journey goes on.
-            let record = self.contact_record(id, ContactOutcome::Abandoned, Some(t));
-            let redialed = self.redialing && self.try_redial(id, true, t);
+            let record = if M::FULL {
+                self.contact_record(id, ContactOutcome::Abandoned, Some(t))
+            } else {
+                None
+            };
+            let redialed = M::FULL && self.redialing && self.try_redial(id, true, t);
             if !redialed {
                 if counted {
-                    self.record_outcome(id, false, t);
+                    self.record_outcome::<M>(id, false, t);
                 }
                 self.release(id);
             }
@@ -64,7 +69,11 @@ impl Replication<'_> {
         // Abandoned entries stay in the queue and are skipped when reached;
         // compact when they outnumber the live ones so memory stays bounded.
         let ts = &mut self.tiers[tier];
-        let entries = ts.entries() + ts.rm_queues.iter().map(VecDeque::len).sum::<usize>();
+        let entries = if M::FULL {
+            ts.entries() + ts.rm_queues.iter().map(VecDeque::len).sum::<usize>()
+        } else {
+            ts.queues.iter().map(VecDeque::len).sum::<usize>()
+        };
         if entries > 64 && entries > 2 * ts.waiting as usize {
             let clients = &self.clients;
             if let Some(pool) = ts.pool.as_mut() {
@@ -76,14 +85,14 @@ impl Replication<'_> {
         }
     }
 
-    pub(super) fn depart_served(&mut self, id: u32, t: f64) {
-        self.depart(id, t, true);
+    pub(super) fn depart_served<M: Mode>(&mut self, id: u32, t: f64) {
+        self.depart::<M>(id, t, true);
     }
 
     /// The client leaves after service, their need `resolved` or not (the
     /// last contact did not resolve it: the journey ends unresolved).
     #[inline(always)]
-    pub(super) fn depart(&mut self, id: u32, t: f64, resolved: bool) {
+    pub(super) fn depart<M: Mode>(&mut self, id: u32, t: f64, resolved: bool) {
         // Read in place: the client is about 180 bytes, not worth a copy.
         let c = &self.clients[id as usize];
         if c.counted {
@@ -93,19 +102,21 @@ impl Replication<'_> {
             counts.record_admitted(c, self.threshold, self.midpoint);
             counts.wait_served.add(c.wait);
             counts.sojourn.add(t - c.arrival);
-            if self.by_request && resolved {
+            if M::FULL && self.by_request && resolved {
                 let request = &mut self.requests[c.request as usize];
                 request.served += 1;
                 request.turnaround.add(t - c.arrival);
             }
-            self.record_outcome(id, resolved, t);
-            let outcome = if resolved {
-                ContactOutcome::Served
-            } else {
-                ContactOutcome::Unresolved
-            };
-            let record = self.contact_record(id, outcome, Some(t));
-            self.emit(record, ContactKind::First);
+            self.record_outcome::<M>(id, resolved, t);
+            if M::FULL {
+                let outcome = if resolved {
+                    ContactOutcome::Served
+                } else {
+                    ContactOutcome::Unresolved
+                };
+                let record = self.contact_record(id, outcome, Some(t));
+                self.emit(record, ContactKind::First);
+            }
         }
         self.release(id);
     }
@@ -127,7 +138,7 @@ impl Replication<'_> {
             return;
         }
         if counted {
-            self.record_outcome(id, false, arrival);
+            self.record_outcome::<Full>(id, false, arrival);
         }
         self.emit(record, ContactKind::First);
         self.release(id);
@@ -137,21 +148,21 @@ impl Replication<'_> {
     /// top-box, complaints, first-contact resolution, hand-offs,
     /// deflection, own-RM service, sales, attrition and problem cases.
     #[inline(always)]
-    pub(super) fn record_outcome(&mut self, id: u32, resolved: bool, t: f64) {
+    pub(super) fn record_outcome<M: Mode>(&mut self, id: u32, resolved: bool, t: f64) {
         let model = self.model;
         let o = &model.outcomes;
-        let journey = self.journey(id, resolved, t);
+        let journey = self.journey::<M>(id, resolved, t);
         let p = self.scorer.top_box(&journey);
         let c = &self.clients[id as usize];
         // Served, or abandoning from a queue (blocked clients are not
         // admitted, and their slot is already free).
         let admitted = c.phase != Phase::Free;
-        if self.slots.len() > 1 {
+        if M::FULL && self.slots.len() > 1 {
             self.record_slot(id, p, admitted);
         }
         let c = &self.clients[id as usize];
         let mut draws = keyed(c.key, self.outcome_salt, 0);
-        if self.by_request {
+        if M::FULL && self.by_request {
             self.requests[c.request as usize]
                 .satisfaction
                 .add(100.0 * p);
@@ -167,7 +178,7 @@ impl Replication<'_> {
         counts.formal_complaints += formal as u64;
         let handoffs = c.cold_handoffs as u32 + c.warm_handoffs as u32;
         counts.handoffs.add(handoffs as f64);
-        if c.own_rm != NONE {
+        if M::FULL && c.own_rm != NONE {
             counts.booked += 1;
             counts.own_rm += c.by_own_rm as u64;
             let continuity = self.scorer.continuity(&journey);
@@ -176,16 +187,16 @@ impl Replication<'_> {
                 counts.continuity_points += 100.0 * (p - logistic(without));
             }
         }
-        if self.bots {
+        if M::FULL && self.bots {
             self.record_staffed(id, admitted, resolved, handoffs);
         }
         let mut sale = false;
         if resolved {
-            let (complained, sold) = self.record_resolved(id, p, handoffs, &mut draws);
+            let (complained, sold) = self.record_resolved::<M>(id, p, handoffs, &mut draws);
             formal |= complained;
             sale = sold;
         }
-        if self.recording {
+        if M::FULL && self.recording {
             self.keep_score(&journey, p, sale);
         }
         let c = &self.clients[id as usize];
@@ -195,7 +206,7 @@ impl Replication<'_> {
         counts.attrition += h;
         counts.value_at_risk += h * value;
         counts.feedback_value += new_business;
-        if resolved && self.risk.active {
+        if M::FULL && resolved && self.risk.active {
             self.record_problem(id);
         }
     }
@@ -203,7 +214,7 @@ impl Replication<'_> {
     /// The journey of client `id`, finished at `t`, as the outcome model
     /// scores it.
     #[inline(always)]
-    fn journey(&self, id: u32, resolved: bool, t: f64) -> Journey {
+    fn journey<M: Mode>(&self, id: u32, resolved: bool, t: f64) -> Journey {
         let c = &self.clients[id as usize];
         let request = &self.model.requests[c.request as usize];
         let (tolerance, offset) =
@@ -211,7 +222,8 @@ impl Replication<'_> {
         // Opted in (a reference turnaround): back-office time against it
         // and against the promise; neutral (1, 0) for a journey that had
         // no back-office step.
-        let (expected_ratio, promise_ratio) = if request.expected_turnaround.is_finite() {
+        let (expected_ratio, promise_ratio) = if M::FULL && request.expected_turnaround.is_finite()
+        {
             if resolved && c.steps > 0 {
                 let bo = t - c.bo_start;
                 (
@@ -232,7 +244,7 @@ impl Replication<'_> {
             warm_handoffs: c.warm_handoffs as u32,
             resolved,
             repeats: c.repeats as u32,
-            turnaround_ratio: if resolved && request.promised_turnaround.is_finite() {
+            turnaround_ratio: if M::FULL && resolved && request.promised_turnaround.is_finite() {
                 (t - c.arrival) / request.promised_turnaround
             } else {
                 0.0
@@ -292,7 +304,7 @@ impl Replication<'_> {
     /// from `draws`; returns whether a mis-sold client complained formally,
     /// and whether a sale was made.
     #[inline(always)]
-    fn record_resolved(
+    fn record_resolved<M: Mode>(
         &mut self,
         id: u32,
         p: f64,
@@ -306,7 +318,7 @@ impl Replication<'_> {
         let counts = &mut self.segments[c.segment as usize];
         counts.first_contact += (handoffs == 0 && c.repeats == 0) as u64;
         counts.deflected += (!c.human) as u64;
-        let bot = if c.human {
+        let bot = if !M::FULL || c.human {
             1.0
         } else {
             model
@@ -322,7 +334,7 @@ impl Replication<'_> {
         counts.sales += 1;
         counts.revenue += request.revenue_per_sale;
         counts.risk_losses += self.risk.credit_loss[c.request as usize];
-        if self.by_request {
+        if M::FULL && self.by_request {
             let by_request = &mut self.requests[c.request as usize];
             by_request.sales += 1;
             by_request.revenue += request.revenue_per_sale;
@@ -380,7 +392,7 @@ mod tests {
         model.tiers[0].queue_capacity = None;
         model.run.drain_limit = 0.0;
         let mut r = Replication::new(&model, 0);
-        r.run();
+        r.run_resolved();
         for ts in &r.tiers {
             assert!(
                 ts.entries() <= 2 * ts.waiting as usize + 65,

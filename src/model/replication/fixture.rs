@@ -104,7 +104,7 @@ pub(super) fn traced(
     replication: u32,
 ) -> (ReplicationResult, Vec<(usize, f64, u64)>) {
     let mut r = Replication::new(model, replication);
-    let events = r.run();
+    let events = r.run_resolved();
     let trace = std::mem::take(&mut r.trace);
     (r.finish(events), trace)
 }

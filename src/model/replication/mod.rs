@@ -31,6 +31,7 @@ mod exits;
 #[cfg(test)]
 mod fixture;
 mod groups;
+mod mode;
 mod outbound;
 mod promotion;
 mod queueing;
@@ -49,6 +50,7 @@ pub use counts::{
 pub use trace::Trace;
 
 use super::{ContactSink, Model};
+use mode::{Full, Lean, Mode};
 use state::Replication;
 
 /// What can happen.
@@ -99,7 +101,7 @@ pub(super) enum Event {
 /// Deterministic: the same model and replication give the same result.
 pub fn simulate(model: &Model, replication: u32) -> ReplicationResult {
     let mut r = Replication::new(model, replication);
-    let events = r.run();
+    let events = r.run_resolved();
     r.finish(events)
 }
 
@@ -114,15 +116,26 @@ pub fn simulate_recorded(
     let mut r = Replication::new(model, replication);
     r.recording = true;
     r.sink = Some(sink);
-    let events = r.run();
+    let events = r.run_resolved();
     r.finish(events)
 }
 
 impl Replication<'_> {
-    /// Runs the event loop to the end; returns the number of events taken.
-    pub(super) fn run(&mut self) -> u64 {
+    /// Runs the event loop to the end in the instance the model needs
+    /// (`mode.rs`, decided once); returns the number of events taken.
+    pub(super) fn run_resolved(&mut self) -> u64 {
+        if self.lean() {
+            self.run::<Lean>()
+        } else {
+            self.run::<Full>()
+        }
+    }
+
+    /// Runs the event loop to the end with the hot handlers' instance `M`;
+    /// returns the number of events taken.
+    pub(super) fn run<M: Mode>(&mut self) -> u64 {
         for segment in 0..self.model.segments.len() {
-            self.schedule_arrival(segment, 0.0);
+            self.schedule_arrival::<M>(segment, 0.0);
         }
         for tier in 0..self.tiers.len() {
             if !self.tiers[tier].plan.is_empty() {
@@ -139,16 +152,16 @@ impl Replication<'_> {
             }
             events += 1;
             match event {
-                Event::Arrival { segment } => self.arrival(segment as usize, t),
+                Event::Arrival { segment } => self.arrival::<M>(segment as usize, t),
                 Event::ServiceEnd { client, generation } => {
                     if self.clients[client as usize].generation == generation {
-                        self.service_end(client, t);
+                        self.service_end::<M>(client, t);
                     }
                 }
                 Event::Abandon { client, generation } => {
                     let c = &self.clients[client as usize];
-                    if c.generation == generation && !c.callback {
-                        self.abandon(client, t);
+                    if c.generation == generation && !(M::FULL && c.callback) {
+                        self.abandon::<M>(client, t);
                     }
                 }
                 Event::Staffing { tier, change } => {
@@ -157,7 +170,7 @@ impl Replication<'_> {
                 Event::Rejoin { client, generation } => {
                     let c = &self.clients[client as usize];
                     if c.generation == generation {
-                        self.join(client, c.next as usize, t);
+                        self.join::<Full>(client, c.next as usize, t);
                     }
                 }
                 Event::Overflow { client, generation } => {

@@ -9,6 +9,7 @@ use super::chasing::chase_service;
 use super::chatbot::bot_handed_off;
 use super::client::{Client, NONE, Phase, next_visit};
 use super::escalation::route;
+use super::mode::{Full, Mode};
 use super::state::{Replication, TierState};
 use super::virtual_hold;
 use crate::engine::Time;
@@ -18,7 +19,7 @@ use crate::model::{Handoff, Model, TierKind, Transfer};
 impl Replication<'_> {
     /// The client (or their case) joins tier `tier`: starts service,
     /// preempts, waits, or is blocked.
-    pub(super) fn join(&mut self, id: u32, tier: usize, t: f64) {
+    pub(super) fn join<M: Mode>(&mut self, id: u32, tier: usize, t: f64) {
         let model = self.model;
         let c = &mut self.clients[id as usize];
         c.tier = tier as u16;
@@ -29,8 +30,8 @@ impl Replication<'_> {
         let spec = &model.tiers[tier];
         // On the line: neither a case in a back office nor a client waiting
         // to be called back.
-        let on_line = !c.callback && spec.kind != TierKind::BackOffice;
-        let rank = if c.callback {
+        let on_line = !M::FULL || (!c.callback && spec.kind != TierKind::BackOffice);
+        let rank = if M::FULL && c.callback {
             self.callback_rank
         } else {
             self.ranks[tier][segment]
@@ -39,29 +40,30 @@ impl Replication<'_> {
         if counted {
             ts.counts.arrived += 1;
         }
-        if spec.kind == TierKind::Dedicated {
+        if M::FULL && spec.kind == TierKind::Dedicated {
             self.join_own_rm(id, tier, t);
             return;
         }
         if ts.busy < ts.capacity {
-            if ts.pool.is_none() {
-                self.start_service(id, t);
+            if !M::FULL || ts.pool.is_none() {
+                self.start_service_in::<M>(id, t);
                 return;
             }
             if self.take_by_group(id, tier, t) {
                 return;
             }
         }
-        if spec.preemptive
+        if M::FULL
+            && spec.preemptive
             && on_line
             && let Some(victim) = self.preemption_victim(tier, rank)
         {
             self.preempt(victim, t);
-            self.start_service(id, t);
+            self.start_service_in::<M>(id, t);
             return;
         }
         let ts = &mut self.tiers[tier];
-        if on_line && spec.queue_capacity.is_some_and(|cap| ts.waiting >= cap) {
+        if M::FULL && on_line && spec.queue_capacity.is_some_and(|cap| ts.waiting >= cap) {
             if counted {
                 ts.counts.blocked += 1;
             }
@@ -70,9 +72,9 @@ impl Replication<'_> {
         }
         let generation = self.start_waiting(id, tier, t);
         // Promotion applies to live clients at a priority below the first.
-        let promoting = self.promoting && on_line && rank > 0;
+        let promoting = M::FULL && self.promoting && on_line && rank > 0;
         let at_once = promoting && self.promoted_at_once(segment, rank);
-        if self.tiers[tier].pool.is_some() {
+        if M::FULL && self.tiers[tier].pool.is_some() {
             self.group_wait(id, tier, generation, at_once, t);
         } else {
             let rank = if at_once { 0 } else { rank };
@@ -80,7 +82,9 @@ impl Replication<'_> {
         }
         if on_line {
             self.schedule_patience(id, tier, t);
-            if let Some(offer) = &spec.callback_offer {
+            if M::FULL
+                && let Some(offer) = &spec.callback_offer
+            {
                 self.schedule_offer(id, offer, t);
             }
         }
@@ -163,15 +167,21 @@ impl Replication<'_> {
         ts.queues[rank as usize].push_front((victim, generation));
     }
 
+    /// The client takes a free server (session) at its tier now (the
+    /// handlers' `Full` instance, for the mechanisms' own handlers).
+    pub(super) fn start_service(&mut self, id: u32, t: f64) {
+        self.start_service_in::<Full>(id, t);
+    }
+
     /// The client takes a free server (session) at its tier now. What the
     /// service is, and where the client goes after it, is decided here.
     #[inline(always)]
-    pub(super) fn start_service(&mut self, id: u32, t: f64) {
+    pub(super) fn start_service_in<M: Mode>(&mut self, id: u32, t: f64) {
         let model = self.model;
         let c = &mut self.clients[id as usize];
         let tier = c.tier as usize;
         let spec = &model.tiers[tier];
-        let resumed = c.phase == Phase::Preempted;
+        let resumed = M::FULL && c.phase == Phase::Preempted;
         let ts = &mut self.tiers[tier];
         ts.set_busy(t, ts.busy + 1);
         let duration = if resumed {
@@ -179,7 +189,7 @@ impl Replication<'_> {
         } else {
             let wait = t - c.joined;
             c.visit_wait = wait;
-            let callback = c.callback;
+            let callback = M::FULL && c.callback;
             if callback {
                 // A call-back attempt: it reaches the client or not.
                 ts.counts.callback_attempts += c.counted as u64;
@@ -198,21 +208,23 @@ impl Replication<'_> {
                 if c.held && !c.attempt_fails {
                     virtual_hold::reached(c, self.bots && !spec.unlimited);
                 }
-            } else if spec.kind != TierKind::BackOffice {
+            } else if !M::FULL || spec.kind != TierKind::BackOffice {
                 c.wait += wait;
                 if !c.started {
                     c.started = true;
                     c.first_wait = c.wait;
-                    c.first_start = t;
+                    if M::FULL && self.recording {
+                        self.contacts[id as usize].first_start = t;
+                    }
                 }
-                if self.bots && !c.staffed && !spec.unlimited {
+                if M::FULL && self.bots && !c.staffed && !spec.unlimited {
                     // The first staffed service: the `*_staffed` metrics.
                     c.staffed = true;
                     c.staffed_wait = c.wait;
                     c.staffed_handoffs = c.cold_handoffs + c.warm_handoffs;
                 }
             }
-            service_time(model, tier, ts, c)
+            service_time::<M>(model, tier, ts, c)
         };
         if c.phase == Phase::Waiting {
             // Its patience will not run out now.
@@ -222,7 +234,7 @@ impl Replication<'_> {
         c.phase = Phase::InService;
         c.service_start = t;
         c.service_end = t + duration;
-        if spec.preemptive {
+        if M::FULL && spec.preemptive {
             ts.in_service.push(id);
         }
         self.calendar.schedule(
@@ -234,7 +246,7 @@ impl Replication<'_> {
         );
     }
 
-    pub(super) fn service_end(&mut self, id: u32, t: f64) {
+    pub(super) fn service_end<M: Mode>(&mut self, id: u32, t: f64) {
         let model = self.model;
         // Only the few fields needed, not a copy of the whole client.
         let c = &self.clients[id as usize];
@@ -244,16 +256,17 @@ impl Replication<'_> {
         let spec = &model.tiers[tier];
         let ts = &mut self.tiers[tier];
         ts.set_busy(t, ts.busy - 1);
-        if spec.preemptive
+        if M::FULL
+            && spec.preemptive
             && let Some(pos) = ts.in_service.iter().position(|&v| v == id)
         {
             ts.in_service.swap_remove(pos);
         }
-        if spec.kind == TierKind::Dedicated {
+        if M::FULL && spec.kind == TierKind::Dedicated {
             ts.rm_busy[rm] = false;
         }
-        if fails {
-            self.free_server(tier, rm, t);
+        if M::FULL && fails {
+            self.free_server::<M>(tier, rm, t);
             self.attempt_failed(id, t);
             return;
         }
@@ -271,10 +284,10 @@ impl Replication<'_> {
         // The server takes its next client before this one moves on (so a
         // client coming back to the same tier queues behind those already
         // waiting).
-        self.free_server(tier, rm, t);
+        self.free_server::<M>(tier, rm, t);
         let c = &mut self.clients[id as usize];
-        c.human |= !spec.unlimited && spec.kind != TierKind::BackOffice;
-        if spec.kind == TierKind::Chatbot {
+        c.human |= !M::FULL || (!spec.unlimited && spec.kind != TierKind::BackOffice);
+        if M::FULL && spec.kind == TierKind::Chatbot {
             c.bot_tier = tier as u16;
             if next.is_some() {
                 bot_handed_off(c, spec.handoff, t);
@@ -286,29 +299,29 @@ impl Replication<'_> {
                     Handoff::Cold => c.cold_handoffs += 1,
                     Handoff::Warm => c.warm_handoffs += 1,
                 }
-                if spec.transfer == Transfer::Callback {
+                if M::FULL && spec.transfer == Transfer::Callback {
                     c.callback = true;
                     c.attempts = 0;
                     c.repeats = c.repeats.saturating_add(1);
                 }
-                self.join(id, to, t)
+                self.join::<M>(id, to, t)
             }
-            None => self.next_step(id, t),
+            None => self.next_step::<M>(id, t),
         }
     }
 
     /// A server (RM `rm` at a dedicated tier) became free at `t`: it takes
     /// the next client, or makes an outbound call.
     #[inline(always)]
-    pub(super) fn free_server(&mut self, tier: usize, rm: usize, t: f64) {
+    pub(super) fn free_server<M: Mode>(&mut self, tier: usize, rm: usize, t: f64) {
         let ts = &self.tiers[tier];
-        let outbound = ts.outbound_calls;
-        if ts.dedicated {
+        let outbound = M::FULL && ts.outbound_calls;
+        if M::FULL && ts.dedicated {
             self.rm_free(tier, rm, t);
-        } else if ts.pool.is_some() {
+        } else if M::FULL && ts.pool.is_some() {
             self.group_free(tier, rm, t);
         } else {
-            self.serve_next(tier, t);
+            self.serve_next_in::<M>(tier, t);
         }
         if outbound {
             self.start_outbound(tier, t);
@@ -316,9 +329,14 @@ impl Replication<'_> {
     }
 
     /// A server at `tier` became free: it takes the first valid client in
-    /// priority order (call-backs last).
-    #[inline(always)]
+    /// priority order (call-backs last); the handlers' `Full` instance.
     pub(super) fn serve_next(&mut self, tier: usize, t: f64) {
+        self.serve_next_in::<Full>(tier, t);
+    }
+
+    /// [`Self::serve_next`] in the handlers' instance `M`.
+    #[inline(always)]
+    pub(super) fn serve_next_in<M: Mode>(&mut self, tier: usize, t: f64) {
         let ts = &mut self.tiers[tier];
         if ts.waiting == 0 || ts.busy >= ts.capacity {
             return;
@@ -328,7 +346,7 @@ impl Replication<'_> {
                 if self.clients[id as usize].generation == generation {
                     ts.queue_len.change(t, -1.0);
                     ts.waiting -= 1;
-                    self.start_service(id, t);
+                    self.start_service_in::<M>(id, t);
                     return;
                 }
             }
@@ -339,23 +357,29 @@ impl Replication<'_> {
 /// The length of the service client `c` starts at `tier` (a failed
 /// call-back attempt's, or a triage's, or a full service), deciding where
 /// the client goes after it (`c.next`).
-fn service_time(model: &Model, tier: usize, ts: &TierState, c: &mut Client) -> f64 {
-    if c.attempt_fails {
+fn service_time<M: Mode>(model: &Model, tier: usize, ts: &TierState, c: &mut Client) -> f64 {
+    if M::FULL && c.attempt_fails {
         c.next = NONE;
         model.tiers[tier].callback.attempt_minutes
-    } else if c.chase_contact {
+    } else if M::FULL && c.chase_contact {
         let mut draws = keyed(c.key, ts.service_salt, c.visits as u64);
         chase_service(model, tier, c, &mut draws)
     } else {
         let spec = &model.tiers[tier];
         let kinds = model.requests.len();
-        let beyond = spec.skill.as_ref().filter(|s| c.complexity > s.level);
+        let beyond = spec
+            .skill
+            .as_ref()
+            .filter(|s| M::FULL && c.complexity > s.level);
         let mut draws = keyed(c.key, ts.service_salt, c.visits as u64);
         let (service, next) = match beyond {
             // Triage, then up to the skilled tier.
             Some(skill) => (skill.triage.sample(&mut draws), Some(skill.to)),
             None => {
-                let service = match super::trace::replayed_service(model, c) {
+                let replayed = M::FULL
+                    .then(|| super::trace::replayed_service(model, c))
+                    .flatten();
+                let service = match replayed {
                     Some(replayed) => replayed,
                     None => spec
                         .service_of(c.segment as usize, c.request as usize, kinds)
@@ -368,7 +392,7 @@ fn service_time(model: &Model, tier: usize, ts: &TierState, c: &mut Client) -> f
         let mut duration = service;
         // Only a staffed tier's service changes, and only with one of these
         // (adding 0 or multiplying by 1 would change nothing).
-        if ts.adjusted {
+        if M::FULL && ts.adjusted {
             duration += model.selling_minutes;
             if let Some(ch) = model.channels.get(c.channel as usize) {
                 duration *= ch.service_multiplier;

@@ -11,6 +11,7 @@ use rand::Rng;
 
 use super::Event;
 use super::client::{NONE, Phase};
+use super::mode::Full;
 use super::state::Replication;
 use crate::engine::Time;
 use crate::engine::rng::keyed;
@@ -79,12 +80,9 @@ impl Replication<'_> {
         c.attempt_fails = false;
         c.generation = c.generation.wrapping_add(1);
         c.phase = Phase::Waiting;
-        c.contact = c.contact.saturating_add(1);
-        c.contact_cold = c.cold_handoffs;
-        c.contact_warm = c.warm_handoffs;
-        c.contact_visits = c.total_visits;
-        c.returning = true;
-        c.generation
+        let generation = c.generation;
+        self.close_contact(id);
+        generation
     }
 
     /// The client calls again at `t`: a new attempt through its entry.
@@ -95,11 +93,9 @@ impl Replication<'_> {
     /// The client comes back at `t` as a new contact through its entry: a
     /// redial or (`ContactKind::Repeat`) a repeat contact, counted as such.
     pub(super) fn return_contact(&mut self, id: u32, t: f64, kind: ContactKind) {
+        self.resume_contact(id, t, kind);
         let c = &mut self.clients[id as usize];
         c.joined = t;
-        c.contact_start = t;
-        c.contact_kind = kind;
-        c.returning = false;
         if c.counted {
             let redial = kind == ContactKind::Redial;
             let s = &mut self.segments[c.segment as usize];
@@ -117,7 +113,7 @@ impl Replication<'_> {
                 }) += 1;
             }
         }
-        self.enter(id, t);
+        self.enter::<Full>(id, t);
     }
 }
 

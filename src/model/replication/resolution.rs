@@ -6,6 +6,7 @@
 
 use rand::Rng;
 
+use super::mode::Full;
 use super::state::Replication;
 use crate::engine::rng::keyed;
 use crate::model::{ContactKind, ContactOutcome};
@@ -32,6 +33,6 @@ impl Replication<'_> {
                 return;
             }
         }
-        self.depart(id, t, false);
+        self.depart::<Full>(id, t, false);
     }
 }

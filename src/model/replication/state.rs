@@ -7,6 +7,7 @@ use super::Event;
 use super::client::{Client, Phase};
 use super::counts::{ClientCounts, ReplicationResult, RequestCounts, SlotCounts, TierCounts};
 use super::groups::GroupPool;
+use super::record::ContactState;
 use super::staffing::Servers;
 use crate::engine::rng::{name_hash, stream};
 use crate::engine::stats::SlotAverage;
@@ -61,7 +62,7 @@ pub(super) struct TierState {
     /// use them pays one test of a field already in hand: a dedicated
     /// tier (RMs with books), outbound calls, and any change to the drawn
     /// service time (selling minutes, a channel multiplier, sessions, a
-    /// warm transfer).
+    /// warm transfer's hand-off minutes, agent groups' speeds).
     pub(super) dedicated: bool,
     pub(super) outbound_calls: bool,
     pub(super) adjusted: bool,
@@ -154,7 +155,7 @@ impl TierState {
                     || t.groups.is_some()
                     || !model.channels.is_empty()
                     || t.sessions > 1
-                    || t.transfer == Transfer::Warm),
+                    || (t.transfer == Transfer::Warm && t.handoff_minutes != 0.0)),
             service_salt: name_hash(&format!("service/{}", t.name)),
             route_salt: name_hash(&format!("route/{}", t.name)),
             callback_salt: name_hash(&format!("callback/{}", t.name)),
@@ -260,6 +261,9 @@ pub(super) struct Replication<'m> {
     pub(super) arrivals_seen: u64,
     /// Contact records go to `sink` (`--journeys`).
     pub(super) recording: bool,
+    /// Per slab slot: the current contact's fields for its record; empty
+    /// unless recording (`record.rs`).
+    pub(super) contacts: Vec<ContactState>,
     pub(super) sink: Option<&'m mut dyn ContactSink>,
     /// The score of the journey just ended, for its last contact's record.
     pub(super) score: Option<JourneyScore>,
@@ -314,12 +318,96 @@ fn ranks(model: &Model, t: &Tier, priorities: &[i64]) -> Vec<u16> {
         .collect()
 }
 
+/// Each tier's running state before the first event, with its agent
+/// groups; `ranks` are the segments' priority ranks at each tier, of
+/// `priorities` distinct priorities.
+fn tier_states(
+    model: &Model,
+    rep: u64,
+    ranks: &[Vec<u16>],
+    priorities: usize,
+    slot_len: f64,
+    slots: usize,
+) -> Vec<TierState> {
+    let (start, end) = (model.run.warmup, model.run.horizon);
+    let average = || SlotAverage::new(start, end, slot_len, slots);
+    model
+        .tiers
+        .iter()
+        .zip(ranks)
+        .map(|(t, r)| {
+            let outbound = stream(model.run.seed, rep, &format!("outbound/{}", t.name));
+            let mut ts = TierState::new(model, t, priorities, outbound, average);
+            if t.groups.is_some() {
+                let callback = priorities as u16;
+                ts.pool = Some(Box::new(GroupPool::new(t, r, callback, (start, end))));
+            }
+            ts
+        })
+        .collect()
+}
+
+/// Per segment: the distribution of the gap to the next arrival (in
+/// arrival mass under a profile), built once.
+fn interarrivals(model: &Model) -> Vec<Dist> {
+    model
+        .segments
+        .iter()
+        .map(|s| match s.arrival_profile {
+            None => Dist::exponential(60.0 / s.rate_per_hour),
+            Some(_) => Dist::exponential(1.0),
+        })
+        .collect()
+}
+
+/// Per segment: (annual value, feedback's new business per client).
+fn values(model: &Model) -> Vec<(f64, f64)> {
+    (0..model.segments.len())
+        .map(|s| {
+            let v = model.retention.annual_value.get(s).copied().unwrap_or(0.0);
+            (v, v * model.retention.feedback_new_business())
+        })
+        .collect()
+}
+
+/// Per segment: the purpose salt of its keyed `purpose` draws.
+fn segment_salts(model: &Model, purpose: &str) -> Vec<u64> {
+    let salt = |s: &crate::model::Segment| name_hash(&format!("{purpose}/{}", s.name));
+    model.segments.iter().map(salt).collect()
+}
+
+/// Per segment: its random stream for `purpose` (arrivals, client keys).
+fn segment_streams(model: &Model, rep: u64, purpose: &str) -> Vec<Stream> {
+    model
+        .segments
+        .iter()
+        .map(|s| stream(model.run.seed, rep, &format!("{purpose}/{}", s.name)))
+        .collect()
+}
+
+/// Some segment or request type has back-office steps.
+fn has_back_office(model: &Model) -> bool {
+    model.segments.iter().any(|s| !s.back_office.is_empty())
+        || model.requests.iter().any(|r| !r.back_office.is_empty())
+}
+
+/// The model has channels, books or complexities: arrivals draw them.
+fn has_extras(model: &Model) -> bool {
+    !model.channels.is_empty()
+        || model.segments.iter().any(|s| s.book.is_some())
+        || model.requests.iter().any(|r| r.complexity.is_some())
+}
+
+/// Some segment or channel redials.
+fn has_redials(model: &Model) -> bool {
+    model.segments.iter().any(|s| s.redial.is_some())
+        || model.channels.iter().any(|c| c.redial.is_some())
+}
+
 impl<'m> Replication<'m> {
     /// Replication `replication` of `model` before its first event.
     pub(super) fn new(model: &'m Model, replication: u32) -> Self {
-        let seed = model.run.seed;
         let rep = replication as u64;
-        let (start, end) = (model.run.warmup, model.run.horizon);
         let (slot_len, slots) = model
             .week
             .as_ref()
@@ -330,26 +418,7 @@ impl<'m> Replication<'m> {
             .iter()
             .map(|t| ranks(model, t, &priorities))
             .collect();
-        let average = || SlotAverage::new(start, end, slot_len, slots);
-        let tiers = model
-            .tiers
-            .iter()
-            .zip(&ranks)
-            .map(|(t, r)| {
-                let mut ts = TierState::new(
-                    model,
-                    t,
-                    priorities.len(),
-                    stream(seed, rep, &format!("outbound/{}", t.name)),
-                    average,
-                );
-                if t.groups.is_some() {
-                    let callback = priorities.len() as u16;
-                    ts.pool = Some(Box::new(GroupPool::new(t, r, callback, (start, end))));
-                }
-                ts
-            })
-            .collect();
+        let tiers = tier_states(model, rep, &ranks, priorities.len(), slot_len, slots);
         Replication {
             model,
             ranks,
@@ -362,8 +431,7 @@ impl<'m> Replication<'m> {
             segments: vec![ClientCounts::default(); model.segments.len()],
             requests: vec![RequestCounts::default(); model.requests.len()],
             by_request: model.declares_requests(),
-            back_office: model.segments.iter().any(|s| !s.back_office.is_empty())
-                || model.requests.iter().any(|r| !r.back_office.is_empty()),
+            back_office: has_back_office(model),
             bots: model.tiers.iter().any(|t| t.kind == TierKind::Chatbot),
             resolving: model
                 .tiers
@@ -371,33 +439,12 @@ impl<'m> Replication<'m> {
                 .any(|t| t.resolves.iter().any(|&p| p < 1.0)),
             uptake: model.requests.iter().any(|r| !r.bot_uptake.is_empty()),
             uptake_salt: name_hash("uptake"),
-            extras: !model.channels.is_empty()
-                || model.segments.iter().any(|s| s.book.is_some())
-                || model.requests.iter().any(|r| r.complexity.is_some()),
-            arrivals: model
-                .segments
-                .iter()
-                .map(|s| stream(seed, rep, &format!("arrival/{}", s.name)))
-                .collect(),
-            interarrival: model
-                .segments
-                .iter()
-                .map(|s| match s.arrival_profile {
-                    None => Dist::exponential(60.0 / s.rate_per_hour),
-                    Some(_) => Dist::exponential(1.0),
-                })
-                .collect(),
-            keys: model
-                .segments
-                .iter()
-                .map(|s| stream(seed, rep, &format!("client/{}", s.name)))
-                .collect(),
+            extras: has_extras(model),
+            arrivals: segment_streams(model, rep, "arrival"),
+            interarrival: interarrivals(model),
+            keys: segment_streams(model, rep, "client"),
             replay_next: vec![0; model.segments.len()],
-            patience_salts: model
-                .segments
-                .iter()
-                .map(|s| name_hash(&format!("patience/{}", s.name)))
-                .collect(),
+            patience_salts: segment_salts(model, "patience"),
             scorer: model.outcomes.prepared(),
             journey_terms: journey_terms(model),
             channel_columns: model.channels.len().max(1),
@@ -411,26 +458,21 @@ impl<'m> Replication<'m> {
             risk_salt: name_hash("risk"),
             risk: RiskTerms::new(model),
             attrition: model.retention.table(),
-            value: (0..model.segments.len())
-                .map(|s| {
-                    let v = model.retention.annual_value.get(s).copied().unwrap_or(0.0);
-                    (v, v * model.retention.feedback_new_business())
-                })
-                .collect(),
+            value: values(model),
             threshold: model.run.service_level_threshold,
             warmup: model.run.warmup,
             midpoint: 0.5 * (model.run.warmup + model.run.horizon),
             released: 0,
             progress: (0, model.run.horizon),
             overload: None,
-            redialing: model.segments.iter().any(|s| s.redial.is_some())
-                || model.channels.iter().any(|c| c.redial.is_some()),
+            redialing: has_redials(model),
             redial_salt: name_hash("redial"),
             repeating: model.requests.iter().any(|r| r.repeat.is_some()),
             repeat_salt: name_hash("repeat contact"),
             promoting: model.segments.iter().any(|s| s.promote_after.is_finite()),
             arrivals_seen: 0,
             recording: false,
+            contacts: Vec::new(),
             sink: None,
             score: None,
             chasing: model.segments.iter().any(|s| s.chasing.is_some()),
