@@ -198,7 +198,7 @@ use Unit::*;
 
 /// Every metric of `summary.json` (clients, request types, tiers, slots of
 /// the day), each once.
-pub const CATALOGUE: [Metric; 70] = [
+pub const CATALOGUE: [Metric; 72] = [
     m("arrived", "clients arrived", Count, Neutral, false),
     m("served", "clients served", Count, Up, false),
     m("abandoned", "clients who abandoned", Count, Down, false),
@@ -521,6 +521,20 @@ pub const CATALOGUE: [Metric; 70] = [
         Neutral,
         false,
     ),
+    m(
+        "agents_mean",
+        "mean agents of the group on duty in the week",
+        Servers,
+        Neutral,
+        false,
+    ),
+    m(
+        "efficiency_mean",
+        "mean tenure efficiency of the week's services (1 = tenured)",
+        Share,
+        Up,
+        false,
+    ),
 ];
 
 /// The entry of metric `key`, if the catalogue has one.
@@ -581,7 +595,7 @@ mod tests {
     use super::*;
     use crate::model::metrics::{
         CLIENT_METRICS, GROUP_METRICS, REQUEST_METRICS, SKILL_METRICS, SLOT_CLIENT_METRICS,
-        SLOT_TIER_METRICS, TIER_METRICS,
+        SLOT_TIER_METRICS, TIER_METRICS, WEEK_METRICS,
     };
 
     #[test]
@@ -593,7 +607,8 @@ mod tests {
             .chain(&SLOT_CLIENT_METRICS)
             .chain(&SLOT_TIER_METRICS)
             .chain(&GROUP_METRICS)
-            .chain(&SKILL_METRICS);
+            .chain(&SKILL_METRICS)
+            .chain(&WEEK_METRICS);
         for key in all {
             assert!(get(key).is_some(), "{key} has no catalogue entry");
         }
