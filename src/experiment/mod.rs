@@ -21,8 +21,8 @@ use rayon::prelude::*;
 
 use crate::engine::stats::Estimate;
 use crate::model::metrics::{
-    GROUP_METRICS, SKILL_METRICS, WAIT_QUANTILES, agent_values, client_values, overall,
-    request_values, slot_values, tier_values, wait_quantiles,
+    GROUP_METRICS, SKILL_METRICS, WAIT_QUANTILES, WEEK_METRICS, agent_values, client_values,
+    overall, request_values, slot_values, tier_values, wait_quantiles,
 };
 use crate::model::{
     CLIENT_METRICS, Model, REQUEST_METRICS, ReplicationResult, TIER_METRICS, simulate,
@@ -108,6 +108,10 @@ fn agent_rows(model: &Model) -> Vec<(String, &'static [&'static str])> {
                 .map(|skill| (format!("{label}.{skill}"), &SKILL_METRICS[..]));
             out.push((label.clone(), &GROUP_METRICS[..]));
             out.extend(skills);
+            if g.agents.new_hires.is_some() {
+                let weeks = crate::model::agents::weeks(model.run.horizon);
+                out.extend((0..weeks).map(|k| (format!("{label}.week{k}"), &WEEK_METRICS[..])));
+            }
         }
     }
     out

@@ -7,6 +7,9 @@
 //! A client's *class* at a tier is its (segment, request type), at index
 //! `segment * requests + request`, the index of the tier's service table.
 
+use super::agents::Agents;
+use super::week::Roster;
+
 /// Which free group takes a client when several may.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Routing {
@@ -43,6 +46,19 @@ pub struct Group {
     /// of rank 2 or more is taken only while more than `reserve` agents
     /// of the group are free.
     pub reserve: u32,
+    /// The group's roster (`shifts`): agents on duty over the week
+    /// (`None`: `servers` always on duty; with a roster, `servers` is its
+    /// peak).
+    pub roster: Option<Roster>,
+    /// Individual agents: drawn speeds and new hires.
+    pub agents: Agents,
+}
+
+impl Group {
+    /// Agents on duty at minute `t` of the week (before any new hire).
+    pub fn on_duty_at(&self, t: f64) -> u32 {
+        self.roster.as_ref().map_or(self.servers, |r| r.at(t))
+    }
 }
 
 /// The groups of a tier and how clients are routed among them.
@@ -64,6 +80,49 @@ impl Groups {
     /// Agents in every group.
     pub fn servers(&self) -> u32 {
         self.groups.iter().map(|g| g.servers).sum()
+    }
+
+    /// Whether some group follows a roster (`shifts`).
+    pub fn rostered(&self) -> bool {
+        self.groups.iter().any(|g| g.roster.is_some())
+    }
+
+    /// Every minute of the week at which some group's agents on duty
+    /// change (the first at 0), with each group's agents on duty from
+    /// then, in group order. One entry when no group has a roster.
+    pub fn duty_plan(&self) -> Vec<(f64, Vec<u32>)> {
+        let mut times: Vec<f64> = self
+            .groups
+            .iter()
+            .filter_map(|g| g.roster.as_ref())
+            .flat_map(|r| r.changes.iter().map(|c| c.0))
+            .chain([0.0])
+            .collect();
+        times.sort_by(f64::total_cmp);
+        times.dedup();
+        times
+            .into_iter()
+            .map(|t| {
+                let duty = self.groups.iter().map(|g| g.on_duty_at(t)).collect();
+                (t, duty)
+            })
+            .collect()
+    }
+
+    /// The tier's roster: the sum of its groups' (`None` when no group has
+    /// one).
+    pub fn roster(&self) -> Option<Roster> {
+        if !self.rostered() {
+            return None;
+        }
+        let mut changes: Vec<(f64, u32)> = Vec::new();
+        for (t, duty) in self.duty_plan() {
+            let total = duty.iter().sum();
+            if changes.last().is_none_or(|c| c.1 != total) {
+                changes.push((t, total));
+            }
+        }
+        Some(Roster { changes })
     }
 
     /// Group `g` may take a client of `class` that joined at `joined`, at

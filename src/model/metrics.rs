@@ -1,7 +1,9 @@
 //! The named metrics of the summary, computed from one replication's counts.
 //! The names are a contract with users' scripts: add, never rename.
 
-use super::replication::{ClientCounts, GroupCounts, ReplicationResult, RequestCounts, TierCounts};
+use super::replication::{
+    ClientCounts, GroupCounts, ReplicationResult, RequestCounts, TierCounts, WeekCounts,
+};
 
 /// Metric names for the whole system and for each segment, in output order.
 pub const CLIENT_METRICS: [&str; 46] = [
@@ -371,11 +373,20 @@ pub const GROUP_METRICS: [&str; 5] = [
 /// (`group.<tier>.<group>.<skill>`), in output order.
 pub const SKILL_METRICS: [&str; 2] = ["served", "skill_share"];
 
-/// Values of [`GROUP_METRICS`], in the same order.
+/// Values of [`GROUP_METRICS`], in the same order. A group whose agents
+/// on duty vary (shifts, new hires) reports their time average, and its
+/// utilization is busy time on duty over time on duty.
 pub fn group_values(g: &GroupCounts) -> [f64; GROUP_METRICS.len()] {
+    let (servers, utilization) = match g.staffing.duty_mean {
+        None => (
+            f64::from(g.servers),
+            g.busy_mean / f64::from(g.servers.max(1)),
+        ),
+        Some(duty) => (duty, (g.busy_mean - g.staffing.excess_mean) / duty),
+    };
     [
-        f64::from(g.servers),
-        g.busy_mean / f64::from(g.servers.max(1)),
+        servers,
+        utilization,
         g.served as f64,
         g.off_skill as f64,
         ratio(g.off_skill, g.served),
@@ -396,6 +407,29 @@ pub fn agent_values(r: &ReplicationResult) -> Vec<Vec<f64>> {
         for skill in 0..g.by_skill.len() {
             out.push(skill_values(g, skill).to_vec());
         }
+        out.extend(g.staffing.weeks.iter().map(|w| week_values(w).to_vec()));
     }
     out
+}
+
+/// Metric names for each week of a group with new hires
+/// (`group.<tier>.<group>.week<k>`, k from 0 as `start_week`), in output
+/// order.
+pub const WEEK_METRICS: [&str; 4] = ["agents_mean", "utilization", "served", "efficiency_mean"];
+
+/// Values of [`WEEK_METRICS`] for one week: agents on duty (time average
+/// over the week's part of the window), busy time on duty over time on
+/// duty, services begun, and their agents' mean tenure efficiency.
+pub fn week_values(w: &WeekCounts) -> [f64; WEEK_METRICS.len()] {
+    let per = |area: f64, over: f64| if over > 0.0 { area / over } else { f64::NAN };
+    [
+        per(w.duty_area, w.exposure),
+        per(w.busy_area - w.excess_area, w.duty_area),
+        w.served as f64,
+        if w.served > 0 {
+            w.efficiency_sum / w.served as f64
+        } else {
+            f64::NAN
+        },
+    ]
 }

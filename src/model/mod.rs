@@ -2,6 +2,7 @@
 //! of servers, escalation, patience and priorities, and the event loop of one
 //! replication. No I/O; built from a validated scenario.
 
+pub mod agents;
 pub mod chasing;
 pub mod contact;
 pub mod groups;

@@ -12,6 +12,7 @@
 //! order their dependencies need (tier kinds, request types, calendar,
 //! channels, levers, tiers, segments), so each is built once, complete.
 
+mod agents;
 mod brackets;
 mod calendar;
 mod channel;

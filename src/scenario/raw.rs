@@ -446,6 +446,9 @@ pub struct RawTier {
     pub context_passed: Option<Spanned<bool>>,
     /// Roster: the tier's shifts (instead of `servers`).
     pub shifts: Option<Vec<Spanned<RawShift>>>,
+    /// Not a tier field (it belongs to a `[[tier.group]]`): read only to
+    /// say so.
+    pub new_hires: Option<Spanned<toml::Value>>,
     /// Service-time distribution.
     pub service: Spanned<RawDist>,
     /// Per-segment overrides of `service`.
@@ -506,6 +509,26 @@ pub struct RawGroup {
     pub speed: Option<BTreeMap<Spanned<String>, Spanned<f64>>>,
     /// Agents kept for the group's first-rank skills.
     pub reserve: Option<Spanned<u32>>,
+    /// Roster: the group's shifts (instead of `servers`).
+    pub shifts: Option<Vec<Spanned<RawShift>>>,
+    /// Each agent's service-time factor, drawn once per replication.
+    pub agent_speed: Option<Spanned<RawDist>>,
+    /// Agents joining the group during the run.
+    pub new_hires: Option<Spanned<RawNewHires>>,
+}
+
+/// `new_hires = { count, start_week, efficiency_curve, step }` of a group.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawNewHires {
+    /// Agents hired.
+    pub count: Spanned<u32>,
+    /// The week they join (0 = the first).
+    pub start_week: Option<Spanned<u32>>,
+    /// Efficiency per step after joining.
+    pub efficiency_curve: Spanned<Vec<Spanned<f64>>>,
+    /// `week` (default) or `month` (4 weeks).
+    pub step: Option<Spanned<String>>,
 }
 
 /// One `{ to, probability }` of `escalate`.

@@ -19,6 +19,7 @@ pub(super) fn warnings(model: &Model) -> Vec<String> {
     out.extend(super::redial::warnings(model));
     out.extend(super::promotion::warnings(model));
     out.extend(super::chasing::warnings(model));
+    out.extend(super::agents::warnings(model));
     out
 }
 

@@ -14,7 +14,7 @@ use crate::common::{assert_agrees, model};
 /// Two segments `a` and `b` (request types `ra`, `rb`) arriving at
 /// `rates` per hour to tier `desk` (exponential service of mean 1 minute)
 /// written as `desk` (its staffing and groups), over `replications` runs.
-fn two_types(rates: (f64, f64), desk: &str, replications: u32, horizon: f64) -> Model {
+pub(crate) fn two_types(rates: (f64, f64), desk: &str, replications: u32, horizon: f64) -> Model {
     model(&format!(
         r#"name = "groups"
 [run]
@@ -52,7 +52,7 @@ service = {{ dist = "exponential", mean = 1.0 }}
 
 /// Every client-level and tier-level estimate of a summary, as text (two
 /// runs are the same run when these are equal).
-fn measured(s: &ScenarioSummary) -> String {
+pub(crate) fn measured(s: &ScenarioSummary) -> String {
     format!(
         "{:?}\n{:?}\n{:?}\n{:?}",
         s.overall, s.segments, s.tiers, s.wait_quantiles

@@ -1,6 +1,7 @@
 //! The integration tests, in one binary: queueing theory, shipped scenarios,
 //! bad input, determinism and the command line as a user runs it.
 
+mod agents;
 mod attribute;
 mod backtest;
 mod bad;

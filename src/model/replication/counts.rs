@@ -309,6 +309,8 @@ pub struct GroupCounts {
     pub off_skill: u64,
     /// Services begun per skill, in the order of the group's `skills`.
     pub by_skill: Vec<u64>,
+    /// Individual agents and group rosters (see `agents.rs`).
+    pub staffing: super::agents::GroupStaffing,
 }
 
 /// Everything one replication measured.

@@ -20,26 +20,63 @@
 use std::collections::VecDeque;
 
 use super::Event;
+use super::agents::{Agent, FreeAgents, Hiring, Varying, group_agents};
 use super::counts::GroupCounts;
 use super::state::Replication;
 use crate::engine::Time;
 use crate::engine::stats::TimeAverage;
 use crate::model::Tier;
 use crate::model::groups::{Groups, Routing};
+use crate::model::week::WEEK;
 
 /// One group's running state.
 pub(super) struct GroupRun {
-    /// When each free agent became free, longest idle first.
-    free: VecDeque<f64>,
+    /// Free agents on duty, in the order the routing takes them.
+    pub(super) free: FreeAgents,
+    /// Agents off duty (shifts), the one off longest first.
+    pub(super) off: VecDeque<u32>,
+    /// Busy agents whose shift has ended: they go off duty when their
+    /// client in hand is served.
+    pub(super) leaving: u32,
+    /// Agents on duty now.
+    pub(super) duty: u32,
     /// Busy agents over time.
     busy: TimeAverage,
+    /// Agents on duty over time (and per week), for a group whose
+    /// staffing varies.
+    pub(super) varying: Option<Box<Varying>>,
+    /// The group's new hires.
+    pub(super) hiring: Option<Hiring>,
     counts: GroupCounts,
+}
+
+impl GroupRun {
+    /// Busy agents change by `delta` at `t`.
+    #[inline]
+    fn busy_change(&mut self, t: f64, delta: f64) {
+        self.busy.change(t, delta);
+        if let Some(w) = self.varying.as_mut().and_then(|v| v.weeks.as_mut()) {
+            w.busy.change(t, delta);
+        }
+    }
+
+    /// Agents on duty, and those working beyond their duty, are now
+    /// `duty` and `leaving`.
+    pub(super) fn set_duty(&mut self, t: f64, duty: u32, leaving: u32) {
+        if let Some(v) = self.varying.as_mut() {
+            v.duty.change(t, f64::from(duty) - f64::from(self.duty));
+            v.excess
+                .change(t, f64::from(leaving) - f64::from(self.leaving));
+        }
+        self.duty = duty;
+        self.leaving = leaving;
+    }
 }
 
 /// The running state of a tier's groups: the groups and one FIFO per
 /// (class, live, call-back or promoted) queue.
 pub(super) struct GroupPool {
-    groups: Vec<GroupRun>,
+    pub(super) groups: Vec<GroupRun>,
     /// Queue `class` holds live clients of the class, `classes + class`
     /// its call-backs, `2 * classes + class` its clients promoted to the
     /// first priority (`promote_after`); entries (client, generation,
@@ -53,13 +90,25 @@ pub(super) struct GroupPool {
     /// Some class may overflow to a next-rank group after a finite,
     /// positive wait: such clients get a timer.
     timers: Vec<bool>,
+    /// Every agent of the tier, group after group.
+    pub(super) agents: Vec<Agent>,
+    /// Per change of the tier's staffing plan, each group's staff on duty
+    /// (at `change * groups + group`); empty without group shifts.
+    pub(super) duties: Vec<u32>,
 }
 
 impl GroupPool {
     /// The groups of `tier` before the first event; `ranks` is each
     /// segment's priority rank there and `callback_rank` that of
-    /// call-backs; averages over [start, end].
-    pub(super) fn new(tier: &Tier, ranks: &[u16], callback_rank: u16, window: (f64, f64)) -> Self {
+    /// call-backs; averages over `window` = [start, end]; `draws` is the
+    /// (seed, replication) of the agents' speeds.
+    pub(super) fn new(
+        tier: &Tier,
+        ranks: &[u16],
+        callback_rank: u16,
+        window: (f64, f64),
+        draws: (u64, u64),
+    ) -> Self {
         let spec = tier.groups.as_ref().expect("a tier with groups");
         let classes = spec.best.len();
         let per_segment = classes / ranks.len().max(1);
@@ -78,26 +127,118 @@ impl GroupPool {
                     && spec.groups.iter().any(|g| g.rank[k] > spec.best[k])
             })
             .collect();
-        GroupPool {
-            groups: spec
-                .groups
-                .iter()
-                .map(|g| GroupRun {
-                    free: std::iter::repeat_n(0.0, g.servers as usize).collect(),
-                    busy: TimeAverage::new(window.0, window.1),
-                    counts: GroupCounts {
-                        servers: g.servers,
-                        by_skill: vec![0; g.skills.len()],
-                        ..GroupCounts::default()
-                    },
-                })
-                .collect(),
+        let mut agents = Vec::new();
+        let mut groups = Vec::with_capacity(spec.groups.len());
+        for (g, group) in spec.groups.iter().enumerate() {
+            let first = agents.len() as u32;
+            agents.extend(group_agents(group, g, &tier.name, draws));
+            let by_speed = spec.routing == Routing::Fastest && group.agents.individual();
+            let hires = group.agents.new_hires.as_ref();
+            let count = hires.map_or(0, |h| h.count);
+            let mut run = GroupRun {
+                free: FreeAgents::new(by_speed, (group.servers + count) as usize),
+                off: VecDeque::new(),
+                leaving: 0,
+                duty: 0,
+                busy: TimeAverage::new(window.0, window.1),
+                varying: Varying::of(group, window),
+                hiring: hires.map(|_| Hiring {
+                    first: first + group.servers,
+                    count,
+                    next_step: 0,
+                    joined: 0,
+                }),
+                counts: GroupCounts {
+                    servers: group.servers,
+                    by_skill: vec![0; group.skills.len()],
+                    ..GroupCounts::default()
+                },
+            };
+            let duty = group.on_duty_at(0.0);
+            for agent in first..first + group.servers {
+                if agent < first + duty {
+                    run.free.release(agent, agents[agent as usize].factor, 0.0);
+                } else {
+                    run.off.push_back(agent);
+                }
+            }
+            run.set_duty(0.0, duty, 0);
+            groups.push(run);
+        }
+        let duties = if spec.rostered() {
+            spec.duty_plan().into_iter().flat_map(|(_, d)| d).collect()
+        } else {
+            Vec::new()
+        };
+        let mut pool = GroupPool {
+            groups,
             queues: vec![VecDeque::new(); 3 * classes],
             queue_rank,
             seq: 0,
             classes,
             timers,
+            agents,
+            duties,
+        };
+        pool.hire_at_start(spec);
+        pool
+    }
+
+    /// New hires of week 0 are on duty from the start, at their curve's
+    /// first efficiency (their later steps are events).
+    fn hire_at_start(&mut self, spec: &Groups) {
+        for (g, group) in spec.groups.iter().enumerate() {
+            let Some(h) = group
+                .agents
+                .new_hires
+                .as_ref()
+                .filter(|h| h.start_week == 0)
+            else {
+                continue;
+            };
+            self.next_tenure_step(g);
+            let (first, count) = self.set_hires_efficiency(g, h.efficiency(0));
+            let run = &mut self.groups[g];
+            for agent in first..first + count {
+                run.free
+                    .release(agent, self.agents[agent as usize].factor, 0.0);
+            }
+            run.set_duty(0.0, run.duty + count, 0);
+            if let Some(hiring) = run.hiring.as_mut() {
+                hiring.joined = count;
+            }
         }
+    }
+
+    /// The tenure step group `g`'s hires take next (counted as taken).
+    pub(super) fn next_tenure_step(&mut self, g: usize) -> u32 {
+        let hiring = self.groups[g].hiring.as_mut().expect("new hires");
+        hiring.next_step += 1;
+        hiring.next_step - 1
+    }
+
+    /// Group `g`'s hires now serve at `efficiency`; returns (the first
+    /// hire's agent number, how many).
+    pub(super) fn set_hires_efficiency(&mut self, g: usize, efficiency: f64) -> (u32, u32) {
+        let hiring = self.groups[g].hiring.expect("new hires");
+        let hires = hiring.first as usize..(hiring.first + hiring.count) as usize;
+        for a in &mut self.agents[hires] {
+            a.efficiency = efficiency;
+            a.factor = a.speed / efficiency;
+        }
+        let agents = &self.agents;
+        self.groups[g]
+            .free
+            .rekey(|agent| agents[agent as usize].factor);
+        (hiring.first, hiring.count)
+    }
+
+    /// A service of `duration` (the tier's, for `class`) by agent `agent`:
+    /// times its group's factor for the class and its own.
+    #[inline]
+    pub(super) fn scaled(&self, duration: f64, spec: &Groups, agent: u16, class: usize) -> f64 {
+        let a = &self.agents[agent as usize];
+        duration * spec.groups[a.group as usize].speed[class] * a.factor
     }
 
     /// Appends (client `id`, `generation`) to queue `q`, in arrival order
@@ -125,6 +266,7 @@ impl GroupPool {
             .into_iter()
             .map(|g| GroupCounts {
                 busy_mean: g.busy.mean(),
+                staffing: g.varying.map(|v| v.finish()).unwrap_or_default(),
                 ..g.counts
             })
             .collect()
@@ -135,7 +277,7 @@ impl GroupPool {
     fn pick(&self, spec: &Groups, class: usize, joined: f64, t: f64) -> Option<usize> {
         let mut best: Option<(usize, (f64, u8))> = None;
         for (g, run) in self.groups.iter().enumerate() {
-            let Some(&idle_since) = run.free.front() else {
+            let Some(front) = run.free.front() else {
                 continue;
             };
             let group = &spec.groups[g];
@@ -146,8 +288,11 @@ impl GroupPool {
                 continue;
             }
             let key = match spec.routing {
-                Routing::LongestIdle => (idle_since, 0),
-                Routing::Fastest => (group.speed[class], rank),
+                Routing::LongestIdle => (front.since, 0),
+                Routing::Fastest => (
+                    group.speed[class] * self.agents[front.agent as usize].factor,
+                    rank,
+                ),
                 Routing::Preference => (rank as f64, 0),
             };
             if best.is_none_or(|(_, k)| key < k) {
@@ -220,25 +365,37 @@ impl Replication<'_> {
         }
     }
 
-    /// Group `g` takes client `id` (of `class`) now: counted, and service
-    /// starts.
+    /// Group `g`'s next free agent takes client `id` (of `class`) now.
     fn group_starts(&mut self, id: u32, tier: usize, g: usize, class: usize, t: f64) {
+        let pool = self.tiers[tier].pool.as_mut().expect("groups");
+        let agent = pool.groups[g].free.take().expect("a free agent");
+        self.agent_starts(id, tier, agent, class, t);
+    }
+
+    /// Agent `agent` (not free) takes client `id` (of `class`) now:
+    /// counted, and service starts.
+    fn agent_starts(&mut self, id: u32, tier: usize, agent: u32, class: usize, t: f64) {
+        let c = &mut self.clients[id as usize];
+        c.rm = agent as u16;
+        let counted = c.counted;
+        let pool = self.tiers[tier].pool.as_mut().expect("groups");
+        let a = pool.agents[agent as usize];
         let spec = &self.model.tiers[tier]
             .groups
             .as_ref()
             .expect("groups")
-            .groups[g];
-        let c = &mut self.clients[id as usize];
-        c.rm = g as u16;
-        let counted = c.counted;
-        let pool = self.tiers[tier].pool.as_mut().expect("groups");
-        let run = &mut pool.groups[g];
-        run.free.pop_front();
-        run.busy.change(t, 1.0);
+            .groups[a.group as usize];
+        let run = &mut pool.groups[a.group as usize];
+        run.busy_change(t, 1.0);
         if counted {
             run.counts.served += 1;
             run.counts.off_skill += (spec.rank[class] > 1) as u64;
             run.counts.by_skill[spec.skill_of[class] as usize] += 1;
+            if let Some(w) = run.varying.as_mut().and_then(|v| v.weeks.as_mut()) {
+                let week = ((t / WEEK) as usize).min(w.served.len() - 1);
+                w.served[week] += 1;
+                w.efficiency[week] += a.efficiency;
+            }
         }
         self.start_service(id, t);
     }
@@ -303,14 +460,30 @@ impl Replication<'_> {
         self.group_starts(id, tier, g, class, t);
     }
 
-    /// An agent of group `g` at `tier` became free: it serves the next
-    /// queue it admits, or goes idle.
-    pub(super) fn group_free(&mut self, tier: usize, g: usize, t: f64) {
+    /// Agent `agent` at `tier` ended a service: it goes off duty if its
+    /// shift has ended, else serves the next queue it admits, or goes
+    /// idle.
+    pub(super) fn group_free(&mut self, tier: usize, agent: usize, t: f64) {
+        let pool = self.tiers[tier].pool.as_mut().expect("groups");
+        let run = &mut pool.groups[pool.agents[agent].group as usize];
+        run.busy_change(t, -1.0);
+        if run.leaving > 0 {
+            run.set_duty(t, run.duty, run.leaving - 1);
+            run.off.push_back(agent as u32);
+            self.sync_excess(tier, t);
+            return;
+        }
+        self.agent_ready(tier, agent as u32, t);
+    }
+
+    /// Agent `agent` at `tier`, on duty and not busy, serves the next
+    /// queue its group admits, or goes idle.
+    pub(super) fn agent_ready(&mut self, tier: usize, agent: u32, t: f64) {
         let spec = self.model.tiers[tier].groups.as_ref().expect("groups");
         let clients = &self.clients;
         let ts = &mut self.tiers[tier];
         let pool = ts.pool.as_mut().expect("groups");
-        pool.groups[g].busy.change(t, -1.0);
+        let g = pool.agents[agent as usize].group as usize;
         let next = if ts.waiting == 0 {
             None
         } else {
@@ -323,15 +496,14 @@ impl Replication<'_> {
             )
         };
         let Some(q) = next else {
-            pool.groups[g].free.push_back(t);
+            let factor = pool.agents[agent as usize].factor;
+            pool.groups[g].free.release(agent, factor, t);
             return;
         };
         let (id, _, _) = pool.queues[q].pop_front().expect("a valid head");
         let class = q % pool.classes;
-        // The agent counts as free until it takes the client.
-        pool.groups[g].free.push_front(t);
         ts.queue_len.change(t, -1.0);
         ts.waiting -= 1;
-        self.group_starts(id, tier, g, class, t);
+        self.agent_starts(id, tier, agent, class, t);
     }
 }

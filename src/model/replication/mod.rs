@@ -20,6 +20,7 @@
 //! (call-backs offered to waiting clients), with the client in [`client`], the
 //! count types in [`counts`] and the running state in [`state`].
 
+mod agents;
 mod arrivals;
 mod books;
 mod chasing;
@@ -30,6 +31,7 @@ mod escalation;
 mod exits;
 #[cfg(test)]
 mod fixture;
+mod group_shifts;
 mod groups;
 mod mode;
 mod outbound;
@@ -44,6 +46,7 @@ mod state;
 mod trace;
 mod virtual_hold;
 
+pub use agents::{GroupStaffing, WeekCounts};
 pub use counts::{
     ClientCounts, GroupCounts, ReplicationResult, RequestCounts, SlotCounts, TierCounts,
 };
@@ -89,6 +92,9 @@ pub(super) enum Event {
     /// A waiting client's `promote_after` passes: it is served with the
     /// first priority, unless its generation moved on.
     Promote { client: u32, generation: u32 },
+    /// New hires of a group take their next tenure step (they join, or
+    /// their efficiency changes).
+    Tenure { tier: u32, group: u32 },
     /// A client whose case is in a back office chases its status, unless
     /// the case's stay there (its stamp `case`) is over.
     Chase { client: u32, case: u32 },
@@ -143,6 +149,7 @@ impl Replication<'_> {
             }
             self.try_outbound(tier, 0.0);
         }
+        self.schedule_tenure();
         let stop = self.model.run.horizon + self.model.run.drain_limit;
         let mut events = 0u64;
         while let Some((time, event)) = self.calendar.pop() {
@@ -201,6 +208,7 @@ impl Replication<'_> {
                     }
                 }
                 Event::Chase { client, case } => self.chase(client, case, t),
+                Event::Tenure { tier, group } => self.tenure(tier as usize, group as usize, t),
                 Event::HoldOffer { client, generation } => {
                     let c = &self.clients[client as usize];
                     if c.generation == generation && !c.callback {

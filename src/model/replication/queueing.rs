@@ -44,7 +44,9 @@ impl Replication<'_> {
             self.join_own_rm(id, tier, t);
             return;
         }
-        if ts.busy < ts.capacity {
+        // A grouped tier's groups say whether one has a free agent (one
+        // may while agents of another finish beyond their shift).
+        if ts.busy < ts.capacity || (M::FULL && ts.pool.is_some()) {
             if !M::FULL || ts.pool.is_none() {
                 self.start_service_in::<M>(id, t);
                 return;
@@ -403,10 +405,11 @@ fn service_time<M: Mode>(model: &Model, tier: usize, ts: &TierState, c: &mut Cli
             if next.is_some() && spec.transfer == Transfer::Warm {
                 duration += spec.handoff_minutes;
             }
-            if let Some(groups) = &spec.groups {
-                // The serving group's factor for the client's class.
+            if let (Some(groups), Some(pool)) = (&spec.groups, &ts.pool) {
+                // The serving group's factor for the client's class, and
+                // its agent's own.
                 let class = c.segment as usize * kinds + c.request as usize;
-                duration *= groups.groups[c.rm as usize].speed[class];
+                duration = pool.scaled(duration, groups, c.rm, class);
             }
         }
         duration

@@ -25,7 +25,8 @@ impl Servers {
     pub(super) fn of(t: &Tier) -> Servers {
         if t.unlimited {
             Servers::Unlimited
-        } else if t.roster.is_some() {
+        } else if t.roster.is_some() && t.groups.is_none() {
+            // A grouped tier's overtime is its groups' (`group_shifts`).
             Servers::Rostered(t.servers)
         } else {
             Servers::Fixed(t.servers)
@@ -95,8 +96,12 @@ impl Replication<'_> {
     /// soon as their client in hand is served (never interrupting service).
     pub(super) fn staffing(&mut self, tier: usize, change: usize, t: f64) {
         let (_, duty, available) = self.tiers[tier].plan[change];
-        self.tiers[tier].set_staffing(t, duty, available);
-        if self.model.tiers[tier].kind != TierKind::Dedicated {
+        if self.tiers[tier].pool.is_some() {
+            self.group_staffing(tier, change, t);
+        } else {
+            self.tiers[tier].set_staffing(t, duty, available);
+        }
+        if self.model.tiers[tier].kind != TierKind::Dedicated && self.tiers[tier].pool.is_none() {
             while self.tiers[tier].waiting > 0 && self.tiers[tier].busy < self.tiers[tier].capacity
             {
                 self.serve_next(tier, t);

@@ -6,6 +6,7 @@ use std::collections::VecDeque;
 use super::Event;
 use super::client::{Client, Phase};
 use super::counts::{ClientCounts, ReplicationResult, RequestCounts, SlotCounts, TierCounts};
+use super::group_shifts::staffing_plan;
 use super::groups::GroupPool;
 use super::record::ContactState;
 use super::staffing::Servers;
@@ -14,7 +15,6 @@ use crate::engine::stats::SlotAverage;
 use crate::engine::{Calendar, Dist, Stream};
 use crate::model::outcome::Prepared;
 use crate::model::risk::RiskTerms;
-use crate::model::week::availability;
 use crate::model::{
     ContactSink, Discipline, JourneyScore, Model, Overload, Tier, TierKind, Transfer,
 };
@@ -103,7 +103,7 @@ impl TierState {
         let servers = Servers::of(t);
         let plan = match servers {
             Servers::Unlimited => Vec::new(),
-            _ => availability(t.roster.as_ref(), t.servers, t.non_client_share),
+            _ => staffing_plan(t),
         };
         let (duty, available) = match servers {
             // Never full: every client is served at once.
@@ -340,7 +340,8 @@ fn tier_states(
             let mut ts = TierState::new(model, t, priorities, outbound, average);
             if t.groups.is_some() {
                 let callback = priorities as u16;
-                ts.pool = Some(Box::new(GroupPool::new(t, r, callback, (start, end))));
+                let draws = (model.run.seed, rep);
+                ts.start_groups(GroupPool::new(t, r, callback, (start, end), draws));
             }
             ts
         })

@@ -127,7 +127,7 @@ mod tests {
     use super::*;
     use crate::model::metrics::{
         CLIENT_METRICS, GROUP_METRICS, REQUEST_METRICS, SKILL_METRICS, SLOT_CLIENT_METRICS,
-        SLOT_TIER_METRICS, TIER_METRICS,
+        SLOT_TIER_METRICS, TIER_METRICS, WEEK_METRICS,
     };
 
     #[test]
@@ -139,7 +139,8 @@ mod tests {
             .chain(&SLOT_CLIENT_METRICS)
             .chain(&SLOT_TIER_METRICS)
             .chain(&GROUP_METRICS)
-            .chain(&SKILL_METRICS);
+            .chain(&SKILL_METRICS)
+            .chain(&WEEK_METRICS);
         for key in keys {
             assert!(get(key).is_some(), "{key} has no catalogue entry");
         }

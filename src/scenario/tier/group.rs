@@ -98,6 +98,7 @@ impl Checker<'_> {
                     );
                 }
             }
+            self.tier_agents(t, None);
             return None;
         };
         if kind != TierKind::Staffed {
@@ -121,7 +122,16 @@ impl Checker<'_> {
             raw.iter().map(|g| &g.get_ref().name),
             &format!("tier.{tier}.group"),
         );
-        let groups: Vec<Group> = raw.iter().map(|g| self.group(tier, g, &names)).collect();
+        let start_day = cx.week.map_or(0, |w| w.start_day);
+        let groups: Vec<Group> = raw
+            .iter()
+            .map(|g| self.group(tier, g, &names, start_day))
+            .collect();
+        let agents = groups.iter().map(|g| {
+            let hires = g.agents.new_hires.as_ref().map_or(0, |h| h.count);
+            u64::from(g.servers) + u64::from(hires)
+        });
+        self.tier_agents(t, Some(agents.sum()));
         let classes = cx.segments.len() * names.requests.len();
         let best = self.best_ranks(t, &groups, &names, classes);
         Some(Groups {
@@ -140,7 +150,7 @@ impl Checker<'_> {
                     span,
                     format!("tier.{}.{key}", t.name.get_ref()),
                     format!(
-                        "`{key}` does not apply to a tier with `[[tier.group]]`; allowed: `servers`, `skills`, `speed` and `reserve` in each group"
+                        "`{key}` does not apply to a tier with `[[tier.group]]`; allowed: `servers` or `shifts`, `skills`, `speed`, `reserve`, `agent_speed` and `new_hires` in each group"
                     ),
                 );
             }
@@ -148,28 +158,18 @@ impl Checker<'_> {
     }
 
     /// One group, its per-class tables resolved.
-    fn group(&mut self, tier: &str, g: &Spanned<RawGroup>, names: &SkillNames<'_>) -> Group {
+    fn group(
+        &mut self,
+        tier: &str,
+        g: &Spanned<RawGroup>,
+        names: &SkillNames<'_>,
+        start_day: usize,
+    ) -> Group {
         let raw = g.get_ref();
         let field = |f: &str| format!("tier.{tier}.group.{}.{f}", raw.name.get_ref());
-        let servers = match &raw.servers {
-            Some(s) if *s.get_ref() >= 1 => *s.get_ref(),
-            Some(s) => {
-                self.problem(
-                    s.span(),
-                    field("servers"),
-                    "got 0; allowed: an integer >= 1",
-                );
-                1
-            }
-            None => {
-                self.problem(
-                    raw.name.span(),
-                    field("servers"),
-                    "missing; a group needs `servers` (an integer >= 1)",
-                );
-                1
-            }
-        };
+        let prefix = format!("tier.{tier}.group.{}", raw.name.get_ref());
+        let (servers, roster) = self.group_staffing(raw, &prefix, start_day);
+        let agents = self.group_agents(raw, &prefix);
         let skills = self.skills(raw, names, &field("skills"));
         let speeds = self.speeds(raw, &skills, &field("speed"));
         let reserve = raw.reserve.as_ref().map_or(0, |r| {
@@ -212,6 +212,8 @@ impl Checker<'_> {
             skill_of,
             skills: order.iter().map(|k| k.to_string()).collect(),
             reserve,
+            roster,
+            agents,
         }
     }
 

@@ -6,6 +6,7 @@
 //! (`work.rs`). What other tables change at a tier (request
 //! types' overrides, training) is resolved before and applied here.
 
+mod agents;
 mod group;
 mod resolution;
 mod routes;

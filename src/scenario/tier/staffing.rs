@@ -20,12 +20,21 @@ pub(super) struct Staffing {
 }
 
 impl Staffing {
-    /// A tier staffed by its groups: their agents, always on duty.
+    /// A tier staffed by its groups: their staff (each group's peak) and
+    /// the hires there from week 0, on duty as their rosters say (the sum
+    /// of the groups').
     pub(super) fn of_groups(groups: &crate::model::groups::Groups) -> Staffing {
+        let hired: u32 = groups
+            .groups
+            .iter()
+            .filter_map(|g| g.agents.new_hires.as_ref())
+            .filter(|h| h.start_week == 0)
+            .map(|h| h.count)
+            .sum();
         Staffing {
-            servers: groups.servers().max(1),
+            servers: groups.servers().saturating_add(hired).max(1),
             unlimited: false,
-            roster: None,
+            roster: groups.roster(),
         }
     }
 }
@@ -107,7 +116,7 @@ impl Checker<'_> {
     }
 
     /// A tier's roster from its shifts; `None` when a shift has problems.
-    fn roster(
+    pub(super) fn roster(
         &mut self,
         shifts: &[Spanned<RawShift>],
         field: &str,
