@@ -459,8 +459,8 @@ pub struct Outbound {
 impl Tier {
     /// The capacity planner sets this tier's staffing: a staffed tier's
     /// (a chatbot has no servers; back offices keep their office hours and
-    /// dedicated RMs their books; a tier with agent groups keeps its
-    /// groups' staffing: planning per group is not done yet).
+    /// dedicated RMs their books; a tier with agent groups is planned per
+    /// group instead, by `plan::groups`).
     pub fn planned(&self) -> bool {
         self.kind == TierKind::Staffed && self.groups.is_none()
     }

@@ -13,11 +13,14 @@
 //!   "gap_to_lower_bound"}, "targets": [..], "slot_failures": [..],
 //!   "overall": {"<metric>": {"mean", "ci95"}}}}`; servers per slot of the
 //!   day, costs per week of the open days; `targets` and `overall` from the
-//!   confirmation run on fresh streams.
+//!   confirmation run on fresh streams. With agent groups, `groups` (one
+//!   key `<tier>.<group>` each, [`super::group_output::GroupRow`]), in the
+//!   `cost` totals too.
 //! - `staffing.csv`: one row per slot and staffed tier: `slot`, `tier`,
 //!   `offered_load`, `analytic`, `square_root`, `plan`, `shifts`.
 //! - `<scenario>-plan.toml`: the scenario with the planned shifts (or
-//!   `servers` without a calendar), ready to `tiersim run`.
+//!   `servers` without a calendar) and each group's planned `servers`,
+//!   ready to `tiersim run`.
 
 use std::path::Path;
 
