@@ -18,7 +18,9 @@
 //! with time in queue), [`record`] (contact records for the journeys file),
 //! [`chasing`] (status chasing of cases in back offices), [`virtual_hold`]
 //! (call-backs offered to waiting clients), with the client in [`client`], the
-//! count types in [`counts`] and the running state in [`state`].
+//! count types in [`counts`] and the running state in [`state`]. The hot
+//! handlers are compiled twice, a lean instance for plain models and a full
+//! one, chosen once per replication ([`mode`]).
 
 mod agents;
 mod arrivals;
