@@ -43,9 +43,7 @@ impl Replication<'_> {
             self.join_own_rm(id, tier, t);
             return;
         }
-        // A grouped tier's groups say whether one has a free agent (one
-        // may while agents of another finish beyond their shift).
-        if ts.busy < ts.capacity || ts.pool.is_some() {
+        if ts.busy < ts.capacity || ts.beyond_duty() {
             if ts.pool.is_none() {
                 self.start_service(id, t);
                 return;
