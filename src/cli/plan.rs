@@ -73,6 +73,10 @@ pub fn plan(args: &PlanArgs) -> Result<()> {
                 .map_or("junior", |t| t.name.as_str())
         );
     };
+    if let Some((tier, group)) = crate::plan::groups::rostered_group(model) {
+        let source = std::fs::read_to_string(&args.scenario)?;
+        return Err(scenario::workforce::group_shifts_error(&source, &file, tier, group).into());
+    }
     if args.replications == Some(0) || args.replications == Some(1) {
         bail!("--replications must be at least 2 (a confidence interval needs two)");
     }

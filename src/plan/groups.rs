@@ -97,6 +97,18 @@ pub fn grouped(model: &Model, t: usize) -> bool {
     tier.kind == TierKind::Staffed && tier.groups.is_some()
 }
 
+/// The first agent group staffed by `shifts` (tier, group names): `plan`
+/// sizes groups as agents always on duty and cannot yet plan a group's
+/// roster slot by slot, so it refuses such a file rather than writing
+/// `servers` beside the group's `shifts`.
+pub fn rostered_group(model: &Model) -> Option<(&str, &str)> {
+    model.tiers.iter().find_map(|t| {
+        let groups = t.groups.as_ref()?;
+        let g = groups.groups.iter().find(|g| g.roster.is_some())?;
+        Some((t.name.as_str(), g.name.as_str()))
+    })
+}
+
 /// Every agent group of `model` with its cost, minimum and analytic start
 /// on `grid` for `goals`: the tier's offered load is shared among its
 /// groups in proportion to their agents in the scenario, and each group is

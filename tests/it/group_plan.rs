@@ -245,3 +245,37 @@ fn plan_writes_each_groups_agents_and_the_planned_file_runs_them() {
     let html = std::fs::read_to_string(dir.join("report.html")).unwrap();
     assert!(html.contains("<section id=\"groups\">"));
 }
+
+/// A group staffed by `shifts` cannot be planned yet: `plan` refuses the
+/// file, naming the tier and the group, rather than writing a planned file
+/// with `servers` beside the group's `shifts` (which would not validate).
+#[test]
+fn a_group_staffed_by_shifts_is_refused_by_name() {
+    let dir = scratch("group-plan-shifts");
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let base = root.join("scenarios/remedies/cross-training-plan.toml");
+    let file = dir.join("shifts.toml");
+    std::fs::write(
+        &file,
+        format!(
+            "extends = {:?}\nname = \"shifts\"\nremove = [\"tier.front.group.loan_desk.servers\"]\n\n[[tier]]\nname = \"front\"\n\n[[tier.group]]\nname = \"loan_desk\"\nshifts = [{{ start = \"08:00\", end = \"16:00\", servers = 4 }}]\n",
+            base.display().to_string()
+        ),
+    )
+    .unwrap();
+    let out = tiersim(&[
+        "plan",
+        file.to_str().unwrap(),
+        "--out",
+        dir.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
+    let err = text(&out.stderr);
+    assert!(
+        err.contains("field `tier.front.group.loan_desk.shifts`")
+            && err.contains("cannot plan a group's shifts yet")
+            && err.contains("shifts.toml:11:"),
+        "{err}"
+    );
+    assert!(!dir.join("plan.json").exists());
+}

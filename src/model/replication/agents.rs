@@ -91,6 +91,15 @@ impl FreeAgents {
     /// Agent `agent` (whose factor is `factor`) is free from `t`.
     #[inline]
     pub(super) fn release(&mut self, agent: u32, factor: f64, t: f64) {
+        if !self.by_speed {
+            self.list.push_back(Free {
+                agent,
+                since: t,
+                key: 0.0,
+                seq: 0,
+            });
+            return;
+        }
         self.seq += 1;
         let free = Free {
             agent,
@@ -98,14 +107,10 @@ impl FreeAgents {
             key: factor,
             seq: self.seq,
         };
-        if self.by_speed {
-            let at = self
-                .list
-                .partition_point(|f| (f.key, f.seq) <= (free.key, free.seq));
-            self.list.insert(at, free);
-        } else {
-            self.list.push_back(free);
-        }
+        let at = self
+            .list
+            .partition_point(|f| (f.key, f.seq) <= (free.key, free.seq));
+        self.list.insert(at, free);
     }
 
     /// The factors changed (a tenure step): orders the list anew.

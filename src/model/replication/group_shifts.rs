@@ -32,6 +32,14 @@ pub(super) fn staffing_plan(t: &Tier) -> Vec<(f64, u32, u32)> {
 }
 
 impl TierState {
+    /// Agents of a grouped tier finish clients beyond their shift: some
+    /// group may then have a free agent although the tier's busy agents
+    /// reach its agents on duty (its excess is theirs, `sync_excess`).
+    #[inline]
+    pub(super) fn beyond_duty(&self) -> bool {
+        self.pool.is_some() && self.excess.value() > 0.0
+    }
+
     /// Takes its agent groups; its agents on duty are theirs (with the
     /// hires of week 0).
     pub(super) fn start_groups(&mut self, pool: GroupPool) {
@@ -94,7 +102,7 @@ impl Replication<'_> {
             let Some(agent) = pool.groups[g].off.pop_front() else {
                 break;
             };
-            self.agent_ready(tier, agent, t);
+            self.agent_ready(tier, g, agent, t);
             coming -= 1;
         }
     }
@@ -108,7 +116,7 @@ impl Replication<'_> {
         if let Some(h) = run.hiring.as_mut() {
             h.joined += 1;
         }
-        self.agent_ready(tier, agent, t);
+        self.agent_ready(tier, g, agent, t);
     }
 
     /// The tier's agents on duty (and beyond duty) are its groups'.

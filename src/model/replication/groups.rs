@@ -465,7 +465,8 @@ impl Replication<'_> {
     /// idle.
     pub(super) fn group_free(&mut self, tier: usize, agent: usize, t: f64) {
         let pool = self.tiers[tier].pool.as_mut().expect("groups");
-        let run = &mut pool.groups[pool.agents[agent].group as usize];
+        let g = pool.agents[agent].group as usize;
+        let run = &mut pool.groups[g];
         run.busy_change(t, -1.0);
         if run.leaving > 0 {
             run.set_duty(t, run.duty, run.leaving - 1);
@@ -473,17 +474,16 @@ impl Replication<'_> {
             self.sync_excess(tier, t);
             return;
         }
-        self.agent_ready(tier, agent as u32, t);
+        self.agent_ready(tier, g, agent as u32, t);
     }
 
-    /// Agent `agent` at `tier`, on duty and not busy, serves the next
-    /// queue its group admits, or goes idle.
-    pub(super) fn agent_ready(&mut self, tier: usize, agent: u32, t: f64) {
+    /// Agent `agent` of group `g` at `tier`, on duty and not busy, serves
+    /// the next queue its group admits, or goes idle.
+    pub(super) fn agent_ready(&mut self, tier: usize, g: usize, agent: u32, t: f64) {
         let spec = self.model.tiers[tier].groups.as_ref().expect("groups");
         let clients = &self.clients;
         let ts = &mut self.tiers[tier];
         let pool = ts.pool.as_mut().expect("groups");
-        let g = pool.agents[agent as usize].group as usize;
         let next = if ts.waiting == 0 {
             None
         } else {

@@ -46,7 +46,7 @@ impl Replication<'_> {
         }
         // A grouped tier's groups say whether one has a free agent (one
         // may while agents of another finish beyond their shift).
-        if ts.busy < ts.capacity || (M::FULL && ts.pool.is_some()) {
+        if ts.busy < ts.capacity || (M::FULL && ts.beyond_duty()) {
             if !M::FULL || ts.pool.is_none() {
                 self.start_service_in::<M>(id, t);
                 return;
