@@ -12,6 +12,7 @@ mod experiments;
 mod extend;
 mod failure_demand;
 mod fit;
+mod forecast;
 mod groups;
 mod headcount;
 mod journal;

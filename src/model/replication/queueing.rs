@@ -212,7 +212,7 @@ impl Replication<'_> {
                     c.staffed_handoffs = c.cold_handoffs + c.warm_handoffs;
                 }
             }
-            service_time(model, tier, ts, c)
+            service_time(model, tier, ts, c, t)
         };
         if c.phase == Phase::Waiting {
             // Its patience will not run out now.
@@ -338,8 +338,8 @@ impl Replication<'_> {
 
 /// The length of the service client `c` starts at `tier` (a failed
 /// call-back attempt's, or a triage's, or a full service), deciding where
-/// the client goes after it (`c.next`).
-fn service_time(model: &Model, tier: usize, ts: &TierState, c: &mut Client) -> f64 {
+/// the client goes after it (`c.next`); `t` is now.
+fn service_time(model: &Model, tier: usize, ts: &TierState, c: &mut Client, t: f64) -> f64 {
     if c.attempt_fails {
         c.next = NONE;
         model.tiers[tier].callback.attempt_minutes
@@ -357,9 +357,15 @@ fn service_time(model: &Model, tier: usize, ts: &TierState, c: &mut Client) -> f
             None => {
                 let service = match super::trace::replayed_service(model, c) {
                     Some(replayed) => replayed,
-                    None => spec
-                        .service_of(c.segment as usize, c.request as usize, kinds)
-                        .sample(&mut draws),
+                    None => {
+                        let drawn = spec
+                            .service_of(c.segment as usize, c.request as usize, kinds)
+                            .sample(&mut draws);
+                        match &spec.service_factors {
+                            None => drawn,
+                            Some(f) => drawn * super::service_factors::at(f, t),
+                        }
+                    }
                 };
                 (service, route(spec, c, ts.route_salt))
             }
