@@ -170,6 +170,7 @@ pub fn backtest(args: &BacktestArgs) -> Result<()> {
             arrivals: mode,
             run: dir.display().to_string(),
             comparison,
+            forecast_bands: prepared.bands,
         });
     }
     let Some(setup) = setup else {
@@ -318,6 +319,20 @@ fn print(b: &Backtest) {
             "hourly correlation: P(abandon) {:+.2} (naive ratio {:+.2}), mean wait {:+.2} (naive ratio {:+.2})",
             r.p_abandon, r.naive_p_abandon, r.wait_mean, r.naive_wait_mean
         );
+        if let Some(b) = &m.forecast_bands {
+            println!(
+                "forecast bands ({:.0}-{:.0}%, day effect cv {:.3}): {:.0}% of {} held-out day-hours inside (Poisson alone {:.0}%; goal {:.0}%: {}); day-hour volume MAPE {:.1}%",
+                100.0 * b.quantiles[0],
+                100.0 * b.quantiles[1],
+                b.cv,
+                100.0 * b.coverage,
+                b.day_hours.len(),
+                100.0 * b.coverage_poisson,
+                100.0 * crate::fit::backtest::bands::GOAL_COVERAGE,
+                if b.goal_met { "met" } else { "NOT met" },
+                100.0 * b.day_hour_mape
+            );
+        }
         for g in &c.goals {
             println!(
                 "  [{}] {}: {:.3} (goal {})",

@@ -46,6 +46,24 @@ impl PiecewiseRate {
         self.cycle_mass / self.period
     }
 
+    /// The integrated rate from `t0` to `t1` (>= `t0`).
+    pub fn mass(&self, t0: f64, t1: f64) -> f64 {
+        self.integral(t1) - self.integral(t0)
+    }
+
+    /// The integrated rate from 0 to `t`.
+    fn integral(&self, t: f64) -> f64 {
+        let cycles = (t / self.period).floor();
+        let phase = t - cycles * self.period;
+        let within: f64 = (0..self.starts.len())
+            .map(|i| {
+                let end = self.starts.get(i + 1).copied().unwrap_or(self.period);
+                self.rates[i] * (end.min(phase) - self.starts[i]).max(0.0)
+            })
+            .sum();
+        cycles * self.cycle_mass + within
+    }
+
     /// The time at which the integrated rate from `t` reaches `mass` (an
     /// Exp(1) draw gives the next arrival of the process after `t`), or
     /// `None` if the rate is zero everywhere.
@@ -112,6 +130,17 @@ mod tests {
             PiecewiseRate::new(10.0, vec![0.0], vec![0.0]).advance(0.0, 1.0),
             None
         );
+    }
+
+    #[test]
+    fn mass_integrates_the_rate() {
+        let r = day();
+        assert!((r.mass(0.0, 480.0)).abs() < 1e-12);
+        assert!((r.mass(470.0, 490.0) - 20.0).abs() < 1e-9);
+        assert!((r.mass(900.0, 1440.0 + 490.0) - (120.0 + 240.0 + 20.0)).abs() < 1e-9);
+        // advance() is mass()'s inverse.
+        let at = r.advance(123.0, 777.0).unwrap();
+        assert!((r.mass(123.0, at) - 777.0).abs() < 1e-9);
     }
 
     /// Counts of a simulated process per third of the day match the rates

@@ -75,6 +75,8 @@ pub struct Arrivals {
     pub request_mix: BTreeMap<String, BTreeMap<String, f64>>,
     /// Calls per request type, weekday and slot (cells with calls).
     pub cells: Vec<Cell>,
+    /// Day-to-day variation of the day totals beyond Poisson.
+    pub day_effect: super::day_effect::DayEffectFit,
 }
 
 /// Mean and SE of per-day counts (Poisson SE for one day).
@@ -142,6 +144,16 @@ pub fn fit(calls: &[Call], dates: &[NaiveDate], slot_minutes: u32) -> Arrivals {
         segment_share,
         request_mix,
         cells: cells(&by_type, dates, slot_minutes),
+        day_effect: super::day_effect::fit(
+            &(0..7)
+                .map(|w| {
+                    days_of(dates, w)
+                        .iter()
+                        .map(|&i| per_date[i].iter().sum())
+                        .collect()
+                })
+                .collect::<Vec<_>>(),
+        ),
     }
 }
 

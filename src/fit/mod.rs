@@ -8,10 +8,12 @@
 pub mod arrivals;
 pub mod backtest;
 pub mod clean;
+pub mod day_effect;
 pub mod error;
 pub mod patience;
 pub mod read;
 pub mod service;
+pub mod service_factors;
 pub mod staffing;
 pub mod write;
 
@@ -95,6 +97,8 @@ pub struct FitReport {
     pub arrivals: arrivals::Arrivals,
     /// Service time per request type (`all` pooled).
     pub service: BTreeMap<String, service::ServiceFit>,
+    /// Service time by hour of the day, the request mix taken out.
+    pub service_factors: service_factors::ServiceFactors,
     /// Patience per segment.
     pub patience: BTreeMap<String, patience::PatienceFit>,
     /// Staffing.
@@ -228,6 +232,7 @@ pub fn fit(options: &FitOptions) -> Result<Fitted, LogError> {
     )?;
     let arrivals = arrivals::fit(&calls, &dates, options.slot_minutes);
     let service = service::fit(&calls);
+    let service_factors = service_factors::fit(&calls, &service);
     let patience = patience::fit(&calls);
     let staffing = staffing::fit(
         &calls,
@@ -262,6 +267,7 @@ pub fn fit(options: &FitOptions) -> Result<Fitted, LogError> {
         cleaning,
         arrivals,
         service,
+        service_factors,
         patience,
         staffing,
         agents,

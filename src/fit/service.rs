@@ -168,7 +168,9 @@ fn fit_one(data: &[(f64, usize)]) -> ServiceFit {
     }
 }
 
-fn by_hour(data: &[(f64, usize)]) -> ByHour {
+/// Mean by hour (hours with at least MIN_PER_HOUR values) and a one-way
+/// ANOVA of the logs across those hours.
+pub(super) fn by_hour(data: &[(f64, usize)]) -> ByHour {
     let mut groups: BTreeMap<usize, Vec<f64>> = BTreeMap::new();
     for &(s, h) in data {
         groups.entry(h).or_default().push(s);

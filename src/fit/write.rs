@@ -166,8 +166,36 @@ pub fn scenario(r: &FitReport, name: &str) -> String {
             "all request types pooled (each request overrides it)",
         );
     }
+    service_factors(&mut out, r);
     shifts(&mut out, &r.staffing, r.arrivals.slot_minutes);
     out
+}
+
+/// `[tier.service_factors]` when the by-hour test calls it: each hour's
+/// mean of service / its type's mean.
+fn service_factors(out: &mut String, r: &FitReport) {
+    let f = &r.service_factors;
+    if !f.written {
+        return;
+    }
+    let _ = writeln!(
+        out,
+        "[tier.service_factors]    # service / its request type's mean, by hour of arrival: ANOVA of the logs across hours F = {:.2}, p = {:.1e} < 0.01; hours with < {} calls: 1",
+        f.by_hour.f.unwrap_or(f64::NAN),
+        f.by_hour.p_value.unwrap_or(f64::NAN),
+        super::service::MIN_PER_HOUR
+    );
+    for (hour, e) in &f.by_hour.hours {
+        let h: u32 = hour[..2].parse().unwrap_or(0);
+        let _ = writeln!(
+            out,
+            "\"{h:02}:00-{:02}:00\" = {}    # {} calls, SE {:.3}",
+            h + 1,
+            num(e.value),
+            count(e.n),
+            e.se.unwrap_or(0.0)
+        );
+    }
 }
 
 /// One `[[tier.shifts]]` per run of equal servers on a weekday (slots of
@@ -234,7 +262,7 @@ pub fn notes(r: &FitReport) -> Vec<String> {
     }
     for (q, s) in &r.service {
         if s.by_hour.differs {
-            notes.push(format!("service time of {q} differs by hour (ANOVA on ln, p = {:.1e}); the format holds one distribution per request", s.by_hour.p_value.unwrap_or(0.0)));
+            notes.push(format!("service time of {q} differs by hour (ANOVA on ln, p = {:.1e}); the format holds one distribution per request, with one factor per hour for all types (`tier.service_factors`, when the type-normalised test calls it)", s.by_hour.p_value.unwrap_or(0.0)));
         }
     }
     let unstaffed: usize = r.staffing.slots.iter().filter(|s| s.servers == 0).count();
@@ -290,6 +318,17 @@ fn segments(out: &mut String, r: &FitReport) {
             "priority = {}    # smaller is served first: from the label `{segment}`",
             priority(segment, &labels)
         );
+        let d = &a.day_effect;
+        if d.cv.value > 0.0 {
+            let _ = writeln!(
+                out,
+                "day_effect = {{ cv = {} }}    # Gamma day factor: method of moments over Poisson on {} days' totals ({}, SE {:.3}); fit.json arrivals.day_effect",
+                num(d.cv.value),
+                d.cv.n,
+                d.method,
+                d.cv.se.unwrap_or(0.0)
+            );
+        }
         let mix = &a.request_mix[segment];
         let mut items = Vec::new();
         let mut sum = 0.0;

@@ -5,6 +5,7 @@
 pub mod agents;
 pub mod chasing;
 pub mod contact;
+pub mod day_effect;
 pub mod groups;
 pub mod limit;
 pub mod load;
@@ -22,6 +23,7 @@ pub mod workforce;
 
 pub use chasing::{Chasing, ProactiveUpdates};
 pub use contact::{ContactKind, ContactOutcome, ContactRecord, ContactSink, JourneyScore};
+pub use day_effect::DayEffect;
 pub use limit::{DEFAULT_MAX_CLIENTS_INSIDE, Overload, expected_events};
 pub use load::{TierLoad, mean_offered_loads, offered_loads};
 pub use metrics::{CLIENT_METRICS, REQUEST_METRICS, TIER_METRICS};
@@ -278,6 +280,8 @@ pub struct Segment {
     pub promote_after: f64,
     /// Status chasing while a case waits in a back office (`None`: none).
     pub chasing: Option<Chasing>,
+    /// Day-to-day variation of the arrival rates (`day_effect`), if any.
+    pub day_effect: Option<DayEffect>,
 }
 
 /// Clients of a segment shared out in books of dedicated RMs.
@@ -379,6 +383,9 @@ pub struct Tier {
     /// Virtual hold: a call-back offered to clients waiting in the queue
     /// (`None`: none).
     pub callback_offer: Option<CallbackOffer>,
+    /// `service_factors`: a factor on every drawn service by the minute of
+    /// the day it starts (1440 values; `None`: none, the same as all 1).
+    pub service_factors: Option<std::sync::Arc<[f64]>>,
 }
 
 /// Kinds of tier.

@@ -63,15 +63,32 @@ impl Checker<'_> {
         &mut self,
         profile: &std::collections::BTreeMap<Spanned<String>, Spanned<f64>>,
     ) -> Vec<f64> {
-        let mut out = vec![0.0; DAY as usize];
+        self.minute_ranges(profile, "calendar.profile", 0.0, false)
+    }
+
+    /// `{ "HH:MM-HH:MM" = factor }` read as the factor of each minute of
+    /// the day (`default` where no range covers it); factors >= 0, or > 0
+    /// when `positive`. Problems are reported at `field`.
+    pub(super) fn minute_ranges(
+        &mut self,
+        ranges: &std::collections::BTreeMap<Spanned<String>, Spanned<f64>>,
+        field: &str,
+        default: f64,
+        positive: bool,
+    ) -> Vec<f64> {
+        let mut out = vec![default; DAY as usize];
         let mut covered = vec![false; DAY as usize];
-        for (range, factor) in profile {
-            let f = self.non_negative(factor, "calendar.profile");
+        for (range, factor) in ranges {
+            let f = if positive {
+                self.positive(factor, field)
+            } else {
+                self.non_negative(factor, field)
+            };
             let text = range.get_ref();
             let Some((a, b)) = text.split_once('-') else {
                 self.problem(
                     range.span(),
-                    "calendar.profile",
+                    field,
                     format!("`{text}` is not a time range; allowed: \"HH:MM-HH:MM\""),
                 );
                 continue;
@@ -79,7 +96,7 @@ impl Checker<'_> {
             let (Some(a), Some(b)) = (clock(a.trim()), clock(b.trim())) else {
                 self.problem(
                     range.span(),
-                    "calendar.profile",
+                    field,
                     format!("`{text}`: times are HH:MM from 00:00 to 24:00"),
                 );
                 continue;
@@ -87,7 +104,7 @@ impl Checker<'_> {
             if a >= b {
                 self.problem(
                     range.span(),
-                    "calendar.profile",
+                    field,
                     format!("`{text}` ends before it starts; allowed: a range within one day"),
                 );
                 continue;
@@ -95,7 +112,7 @@ impl Checker<'_> {
             if covered[a as usize..b as usize].iter().any(|c| *c) {
                 self.problem(
                     range.span(),
-                    "calendar.profile",
+                    field,
                     format!("`{text}` overlaps another range"),
                 );
                 continue;

@@ -17,6 +17,7 @@ mod brackets;
 mod calendar;
 mod channel;
 mod chasing;
+mod day_effect;
 mod diagnostics;
 mod dist;
 pub mod duration;
@@ -37,6 +38,7 @@ pub mod risk;
 mod run;
 mod segment;
 pub mod sensitivity;
+mod service_factors;
 pub mod sweep;
 pub mod targets;
 #[cfg(test)]

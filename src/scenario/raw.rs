@@ -420,6 +420,16 @@ pub struct RawSegment {
     pub chase_rate_per_day: Option<Spanned<f64>>,
     /// Minutes of one chasing contact at the front line.
     pub chase_service: Option<Spanned<RawDist>>,
+    /// `{ cv = x }`: a Gamma factor per day on the arrival rates.
+    pub day_effect: Option<Spanned<RawDayEffect>>,
+}
+
+/// `day_effect = { cv = x }` of a segment.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawDayEffect {
+    /// Coefficient of variation of the day factor (>= 0).
+    pub cv: Spanned<f64>,
 }
 
 /// `[[tier]]`.
@@ -451,6 +461,8 @@ pub struct RawTier {
     pub new_hires: Option<Spanned<toml::Value>>,
     /// Service-time distribution.
     pub service: Spanned<RawDist>,
+    /// `{ "HH:MM-HH:MM" = factor }`: drawn services by time of day.
+    pub service_factors: Option<BTreeMap<Spanned<String>, Spanned<f64>>>,
     /// Per-segment overrides of `service`.
     pub service_by_segment: Option<BTreeMap<Spanned<String>, Spanned<RawDist>>>,
     /// Most clients waiting.

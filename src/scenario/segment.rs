@@ -77,6 +77,10 @@ impl Checker<'_> {
             x
         });
         let chasing = self.chasing(s);
+        let day_effect = match &s.day_effect {
+            Some(d) => self.day_effect(d, &field("day_effect"), trace.is_some())?,
+            None => None,
+        };
         Some(Segment {
             rate_per_hour: rate,
             patience,
@@ -95,6 +99,7 @@ impl Checker<'_> {
             redial,
             promote_after,
             chasing,
+            day_effect,
             name,
         })
     }

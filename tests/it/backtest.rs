@@ -217,3 +217,46 @@ fn bad_backtest_arguments_exit_2_saying_what_is_allowed() {
         &["does-not-exist.tsv"],
     );
 }
+
+/// `--arrivals forecast` writes the forecast bands (issue 18 item 3): one
+/// row per held-out day-hour, its observed calls, the scenario's expected
+/// calls μ inside its own 10-90% band, `inside` and the coverage as
+/// counted; the simulated hourly calls agree with μ (within 4 standard
+/// errors of the 4 replications: t(3) 95% = 3.182); replay has no bands.
+#[test]
+fn forecast_bands_are_consistent_with_the_simulated_forecast() {
+    let dir = scratch("backtest-bands");
+    let out = dir.join("bt").display().to_string();
+    let run = tiersim(&args(&out, &["--arrivals", "forecast,replay"]));
+    assert!(run.status.success(), "{}", text(&run.stderr));
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("bt/backtest.json")).unwrap())
+            .unwrap();
+    let modes = json["modes"].as_array().unwrap();
+    assert!(modes[1].get("forecast_bands").is_none());
+    let bands = &modes[0]["forecast_bands"];
+    let rows = bands["day_hours"].as_array().unwrap();
+    let hourly = modes[0]["hourly"].as_array().unwrap();
+    assert_eq!(rows.len(), hourly.len());
+    let mut inside = 0;
+    for (b, h) in rows.iter().zip(hourly) {
+        let (lo, hi) = (b["low"].as_u64().unwrap(), b["high"].as_u64().unwrap());
+        let (mu, obs) = (
+            b["forecast"].as_f64().unwrap(),
+            b["observed"].as_u64().unwrap(),
+        );
+        assert!(lo as f64 <= mu && mu <= hi as f64 + 1.0, "{b}");
+        assert_eq!(b["inside"].as_bool(), Some(lo <= obs && obs <= hi));
+        assert_eq!(h["calls"]["observed"].as_f64(), Some(obs as f64));
+        inside += (lo <= obs && obs <= hi) as usize;
+        let se = h["calls"]["ci95"].as_f64().unwrap() / 3.182;
+        let sim = h["calls"]["simulated"].as_f64().unwrap();
+        assert!(
+            (sim - mu).abs() <= 4.0 * se.max(mu.sqrt() / 2.0),
+            "{sim} vs {mu}"
+        );
+    }
+    let coverage = bands["coverage"].as_f64().unwrap();
+    assert!((coverage - inside as f64 / rows.len() as f64).abs() < 1e-12);
+    assert_eq!(bands["goal_met"].as_bool(), Some(coverage >= 0.8));
+}

@@ -13,6 +13,7 @@ mod experiments;
 mod extend;
 mod failure_demand;
 mod fit;
+mod forecast;
 mod group_plan;
 mod groups;
 mod headcount;

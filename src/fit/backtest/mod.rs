@@ -5,6 +5,7 @@
 //! (`observed`, `compare`). Running the simulation is the caller's (the
 //! cli's `run`). Method: `docs/backtest.md`.
 
+pub mod bands;
 pub mod compare;
 pub mod observed;
 pub mod output;
@@ -104,6 +105,8 @@ pub struct Prepared {
     pub staffing: Staffing,
     /// The scenario's service-level threshold, minutes.
     pub threshold: f64,
+    /// Forecast mode: the predictive bands of the held-out day-hours.
+    pub bands: Option<bands::Bands>,
 }
 
 /// Minutes between replayed calls of one segment logged in the same
@@ -198,12 +201,19 @@ pub fn prepare(options: &BacktestOptions) -> Result<Prepared, BacktestError> {
     };
     let scenario = toml::to_string(&table)
         .map_err(|e| unusable(&options.scenario, format!("cannot be written back: {e}")))?;
+    let bands = match options.arrivals {
+        ArrivalsMode::Forecast => {
+            bands::bands(model, &offsets, &period.calls, options.hours.clone())
+        }
+        _ => None,
+    };
     Ok(Prepared {
         scenario,
         traces,
         period,
         staffing,
         threshold: model.run.service_level_threshold,
+        bands,
     })
 }
 
@@ -363,6 +373,8 @@ fn set_traces(
         let file = format!("trace-{}.csv", name.replace(['/', '\\'], "-"));
         if let Some(seg) = segments.get_mut(i).and_then(|s| s.as_table_mut()) {
             seg.remove("rate_per_hour");
+            // The replayed days are as they were: no day effect on them.
+            seg.remove("day_effect");
             let mut arrivals = toml::Table::new();
             arrivals.insert("trace".into(), toml::Value::String(file.clone()));
             seg.insert("arrivals".into(), toml::Value::Table(arrivals));

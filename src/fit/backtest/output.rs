@@ -44,6 +44,10 @@ pub struct ModeResult {
     /// The comparison with the observed hours.
     #[serde(flatten)]
     pub comparison: Comparison,
+    /// Forecast mode: the predictive bands of the held-out day-hours and
+    /// their coverage.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub forecast_bands: Option<super::bands::Bands>,
 }
 
 /// `backtest.json`.

@@ -26,8 +26,14 @@ impl Replication<'_> {
         }
         // Exponential gaps (of mass 1 under a profile), built once.
         let gap = self.interarrival[segment].sample(&mut self.arrivals[segment]);
-        let at = match &s.arrival_profile {
-            Some(rate) if M::FULL => match rate.advance(now, gap) {
+        let at = match (&s.day_effect, &s.arrival_profile) {
+            (Some(effect), _) if M::FULL => {
+                match self.advance_day_effect(segment, effect, now, gap) {
+                    Some(at) => at,
+                    None => return,
+                }
+            }
+            (None, Some(rate)) if M::FULL => match rate.advance(now, gap) {
                 Some(at) => at,
                 None => return,
             },

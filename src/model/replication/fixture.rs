@@ -26,6 +26,7 @@ pub(super) fn two_tier(front_servers: u32) -> Model {
         redial: None,
         promote_after: f64::INFINITY,
         chasing: None,
+        day_effect: None,
     };
     let tier = |name: &str, servers: u32, escalate: Vec<Escalation>| Tier {
         name: name.into(),
@@ -51,6 +52,7 @@ pub(super) fn two_tier(front_servers: u32) -> Model {
         resolves: vec![1.0],
         sale_factor: None,
         callback_offer: None,
+        service_factors: None,
     };
     Model {
         name: "crn".into(),

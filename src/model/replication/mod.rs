@@ -29,6 +29,7 @@ mod chasing;
 mod chatbot;
 mod client;
 mod counts;
+mod day_effect;
 mod escalation;
 mod exits;
 #[cfg(test)]
@@ -43,6 +44,7 @@ mod record;
 mod redial;
 mod repeat;
 mod resolution;
+mod service_factors;
 mod staffing;
 mod state;
 mod trace;

@@ -61,7 +61,7 @@ impl Replication<'_> {
         let plain_segments = model
             .segments
             .iter()
-            .all(|s| s.trace.is_none() && s.arrival_profile.is_none());
+            .all(|s| s.trace.is_none() && s.arrival_profile.is_none() && s.day_effect.is_none());
         let plain_requests = model
             .requests
             .iter()
@@ -74,6 +74,7 @@ impl Replication<'_> {
                 && t.skill.is_none()
                 && t.transfer != Transfer::Callback
                 && t.callback_offer.is_none()
+                && t.service_factors.is_none()
                 && !ts.dedicated
                 && !ts.outbound_calls
                 && !ts.adjusted

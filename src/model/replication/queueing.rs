@@ -226,7 +226,7 @@ impl Replication<'_> {
                     c.staffed_handoffs = c.cold_handoffs + c.warm_handoffs;
                 }
             }
-            service_time::<M>(model, tier, ts, c)
+            service_time::<M>(model, tier, ts, c, t)
         };
         if c.phase == Phase::Waiting {
             // Its patience will not run out now.
@@ -358,8 +358,14 @@ impl Replication<'_> {
 
 /// The length of the service client `c` starts at `tier` (a failed
 /// call-back attempt's, or a triage's, or a full service), deciding where
-/// the client goes after it (`c.next`).
-fn service_time<M: Mode>(model: &Model, tier: usize, ts: &TierState, c: &mut Client) -> f64 {
+/// the client goes after it (`c.next`); `t` is now.
+fn service_time<M: Mode>(
+    model: &Model,
+    tier: usize,
+    ts: &TierState,
+    c: &mut Client,
+    t: f64,
+) -> f64 {
     if M::FULL && c.attempt_fails {
         c.next = NONE;
         model.tiers[tier].callback.attempt_minutes
@@ -383,9 +389,15 @@ fn service_time<M: Mode>(model: &Model, tier: usize, ts: &TierState, c: &mut Cli
                     .flatten();
                 let service = match replayed {
                     Some(replayed) => replayed,
-                    None => spec
-                        .service_of(c.segment as usize, c.request as usize, kinds)
-                        .sample(&mut draws),
+                    None => {
+                        let drawn = spec
+                            .service_of(c.segment as usize, c.request as usize, kinds)
+                            .sample(&mut draws);
+                        match &spec.service_factors {
+                            Some(f) if M::FULL => drawn * super::service_factors::at(f, t),
+                            _ => drawn,
+                        }
+                    }
                 };
                 (service, route(spec, c, ts.route_salt))
             }

@@ -205,6 +205,8 @@ pub(super) struct Replication<'m> {
     pub(super) interarrival: Vec<Dist>,
     /// Per segment: the stream of client keys.
     pub(super) keys: Vec<Stream>,
+    /// Per segment: its day factors (empty without day effects).
+    pub(super) day_factors: Vec<super::day_effect::DayFactors>,
     /// Per segment replayed from a trace: arrivals scheduled so far.
     pub(super) replay_next: Vec<u32>,
     /// Per segment: purpose salt of the keyed patience draws.
@@ -444,6 +446,7 @@ impl<'m> Replication<'m> {
             arrivals: segment_streams(model, rep, "arrival"),
             interarrival: interarrivals(model),
             keys: segment_streams(model, rep, "client"),
+            day_factors: super::day_effect::day_factors(model, rep),
             replay_next: vec![0; model.segments.len()],
             patience_salts: segment_salts(model, "patience"),
             scorer: model.outcomes.prepared(),

@@ -184,6 +184,7 @@ impl Checker<'_> {
             sale_factor,
             groups,
             callback_offer,
+            service_factors: self.service_factors(t),
         })
     }
 
