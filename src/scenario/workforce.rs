@@ -334,7 +334,7 @@ pub fn group_shifts_error(
     let span = shifts.or(g.map(|g| g.span())).unwrap_or(0..0);
     checker.problem(
         span,
-        &format!("tier.{tier}.group.{group}.shifts"),
+        format!("tier.{tier}.group.{group}.shifts"),
         "`tiersim plan` sizes agent groups staffed by `servers` (always on duty) and cannot plan a group's shifts yet; allowed for plan: `servers` (then plan chooses it)",
     );
     checker.into_error()
