@@ -3,8 +3,6 @@
 //! service-time factor, drawn once per replication) and `new_hires`
 //! (agents joining at a week, ramping up along an efficiency curve).
 
-use toml::Spanned;
-
 use super::super::diagnostics::{Checker, unknown_word};
 use super::super::raw::{RawGroup, RawNewHires, RawTier};
 use crate::engine::Dist;
@@ -175,13 +173,8 @@ impl Checker<'_> {
             );
         }
         if let Some(n) = agents.filter(|&n| n > u64::from(MAX_AGENTS)) {
-            let span = t
-                .group
-                .as_ref()
-                .and_then(|g| g.first())
-                .map_or(t.name.span(), Spanned::span);
             self.problem(
-                span,
+                super::group::groups_span(t),
                 format!("tier.{tier}.group"),
                 format!("{n} agents (staff and new hires) in the tier's groups; allowed: at most {MAX_AGENTS}"),
             );

@@ -313,13 +313,8 @@ impl Checker<'_> {
         // One message per uncovered class (its request and segment).
         for (class, _) in best.iter().enumerate().filter(|(_, b)| **b == 0) {
             let (s, r) = (class / names.requests.len(), class % names.requests.len());
-            let span = t
-                .group
-                .as_ref()
-                .and_then(|g| g.first())
-                .map_or(t.name.span(), Spanned::span);
             self.problem(
-                span,
+                groups_span(t),
                 format!("tier.{}.group", t.name.get_ref()),
                 format!(
                     "no group can serve request `{}` of segment `{}` at tier `{}`; allowed: a group whose `skills` name `{}` or `{}`",
@@ -387,4 +382,13 @@ impl Checker<'_> {
             })
             .collect()
     }
+}
+
+/// Where a problem of a tier's groups as a whole is shown: its first
+/// `[[tier.group]]`, else the tier's name.
+pub(super) fn groups_span(t: &RawTier) -> std::ops::Range<usize> {
+    t.group
+        .as_ref()
+        .and_then(|g| g.first())
+        .map_or(t.name.span(), Spanned::span)
 }
