@@ -319,17 +319,27 @@ pub fn group_shifts_error(
     group: &str,
 ) -> crate::error::Error {
     let mut checker = Checker::new(source, file);
-    // Only the tiers: a file that `extends` another is not a whole scenario.
+    // Only the tiers' names and groups: a file that `extends` another is not
+    // a whole scenario.
     #[derive(Deserialize)]
     struct Tiers {
         #[serde(default)]
-        tier: Vec<Spanned<super::raw::RawTier>>,
+        tier: Vec<Tier>,
+    }
+    #[derive(Deserialize)]
+    struct Tier {
+        name: String,
+        #[serde(default)]
+        group: Vec<Spanned<Group>>,
+    }
+    #[derive(Deserialize)]
+    struct Group {
+        name: String,
+        shifts: Option<Vec<Spanned<toml::Value>>>,
     }
     let raw: Option<Tiers> = toml::from_str(source).ok();
-    let tiers = raw.as_ref().map_or(&[][..], |r| &r.tier[..]);
-    let t = tiers.iter().find(|t| t.get_ref().name.get_ref() == tier);
-    let groups = t.and_then(|t| t.get_ref().group.as_ref());
-    let g = groups.and_then(|gs| gs.iter().find(|g| g.get_ref().name.get_ref() == group));
+    let t = raw.iter().flat_map(|r| &r.tier).find(|t| t.name == tier);
+    let g = t.and_then(|t| t.group.iter().find(|g| g.get_ref().name == group));
     let shifts = g.and_then(|g| g.get_ref().shifts.as_ref()?.first().map(|s| s.span()));
     let span = shifts.or(g.map(|g| g.span())).unwrap_or(0..0);
     checker.problem(

@@ -120,8 +120,10 @@ mod tests {
 
     #[test]
     fn any_mechanism_takes_the_full_instance() {
-        let changes: [fn(&mut Model); 8] = [
+        let changes: [fn(&mut Model); 10] = [
             |m| m.tiers[0].queue_capacity = Some(5),
+            |m| m.segments[0].day_effect = crate::model::DayEffect::new(0.1),
+            |m| m.tiers[0].service_factors = Some(vec![1.0; 1440].into()),
             |m| m.tiers[1].preemptive = true,
             |m| m.tiers[1].transfer = Transfer::Callback,
             |m| m.tiers[1].kind = TierKind::BackOffice,
