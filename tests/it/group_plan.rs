@@ -274,7 +274,7 @@ fn a_group_staffed_by_shifts_is_refused_by_name() {
     assert!(
         err.contains("field `tier.front.group.loan_desk.shifts`")
             && err.contains("cannot plan a group's shifts yet")
-            && err.contains("shifts.toml:11:"),
+            && err.contains("shifts.toml:10:"),
         "{err}"
     );
     assert!(!dir.join("plan.json").exists());
