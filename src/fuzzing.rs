@@ -76,7 +76,7 @@ pub fn check_laws(model: &Model) {
             "tier `{}` ended more visits than it had",
             t.name
         );
-        if !t.unlimited && c.servers_mean > 0.0 {
+        if !t.servers.is_unlimited() && c.servers_mean > 0.0 {
             assert!(
                 c.busy_mean <= c.servers_mean * (1.0 + 1e-9) + 1e-9,
                 "tier `{}` busier than its servers: {} > {}",

@@ -220,12 +220,12 @@ fn borrow_cost(
     };
     let rate = |name: &str| {
         let t = from.model.tiers.iter().position(|t| t.name == name)?;
-        (!from.model.tiers[t].unlimited).then(|| cost.hourly[t])
+        (!from.model.tiers[t].servers.is_unlimited()).then(|| cost.hourly[t])
     };
     let mut hourly = Vec::with_capacity(to.model.tiers.len());
     let mut unpriced = Vec::new();
     for t in &to.model.tiers {
-        match (t.unlimited, rate(&t.name)) {
+        match (t.servers.is_unlimited(), rate(&t.name)) {
             (true, _) => hourly.push(0.0),
             (false, Some(r)) => hourly.push(r),
             (false, None) => unpriced.push(t.name.as_str()),

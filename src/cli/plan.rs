@@ -69,7 +69,7 @@ pub fn plan(args: &PlanArgs) -> Result<()> {
             model
                 .tiers
                 .iter()
-                .find(|t| !t.unlimited)
+                .find(|t| !t.servers.is_unlimited())
                 .map_or("junior", |t| t.name.as_str())
         );
     };

@@ -226,7 +226,7 @@ pub fn staff_cost_per_hour(model: &Model, cost: &Cost, reps: &[ReplicationMetric
                 .tiers
                 .iter()
                 .enumerate()
-                .filter(|(_, t)| !t.unlimited)
+                .filter(|(_, t)| !t.servers.is_unlimited())
                 .map(|(j, _)| cost.hourly[j] * r.tiers[j][servers])
                 .sum()
         })

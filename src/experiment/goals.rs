@@ -121,7 +121,7 @@ pub fn cost_rates(cost: &Cost, model: &Model, summary: &ScenarioSummary) -> Cost
     let mut tiers = Vec::new();
     let mut staff = 0.0;
     for (t, tier) in model.tiers.iter().enumerate() {
-        if tier.unlimited {
+        if tier.servers.is_unlimited() {
             continue;
         }
         let servers = summary

@@ -71,7 +71,7 @@ pub fn expected_events(model: &Model) -> f64 {
         .iter()
         .zip(&model.tiers)
         .map(|(l, t)| {
-            let timers = if !patient || t.unlimited {
+            let timers = if !patient || t.servers.is_unlimited() {
                 0.0
             } else {
                 let servers = (l.offered_load / l.utilization.max(1e-300))

@@ -5,7 +5,7 @@
 use rand::SeedableRng;
 use rand_xoshiro::Xoshiro256PlusPlus;
 
-use super::{Model, TierKind, Transfer};
+use super::{Model, Servers, TierKind, Transfer};
 use crate::analytic::jackson_arrival_rates;
 
 /// The long-run load on one tier.
@@ -17,13 +17,12 @@ pub struct TierLoad {
     pub arrival_rate_per_hour: f64,
     /// Offered load in Erlangs: busy servers needed on average.
     pub offered_load: f64,
-    /// Number of servers.
-    pub servers: u32,
+    /// The tier's servers: fixed, rostered (they vary over the week) or
+    /// unlimited.
+    pub servers: Servers,
     /// Servers on duty on average over the week (a roster's mean; `servers`
-    /// without one).
+    /// without one; infinite when unlimited).
     pub on_duty: f64,
-    /// True when the tier has a roster (its servers vary over the week).
-    pub rostered: bool,
     /// Servers available for clients (on duty on average over the week,
     /// less non-client work, times concurrent sessions).
     pub available: f64,
@@ -56,13 +55,13 @@ impl TierLoad {
     /// The servers behind the utilization, in words: `3 servers`, or for a
     /// roster `0.29 servers on duty on average over the week`.
     pub fn servers_text(&self) -> String {
-        if self.rostered {
-            format!(
+        match self.servers {
+            Servers::Fixed(n) => format!("{n} servers"),
+            Servers::Rostered(_) => format!(
                 "{:.2} servers on duty on average over the week",
                 self.on_duty
-            )
-        } else {
-            format!("{} servers", self.servers)
+            ),
+            Servers::Unlimited => "unlimited servers".to_string(),
         }
     }
 }
@@ -177,9 +176,8 @@ fn external(model: &Model, s: usize, request: usize, total: f64) -> Vec<f64> {
     let entries = with_uptake(&model.requests[request].bot_uptake, entries);
     match &segment.book {
         Some(b) => {
-            let booked = (b.clients_per_rm as f64 * model.tiers[b.tier].servers as f64
-                / b.population as f64)
-                .min(1.0);
+            let rms = model.tiers[b.tier].servers.count().unwrap_or(0);
+            let booked = (b.clients_per_rm as f64 * rms as f64 / b.population as f64).min(1.0);
             external[b.tier] += total * booked;
             for (entry, p) in &entries {
                 external[*entry] += total * (1.0 - booked) * p;
@@ -256,7 +254,7 @@ impl Traffic {
                 (Some(skill), true) => skill.triage.mean(),
                 _ => t.service_of(s, v.request, model.requests.len()).mean(),
             };
-            let staffed = !t.unlimited && t.kind != TierKind::BackOffice;
+            let staffed = !t.servers.is_unlimited() && t.kind != TierKind::BackOffice;
             let mean = if staffed {
                 let handoff = if t.transfer == Transfer::Warm {
                     escalates * t.handoff_minutes
@@ -294,10 +292,13 @@ impl Traffic {
             .iter()
             .enumerate()
             .map(|(j, t)| {
-                let servers = t.roster.as_ref().map_or(t.servers as f64, |r| r.mean())
-                    * (1.0 - t.non_client_share)
-                    * t.sessions as f64;
-                let utilization = if t.unlimited {
+                let on_duty = match (&t.roster, t.servers.count()) {
+                    (Some(r), _) => r.mean(),
+                    (None, Some(n)) => n as f64,
+                    (None, None) => f64::INFINITY,
+                };
+                let servers = on_duty * (1.0 - t.non_client_share) * t.sessions as f64;
+                let utilization = if t.servers.is_unlimited() {
                     0.0
                 } else {
                     self.load[j] / servers
@@ -309,8 +310,7 @@ impl Traffic {
                     arrival_rate_per_hour: self.rate[j],
                     offered_load: self.load[j],
                     servers: t.servers,
-                    on_duty: t.roster.as_ref().map_or(t.servers as f64, |r| r.mean()),
-                    rostered: t.roster.is_some(),
+                    on_duty,
                     available: servers,
                     utilization,
                     unbounded: utilization >= 1.0
@@ -368,7 +368,7 @@ fn outbound(
     inbound: f64,
     per_hour: f64,
 ) -> (f64, Option<(f64, f64)>) {
-    let Some(o) = t.outbound.as_ref().filter(|_| !t.unlimited) else {
+    let Some(o) = t.outbound.as_ref().filter(|_| !t.servers.is_unlimited()) else {
         return (0.0, None);
     };
     let free = f64::from(o.keep_idle) * t.sessions as f64;

@@ -230,7 +230,7 @@ pub fn request_values(r: &RequestCounts) -> [f64; REQUEST_METRICS.len()] {
 /// the share of the time available for clients spent serving them. NaN
 /// for unlimited tiers or when nobody was on duty.
 fn time_split(t: &TierCounts) -> [f64; 5] {
-    if t.unlimited || t.servers_mean <= 0.0 {
+    if t.servers.is_unlimited() || t.servers_mean <= 0.0 {
         return [f64::NAN; 5];
     }
     let duty = t.servers_mean;
@@ -264,7 +264,7 @@ pub fn tier_values(t: &TierCounts) -> [f64; TIER_METRICS.len()] {
         t.queue_len_mean,
         // Clients in service: busy sessions less outbound calls.
         t.queue_len_mean + (t.busy_mean - t.outbound_mean) * t.sessions as f64,
-        if t.unlimited {
+        if t.servers.is_unlimited() {
             f64::NAN
         } else {
             // Busy time on duty never exceeds time on duty; min() drops
@@ -274,7 +274,7 @@ pub fn tier_values(t: &TierCounts) -> [f64; TIER_METRICS.len()] {
         ratio(t.abandoned, t.arrived - t.blocked),
         ratio(t.blocked, t.arrived),
         ratio(t.escalated, t.served),
-        if t.unlimited {
+        if t.servers.is_unlimited() {
             f64::NAN
         } else {
             t.servers_mean
@@ -329,12 +329,12 @@ pub fn slot_values(r: &ReplicationResult) -> Vec<Vec<f64>> {
             for t in &r.tiers {
                 let exposure = t.slot_exposure[s];
                 let on_duty = t.slot_servers[s];
-                v.push(if t.unlimited || exposure <= 0.0 {
+                v.push(if t.servers.is_unlimited() || exposure <= 0.0 {
                     f64::NAN
                 } else {
                     on_duty / exposure
                 });
-                v.push(if t.unlimited || on_duty <= 0.0 {
+                v.push(if t.servers.is_unlimited() || on_duty <= 0.0 {
                     f64::NAN
                 } else {
                     (t.slot_busy[s] / on_duty).min(1.0)

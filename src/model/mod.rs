@@ -16,6 +16,7 @@ pub mod repeat;
 pub mod replication;
 pub mod retention;
 pub mod risk;
+pub mod servers;
 pub mod targets;
 pub mod virtual_hold;
 pub mod week;
@@ -35,6 +36,7 @@ pub use replication::{
 };
 pub use retention::Retention;
 pub use risk::Risk;
+pub use servers::Servers;
 pub use virtual_hold::CallbackOffer;
 
 use crate::engine::Dist;
@@ -123,7 +125,7 @@ impl Model {
                 for &(c, p) in &channels {
                     let x = rate * share * p;
                     all += x;
-                    if self.tiers[self.entry(s, r, c)].unlimited {
+                    if self.tiers[self.entry(s, r, c)].servers.is_unlimited() {
                         automated += x;
                     }
                 }
@@ -326,10 +328,9 @@ pub enum Discipline {
 pub struct Tier {
     /// Tier name.
     pub name: String,
-    /// Number of servers (`u32::MAX` for an unlimited tier).
-    pub servers: u32,
-    /// A chatbot or self-service tier: every client is served at once.
-    pub unlimited: bool,
+    /// Servers: a fixed number, a roster (`roster`) or unlimited (a
+    /// chatbot or self-service tier: every client is served at once).
+    pub servers: Servers,
     /// Service-time distribution for each (segment, request type), at index
     /// `segment * requests + request`.
     pub service: Vec<Dist>,

@@ -189,11 +189,12 @@ pub fn with_groups(model: &mut Model, groups: &GroupStaffing) {
         if !grouped(model, t) {
             continue;
         }
-        if let Some(g) = model.tiers[t].groups.as_mut() {
+        let tier = &mut model.tiers[t];
+        if let Some(g) = tier.groups.as_mut() {
             for (group, &n) in g.groups.iter_mut().zip(servers) {
                 group.servers = n;
             }
-            model.tiers[t].servers = g.servers().max(1);
+            tier.servers = tier.servers.with_count(g.servers().max(1));
         }
     }
 }

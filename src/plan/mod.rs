@@ -24,7 +24,7 @@ mod trade;
 mod units;
 
 use crate::model::week::{DAY, DAYS, WEEK};
-use crate::model::{Model, Roster};
+use crate::model::{Model, Roster, Servers};
 
 pub use search::{Plan, PlanOptions, Verdict, plan};
 
@@ -139,7 +139,7 @@ pub fn with_staffing(model: &Model, grid: &SlotGrid, staffing: &Staffing) -> Mod
             continue;
         }
         if !grid.by_slot {
-            tier.servers = plan[0].max(1);
+            tier.servers = Servers::Fixed(plan[0].max(1));
             tier.roster = None;
             continue;
         }
@@ -155,7 +155,7 @@ pub fn with_staffing(model: &Model, grid: &SlotGrid, staffing: &Staffing) -> Mod
             }
         }
         debug_assert!(changes[0].0 == 0.0 && changes.last().is_some_and(|c| c.0 < WEEK));
-        tier.servers = plan.iter().copied().max().unwrap_or(0).max(1);
+        tier.servers = Servers::Rostered(plan.iter().copied().max().unwrap_or(0).max(1));
         tier.roster = Some(Roster { changes });
     }
     m

@@ -3,7 +3,7 @@
 //! traffic equations and the utilization it implies, a stability verdict,
 //! and the expected number of events and run time.
 
-use crate::model::{Model, TierLoad, expected_events, mean_offered_loads};
+use crate::model::{Model, Servers, TierLoad, expected_events, mean_offered_loads};
 use crate::report::format::putln;
 use crate::scenario::Sweep;
 
@@ -38,8 +38,8 @@ pub enum Verdict {
 
 impl Verdict {
     /// The verdict of one tier's load.
-    pub fn of(load: &TierLoad, unlimited: bool) -> Verdict {
-        if unlimited {
+    pub fn of(load: &TierLoad) -> Verdict {
+        if load.servers.is_unlimited() {
             Verdict::Unlimited
         } else if load.unbounded {
             Verdict::Unstable
@@ -87,11 +87,7 @@ impl Check {
     pub fn of(model: &Model, threads: usize) -> Check {
         // Long-run loads: a profile's weekly mean against the roster's.
         let loads = mean_offered_loads(model);
-        let verdicts = loads
-            .iter()
-            .zip(&model.tiers)
-            .map(|(l, t)| Verdict::of(l, t.unlimited))
-            .collect();
+        let verdicts = loads.iter().map(Verdict::of).collect();
         let events = expected_events(model);
         // Replications run in parallel, one per thread at a time.
         let reps = model.run.replications as f64;
@@ -207,14 +203,15 @@ fn tier_table(out: &mut String, model: &Model, check: &Check) {
         ),
     );
     for ((load, verdict), tier) in check.loads.iter().zip(&check.verdicts).zip(&model.tiers) {
-        let (servers, utilization) = if tier.unlimited {
-            ("-".to_string(), "-".to_string())
-        } else {
-            let servers = match &tier.roster {
-                Some(r) => format!("{:.1}", r.mean()),
-                None => tier.servers.to_string(),
-            };
-            (servers, format!("{:.3}", load.utilization))
+        let (servers, utilization) = match (tier.servers, &tier.roster) {
+            (Servers::Unlimited, _) => ("-".to_string(), "-".to_string()),
+            (Servers::Fixed(n) | Servers::Rostered(n), roster) => {
+                let servers = match roster {
+                    Some(r) => format!("{:.1}", r.mean()),
+                    None => n.to_string(),
+                };
+                (servers, format!("{:.3}", load.utilization))
+            }
         };
         putln(
             out,

@@ -16,7 +16,7 @@ use std::fmt::Write;
 
 use super::page::escape;
 use super::summary::Point;
-use crate::model::{Model, TierKind};
+use crate::model::{Model, Servers, TierKind};
 
 /// One box of the map.
 struct Node {
@@ -83,7 +83,7 @@ pub fn svg(model: &Model, point: &Point) -> String {
             col: cols[t],
             title: tier.name.clone(),
             lines: tier_lines(tier, point, util, get("wait_mean")),
-            fill: match (tier.unlimited, util) {
+            fill: match (tier.servers.is_unlimited(), util) {
                 (true, _) | (_, None) => "#e8eaf0",
                 (_, Some(u)) if u >= HOT => "#f6c9c3",
                 (_, Some(u)) if u >= BUSY => "#fbe7b5",
@@ -114,29 +114,29 @@ fn tier_lines(
     util: Option<f64>,
     wait: Option<f64>,
 ) -> Vec<String> {
-    let staffing = if tier.unlimited {
-        match tier.kind {
+    let staffing = match tier.servers {
+        Servers::Unlimited => match tier.kind {
             TierKind::Chatbot => "chatbot".to_string(),
             _ => "unlimited".to_string(),
+        },
+        Servers::Rostered(_) => {
+            let peak = point
+                .slots
+                .as_ref()
+                .and_then(|s| s.tier(&tier.name, "servers_mean"))
+                .map(|c| {
+                    c.mean
+                        .iter()
+                        .copied()
+                        .filter(|x| x.is_finite())
+                        .fold(0.0, f64::max)
+                });
+            match peak {
+                Some(p) => format!("roster, up to {p:.0} on duty"),
+                None => "roster".to_string(),
+            }
         }
-    } else if tier.roster.is_some() {
-        let peak = point
-            .slots
-            .as_ref()
-            .and_then(|s| s.tier(&tier.name, "servers_mean"))
-            .map(|c| {
-                c.mean
-                    .iter()
-                    .copied()
-                    .filter(|x| x.is_finite())
-                    .fold(0.0, f64::max)
-            });
-        match peak {
-            Some(p) => format!("roster, up to {p:.0} on duty"),
-            None => "roster".to_string(),
-        }
-    } else {
-        format!("{} servers", tier.servers)
+        Servers::Fixed(n) => format!("{n} servers"),
     };
     let queue = if tier.kind == TierKind::BackOffice {
         "queue"

@@ -10,7 +10,7 @@ use toml::Spanned;
 
 use super::diagnostics::Checker;
 use super::raw::{RawScenario, RawTier};
-use crate::model::{Model, Segment, expected_events, mean_offered_loads};
+use crate::model::{Model, Segment, Servers, expected_events, mean_offered_loads};
 
 /// Default of `run.limits.replications`: each replication reserves about
 /// 150 bytes before any runs, and a million take about 6 h on 2 cores.
@@ -154,7 +154,10 @@ impl Checker<'_> {
     fn idle_outbound(&mut self, raw: &RawScenario, model: &Model) {
         for t in &model.tiers {
             let Some(o) = &t.outbound else { continue };
-            if t.roster.is_some() || t.unlimited || o.keep_idle < t.servers {
+            let Servers::Fixed(servers) = t.servers else {
+                continue;
+            };
+            if o.keep_idle < servers {
                 continue;
             }
             let span = self.raw_tier_span(raw, &t.name, |r| r.outbound.as_ref().map(Spanned::span));
@@ -164,7 +167,7 @@ impl Checker<'_> {
                 format!(
                     "keep_idle = {} keeps all {} servers free, so no outbound call can ever start; \
                      allowed: fewer than the tier's servers (or no `outbound`)",
-                    o.keep_idle, t.servers
+                    o.keep_idle, servers
                 ),
             );
         }

@@ -8,7 +8,9 @@ use crate::model::{Discipline, Model, TierKind};
 pub(super) fn warnings(model: &Model) -> Vec<String> {
     let first = model.segments.iter().map(|s| s.priority).min().unwrap_or(0);
     let by_priority = model.tiers.iter().any(|t| {
-        t.discipline == Discipline::Priority && matches!(t.kind, TierKind::Staffed) && !t.unlimited
+        t.discipline == Discipline::Priority
+            && matches!(t.kind, TierKind::Staffed)
+            && !t.servers.is_unlimited()
     });
     model
         .segments

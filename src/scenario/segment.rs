@@ -253,7 +253,7 @@ impl Checker<'_> {
             return None;
         }
         // The RMs of a dedicated tier with problems are unknown (reported).
-        let rms = cx.built[tier].as_ref()?.servers as u64;
+        let rms = cx.built[tier].as_ref()?.servers.count()? as u64;
         if per_rm as u64 * rms > population as u64 {
             self.problem(
                 raw.clients_per_rm.span(),

@@ -147,7 +147,7 @@ impl Checker<'_> {
             let Some(t) = self.reference(name, &tiers, &field, "tier") else {
                 continue;
             };
-            if model.tiers[t].unlimited {
+            if model.tiers[t].servers.is_unlimited() {
                 self.problem(
                     name.span(),
                     &field,
@@ -160,7 +160,7 @@ impl Checker<'_> {
             .tiers
             .iter()
             .zip(&hourly)
-            .filter(|(t, h)| !t.unlimited && h.is_none())
+            .filter(|(t, h)| !t.servers.is_unlimited() && h.is_none())
             .map(|(t, _)| t.name.as_str())
             .collect();
         if !missing.is_empty() {

@@ -116,10 +116,10 @@ fn grid_and_zip_expansion_with_readable_names() {
     );
     assert_eq!(sweep.baseline, Some(2));
     let p = &sweep.points[7].scenario.model;
-    assert_eq!(p.tiers[0].servers, 10);
+    assert_eq!(p.tiers[0].servers.count(), Some(10));
     assert_eq!(p.segments[0].rate_per_hour, 120.0);
     // The rest of the model is untouched.
-    assert_eq!(p.tiers[1].servers, 3);
+    assert_eq!(p.tiers[1].servers.count(), Some(3));
     // zip pairs the axes value by value.
     let zipped = sweep_toml(1000.0, 2)
         .replace(
@@ -297,7 +297,7 @@ fn common_random_numbers_narrow_the_difference() {
         + &sweep_toml(3000.0, 20)[sweep_toml(3000.0, 20).find("[[segment]]").unwrap()..];
     let a = scenario::parse(&toml, "a.toml").unwrap().model;
     let mut b = a.clone();
-    b.tiers[0].servers = 9;
+    b.tiers[0].servers = b.tiers[0].servers.with_count(9);
     let shape = Shape::of(&a);
     let (ma, mb) = (metrics(&a), metrics(&b));
     let crn = paired(&shape, &ma, &shape, &mb);

@@ -103,5 +103,5 @@ fn a_chain_of_files_merges_in_order_and_removes() {
         ("c", 2, 100.0)
     );
     assert_eq!(c.tiers.len(), 1);
-    assert_eq!(c.tiers[0].servers, 4);
+    assert_eq!(c.tiers[0].servers.count(), Some(4));
 }

@@ -340,7 +340,7 @@ fn check_replication(m: &Model, replication: u32) -> Result<(), TestCaseError> {
     for (t, values) in m.tiers.iter().zip(&metrics.tiers) {
         share(&TIER_METRICS, values, &tier_shares)?;
         let get = |name: &str| values[TIER_METRICS.iter().position(|n| *n == name).unwrap()];
-        if !t.unlimited {
+        if !t.servers.is_unlimited() {
             let u = get("utilization");
             prop_assert!(u.is_nan() || u <= 1.0 + 1e-9, "utilization {}", u);
         }

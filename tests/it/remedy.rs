@@ -32,7 +32,7 @@ fn no_remedy_is_the_base_and_every_remedy_is_the_package() {
     let all = p.scenario(&p.chosen(&Choice::All).unwrap()).unwrap().model;
     let tiers: Vec<&str> = all.tiers.iter().map(|t| t.name.as_str()).collect();
     assert_eq!(tiers, ["junior", "senior", "expert", "credit", "chatbot"]);
-    assert_eq!(all.tiers[3].servers, 50);
+    assert_eq!(all.tiers[3].servers.count(), Some(50));
     // The package is after.toml but for the order of the tiers and the
     // junior's loan multiplier (0.75 x 0.909 here, 0.682 there).
     let after = tiersim::scenario::load(&root.join("scenarios/case-study/after.toml"))
@@ -91,7 +91,10 @@ fn remedies_combine_with_a_sweep() {
         assert_eq!(w.scenario.model.tiers[0].queue_capacity, Some(40));
         assert_eq!(o.scenario.model.tiers[0].queue_capacity, Some(30));
     }
-    assert_eq!(with.points[1].scenario.model.tiers[1].servers, 4);
+    assert_eq!(
+        with.points[1].scenario.model.tiers[1].servers.count(),
+        Some(4)
+    );
     // The command line: --only with an unknown name is refused with exit 2
     // and nothing written.
     let out_dir = dir.join("out");

@@ -185,7 +185,7 @@ impl Replication<'_> {
             let u: f64 = keyed(key, self.book_salt, 0).random();
             let client = (u * b.population as f64) as u64;
             let rm = client / b.clients_per_rm.max(1) as u64;
-            if rm < model.tiers[b.tier].servers as u64 {
+            if rm < model.tiers[b.tier].servers.count().unwrap_or(0) as u64 {
                 rm as u16
             } else {
                 NONE

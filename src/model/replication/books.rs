@@ -58,7 +58,7 @@ impl Replication<'_> {
         if spec.non_client_share <= 0.0 {
             return t;
         }
-        let stagger = NON_CLIENT_CYCLE / spec.servers as f64;
+        let stagger = NON_CLIENT_CYCLE / spec.servers.count().unwrap_or(0) as f64;
         let block = spec.non_client_share * NON_CLIENT_CYCLE;
         let since = (t - rm as f64 * stagger).rem_euclid(NON_CLIENT_CYCLE);
         if since < block - 1e-9 {

@@ -197,7 +197,7 @@ mod tests {
     use super::super::fixture::two_tier;
     use super::super::simulate;
     use crate::engine::Dist;
-    use crate::model::{Chasing, Model, ProactiveUpdates, TierKind};
+    use crate::model::{Chasing, Model, ProactiveUpdates, Servers, TierKind};
 
     /// Every case goes through a back office `bo` whose turnaround is
     /// `turnaround` (servers enough that it never queues, unless `bo_servers`
@@ -215,11 +215,11 @@ mod tests {
         for t in &mut model.tiers {
             t.queue_capacity = None;
         }
-        model.tiers[1].servers = 10;
+        model.tiers[1].servers = Servers::Fixed(10);
         let mut bo = model.tiers[1].clone();
         bo.name = "bo".into();
         bo.kind = TierKind::BackOffice;
-        bo.servers = bo_servers;
+        bo.servers = Servers::Fixed(bo_servers);
         bo.service = vec![turnaround; 2];
         bo.routes = vec![vec![]];
         model.tiers.push(bo);

@@ -1,7 +1,7 @@
 //! The count types one replication fills in: per segment, per request
 //! type, per tier and per slot of the day, and the result they make.
 
-use super::super::Overload;
+use super::super::{Overload, Servers};
 use super::client::Client;
 use crate::engine::stats::{DurationHistogram, Tally};
 
@@ -262,10 +262,9 @@ pub struct TierCounts {
     pub slot_servers: Vec<f64>,
     /// Minutes of the window in each slot.
     pub slot_exposure: Vec<f64>,
-    /// Number of servers.
-    pub servers: u32,
-    /// An unlimited (chatbot) tier: utilization is undefined.
-    pub unlimited: bool,
+    /// The tier's servers (unlimited for a chatbot: utilization is
+    /// undefined).
+    pub servers: Servers,
     /// Clients one server serves at once.
     pub sessions: u32,
     /// Time-average servers available for clients (on duty, not on

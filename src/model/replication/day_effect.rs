@@ -98,7 +98,7 @@ impl Replication<'_> {
 mod tests {
     use super::super::fixture::{traced, two_tier};
     use crate::engine::rate::PiecewiseRate;
-    use crate::model::{DayEffect, Model};
+    use crate::model::{DayEffect, Model, Servers};
 
     /// Two segments of `per_hour` in all (a third and two thirds),
     /// optionally under a day profile, over `days` days, with day effect
@@ -178,7 +178,7 @@ mod tests {
     #[test]
     fn day_effect_keeps_common_random_numbers() {
         let mut few = model(6.0, true, 0.2, 30.0);
-        few.tiers[0].servers = 1;
+        few.tiers[0].servers = Servers::Fixed(1);
         let many = model(6.0, true, 0.2, 30.0);
         assert_eq!(traced(&few, 1).1, traced(&many, 1).1);
         assert_ne!(traced(&many, 1).1, traced(&many, 2).1);

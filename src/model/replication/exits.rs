@@ -283,7 +283,7 @@ impl Replication<'_> {
     fn record_staffed(&mut self, id: u32, admitted: bool, resolved: bool, handoffs: u32) {
         let c = &self.clients[id as usize];
         let tier = &self.model.tiers[c.tier as usize];
-        if !(c.staffed || (!tier.unlimited && tier.kind != TierKind::BackOffice)) {
+        if !(c.staffed || (!tier.servers.is_unlimited() && tier.kind != TierKind::BackOffice)) {
             return;
         }
         let counts = &mut self.segments[c.segment as usize];

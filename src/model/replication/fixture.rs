@@ -4,8 +4,8 @@ use super::ReplicationResult;
 use super::state::Replication;
 use crate::engine::Dist;
 use crate::model::{
-    Discipline, Escalation, Handoff, Model, Outcomes, RequestType, RunControl, Segment, Tier,
-    TierKind, Transfer,
+    Discipline, Escalation, Handoff, Model, Outcomes, RequestType, RunControl, Segment, Servers,
+    Tier, TierKind, Transfer,
 };
 
 /// Two tiers, two segments (VIP first), 30% escalating to the expert tier.
@@ -30,8 +30,7 @@ pub(super) fn two_tier(front_servers: u32) -> Model {
     };
     let tier = |name: &str, servers: u32, escalate: Vec<Escalation>| Tier {
         name: name.into(),
-        servers,
-        unlimited: false,
+        servers: Servers::Fixed(servers),
         service: vec![Dist::exponential(2.0); 2],
         queue_capacity: Some(5),
         preemptive: false,

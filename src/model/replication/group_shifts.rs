@@ -17,7 +17,8 @@ use crate::model::week::availability;
 
 /// The tier's staffing plan over the week (see [`availability`]): a tier
 /// whose groups have shifts changes whenever any group's roster does.
-pub(super) fn staffing_plan(t: &Tier) -> Vec<(f64, u32, u32)> {
+/// `servers`: the tier's (at most on duty).
+pub(super) fn staffing_plan(t: &Tier, servers: u32) -> Vec<(f64, u32, u32)> {
     match t.groups.as_ref().filter(|g| g.rostered()) {
         Some(groups) => groups
             .duty_plan()
@@ -27,7 +28,7 @@ pub(super) fn staffing_plan(t: &Tier) -> Vec<(f64, u32, u32)> {
                 (minute, n, n)
             })
             .collect(),
-        None => availability(t.roster.as_ref(), t.servers, t.non_client_share),
+        None => availability(t.roster.as_ref(), servers, t.non_client_share),
     }
 }
 

@@ -68,7 +68,7 @@ impl Replication<'_> {
             .all(|r| !r.expected_turnaround.is_finite() && !r.promised_turnaround.is_finite());
         let plain_tiers = model.tiers.iter().zip(&self.tiers).all(|(t, ts)| {
             t.kind == TierKind::Staffed
-                && !t.unlimited
+                && !t.servers.is_unlimited()
                 && !t.preemptive
                 && t.queue_capacity.is_none()
                 && t.skill.is_none()

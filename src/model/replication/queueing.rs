@@ -208,7 +208,7 @@ impl Replication<'_> {
                 c.attempt_fails = u >= spec.callback.success;
                 c.callback = c.attempt_fails;
                 if c.held && !c.attempt_fails {
-                    virtual_hold::reached(c, self.bots && !spec.unlimited);
+                    virtual_hold::reached(c, self.bots && !spec.servers.is_unlimited());
                 }
             } else if !M::FULL || spec.kind != TierKind::BackOffice {
                 c.wait += wait;
@@ -219,7 +219,7 @@ impl Replication<'_> {
                         self.contacts[id as usize].first_start = t;
                     }
                 }
-                if M::FULL && self.bots && !c.staffed && !spec.unlimited {
+                if M::FULL && self.bots && !c.staffed && !spec.servers.is_unlimited() {
                     // The first staffed service: the `*_staffed` metrics.
                     c.staffed = true;
                     c.staffed_wait = c.wait;
@@ -288,7 +288,7 @@ impl Replication<'_> {
         // waiting).
         self.free_server::<M>(tier, rm, t);
         let c = &mut self.clients[id as usize];
-        c.human |= !M::FULL || (!spec.unlimited && spec.kind != TierKind::BackOffice);
+        c.human |= !M::FULL || (!spec.servers.is_unlimited() && spec.kind != TierKind::BackOffice);
         if M::FULL && spec.kind == TierKind::Chatbot {
             c.bot_tier = tier as u16;
             if next.is_some() {

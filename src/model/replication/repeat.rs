@@ -60,7 +60,7 @@ mod tests {
     use super::super::fixture::two_tier;
     use super::super::simulate;
     use crate::engine::Dist;
-    use crate::model::{CallbackRules, Model, Repeat, Transfer};
+    use crate::model::{CallbackRules, Model, Repeat, Servers, Transfer};
 
     /// Every contact ends unresolved with a known probability: the front
     /// escalates 30% of its clients by call-back and the expert's single
@@ -74,7 +74,7 @@ mod tests {
         for t in &mut model.tiers {
             t.queue_capacity = None;
         }
-        model.tiers[1].servers = 10;
+        model.tiers[1].servers = Servers::Fixed(10);
         model.tiers[0].transfer = Transfer::Callback;
         model.tiers[1].callback = CallbackRules {
             success: 0.5,
@@ -154,7 +154,7 @@ mod tests {
                 t.queue_capacity = None;
                 t.resolves = vec![0.6];
             }
-            m.tiers[1].servers = 10;
+            m.tiers[1].servers = Servers::Fixed(10);
             m.requests[0].name = "loan".into();
             m.requests[0].repeat = repeat.map(|probability| Repeat {
                 probability,

@@ -5,31 +5,15 @@ use super::Event;
 use super::state::{Replication, TierState};
 use crate::engine::Time;
 use crate::model::week::WEEK;
-use crate::model::{Tier, TierKind};
-
-/// How a tier is staffed: one explicit type rather than a sentinel count
-/// and flags.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(super) enum Servers {
-    /// This many servers always on duty (blocks of non-client work may
-    /// still take some of them off clients).
-    Fixed(u32),
-    /// Servers on duty follow a roster over the week (at most this many).
-    Rostered(u32),
-    /// Every client is served at once (a chatbot or self-service tier).
-    Unlimited,
-}
+use crate::model::{Servers, Tier, TierKind};
 
 impl Servers {
-    /// The staffing of model tier `t`.
+    /// The staffing of model tier `t` in a replication: a grouped tier's
+    /// roster is its groups' (`group_shifts`), so its overtime is theirs.
     pub(super) fn of(t: &Tier) -> Servers {
-        if t.unlimited {
-            Servers::Unlimited
-        } else if t.roster.is_some() && t.groups.is_none() {
-            // A grouped tier's overtime is its groups' (`group_shifts`).
-            Servers::Rostered(t.servers)
-        } else {
-            Servers::Fixed(t.servers)
+        match t.servers {
+            Servers::Rostered(n) if t.groups.is_some() => Servers::Fixed(n),
+            servers => servers,
         }
     }
 }

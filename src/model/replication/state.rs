@@ -9,10 +9,10 @@ use super::counts::{ClientCounts, ReplicationResult, RequestCounts, SlotCounts, 
 use super::group_shifts::staffing_plan;
 use super::groups::GroupPool;
 use super::record::ContactState;
-use super::staffing::Servers;
 use crate::engine::rng::{name_hash, stream};
 use crate::engine::stats::SlotAverage;
 use crate::engine::{Calendar, Dist, Stream};
+use crate::model::Servers;
 use crate::model::outcome::Prepared;
 use crate::model::risk::RiskTerms;
 use crate::model::{
@@ -103,7 +103,7 @@ impl TierState {
         let servers = Servers::of(t);
         let plan = match servers {
             Servers::Unlimited => Vec::new(),
-            _ => staffing_plan(t),
+            Servers::Fixed(n) | Servers::Rostered(n) => staffing_plan(t, n),
         };
         let (duty, available) = match servers {
             // Never full: every client is served at once.
@@ -117,7 +117,7 @@ impl TierState {
             free.change(0.0, available as f64);
         }
         let rms = if t.kind == TierKind::Dedicated {
-            t.servers as usize
+            t.servers.count().unwrap_or(0) as usize
         } else {
             0
         };
@@ -142,14 +142,13 @@ impl TierState {
             excess: average(),
             counts: TierCounts {
                 servers: t.servers,
-                unlimited: t.unlimited,
                 sessions: t.sessions,
                 ..TierCounts::default()
             },
             plan: if plan.len() > 1 { plan } else { Vec::new() },
             dedicated: t.kind == TierKind::Dedicated,
             outbound_calls: t.outbound.is_some(),
-            adjusted: !t.unlimited
+            adjusted: !t.servers.is_unlimited()
                 && t.kind != TierKind::BackOffice
                 && (model.selling_minutes != 0.0
                     || t.groups.is_some()

@@ -269,6 +269,7 @@ fn dotted_key(source: &str, at: usize, key: &str) -> String {
 mod tests {
     use super::super::testing::BASE;
     use super::*;
+    use crate::model::Servers;
 
     /// The problems of sweep `source` as (field, message).
     fn refused(source: &str) -> Vec<(String, String)> {
@@ -298,7 +299,10 @@ mod tests {
         let names: Vec<&str> = s.points.iter().map(|p| p.name.as_str()).collect();
         assert_eq!(names[0], "tier.t.servers=2,segment.s.rate_per_hour=1");
         assert_eq!(names[5], "tier.t.servers=3,segment.s.rate_per_hour=2");
-        assert_eq!(s.points[5].scenario.model.tiers[0].servers, 3);
+        assert_eq!(
+            s.points[5].scenario.model.tiers[0].servers,
+            Servers::Fixed(3)
+        );
         assert_eq!(s.baseline, None);
         let one = parse_sweep(BASE, "unit.toml").unwrap();
         assert_eq!((one.points.len(), one.points[0].name.as_str()), (1, "unit"));

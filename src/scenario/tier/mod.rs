@@ -163,7 +163,6 @@ impl Checker<'_> {
         Some(Tier {
             name: t.name.get_ref().clone(),
             servers: staffing.servers,
-            unlimited: staffing.unlimited,
             roster: staffing.roster,
             service: service?,
             queue_capacity: t.queue_capacity.as_ref().map(|q| *q.get_ref()),
@@ -267,7 +266,7 @@ fn first<T>(v: &Option<Vec<Spanned<T>>>) -> Option<Range<usize>> {
 #[cfg(test)]
 mod tests {
     use super::super::testing::{BASE, model, problem, problems};
-    use crate::model::{Discipline, Handoff, TierKind};
+    use crate::model::{Discipline, Handoff, Servers, TierKind};
 
     /// [`BASE`] with `line` added to tier `t`.
     fn tier(line: &str) -> String {
@@ -297,8 +296,8 @@ mod tests {
         ));
         let bot = &m.tiers[0];
         assert_eq!(
-            (bot.kind, bot.unlimited, bot.servers),
-            (TierKind::Chatbot, true, u32::MAX)
+            (bot.kind, bot.servers),
+            (TierKind::Chatbot, Servers::Unlimited)
         );
         assert_eq!(bot.handoff, Handoff::Cold, "without context_passed");
         assert_eq!(

@@ -7,14 +7,13 @@ use toml::Spanned;
 
 use super::super::diagnostics::Checker;
 use super::super::raw::{RawShift, RawTier};
-use crate::model::{Roster, Shift, TierKind, Week};
+use crate::model::{Roster, Servers, Shift, TierKind, Week};
 
 /// How a tier is staffed.
 pub(super) struct Staffing {
-    /// Servers (the roster's peak with shifts; `u32::MAX` when unlimited).
-    pub(super) servers: u32,
-    /// Every client is served at once (a chatbot).
-    pub(super) unlimited: bool,
+    /// Servers: fixed, rostered (the roster's peak) or unlimited (a
+    /// chatbot).
+    pub(super) servers: Servers,
     /// The roster, when the tier has shifts.
     pub(super) roster: Option<Roster>,
 }
@@ -31,10 +30,15 @@ impl Staffing {
             .filter(|h| h.start_week == 0)
             .map(|h| h.count)
             .sum();
+        let servers = groups.servers().saturating_add(hired).max(1);
+        let roster = groups.roster();
         Staffing {
-            servers: groups.servers().saturating_add(hired).max(1),
-            unlimited: false,
-            roster: groups.roster(),
+            servers: if roster.is_some() {
+                Servers::Rostered(servers)
+            } else {
+                Servers::Fixed(servers)
+            },
+            roster,
         }
     }
 }
@@ -50,8 +54,7 @@ impl Checker<'_> {
         let field = |f: &str| format!("tier.{}.{f}", t.name.get_ref());
         if kind == TierKind::Chatbot {
             return Staffing {
-                servers: u32::MAX,
-                unlimited: true,
+                servers: Servers::Unlimited,
                 roster: None,
             };
         }
@@ -109,8 +112,11 @@ impl Checker<'_> {
             );
         }
         Staffing {
-            servers,
-            unlimited: false,
+            servers: if roster.is_some() {
+                Servers::Rostered(servers)
+            } else {
+                Servers::Fixed(servers)
+            },
             roster,
         }
     }
@@ -275,6 +281,7 @@ fn hhmm(m: u32) -> String {
 #[cfg(test)]
 mod tests {
     use super::super::super::testing::{BASE, model, problem, problems};
+    use crate::model::Servers;
 
     /// [`BASE`] with tier `t`'s `servers = 2` replaced by `line`.
     fn staffed(line: &str) -> String {
@@ -284,16 +291,13 @@ mod tests {
     #[test]
     fn servers_or_shifts() {
         let t = &model(BASE).tiers[0];
-        assert_eq!(
-            (t.servers, t.unlimited, t.roster.is_none()),
-            (2, false, true)
-        );
+        assert_eq!((t.servers, t.roster.is_none()), (Servers::Fixed(2), true));
         let t = &model(&staffed(
             "shifts = [{ start = \"08:00\", end = \"16:00\", servers = 3, days = [\"mon\"] }, { start = \"12:00\", end = \"20:00\", servers = 2, breaks = [{ start = \"13:00\", end = \"13:30\" }] }]",
         ))
         .tiers[0];
         let roster = t.roster.as_ref().unwrap();
-        assert_eq!(t.servers, 5, "the roster's peak");
+        assert_eq!(t.servers, Servers::Rostered(5), "the roster's peak");
         assert_eq!(roster.at(9.0 * 60.0), 3);
         assert_eq!(roster.at(12.0 * 60.0), 5);
         assert_eq!(roster.at(13.0 * 60.0 + 10.0), 3, "one shift on its break");
