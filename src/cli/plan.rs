@@ -50,36 +50,9 @@ pub fn plan(args: &PlanArgs) -> Result<()> {
     args.output.apply();
     let file = args.scenario.display().to_string();
     let sweep = scenario::load_sweep(&args.scenario)?;
-    if sweep.points.len() > 1 {
-        bail!(
-            "{file}: plan takes a scenario without [sweep] axes (it has {} points)",
-            sweep.points.len()
-        );
-    }
-    let scenario = &sweep.points[0].scenario;
+    let scenario = plannable(args, &file, &sweep)?;
     let (model, goals) = (&scenario.model, &scenario.goals);
-    if goals.targets.is_empty() {
-        bail!(
-            "{file}: plan needs [targets], e.g.\n[targets]\nservice_level = 0.8\nabandon_rate = 0.05"
-        );
-    }
-    let Some(cost) = &goals.cost else {
-        bail!(
-            "{file}: plan needs [cost] with an hourly cost for every staffed tier, e.g.\n[cost]\nhourly = {{ {} = 30.0 }}",
-            model
-                .tiers
-                .iter()
-                .find(|t| !t.servers.is_unlimited())
-                .map_or("junior", |t| t.name.as_str())
-        );
-    };
-    if let Some((tier, group)) = crate::plan::groups::rostered_group(model) {
-        let source = std::fs::read_to_string(&args.scenario)?;
-        return Err(scenario::workforce::group_shifts_error(&source, &file, tier, group).into());
-    }
-    if args.replications == Some(0) || args.replications == Some(1) {
-        bail!("--replications must be at least 2 (a confidence interval needs two)");
-    }
+    let cost = goals.cost.as_ref().expect("checked by `plannable`");
     let started = Instant::now();
     let plan = search(args, model, goals)?;
     let shifts = shift_plans(&file, model, goals, cost, &plan)?;
@@ -109,40 +82,21 @@ pub fn plan(args: &PlanArgs) -> Result<()> {
             )
         }
     };
-    let beside = output::Beside {
+    let planned = Planned {
+        file: &file,
+        model,
+        goals,
+        plan: &plan,
+        shifts: &shifts,
+        weekly: &weekly,
         today: &today,
         people: &people,
         group_shifts: &group_shifts,
     };
-    let json = output::plan_json(&file, model, goals, &plan, &shifts, &weekly, beside);
-    let csv = output::staffing_csv(model, &plan, &shifts);
-    let toml =
-        output::plan_scenario(&source, &file, model, &plan, &shifts).map_err(|e| anyhow!(e))?;
-    let dir = args
-        .out
-        .clone()
-        .unwrap_or_else(|| PathBuf::from("output").join(format!("{}-plan", model.name)));
-    let roster_csv = people.roster_csv();
-    if roster_csv.is_none() {
-        // A roster of an earlier plan in this folder would not be this plan's.
-        let _ = std::fs::remove_file(dir.join("roster.csv"));
-    }
-    let mut written = output::write(&dir, &json, &csv, &toml, &model.name, roster_csv.as_deref())?;
-    if args.report {
-        written.push(crate::plan::page::write_report(
-            &dir, model, goals, &plan, &shifts, &weekly, &people,
-        )?);
-    }
+    let (dir, written) = write_plan(args, &planned, &source)?;
     args.output.print_json(&dir.join("plan.json"))?;
     if args.output.table() {
-        print_plan(model, &plan, &shifts, &weekly);
-        for line in crate::plan::group_output::group_lines(&plan) {
-            println!("{line}");
-        }
-        print_today(&plan, &weekly, &today);
-        for line in people.lines() {
-            println!("{line}");
-        }
+        print_all(&planned);
     }
     if !args.output.quiet {
         eprintln!(
@@ -164,6 +118,110 @@ pub fn plan(args: &PlanArgs) -> Result<()> {
         std::process::exit(3);
     }
     Ok(())
+}
+
+/// The one scenario of `sweep` (from `file`) when it can be planned: no
+/// sweep axes, [targets] and [cost], no group with shifts, and at least two
+/// replications asked.
+fn plannable<'a>(
+    args: &PlanArgs,
+    file: &str,
+    sweep: &'a scenario::Sweep,
+) -> Result<&'a scenario::Scenario> {
+    if sweep.points.len() > 1 {
+        bail!(
+            "{file}: plan takes a scenario without [sweep] axes (it has {} points)",
+            sweep.points.len()
+        );
+    }
+    let scenario = &sweep.points[0].scenario;
+    let (model, goals) = (&scenario.model, &scenario.goals);
+    if goals.targets.is_empty() {
+        bail!(
+            "{file}: plan needs [targets], e.g.\n[targets]\nservice_level = 0.8\nabandon_rate = 0.05"
+        );
+    }
+    if goals.cost.is_none() {
+        bail!(
+            "{file}: plan needs [cost] with an hourly cost for every staffed tier, e.g.\n[cost]\nhourly = {{ {} = 30.0 }}",
+            model
+                .tiers
+                .iter()
+                .find(|t| !t.servers.is_unlimited())
+                .map_or("junior", |t| t.name.as_str())
+        );
+    }
+    if let Some((tier, group)) = crate::plan::groups::rostered_group(model) {
+        let source = std::fs::read_to_string(&args.scenario)?;
+        return Err(scenario::workforce::group_shifts_error(&source, file, tier, group).into());
+    }
+    if args.replications == Some(0) || args.replications == Some(1) {
+        bail!("--replications must be at least 2 (a confidence interval needs two)");
+    }
+    Ok(scenario)
+}
+
+/// What a plan found, to write and print.
+struct Planned<'a> {
+    /// The scenario file as named on the command line.
+    file: &'a str,
+    model: &'a Model,
+    goals: &'a Goals,
+    /// The staffing search's result.
+    plan: &'a Plan,
+    /// Each tier's shifts covering its staffing (`None`: not planned).
+    shifts: &'a [Option<ShiftPlan>],
+    weekly: &'a output::WeeklyCost,
+    /// The scenario's own staffing on the plan's streams.
+    today: &'a today::Today,
+    /// Headcount and rosters.
+    people: &'a people::People,
+    /// The agent groups' whole shifts.
+    group_shifts: &'a [ShiftPlan],
+}
+
+/// Writes the plan's files (plan.json, staffing.csv, the planned scenario
+/// made from `source`, roster.csv, report.html with `--report`) into the
+/// output folder; returns the folder and the files written.
+fn write_plan(args: &PlanArgs, p: &Planned, source: &str) -> Result<(PathBuf, Vec<PathBuf>)> {
+    let (model, plan, shifts) = (p.model, p.plan, p.shifts);
+    let beside = output::Beside {
+        today: p.today,
+        people: p.people,
+        group_shifts: p.group_shifts,
+    };
+    let json = output::plan_json(p.file, model, p.goals, plan, shifts, p.weekly, beside);
+    let csv = output::staffing_csv(model, plan, shifts);
+    let toml =
+        output::plan_scenario(source, p.file, model, plan, shifts).map_err(|e| anyhow!(e))?;
+    let dir = args
+        .out
+        .clone()
+        .unwrap_or_else(|| PathBuf::from("output").join(format!("{}-plan", model.name)));
+    let roster_csv = p.people.roster_csv();
+    if roster_csv.is_none() {
+        // A roster of an earlier plan in this folder would not be this plan's.
+        let _ = std::fs::remove_file(dir.join("roster.csv"));
+    }
+    let mut written = output::write(&dir, &json, &csv, &toml, &model.name, roster_csv.as_deref())?;
+    if args.report {
+        written.push(crate::plan::page::write_report(
+            &dir, model, p.goals, plan, shifts, p.weekly, p.people,
+        )?);
+    }
+    Ok((dir, written))
+}
+
+/// The plan's tables on the terminal: staffing, groups, today, people.
+fn print_all(p: &Planned) {
+    print_plan(p.model, p.plan, p.shifts, p.weekly);
+    for line in crate::plan::group_output::group_lines(p.plan) {
+        println!("{line}");
+    }
+    print_today(p.plan, p.weekly, p.today);
+    for line in p.people.lines() {
+        println!("{line}");
+    }
 }
 
 /// The staffing search on `--threads` workers, with a spinner on a
