@@ -134,25 +134,7 @@ pub fn run_points(
     progress: &(dyn Fn(u64, u64) + Sync),
     cancel: &AtomicBool,
 ) -> Result<Vec<Done>, Halt> {
-    let first = |m: &Model| {
-        if options.precision.is_empty() {
-            m.run.replications
-        } else {
-            m.run
-                .replications
-                .max(2)
-                .min(options.max_replications.max(2))
-        }
-    };
-    let mut pending: Vec<Pending<'_>> = points
-        .iter()
-        .map(|&(point, model)| Pending {
-            point,
-            model,
-            replications: vec![None; first(model) as usize],
-            outstanding: 0,
-        })
-        .collect();
+    let mut pending = first_round(points, options);
     let shared = Shared {
         overloaded: Mutex::new(None),
         stop: AtomicBool::new(false),
@@ -169,52 +151,14 @@ pub fn run_points(
             if cancel.load(Ordering::Relaxed) || shared.stop.load(Ordering::Relaxed) {
                 return;
             }
-            let (model, point) = {
-                let p = lock(&states[slot]);
-                (p.model, p.point)
-            };
-            let result = match &options.journeys {
-                None => simulate(model, r),
-                Some(journeys) => match journeys.simulate(model, point, r) {
-                    Some(result) => result,
-                    None => {
-                        shared.stop.store(true, Ordering::Relaxed);
-                        return;
-                    }
-                },
-            };
-            if let Some(o) = &result.overload {
-                shared.overload(point, r, o.explain(model, r));
-                return;
-            }
-            let metrics = ReplicationMetrics::of(&result);
-            let mut p = lock(&states[slot]);
-            p.replications[r as usize] = Some(metrics);
-            p.outstanding -= 1;
-            progress(
-                shared.done.fetch_add(1, Ordering::Relaxed) + 1,
-                shared.total.load(Ordering::Relaxed),
-            );
-            if p.outstanding == 0 && !shared.complete(&mut p, options, finished) {
-                lock(&again).push(p.point);
+            if let Some(point) = shared.replicate(&states[slot], r, options, finished, progress) {
+                lock(&again).push(point);
             }
         });
         drop(states);
         let again = again.into_inner().expect("no panics while locked");
-        if let Some((point, _, message)) = lock(&shared.overloaded).take() {
-            let name = &points
-                .iter()
-                .find(|(i, _)| *i == point)
-                .expect("a run point")
-                .1
-                .name;
-            return Err(Halt::Overloaded(crate::Error::Overloaded {
-                scenario: name.clone(),
-                message,
-            }));
-        }
-        if let Some(e) = options.journeys.as_ref().and_then(Journeys::failure) {
-            return Err(Halt::Failed(e));
+        if let Some(halt) = shared.halt(points, options) {
+            return Err(halt);
         }
         if cancel.load(Ordering::Relaxed) {
             return Err(Halt::Interrupted(Interrupted(shared.into_results())));
@@ -222,6 +166,31 @@ pub fn run_points(
         pending.retain(|p| again.contains(&p.point));
     }
     Ok(shared.into_results())
+}
+
+/// Every point with the replications of its first round still to run:
+/// the scenario's `replications`, or with precision targets at least two
+/// and at most the maximum.
+fn first_round<'m>(points: &[(usize, &'m Model)], options: &RunOptions) -> Vec<Pending<'m>> {
+    let first = |m: &Model| {
+        if options.precision.is_empty() {
+            m.run.replications
+        } else {
+            m.run
+                .replications
+                .max(2)
+                .min(options.max_replications.max(2))
+        }
+    };
+    points
+        .iter()
+        .map(|&(point, model)| Pending {
+            point,
+            model,
+            replications: vec![None; first(model) as usize],
+            outstanding: 0,
+        })
+        .collect()
 }
 
 /// Locks `m` (no code panics while holding one of the runner's locks).
@@ -300,6 +269,68 @@ impl Shared {
         p.replications = reps.into_iter().map(Some).collect();
         p.replications.resize(more as usize, None);
         false
+    }
+
+    /// Runs replication `r` of the point in `state` and records its
+    /// metrics; when it was the round's last of a point that then needs
+    /// more replications, returns the point.
+    fn replicate(
+        &self,
+        state: &Mutex<&mut Pending<'_>>,
+        r: u32,
+        options: &RunOptions,
+        finished: &(dyn Fn(&PointResult) + Sync),
+        progress: &(dyn Fn(u64, u64) + Sync),
+    ) -> Option<usize> {
+        let (model, point) = {
+            let p = lock(state);
+            (p.model, p.point)
+        };
+        let result = match &options.journeys {
+            None => simulate(model, r),
+            Some(journeys) => match journeys.simulate(model, point, r) {
+                Some(result) => result,
+                None => {
+                    self.stop.store(true, Ordering::Relaxed);
+                    return None;
+                }
+            },
+        };
+        if let Some(o) = &result.overload {
+            self.overload(point, r, o.explain(model, r));
+            return None;
+        }
+        let metrics = ReplicationMetrics::of(&result);
+        let mut p = lock(state);
+        p.replications[r as usize] = Some(metrics);
+        p.outstanding -= 1;
+        progress(
+            self.done.fetch_add(1, Ordering::Relaxed) + 1,
+            self.total.load(Ordering::Relaxed),
+        );
+        (p.outstanding == 0 && !self.complete(&mut p, options, finished)).then_some(p.point)
+    }
+
+    /// Why the run stops after a round, if it does: an overload (named by
+    /// the overloaded point of `points`) or a failure to write journeys.
+    fn halt(&self, points: &[(usize, &Model)], options: &RunOptions) -> Option<Halt> {
+        if let Some((point, _, message)) = lock(&self.overloaded).take() {
+            let name = &points
+                .iter()
+                .find(|(i, _)| *i == point)
+                .expect("a run point")
+                .1
+                .name;
+            return Some(Halt::Overloaded(crate::Error::Overloaded {
+                scenario: name.clone(),
+                message,
+            }));
+        }
+        options
+            .journeys
+            .as_ref()
+            .and_then(Journeys::failure)
+            .map(Halt::Failed)
     }
 
     /// The finished points, in point order.
