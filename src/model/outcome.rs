@@ -402,94 +402,38 @@ mod tests {
     #[test]
     fn documented_break_points() {
         let o = Outcomes::default();
-        let check = |j: Journey, expected: f64| {
+        // A journey waiting `x` tolerances, then changed by `f`.
+        let with = |x: f64, f: fn(&mut Journey)| {
+            let mut j = journey(x);
+            f(&mut j);
+            j
+        };
+        let rows = [
+            (journey(0.0), 0.80),
+            (journey(0.5), 0.77),
+            (journey(1.0), 0.74),
+            (journey(1.5), 0.65),
+            (journey(2.0), 0.56),
+            (journey(3.0), 0.36),
+            // The table's hand-off and unresolved rows wait 0.5 tolerance.
+            (with(0.5, |j| j.cold_handoffs = 1), 0.67),
+            (with(0.5, |j| j.warm_handoffs = 1), 0.72),
+            (with(0.5, |j| j.cold_handoffs = 2), 0.55),
+            (with(0.5, |j| j.resolved = false), 0.45),
+            (with(2.0, |j| j.resolved = false), 0.24),
+            // Repeat contacts (the table's rows wait 0.5 tolerance).
+            (with(0.5, |j| j.repeats = 1), 0.64),
+            (with(0.5, |j| j.repeats = 2), 0.48),
+            // Back office 1.5x and 2x the promised turnaround; on time
+            // costs nothing.
+            (with(0.0, |j| j.turnaround_ratio = 1.5), 0.73),
+            (with(0.0, |j| j.turnaround_ratio = 2.0), 0.64),
+            (with(0.0, |j| j.turnaround_ratio = 0.7), 0.80),
+        ];
+        for (j, expected) in rows {
             let p = o.top_box(&j);
             assert!((p - expected).abs() <= 0.005, "{j:?}: {p} vs {expected}");
-        };
-        check(journey(0.0), 0.80);
-        for (x, p) in [
-            (0.5, 0.77),
-            (1.0, 0.74),
-            (1.5, 0.65),
-            (2.0, 0.56),
-            (3.0, 0.36),
-        ] {
-            check(journey(x), p);
         }
-        check(
-            Journey {
-                cold_handoffs: 1,
-                ..journey(0.5)
-            },
-            0.67,
-        );
-        check(
-            Journey {
-                warm_handoffs: 1,
-                ..journey(0.5)
-            },
-            0.72,
-        );
-        check(
-            Journey {
-                cold_handoffs: 2,
-                ..journey(0.5)
-            },
-            0.55,
-        );
-        // The table's hand-off and unresolved rows wait 0.5 tolerance.
-        check(
-            Journey {
-                resolved: false,
-                ..journey(0.5)
-            },
-            0.45,
-        );
-        check(
-            Journey {
-                resolved: false,
-                ..journey(2.0)
-            },
-            0.24,
-        );
-        // Repeat contacts (the table's rows wait 0.5 tolerance).
-        check(
-            Journey {
-                repeats: 1,
-                ..journey(0.5)
-            },
-            0.64,
-        );
-        check(
-            Journey {
-                repeats: 2,
-                ..journey(0.5)
-            },
-            0.48,
-        );
-        // Back office 1.5x and 2x the promised turnaround; on time costs
-        // nothing.
-        check(
-            Journey {
-                turnaround_ratio: 1.5,
-                ..journey(0.0)
-            },
-            0.73,
-        );
-        check(
-            Journey {
-                turnaround_ratio: 2.0,
-                ..journey(0.0)
-            },
-            0.64,
-        );
-        check(
-            Journey {
-                turnaround_ratio: 0.7,
-                ..journey(0.0)
-            },
-            0.80,
-        );
     }
 
     #[test]
