@@ -182,26 +182,8 @@ pub fn write_sweep_files(
     let focus = base_at
         .or((!done.is_empty()).then_some(0))
         .map(|i| done[i].point);
-    let (summary, mut summary_out) = Staged::create(dir.join("summary.json"))?;
-    let (results, results_out) = Staged::create(dir.join("results.csv"))?;
-    let (replications, replications_out) = Staged::create(dir.join("replications.csv"))?;
-    let (tidy, tidy_out) = Staged::create(dir.join("results_long.csv"))?;
-    let differences = match baseline {
-        Some(_) => Some(Staged::create(dir.join("differences.csv"))?),
-        None => None,
-    };
-    let mut tables = Tables {
-        results: wide(results_out, &csv::results_header(sweep, &columns))
-            .map_err(|e| results.failed(e))?,
-        replications: wide(replications_out, &csv::replications_header(sweep, &columns))
-            .map_err(|e| replications.failed(e))?,
-        long: wide(tidy_out, &long::header(sweep)).map_err(|e| tidy.failed(e))?,
-        differences: None,
-    };
-    let differences = differences.map(|(s, out)| {
-        tables.differences = Some(::csv::Writer::from_writer(out));
-        s
-    });
+    let (files, mut summary_out, mut tables) =
+        Staging::create(dir, sweep, &columns, baseline.is_some())?;
     let writing = Writing {
         dir,
         sweep,
@@ -232,19 +214,76 @@ pub fn write_sweep_files(
     written
         .map_err(std::io::Error::from)
         .and_then(|()| summary_out.write_all(b"\n"))
-        .map_err(|e| summary.failed(e))?;
-    let results_out = finish(tables.results, &results)?;
-    let replications_out = finish(tables.replications, &replications)?;
-    let tidy_out = finish(tables.long, &tidy)?;
-    summary.commit(summary_out)?;
-    results.commit(results_out)?;
-    replications.commit(replications_out)?;
-    tidy.commit(tidy_out)?;
-    if let (Some(w), Some(s)) = (tables.differences, differences) {
-        let out = finish(w, &s)?;
-        s.commit(out)?;
+        .map_err(|e| files.summary.failed(e))?;
+    files.commit(summary_out, tables)
+}
+
+/// A sweep's files being written: `summary.json` and the tables beside it.
+struct Staging {
+    summary: Staged,
+    results: Staged,
+    replications: Staged,
+    tidy: Staged,
+    differences: Option<Staged>,
+}
+
+impl Staging {
+    /// Starts every file in `dir` (`differences.csv` only `with_differences`,
+    /// with a baseline), the wide tables' headers written from `columns`;
+    /// returns them with the writer of `summary.json` and the tables.
+    fn create(
+        dir: &Path,
+        sweep: &Sweep,
+        columns: &csv::Columns,
+        with_differences: bool,
+    ) -> Result<(Staging, Out, Tables), Error> {
+        let (summary, summary_out) = Staged::create(dir.join("summary.json"))?;
+        let (results, results_out) = Staged::create(dir.join("results.csv"))?;
+        let (replications, replications_out) = Staged::create(dir.join("replications.csv"))?;
+        let (tidy, tidy_out) = Staged::create(dir.join("results_long.csv"))?;
+        let differences = if with_differences {
+            Some(Staged::create(dir.join("differences.csv"))?)
+        } else {
+            None
+        };
+        let mut tables = Tables {
+            results: wide(results_out, &csv::results_header(sweep, columns))
+                .map_err(|e| results.failed(e))?,
+            replications: wide(replications_out, &csv::replications_header(sweep, columns))
+                .map_err(|e| replications.failed(e))?,
+            long: wide(tidy_out, &long::header(sweep)).map_err(|e| tidy.failed(e))?,
+            differences: None,
+        };
+        let differences = differences.map(|(s, out)| {
+            tables.differences = Some(::csv::Writer::from_writer(out));
+            s
+        });
+        let files = Staging {
+            summary,
+            results,
+            replications,
+            tidy,
+            differences,
+        };
+        Ok((files, summary_out, tables))
     }
-    Ok(())
+
+    /// Flushes `summary_out` and `tables` and renames every file into
+    /// place.
+    fn commit(self, summary_out: Out, tables: Tables) -> Result<(), Error> {
+        let results_out = finish(tables.results, &self.results)?;
+        let replications_out = finish(tables.replications, &self.replications)?;
+        let tidy_out = finish(tables.long, &self.tidy)?;
+        self.summary.commit(summary_out)?;
+        self.results.commit(results_out)?;
+        self.replications.commit(replications_out)?;
+        self.tidy.commit(tidy_out)?;
+        if let (Some(w), Some(s)) = (tables.differences, self.differences) {
+            let out = finish(w, &s)?;
+            s.commit(out)?;
+        }
+        Ok(())
+    }
 }
 
 /// What every point of [`write_sweep_files`] is written with.
