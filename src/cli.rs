@@ -212,8 +212,9 @@ static CANCEL: AtomicBool = AtomicBool::new(false);
 /// The exit code of a run stopped by Ctrl-C.
 pub const INTERRUPTED: i32 = 130;
 
-/// Runs the parsed command line.
-pub fn run(cli: Cli) -> Result<()> {
+/// Ctrl-C sets [`CANCEL`] (a second one stops at once). Without a handler
+/// (one is already set) Ctrl-C stops at once, as by default.
+fn handle_ctrl_c() {
     let _ = ctrlc::set_handler(|| {
         if CANCEL.swap(true, Ordering::SeqCst) {
             // A second Ctrl-C: stop now.
@@ -223,6 +224,11 @@ pub fn run(cli: Cli) -> Result<()> {
             "\ninterrupted: finishing the replications in progress and saving finished points..."
         );
     });
+}
+
+/// Runs the parsed command line.
+pub fn run(cli: Cli) -> Result<()> {
+    handle_ctrl_c();
     match cli.command {
         Command::Run { scenario, run } => {
             run.output.apply();
