@@ -362,22 +362,6 @@ pub fn plan_json(
             Some((tier.name.clone(), tier_plan(goals, plan, t, s)))
         })
         .collect();
-    let slot_failures = plan
-        .slot_failures
-        .iter()
-        .map(|c| {
-            let t = &goals.targets[c.target];
-            SlotFailure {
-                slot: c.slot.map(|s| plan.grid.labels[s].clone()),
-                metric: t.metric.to_string(),
-                bound: t.bound.symbol().to_string(),
-                value: t.bound.value(),
-                mean: c.estimate.mean,
-                ci95: c.estimate.ci95,
-                attainment: c.attainment,
-            }
-        })
-        .collect();
     let doc = PlanDocument {
         scenario: model.name.clone(),
         file: file.to_string(),
@@ -397,16 +381,9 @@ pub fn plan_json(
             .map(|d| d.to_string())
             .collect(),
         tiers,
-        cost: PlanCost {
-            analytic_per_week: cost.analytic,
-            plan_per_week: cost.plan,
-            shifts_per_week: cost.shifts,
-            shift_starts_per_week: cost.shift_starts,
-            over_staffing_hours_per_week: cost.over_staffing_hours,
-            gap_to_lower_bound: cost.gap(),
-        },
+        cost: PlanCost::of(cost),
         targets: target_rows(&plan.targets),
-        slot_failures,
+        slot_failures: slot_failures(goals, plan),
         today: Some(today.clone()),
         overall: plan
             .confirmation
@@ -419,6 +396,39 @@ pub fn plan_json(
         groups: (!plan.groups.is_empty()).then(|| group_rows(plan, beside.group_shifts)),
     };
     document("plan", &doc)
+}
+
+/// The slots (or the whole week) whose targets the confirmation missed.
+fn slot_failures(goals: &Goals, plan: &Plan) -> Vec<SlotFailure> {
+    plan.slot_failures
+        .iter()
+        .map(|c| {
+            let t = &goals.targets[c.target];
+            SlotFailure {
+                slot: c.slot.map(|s| plan.grid.labels[s].clone()),
+                metric: t.metric.to_string(),
+                bound: t.bound.symbol().to_string(),
+                value: t.bound.value(),
+                mean: c.estimate.mean,
+                ci95: c.estimate.ci95,
+                attainment: c.attainment,
+            }
+        })
+        .collect()
+}
+
+impl PlanCost {
+    /// The cost per week of `plan.json`.
+    fn of(cost: &WeeklyCost) -> PlanCost {
+        PlanCost {
+            analytic_per_week: cost.analytic,
+            plan_per_week: cost.plan,
+            shifts_per_week: cost.shifts,
+            shift_starts_per_week: cost.shift_starts,
+            over_staffing_hours_per_week: cost.over_staffing_hours,
+            gap_to_lower_bound: cost.gap(),
+        }
+    }
 }
 
 /// One row of `staffing.csv`: one slot of one staffed tier.
