@@ -2,7 +2,14 @@
 //! saying how it was estimated and from how many calls; and the notes on
 //! what the scenario format cannot hold.
 
-use std::fmt::Write;
+/// `writeln!` into a `String` without a result to ignore: appends the
+/// formatted text and a newline (writing into a `String` cannot fail).
+macro_rules! put {
+    ($out:expr, $($arg:tt)*) => {{
+        $out.push_str(&format!($($arg)*));
+        $out.push('\n');
+    }};
+}
 
 use super::FitReport;
 use super::arrivals::WEEKDAYS;
@@ -54,17 +61,17 @@ fn priority(label: &str, labels: &[&String]) -> i64 {
 
 /// The distribution table of a service fit, with its comment lines.
 fn service_table(out: &mut String, header: &str, fit: &ServiceFit, what: &str) {
-    let _ = writeln!(out, "[{header}]");
+    put!(out, "[{header}]");
     match &fit.chosen {
         Chosen::Lognormal { mean, cv } => {
-            let _ = writeln!(
+            put!(
                 out,
                 "dist = \"lognormal\"    # {what}: lognormal MLE on ln(minutes), {} calls; KS distance {:.3} <= bound {:.3}",
                 count(fit.n),
                 fit.ks_lognormal,
                 fit.ks_bound
             );
-            let _ = writeln!(
+            put!(
                 out,
                 "mean = {}    # exp(mu + sigma^2/2), mu = {:.3}, sigma = {:.3} (SE {:.3}); sample mean {:.3} +/- {:.3}",
                 num(*mean),
@@ -74,7 +81,7 @@ fn service_table(out: &mut String, header: &str, fit: &ServiceFit, what: &str) {
                 fit.mean.value,
                 1.96 * fit.mean.se.unwrap_or(0.0)
             );
-            let _ = writeln!(
+            put!(
                 out,
                 "cv = {}    # sqrt(exp(sigma^2) - 1); sample cv {:.3}",
                 num(*cv),
@@ -82,14 +89,14 @@ fn service_table(out: &mut String, header: &str, fit: &ServiceFit, what: &str) {
             );
         }
         Chosen::Empirical { values: v } => {
-            let _ = writeln!(
+            put!(
                 out,
                 "dist = \"empirical\"    # {what}: the lognormal failed the rule (KS distance {:.3} > bound {:.3}) on {} calls",
                 fit.ks_lognormal,
                 fit.ks_bound,
                 count(fit.n)
             );
-            let _ = writeln!(
+            put!(
                 out,
                 "values = {}    # {} quantiles of the {} service times at (i - 0.5)/{}; mean {:.3} min (sample {:.3} +/- {:.3})",
                 values(v),
@@ -108,7 +115,7 @@ fn service_table(out: &mut String, header: &str, fit: &ServiceFit, what: &str) {
 pub fn scenario(r: &FitReport, name: &str) -> String {
     let a = &r.arrivals;
     let mut out = String::new();
-    let _ = writeln!(
+    put!(
         out,
         "# Fitted by `tiersim fit` from {} ({}), {} to {}, weekdays {}:",
         r.log,
@@ -120,41 +127,41 @@ pub fn scenario(r: &FitReport, name: &str) -> String {
         r.to,
         r.weekdays.join(", ")
     );
-    let _ = writeln!(
+    put!(
         out,
         "# {} calls to the agents on {} days, from {} rows (every cleaning rule and its count: fit.json).",
         count(a.calls),
         a.days,
         count(r.cleaning.rows)
     );
-    let _ = writeln!(
+    put!(
         out,
         "# Methods: docs/fit.md. Standard errors and sample sizes of every number: fit.json."
     );
     for note in &r.notes {
-        let _ = writeln!(out, "# NOTE: {note}");
+        put!(out, "# NOTE: {note}");
     }
-    let _ = writeln!(out, "\nname = \"{name}\"\n\n[run]");
-    let _ = writeln!(
+    put!(out, "\nname = \"{name}\"\n\n[run]");
+    put!(
         out,
         "horizon = 10080.0    # one week from Sunday 00:00, minutes"
     );
-    let _ = writeln!(
+    put!(
         out,
         "warmup = 0.0    # the week starts empty (ASSUMPTION: nobody waits at Sunday 00:00)"
     );
-    let _ = writeln!(
+    put!(
         out,
         "replications = 20    # ASSUMPTION: not fitted; raise for tighter CIs"
     );
-    let _ = writeln!(
+    put!(
         out,
         "seed = 1\nservice_level_threshold = 0.5    # ASSUMPTION: 30 s; not fitted"
     );
     calendar(&mut out, r);
     requests(&mut out, r);
     segments(&mut out, r);
-    let _ = writeln!(
+    put!(
         out,
         "\n[[tier]]\nname = \"{TIER}\"    # every agent in one pool (see the notes)"
     );
@@ -178,7 +185,7 @@ fn service_factors(out: &mut String, r: &FitReport) {
     if !f.written {
         return;
     }
-    let _ = writeln!(
+    put!(
         out,
         "[tier.service_factors]    # service / its request type's mean, by hour of arrival: ANOVA of the logs across hours F = {:.2}, p = {:.1e} < 0.01; hours with < {} calls: 1",
         f.by_hour.f.unwrap_or(f64::NAN),
@@ -187,7 +194,7 @@ fn service_factors(out: &mut String, r: &FitReport) {
     );
     for (hour, e) in &f.by_hour.hours {
         let h: u32 = hour[..2].parse().unwrap_or(0);
-        let _ = writeln!(
+        put!(
             out,
             "\"{h:02}:00-{:02}:00\" = {}    # {} calls, SE {:.3}",
             h + 1,
@@ -223,13 +230,13 @@ pub fn shifts(out: &mut String, staffing: &Staffing, slot: u32) {
                     .iter()
                     .map(|s| format!("{:.2}", s.agents.value))
                     .collect();
-                let _ = writeln!(
+                put!(
                     out,
                     "[[tier.shifts]]\nstart = \"{}\"\nend = \"{}\"\ndays = [\"{day}\"]",
                     clock(start),
                     clock(minutes(&slots[j].slot) + slot)
                 );
-                let _ = writeln!(
+                put!(
                     out,
                     "servers = {}    # agents on duty per slot {} ({}; {} {day}(s)) {}, rounded",
                     slots[i].servers,
@@ -276,7 +283,7 @@ pub fn notes(r: &FitReport) -> Vec<String> {
 fn requests(out: &mut String, r: &FitReport) {
     let a = &r.arrivals;
     for (request, fit) in r.service.iter().filter(|(k, _)| k.as_str() != "all") {
-        let _ = writeln!(out, "\n[[request]]\nname = \"{request}\"");
+        put!(out, "\n[[request]]\nname = \"{request}\"");
         service_table(
             out,
             &format!("request.service.{TIER}"),
@@ -290,7 +297,7 @@ fn requests(out: &mut String, r: &FitReport) {
         .filter(|q| !r.service.contains_key(q.as_str()))
     {
         if !out.contains(&format!("name = \"{request}\"\n")) {
-            let _ = writeln!(
+            put!(
                 out,
                 "\n[[request]]\nname = \"{request}\"    # no usable service times: takes the tier's pooled distribution"
             );
@@ -303,8 +310,8 @@ fn segments(out: &mut String, r: &FitReport) {
     let a = &r.arrivals;
     let labels: Vec<&String> = a.segment_share.keys().collect();
     for (segment, share) in &a.segment_share {
-        let _ = writeln!(out, "\n[[segment]]\nname = \"{segment}\"");
-        let _ = writeln!(
+        put!(out, "\n[[segment]]\nname = \"{segment}\"");
+        put!(
             out,
             "rate_per_hour = {}    # share {:.4} (SE {:.4}; the queued-call segment mix within each request type, {} queued calls) x {:.2} calls/h (all calls, peak slot, day factor 1)",
             num(share.value * a.rate_per_hour),
@@ -313,14 +320,14 @@ fn segments(out: &mut String, r: &FitReport) {
             count(share.n),
             a.rate_per_hour
         );
-        let _ = writeln!(
+        put!(
             out,
             "priority = {}    # smaller is served first: from the label `{segment}`",
             priority(segment, &labels)
         );
         let d = &a.day_effect;
         if d.cv.value > 0.0 {
-            let _ = writeln!(
+            put!(
                 out,
                 "day_effect = {{ cv = {} }}    # Gamma day factor: method of moments over Poisson on {} days' totals ({}, SE {:.3}); fit.json arrivals.day_effect",
                 num(d.cv.value),
@@ -341,7 +348,7 @@ fn segments(out: &mut String, r: &FitReport) {
             sum += x;
             items.push(format!("{q} = {:.6}", x));
         }
-        let _ = writeln!(
+        put!(
             out,
             "requests = {{ {} }}    # the segment's calls by type (the same reassignment as the rate)",
             items.join(", ")
@@ -352,7 +359,7 @@ fn segments(out: &mut String, r: &FitReport) {
             .and_then(|p| p.values.as_ref().map(|v| (p, v)))
         {
             Some((p, v)) => {
-                let _ = writeln!(
+                put!(
                     out,
                     "[segment.patience]    # Kaplan-Meier on {} queued calls ({} abandoned = events, {} served = censored) to {:.2} min (last time with >= {} at risk), then an exponential tail with hazard {:.3}/min (from {} abandonments)",
                     count(p.n),
@@ -363,8 +370,8 @@ fn segments(out: &mut String, r: &FitReport) {
                     p.tail_hazard.value,
                     count(p.tail_hazard.n)
                 );
-                let _ = writeln!(out, "dist = \"empirical\"");
-                let _ = writeln!(
+                put!(out, "dist = \"empirical\"");
+                put!(
                     out,
                     "values = {}    # {} quantiles of that distribution at (i - 0.5)/{}; mean {:.2} min",
                     values(v),
@@ -374,7 +381,7 @@ fn segments(out: &mut String, r: &FitReport) {
                 );
             }
             None => {
-                let _ = writeln!(
+                put!(
                     out,
                     "# no patience: no abandonment of this segment in the log"
                 );
@@ -386,7 +393,7 @@ fn segments(out: &mut String, r: &FitReport) {
 /// The `[calendar]`: slot, start day, day factors and the day profile.
 fn calendar(out: &mut String, r: &FitReport) {
     let a = &r.arrivals;
-    let _ = writeln!(
+    put!(
         out,
         "\n[calendar]\nslot_minutes = {}\nstart_day = \"sun\"\n\n[calendar.day_factors]",
         a.slot_minutes
@@ -395,7 +402,7 @@ fn calendar(out: &mut String, r: &FitReport) {
     for name in WEEKDAYS {
         match a.weekdays.iter().find(|w| w.weekday == name) {
             Some(w) => {
-                let _ = writeln!(
+                put!(
                     out,
                     "{name} = {}    # {:.1} calls/day (SE {:.1}) over {} {name} / {:.1} calls per fitted day",
                     num(w.factor),
@@ -406,14 +413,14 @@ fn calendar(out: &mut String, r: &FitReport) {
                 );
             }
             None => {
-                let _ = writeln!(
+                put!(
                     out,
                     "{name} = 0.0    # no {name} in the fitted period: no arrivals"
                 );
             }
         }
     }
-    let _ = writeln!(
+    put!(
         out,
         "\n[calendar.profile]    # share of a day's calls per slot, pooled over the fitted days, / the peak slot's"
     );
@@ -424,7 +431,7 @@ fn calendar(out: &mut String, r: &FitReport) {
         }
         let start = s as u32 * a.slot_minutes;
         let end = start + a.slot_minutes;
-        let _ = writeln!(
+        put!(
             out,
             "\"{:02}:{:02}-{:02}:{:02}\" = {}    # {} calls in this slot / {} in the peak slot",
             start / 60,
