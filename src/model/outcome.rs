@@ -213,6 +213,10 @@ pub struct Prepared {
     /// Some v2 term (continuity, the chatbot's hand-off or time) is not
     /// neutral.
     v2: bool,
+    /// The utility of a journey resolved without waiting, hand-off or any
+    /// other term, and its P(top-box): a journey with this utility (a
+    /// client served at once) is scored without `exp`.
+    ideal: (f64, f64),
 }
 
 impl Prepared {
@@ -240,7 +244,7 @@ impl Prepared {
 
     /// The continuity term of journey `j`: β_cont for a client served by
     /// their own RM, else 0.
-    #[inline]
+    #[inline(always)]
     pub fn continuity(&self, j: &Journey) -> f64 {
         if j.own_rm { self.beta_continuity } else { 0.0 }
     }
@@ -250,7 +254,7 @@ impl Prepared {
     /// reference, a gain for beating it (bounded at β_bo/λ as the wait's
     /// gain) and the worse of the expectation missed (β_bo) and the
     /// explicit promise missed (β_promise).
-    #[inline]
+    #[inline(always)]
     fn back_office_loss(&self, j: &Journey) -> f64 {
         match j.expected_ratio {
             None => self.beta_back_office * (j.turnaround_ratio - 1.0).max(0.0),
@@ -263,8 +267,36 @@ impl Prepared {
         }
     }
 
+    /// The terms of U that every journey has: the wait against the
+    /// tolerance, the hand-offs and whether it was resolved. [`utility`]
+    /// goes on from this value with the other terms, so a journey whose
+    /// other terms are all zero has exactly this utility.
+    ///
+    /// [`utility`]: Prepared::utility
+    #[inline(always)]
+    pub fn plain_utility(
+        &self,
+        wait: f64,
+        tolerance: f64,
+        cold: u32,
+        warm: u32,
+        resolved: bool,
+    ) -> f64 {
+        let x = if tolerance > 0.0 {
+            wait / tolerance
+        } else {
+            f64::INFINITY
+        };
+        let gain = (1.0 - x).clamp(0.0, 1.0);
+        let loss = (x - 1.0).max(0.0);
+        self.beta0 + self.beta_gain * gain
+            - self.beta_wait * loss
+            - self.beta_transfer * (cold as f64 + self.warm * warm as f64)
+            - if resolved { 0.0 } else { self.beta_unresolved }
+    }
+
     /// The journey's utility U.
-    #[inline]
+    #[inline(always)]
     pub fn utility(&self, j: &Journey) -> f64 {
         // A failed bot conversation counts as waiting for its weight.
         let wait = if self.v2 {
@@ -272,22 +304,14 @@ impl Prepared {
         } else {
             j.wait
         };
-        let x = if j.tolerance > 0.0 {
-            wait / j.tolerance
-        } else {
-            f64::INFINITY
-        };
-        let gain = (1.0 - x).clamp(0.0, 1.0);
-        let loss = (x - 1.0).max(0.0);
-        let u = self.beta0 + self.beta_gain * gain
-            - self.beta_wait * loss
-            - self.beta_transfer * (j.cold_handoffs as f64 + self.warm * j.warm_handoffs as f64)
-            - if j.resolved {
-                0.0
-            } else {
-                self.beta_unresolved
-            }
-            - self.beta_repeat * j.repeats as f64
+        // Added in the same order as one expression: the plain terms first.
+        let u = self.plain_utility(
+            wait,
+            j.tolerance,
+            j.cold_handoffs,
+            j.warm_handoffs,
+            j.resolved,
+        ) - self.beta_repeat * j.repeats as f64
             - self.back_office_loss(j)
             + j.offset;
         // The v2 terms come last and only when one is not neutral: a file
@@ -301,9 +325,21 @@ impl Prepared {
     }
 
     /// P(top-box) = σ(U).
-    #[inline]
+    #[inline(always)]
     pub fn top_box(&self, j: &Journey) -> f64 {
-        logistic(self.utility(j))
+        self.top_box_of(self.utility(j))
+    }
+
+    /// P(top-box) of a journey with utility `u`: σ(u), taken from the
+    /// ideal journey's when `u` is its utility (the same value, without
+    /// `exp`).
+    #[inline(always)]
+    pub fn top_box_of(&self, u: f64) -> f64 {
+        if u == self.ideal.0 {
+            self.ideal.1
+        } else {
+            logistic(u)
+        }
     }
 }
 
@@ -339,7 +375,7 @@ impl Outcomes {
     /// The coefficients with β0 and β_gain worked out once, for scoring
     /// many journeys.
     pub fn prepared(&self) -> Prepared {
-        Prepared {
+        let mut prepared = Prepared {
             beta0: self.beta0(),
             beta_gain: self.beta_gain(),
             beta_wait: self.beta_wait,
@@ -364,7 +400,11 @@ impl Outcomes {
                     .beta_bot_handoff
                     .is_some_and(|b| b != self.beta_transfer)
                 || self.bot_time_counts_on_failure != 0.0,
-        }
+            ideal: (f64::NAN, f64::NAN),
+        };
+        let u = prepared.utility(&Journey::waited(0.0, 1.0, true));
+        prepared.ideal = (u, logistic(u));
+        prepared
     }
 
     /// P(mis-sale | sale) under the KPI regime.

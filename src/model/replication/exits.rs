@@ -149,25 +149,75 @@ impl Replication<'_> {
     /// deflection, own-RM service, sales, attrition and problem cases.
     #[inline(always)]
     pub(super) fn record_outcome<M: Mode>(&mut self, id: u32, resolved: bool, t: f64) {
-        let model = self.model;
-        let o = &model.outcomes;
-        let journey = self.journey::<M>(id, resolved, t);
-        let p = self.scorer.top_box(&journey);
+        let (journey, p) = if M::FULL {
+            let journey = self.journey::<M>(id, resolved, t);
+            let p = self.scorer.top_box(&journey);
+            (Some(journey), p)
+        } else {
+            (None, self.lean_top_box(id, resolved))
+        };
         let c = &self.clients[id as usize];
         // Served, or abandoning from a queue (blocked clients are not
         // admitted, and their slot is already free).
         let admitted = c.phase != Phase::Free;
-        if M::FULL && self.slots.len() > 1 {
+        let handoffs = c.cold_handoffs as u32 + c.warm_handoffs as u32;
+        if let Some(journey) = &journey {
+            self.record_full(id, journey, p, admitted, handoffs);
+        }
+        let sale = self.tally_outcome::<M>(id, p, resolved, handoffs);
+        if let Some(journey) = journey.as_ref().filter(|_| self.recording) {
+            self.keep_score(journey, p, sale);
+        }
+        if M::FULL && resolved && self.risk.active {
+            self.record_problem(id);
+        }
+    }
+
+    /// The outcome's measures that only the [`Full`] instance keeps: by
+    /// slot, by request type, own-RM service and continuity, the first
+    /// staffed tier's measures.
+    #[inline(always)]
+    fn record_full(&mut self, id: u32, journey: &Journey, p: f64, admitted: bool, handoffs: u32) {
+        if self.slots.len() > 1 {
             self.record_slot(id, p, admitted);
         }
         let c = &self.clients[id as usize];
-        let mut draws = keyed(c.key, self.outcome_salt, 0);
-        if M::FULL && self.by_request {
+        if self.by_request {
             self.requests[c.request as usize]
                 .satisfaction
                 .add(100.0 * p);
         }
+        if c.own_rm != NONE {
+            let counts = &mut self.segments[c.segment as usize];
+            counts.booked += 1;
+            counts.own_rm += c.by_own_rm as u64;
+            let continuity = self.scorer.continuity(journey);
+            if continuity != 0.0 {
+                let without = self.scorer.utility(journey) - continuity;
+                counts.continuity_points += 100.0 * (p - logistic(without));
+            }
+        }
+        if self.bots {
+            self.record_staffed(id, admitted, journey.resolved, handoffs);
+        }
+    }
+
+    /// The segment's tallies of a journey with P(top-box) `p`: the draws
+    /// of top-box, complaints and (resolved) the sale, and the attrition
+    /// they give; returns whether a sale was made. The client, its
+    /// segment's counts and the rest are borrowed once, apart.
+    #[inline(always)]
+    fn tally_outcome<M: Mode>(&mut self, id: u32, p: f64, resolved: bool, handoffs: u32) -> bool {
+        let o = &self.model.outcomes;
+        let c = &self.clients[id as usize];
+        // The seller's factor: 1 for a human, else the chatbot's.
+        let bot = if !M::FULL || c.human {
+            1.0
+        } else {
+            self.bot_sale_factor(c.bot_tier)
+        };
         let counts = &mut self.segments[c.segment as usize];
+        let mut draws = keyed(c.key, self.outcome_salt, 0);
         counts.finished += 1;
         counts.satisfaction.add(100.0 * p);
         let top_box = draws.random::<f64>() < p;
@@ -176,39 +226,72 @@ impl Replication<'_> {
         counts.top_box += top_box as u64;
         counts.complaints += complaint as u64;
         counts.formal_complaints += formal as u64;
-        let handoffs = c.cold_handoffs as u32 + c.warm_handoffs as u32;
         counts.handoffs.add(handoffs as f64);
-        if M::FULL && c.own_rm != NONE {
-            counts.booked += 1;
-            counts.own_rm += c.by_own_rm as u64;
-            let continuity = self.scorer.continuity(&journey);
-            if continuity != 0.0 {
-                let without = self.scorer.utility(&journey) - continuity;
-                counts.continuity_points += 100.0 * (p - logistic(without));
-            }
-        }
-        if M::FULL && self.bots {
-            self.record_staffed(id, admitted, resolved, handoffs);
-        }
         let mut sale = false;
         if resolved {
-            let (complained, sold) = self.record_resolved::<M>(id, p, handoffs, &mut draws);
-            formal |= complained;
-            sale = sold;
+            counts.first_contact += (handoffs == 0 && c.repeats == 0) as u64;
+            counts.deflected += (!c.human) as u64;
+            let request = &self.model.requests[c.request as usize];
+            sale = draws.random::<f64>() < self.scorer.sale_by(p, request.sale_probability, bot);
+            if sale {
+                counts.sales += 1;
+                counts.revenue += request.revenue_per_sale;
+                counts.risk_losses += self.risk.credit_loss[c.request as usize];
+                if M::FULL && self.by_request {
+                    let by_request = &mut self.requests[c.request as usize];
+                    by_request.sales += 1;
+                    by_request.revenue += request.revenue_per_sale;
+                }
+                // A mis-sale, and whether the client complains of it.
+                if draws.random::<f64>() < o.mis_sale() {
+                    counts.mis_sales += 1;
+                    counts.risk_losses += self.risk.mis_sale_remediation;
+                    let complained = draws.random::<f64>() < o.mis_sale_complaint;
+                    counts.formal_complaints += complained as u64;
+                    formal |= complained;
+                }
+            }
         }
-        if M::FULL && self.recording {
-            self.keep_score(&journey, p, sale);
-        }
-        let c = &self.clients[id as usize];
-        let counts = &mut self.segments[c.segment as usize];
         let h = self.attrition[Ending::of(resolved, top_box, complaint, formal) as usize];
         let (value, new_business) = self.value[c.segment as usize];
         counts.attrition += h;
         counts.value_at_risk += h * value;
         counts.feedback_value += new_business;
-        if M::FULL && resolved && self.risk.active {
-            self.record_problem(id);
-        }
+        sale
+    }
+
+    /// The sale factor of a client served by the chatbot tier `bot_tier`
+    /// alone: the tier's own, else the global one.
+    #[cold]
+    fn bot_sale_factor(&self, bot_tier: u16) -> f64 {
+        self.model
+            .tiers
+            .get(bot_tier as usize)
+            .and_then(|b| b.sale_factor)
+            .unwrap_or(self.scorer.bot_sale_factor())
+    }
+
+    /// P(top-box) of client `id`'s journey in the [`Lean`] instance: only
+    /// the plain terms, since every other is zero there (no repeat
+    /// contacts, back office, channel offset or chatbot: `Lean` runs only
+    /// without them), and the utility is the same value bit for bit (each
+    /// term left out would subtract or add an exact zero).
+    ///
+    /// [`Lean`]: super::mode::Lean
+    #[inline(always)]
+    fn lean_top_box(&self, id: u32, resolved: bool) -> f64 {
+        let c = &self.clients[id as usize];
+        debug_assert!(c.repeats == 0 && c.steps == 0 && c.earlier_wait == 0.0);
+        let (tolerance, offset) = self.journey_terms[c.segment as usize];
+        debug_assert!(offset == 0.0 && self.channel_columns == 1);
+        let u = self.scorer.plain_utility(
+            c.wait,
+            tolerance,
+            c.cold_handoffs as u32,
+            c.warm_handoffs as u32,
+            resolved,
+        );
+        self.scorer.top_box_of(u)
     }
 
     /// The journey of client `id`, finished at `t`, as the outcome model
@@ -297,56 +380,6 @@ impl Replication<'_> {
             counts.staffed_first_contact +=
                 (c.staffed && handoffs == c.staffed_handoffs as u32 && c.repeats == 0) as u64;
         }
-    }
-
-    /// A resolved journey: first-contact resolution, deflection, and the
-    /// sale (with its revenue, credit loss and a possible mis-sale) drawn
-    /// from `draws`; returns whether a mis-sold client complained formally,
-    /// and whether a sale was made.
-    #[inline(always)]
-    fn record_resolved<M: Mode>(
-        &mut self,
-        id: u32,
-        p: f64,
-        handoffs: u32,
-        draws: &mut impl Rng,
-    ) -> (bool, bool) {
-        let model = self.model;
-        let o = &model.outcomes;
-        let c = &self.clients[id as usize];
-        let request = &model.requests[c.request as usize];
-        let counts = &mut self.segments[c.segment as usize];
-        counts.first_contact += (handoffs == 0 && c.repeats == 0) as u64;
-        counts.deflected += (!c.human) as u64;
-        let bot = if !M::FULL || c.human {
-            1.0
-        } else {
-            model
-                .tiers
-                .get(c.bot_tier as usize)
-                .and_then(|b| b.sale_factor)
-                .unwrap_or(self.scorer.bot_sale_factor())
-        };
-        let sale = draws.random::<f64>() < self.scorer.sale_by(p, request.sale_probability, bot);
-        if !sale {
-            return (false, false);
-        }
-        counts.sales += 1;
-        counts.revenue += request.revenue_per_sale;
-        counts.risk_losses += self.risk.credit_loss[c.request as usize];
-        if M::FULL && self.by_request {
-            let by_request = &mut self.requests[c.request as usize];
-            by_request.sales += 1;
-            by_request.revenue += request.revenue_per_sale;
-        }
-        if draws.random::<f64>() >= o.mis_sale() {
-            return (false, true);
-        }
-        counts.mis_sales += 1;
-        counts.risk_losses += self.risk.mis_sale_remediation;
-        let complained = draws.random::<f64>() < o.mis_sale_complaint;
-        counts.formal_complaints += complained as u64;
-        (complained, true)
     }
 
     /// Whether a served client is a problem case, and whether a back
