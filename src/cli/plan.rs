@@ -40,6 +40,11 @@ pub struct PlanArgs {
     /// rules) and write roster.csv.
     #[arg(long)]
     roster: bool,
+    /// Judge the overall targets on service_level, abandon_rate and
+    /// wait_mean on the Q-quantile day (the figures a share Q of the
+    /// simulated days do at least as well as) instead of their means.
+    #[arg(long, value_name = "Q", value_parser = super::day_quantile)]
+    day_quantile: Option<f64>,
     /// What to print.
     #[command(flatten)]
     output: OutputArgs,
@@ -57,7 +62,9 @@ pub fn plan(args: &PlanArgs) -> Result<()> {
         );
     }
     let scenario = &sweep.points[0].scenario;
-    let (model, goals) = (&scenario.model, &scenario.goals);
+    let mut model = scenario.model.clone();
+    model.run.day_quantile = args.day_quantile;
+    let (model, goals) = (&model, &scenario.goals);
     if goals.targets.is_empty() {
         bail!(
             "{file}: plan needs [targets], e.g.\n[targets]\nservice_level = 0.8\nabandon_rate = 0.05"

@@ -77,7 +77,13 @@ impl Evaluator<'_> {
     }
 
     fn checks(&self, summary: &ScenarioSummary) -> Vec<SlotCheck> {
-        let mut out: Vec<SlotCheck> = check_targets(&self.goals.targets, summary)
+        // `--day-quantile Q`: the overall targets on the Q-quantile day
+        // (the slot targets stay on the slots' means over days).
+        let judged = match self.model.run.day_quantile {
+            Some(q) => std::borrow::Cow::Owned(summary.on_quantile_day(q)),
+            None => std::borrow::Cow::Borrowed(summary),
+        };
+        let mut out: Vec<SlotCheck> = check_targets(&self.goals.targets, &judged)
             .into_iter()
             .enumerate()
             .map(|(i, r)| SlotCheck {
