@@ -143,6 +143,11 @@ pub fn plan(args: &PlanArgs) -> Result<()> {
     args.output.print_json(&dir.join("plan.json"))?;
     if args.output.table() {
         print_plan(model, &plan, &shifts, &weekly);
+        if let Some(q) = args.day_quantile {
+            println!(
+                "the overall targets on service_level, abandon_rate and wait_mean are judged on the {q}-quantile day (--day-quantile), in the search and in plan.json"
+            );
+        }
         for line in crate::plan::group_output::group_lines(&plan) {
             println!("{line}");
         }

@@ -127,6 +127,19 @@ impl ScenarioSummary {
     }
 }
 
+/// The summary targets are judged on for a run of `model`: with
+/// `run.day_quantile` (`plan --day-quantile Q`), [`ScenarioSummary::on_quantile_day`];
+/// else `summary` itself.
+pub fn judged<'s>(
+    model: &crate::model::Model,
+    summary: &'s ScenarioSummary,
+) -> std::borrow::Cow<'s, ScenarioSummary> {
+    match model.run.day_quantile {
+        Some(q) => std::borrow::Cow::Owned(summary.on_quantile_day(q)),
+        None => std::borrow::Cow::Borrowed(summary),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -79,10 +79,7 @@ impl Evaluator<'_> {
     fn checks(&self, summary: &ScenarioSummary) -> Vec<SlotCheck> {
         // `--day-quantile Q`: the overall targets on the Q-quantile day
         // (the slot targets stay on the slots' means over days).
-        let judged = match self.model.run.day_quantile {
-            Some(q) => std::borrow::Cow::Owned(summary.on_quantile_day(q)),
-            None => std::borrow::Cow::Borrowed(summary),
-        };
+        let judged = crate::experiment::days::judged(self.model, summary);
         let mut out: Vec<SlotCheck> = check_targets(&self.goals.targets, &judged)
             .into_iter()
             .enumerate()

@@ -161,3 +161,30 @@ fn the_cli_writes_the_day_figures_beside_the_means_and_refuses_bad_shares() {
         }
     }
 }
+
+/// What `plan --day-quantile` judges targets on: the overall service
+/// level, abandonment and mean wait replaced by their Q-day figures, every
+/// other metric as it was; without the option, the summary itself.
+#[test]
+fn plan_judges_the_day_metrics_on_the_quantile_day() {
+    let mut m = model(ONE_DAY);
+    m.run.day_quantile = Some(0.8);
+    let summary = experiment::run(&m);
+    let judged = experiment::days::judged(&m, &summary);
+    let day = summary.day_quantile(0.8).unwrap();
+    for (name, e) in &summary.overall {
+        let j = judged.overall(name).unwrap();
+        match day.overall.iter().find(|(n, _)| n == name) {
+            Some((_, figure)) => assert_eq!(j, *figure, "{name}"),
+            None => assert_eq!(j.mean.to_bits(), e.mean.to_bits(), "{name}"),
+        }
+    }
+    // The figure is not the mean.
+    assert_ne!(
+        judged.overall("service_level"),
+        summary.overall("service_level")
+    );
+    m.run.day_quantile = None;
+    let plain = experiment::days::judged(&m, &summary);
+    assert!(matches!(plain, std::borrow::Cow::Borrowed(_)));
+}
