@@ -313,3 +313,14 @@ pub(crate) fn thread_pool(threads: Option<usize>) -> Result<rayon::ThreadPool> {
         .build()
         .context("cannot start worker threads")
 }
+
+/// `--day-quantile Q`: a share strictly between 0 and 1 (clap reports
+/// anything else as a usage error, exit 2).
+pub(crate) fn day_quantile(text: &str) -> Result<f64, String> {
+    match text.trim().parse::<f64>() {
+        Ok(q) if q.is_finite() && q > 0.0 && q < 1.0 => Ok(q),
+        _ => Err(format!(
+            "got `{text}`; allowed: a share of days strictly between 0 and 1, e.g. 0.9 (the figures that 90% of days do at least as well as)"
+        )),
+    }
+}

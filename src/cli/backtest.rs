@@ -38,6 +38,14 @@ pub struct BacktestArgs {
     /// Last date of the held-out period [default: the log's last].
     #[arg(long, value_name = "DATE")]
     to: Option<NaiveDate>,
+    /// First date of the fit period (the one the scenario was fitted on):
+    /// its day-hour spread makes the forecast's predictive bands (with
+    /// --fit-to; nothing else is read from it).
+    #[arg(long, value_name = "DATE", requires = "fit_to")]
+    fit_from: Option<NaiveDate>,
+    /// Last date of the fit period (with --fit-from).
+    #[arg(long, value_name = "DATE", requires = "fit_from")]
+    fit_to: Option<NaiveDate>,
     /// Weekdays compared, e.g. `sun,mon,tue,wed,thu` [default: all].
     #[arg(long, value_delimiter = ',', value_name = "DAYS")]
     days: Option<Vec<Weekday>>,
@@ -132,6 +140,7 @@ impl BacktestArgs {
             replications: self.replications,
             max_unusable: self.max_unusable,
             dedicated_agents: self.dedicated_agents,
+            fit_period: self.fit_from.zip(self.fit_to),
         }
     }
 }
@@ -332,6 +341,18 @@ fn print(b: &Backtest) {
                 if b.goal_met { "met" } else { "NOT met" },
                 100.0 * b.day_hour_mape
             );
+            if let Some(p) = &b.predictive {
+                println!(
+                    "predictive bands (day effect, hour spread cv {:.3} and the forecast's own error, fitted on {} to {}; mean cv {:.3}): {:.0}% inside (goal {:.0}%: {})",
+                    p.spread.hour_cv,
+                    p.spread.fit_from,
+                    p.spread.fit_to,
+                    p.cv_mean,
+                    100.0 * p.coverage,
+                    100.0 * crate::fit::backtest::bands::GOAL_COVERAGE,
+                    if p.goal_met { "met" } else { "NOT met" },
+                );
+            }
         }
         for g in &c.goals {
             println!(

@@ -40,6 +40,11 @@ pub struct PlanArgs {
     /// rules) and write roster.csv.
     #[arg(long)]
     roster: bool,
+    /// Judge the overall targets on service_level, abandon_rate and
+    /// wait_mean on the Q-quantile day (the figures a share Q of the
+    /// simulated days do at least as well as) instead of their means.
+    #[arg(long, value_name = "Q", value_parser = super::day_quantile)]
+    day_quantile: Option<f64>,
     /// What to print.
     #[command(flatten)]
     output: OutputArgs,
@@ -51,7 +56,9 @@ pub fn plan(args: &PlanArgs) -> Result<()> {
     let file = args.scenario.display().to_string();
     let sweep = scenario::load_sweep(&args.scenario)?;
     let scenario = plannable(args, &file, &sweep)?;
-    let (model, goals) = (&scenario.model, &scenario.goals);
+    let mut model = scenario.model.clone();
+    model.run.day_quantile = args.day_quantile;
+    let (model, goals) = (&model, &scenario.goals);
     let cost = goals.cost.as_ref().expect("checked by `plannable`");
     let started = Instant::now();
     let plan = search(args, model, goals)?;
@@ -97,6 +104,11 @@ pub fn plan(args: &PlanArgs) -> Result<()> {
     args.output.print_json(&dir.join("plan.json"))?;
     if args.output.table() {
         print_all(&planned);
+        if let Some(q) = args.day_quantile {
+            println!(
+                "the overall targets on service_level, abandon_rate and wait_mean are judged on the {q}-quantile day (--day-quantile), in the search and in plan.json"
+            );
+        }
     }
     if !args.output.quiet {
         eprintln!(

@@ -66,6 +66,11 @@ pub struct RunArgs {
     /// after the warm-up (docs/journeys.md).
     #[arg(long)]
     pub journeys: bool,
+    /// Also give the service level, P(abandon) and mean wait on the
+    /// Q-quantile day (those that a share Q of the simulated days do at
+    /// least as well as), beside the means: summary.json `day_quantile`.
+    #[arg(long, value_name = "Q", value_parser = super::day_quantile)]
+    pub day_quantile: Option<f64>,
     /// What to print.
     #[command(flatten)]
     pub output: OutputArgs,
@@ -195,6 +200,9 @@ pub(super) fn sweep(file: &Path, args: &RunArgs, shard: Option<(usize, usize)>) 
             p.scenario.model.run.max_clients_inside = limit;
         }
     }
+    for p in &mut sweep.points {
+        p.scenario.model.run.day_quantile = args.day_quantile;
+    }
     print_warnings(file, &sweep);
     let (mut options, options_text) =
         run_options(args, &Shape::of(&sweep.points[0].scenario.model))?;
@@ -298,7 +306,7 @@ fn run_options(args: &RunArgs, shape: &Shape) -> Result<(RunOptions, String)> {
     if !precision.is_empty() && args.max_replications < 2 {
         bail!("--max-replications must be at least 2 with --precision");
     }
-    let options_text = if precision.is_empty() {
+    let mut options_text = if precision.is_empty() {
         String::new()
     } else {
         let specs: Vec<&str> = precision.iter().map(|p| p.spec.as_str()).collect();
@@ -308,6 +316,12 @@ fn run_options(args: &RunArgs, shape: &Shape) -> Result<(RunOptions, String)> {
             args.max_replications
         )
     };
+    // Days are kept only when asked: a journal without them cannot be
+    // resumed with them (the option is part of the points' identity).
+    if let Some(q) = args.day_quantile {
+        let sep = if options_text.is_empty() { "" } else { "; " };
+        options_text = format!("{options_text}{sep}day quantile {q}");
+    }
     let options = RunOptions {
         precision,
         max_replications: args.max_replications,

@@ -456,6 +456,7 @@ mod tests {
                     requests: vec![],
                     warmup_drift: f64::NAN,
                     agents: Vec::new(),
+                    days: Vec::new(),
                 })
                 .collect()
         };
@@ -494,6 +495,7 @@ mod tests {
                     slots: vec![slot.clone(), slot.clone()],
                     requests: vec![],
                     agents: Vec::new(),
+                    days: Vec::new(),
                     warmup_drift: f64::NAN,
                 })
                 .collect()

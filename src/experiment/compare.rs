@@ -135,6 +135,7 @@ mod tests {
                 requests: vec![],
                 warmup_drift: f64::NAN,
                 agents: Vec::new(),
+                days: Vec::new(),
             })
             .collect()
     }

@@ -466,6 +466,7 @@ mod tests {
                 requests: vec![vec![4.0, f64::NAN]],
                 warmup_drift: -0.25,
                 agents: Vec::new(),
+                days: Vec::new(),
             }],
             stop: StopReason::Replications,
         }

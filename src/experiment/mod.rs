@@ -10,6 +10,7 @@
 pub mod attribute;
 pub mod attribute_sensitivity;
 pub mod compare;
+pub mod days;
 pub mod finished;
 pub mod goals;
 pub mod journal;
@@ -22,7 +23,7 @@ use rayon::prelude::*;
 use crate::engine::stats::Estimate;
 use crate::model::metrics::{
     GROUP_METRICS, SKILL_METRICS, WAIT_QUANTILES, WEEK_METRICS, agent_values, client_values,
-    overall, request_values, slot_values, tier_values, wait_quantiles,
+    day_values, overall, request_values, slot_values, tier_values, wait_quantiles,
 };
 use crate::model::{
     CLIENT_METRICS, Model, REQUEST_METRICS, ReplicationResult, TIER_METRICS, simulate,
@@ -141,6 +142,9 @@ pub struct ReplicationMetrics {
     pub warmup_drift: f64,
     /// Per row of [`Shape::agents`] (empty without agent groups).
     pub agents: Vec<Vec<f64>>,
+    /// Per simulated day, the values of `model::metrics::DAY_METRICS`
+    /// (empty unless `run.day_quantile` kept days).
+    pub days: Vec<Vec<f64>>,
 }
 
 impl ReplicationMetrics {
@@ -171,6 +175,7 @@ impl ReplicationMetrics {
                 .map(|t| tier_values(t).to_vec())
                 .collect(),
             agents: agent_values(result),
+            days: day_values(result),
         }
     }
 
@@ -213,6 +218,10 @@ pub struct ScenarioSummary {
     pub slots: Vec<Vec<Estimate>>,
     /// Per row of [`Shape::agents`] (empty without agent groups).
     pub agents: Vec<(String, Metrics)>,
+    /// Every simulated day's values of `model::metrics::DAY_METRICS`,
+    /// replication by replication (empty unless days were kept): what
+    /// [`days::DayQuantile`] is read from.
+    pub days: Vec<Vec<f64>>,
 }
 
 /// Runs every replication of `model` (in parallel on the current rayon
@@ -288,6 +297,10 @@ pub fn summarise(
             .iter()
             .enumerate()
             .map(|(a, (n, names))| (n.clone(), column(&|r| &r.agents[a], names)))
+            .collect(),
+        days: replications
+            .iter()
+            .flat_map(|r| r.days.iter().cloned())
             .collect(),
         wait_quantiles: (0..=shape.segments.len())
             .map(|g| {

@@ -213,6 +213,7 @@ mod tests {
                     requests: vec![],
                     warmup_drift: f64::NAN,
                     agents: Vec::new(),
+                    days: Vec::new(),
                 })
                 .collect()
         };

@@ -2,19 +2,11 @@
 //! saying how it was estimated and from how many calls; and the notes on
 //! what the scenario format cannot hold.
 
-/// `writeln!` into a `String` without a result to ignore: appends the
-/// formatted text and a newline (writing into a `String` cannot fail).
-macro_rules! put {
-    ($out:expr, $($arg:tt)*) => {{
-        $out.push_str(&format!($($arg)*));
-        $out.push('\n');
-    }};
-}
-
 use super::FitReport;
 use super::arrivals::WEEKDAYS;
 use super::service::{Chosen, ServiceFit};
 use super::staffing::{Availability, Staffing};
+use crate::report::format::putln;
 
 /// The tier every fitted call is served by (the log's agents, one pool).
 pub const TIER: &str = "agents";
@@ -61,51 +53,61 @@ fn priority(label: &str, labels: &[&String]) -> i64 {
 
 /// The distribution table of a service fit, with its comment lines.
 fn service_table(out: &mut String, header: &str, fit: &ServiceFit, what: &str) {
-    put!(out, "[{header}]");
+    putln(out, format_args!("[{header}]"));
     match &fit.chosen {
         Chosen::Lognormal { mean, cv } => {
-            put!(
+            putln(
                 out,
-                "dist = \"lognormal\"    # {what}: lognormal MLE on ln(minutes), {} calls; KS distance {:.3} <= bound {:.3}",
-                count(fit.n),
-                fit.ks_lognormal,
-                fit.ks_bound
+                format_args!(
+                    "dist = \"lognormal\"    # {what}: lognormal MLE on ln(minutes), {} calls; KS distance {:.3} <= bound {:.3}",
+                    count(fit.n),
+                    fit.ks_lognormal,
+                    fit.ks_bound
+                ),
             );
-            put!(
+            putln(
                 out,
-                "mean = {}    # exp(mu + sigma^2/2), mu = {:.3}, sigma = {:.3} (SE {:.3}); sample mean {:.3} +/- {:.3}",
-                num(*mean),
-                fit.mu.value,
-                fit.sigma.value,
-                fit.sigma.se.unwrap_or(0.0),
-                fit.mean.value,
-                1.96 * fit.mean.se.unwrap_or(0.0)
+                format_args!(
+                    "mean = {}    # exp(mu + sigma^2/2), mu = {:.3}, sigma = {:.3} (SE {:.3}); sample mean {:.3} +/- {:.3}",
+                    num(*mean),
+                    fit.mu.value,
+                    fit.sigma.value,
+                    fit.sigma.se.unwrap_or(0.0),
+                    fit.mean.value,
+                    1.96 * fit.mean.se.unwrap_or(0.0)
+                ),
             );
-            put!(
+            putln(
                 out,
-                "cv = {}    # sqrt(exp(sigma^2) - 1); sample cv {:.3}",
-                num(*cv),
-                fit.cv
+                format_args!(
+                    "cv = {}    # sqrt(exp(sigma^2) - 1); sample cv {:.3}",
+                    num(*cv),
+                    fit.cv
+                ),
             );
         }
         Chosen::Empirical { values: v } => {
-            put!(
+            putln(
                 out,
-                "dist = \"empirical\"    # {what}: the lognormal failed the rule (KS distance {:.3} > bound {:.3}) on {} calls",
-                fit.ks_lognormal,
-                fit.ks_bound,
-                count(fit.n)
+                format_args!(
+                    "dist = \"empirical\"    # {what}: the lognormal failed the rule (KS distance {:.3} > bound {:.3}) on {} calls",
+                    fit.ks_lognormal,
+                    fit.ks_bound,
+                    count(fit.n)
+                ),
             );
-            put!(
+            putln(
                 out,
-                "values = {}    # {} quantiles of the {} service times at (i - 0.5)/{}; mean {:.3} min (sample {:.3} +/- {:.3})",
-                values(v),
-                v.len(),
-                count(fit.n),
-                v.len(),
-                v.iter().sum::<f64>() / v.len() as f64,
-                fit.mean.value,
-                1.96 * fit.mean.se.unwrap_or(0.0)
+                format_args!(
+                    "values = {}    # {} quantiles of the {} service times at (i - 0.5)/{}; mean {:.3} min (sample {:.3} +/- {:.3})",
+                    values(v),
+                    v.len(),
+                    count(fit.n),
+                    v.len(),
+                    v.iter().sum::<f64>() / v.len() as f64,
+                    fit.mean.value,
+                    1.96 * fit.mean.se.unwrap_or(0.0)
+                ),
             );
         }
     }
@@ -115,55 +117,63 @@ fn service_table(out: &mut String, header: &str, fit: &ServiceFit, what: &str) {
 pub fn scenario(r: &FitReport, name: &str) -> String {
     let a = &r.arrivals;
     let mut out = String::new();
-    put!(
-        out,
-        "# Fitted by `tiersim fit` from {} ({}), {} to {}, weekdays {}:",
-        r.log,
-        serde_json::to_value(r.format)
-            .ok()
-            .and_then(|v| v.as_str().map(String::from))
-            .unwrap_or_default(),
-        r.from,
-        r.to,
-        r.weekdays.join(", ")
+    putln(
+        &mut out,
+        format_args!(
+            "# Fitted by `tiersim fit` from {} ({}), {} to {}, weekdays {}:",
+            r.log,
+            serde_json::to_value(r.format)
+                .ok()
+                .and_then(|v| v.as_str().map(String::from))
+                .unwrap_or_default(),
+            r.from,
+            r.to,
+            r.weekdays.join(", ")
+        ),
     );
-    put!(
-        out,
-        "# {} calls to the agents on {} days, from {} rows (every cleaning rule and its count: fit.json).",
-        count(a.calls),
-        a.days,
-        count(r.cleaning.rows)
+    putln(
+        &mut out,
+        format_args!(
+            "# {} calls to the agents on {} days, from {} rows (every cleaning rule and its count: fit.json).",
+            count(a.calls),
+            a.days,
+            count(r.cleaning.rows)
+        ),
     );
-    put!(
-        out,
-        "# Methods: docs/fit.md. Standard errors and sample sizes of every number: fit.json."
+    putln(
+        &mut out,
+        format_args!(
+            "# Methods: docs/fit.md. Standard errors and sample sizes of every number: fit.json."
+        ),
     );
     for note in &r.notes {
-        put!(out, "# NOTE: {note}");
+        putln(&mut out, format_args!("# NOTE: {note}"));
     }
-    put!(out, "\nname = \"{name}\"\n\n[run]");
-    put!(
-        out,
-        "horizon = 10080.0    # one week from Sunday 00:00, minutes"
+    putln(&mut out, format_args!("\nname = \"{name}\"\n\n[run]"));
+    putln(
+        &mut out,
+        format_args!("horizon = 10080.0    # one week from Sunday 00:00, minutes"),
     );
-    put!(
-        out,
-        "warmup = 0.0    # the week starts empty (ASSUMPTION: nobody waits at Sunday 00:00)"
+    putln(
+        &mut out,
+        format_args!(
+            "warmup = 0.0    # the week starts empty (ASSUMPTION: nobody waits at Sunday 00:00)"
+        ),
     );
-    put!(
-        out,
-        "replications = 20    # ASSUMPTION: not fitted; raise for tighter CIs"
+    putln(
+        &mut out,
+        format_args!("replications = 20    # ASSUMPTION: not fitted; raise for tighter CIs"),
     );
-    put!(
-        out,
-        "seed = 1\nservice_level_threshold = 0.5    # ASSUMPTION: 30 s; not fitted"
+    putln(
+        &mut out,
+        format_args!("seed = 1\nservice_level_threshold = 0.5    # ASSUMPTION: 30 s; not fitted"),
     );
     calendar(&mut out, r);
     requests(&mut out, r);
     segments(&mut out, r);
-    put!(
-        out,
-        "\n[[tier]]\nname = \"{TIER}\"    # every agent in one pool (see the notes)"
+    putln(
+        &mut out,
+        format_args!("\n[[tier]]\nname = \"{TIER}\"    # every agent in one pool (see the notes)"),
     );
     if let Some(all) = r.service.get("all") {
         service_table(
@@ -185,22 +195,26 @@ fn service_factors(out: &mut String, r: &FitReport) {
     if !f.written {
         return;
     }
-    put!(
+    putln(
         out,
-        "[tier.service_factors]    # service / its request type's mean, by hour of arrival: ANOVA of the logs across hours F = {:.2}, p = {:.1e} < 0.01; hours with < {} calls: 1",
-        f.by_hour.f.unwrap_or(f64::NAN),
-        f.by_hour.p_value.unwrap_or(f64::NAN),
-        super::service::MIN_PER_HOUR
+        format_args!(
+            "[tier.service_factors]    # service / its request type's mean, by hour of arrival: ANOVA of the logs across hours F = {:.2}, p = {:.1e} < 0.01; hours with < {} calls: 1",
+            f.by_hour.f.unwrap_or(f64::NAN),
+            f.by_hour.p_value.unwrap_or(f64::NAN),
+            super::service::MIN_PER_HOUR
+        ),
     );
     for (hour, e) in &f.by_hour.hours {
         let h: u32 = hour[..2].parse().unwrap_or(0);
-        put!(
+        putln(
             out,
-            "\"{h:02}:00-{:02}:00\" = {}    # {} calls, SE {:.3}",
-            h + 1,
-            num(e.value),
-            count(e.n),
-            e.se.unwrap_or(0.0)
+            format_args!(
+                "\"{h:02}:00-{:02}:00\" = {}    # {} calls, SE {:.3}",
+                h + 1,
+                num(e.value),
+                count(e.n),
+                e.se.unwrap_or(0.0)
+            ),
         );
     }
 }
@@ -230,24 +244,28 @@ pub fn shifts(out: &mut String, staffing: &Staffing, slot: u32) {
                     .iter()
                     .map(|s| format!("{:.2}", s.agents.value))
                     .collect();
-                put!(
+                putln(
                     out,
-                    "[[tier.shifts]]\nstart = \"{}\"\nend = \"{}\"\ndays = [\"{day}\"]",
-                    clock(start),
-                    clock(minutes(&slots[j].slot) + slot)
+                    format_args!(
+                        "[[tier.shifts]]\nstart = \"{}\"\nend = \"{}\"\ndays = [\"{day}\"]",
+                        clock(start),
+                        clock(minutes(&slots[j].slot) + slot)
+                    ),
                 );
-                put!(
+                putln(
                     out,
-                    "servers = {}    # agents on duty per slot {} ({}; {} {day}(s)) {}, rounded",
-                    slots[i].servers,
-                    agents.join(", "),
-                    staffing.source,
-                    slots[i].agents.n,
-                    Availability {
-                        share: staffing.availability,
-                        dedicated: staffing.dedicated_agents
-                    }
-                    .describe()
+                    format_args!(
+                        "servers = {}    # agents on duty per slot {} ({}; {} {day}(s)) {}, rounded",
+                        slots[i].servers,
+                        agents.join(", "),
+                        staffing.source,
+                        slots[i].agents.n,
+                        Availability {
+                            share: staffing.availability,
+                            dedicated: staffing.dedicated_agents
+                        }
+                        .describe()
+                    ),
                 );
             }
             i = j + 1;
@@ -283,7 +301,7 @@ pub fn notes(r: &FitReport) -> Vec<String> {
 fn requests(out: &mut String, r: &FitReport) {
     let a = &r.arrivals;
     for (request, fit) in r.service.iter().filter(|(k, _)| k.as_str() != "all") {
-        put!(out, "\n[[request]]\nname = \"{request}\"");
+        putln(out, format_args!("\n[[request]]\nname = \"{request}\""));
         service_table(
             out,
             &format!("request.service.{TIER}"),
@@ -297,9 +315,11 @@ fn requests(out: &mut String, r: &FitReport) {
         .filter(|q| !r.service.contains_key(q.as_str()))
     {
         if !out.contains(&format!("name = \"{request}\"\n")) {
-            put!(
+            putln(
                 out,
-                "\n[[request]]\nname = \"{request}\"    # no usable service times: takes the tier's pooled distribution"
+                format_args!(
+                    "\n[[request]]\nname = \"{request}\"    # no usable service times: takes the tier's pooled distribution"
+                ),
             );
         }
     }
@@ -310,57 +330,77 @@ fn segments(out: &mut String, r: &FitReport) {
     let a = &r.arrivals;
     let labels: Vec<&String> = a.segment_share.keys().collect();
     for (segment, share) in &a.segment_share {
-        put!(out, "\n[[segment]]\nname = \"{segment}\"");
-        put!(
+        putln(out, format_args!("\n[[segment]]\nname = \"{segment}\""));
+        putln(
             out,
-            "rate_per_hour = {}    # share {:.4} (SE {:.4}; the queued-call segment mix within each request type, {} queued calls) x {:.2} calls/h (all calls, peak slot, day factor 1)",
-            num(share.value * a.rate_per_hour),
-            share.value,
-            share.se.unwrap_or(0.0),
-            count(share.n),
-            a.rate_per_hour
+            format_args!(
+                "rate_per_hour = {}    # share {:.4} (SE {:.4}; the queued-call segment mix within each request type, {} queued calls) x {:.2} calls/h (all calls, peak slot, day factor 1)",
+                num(share.value * a.rate_per_hour),
+                share.value,
+                share.se.unwrap_or(0.0),
+                count(share.n),
+                a.rate_per_hour
+            ),
         );
-        put!(
+        putln(
             out,
-            "priority = {}    # smaller is served first: from the label `{segment}`",
-            priority(segment, &labels)
+            format_args!(
+                "priority = {}    # smaller is served first: from the label `{segment}`",
+                priority(segment, &labels)
+            ),
         );
         let d = &a.day_effect;
         if d.cv.value > 0.0 {
-            put!(
+            putln(
                 out,
-                "day_effect = {{ cv = {} }}    # Gamma day factor: method of moments over Poisson on {} days' totals ({}, SE {:.3}); fit.json arrivals.day_effect",
-                num(d.cv.value),
-                d.cv.n,
-                d.method,
-                d.cv.se.unwrap_or(0.0)
+                format_args!(
+                    "day_effect = {{ cv = {} }}    # Gamma day factor: method of moments over Poisson on {} days' totals ({}, SE {:.3}); fit.json arrivals.day_effect",
+                    num(d.cv.value),
+                    d.cv.n,
+                    d.method,
+                    d.cv.se.unwrap_or(0.0)
+                ),
             );
         }
-        let mix = &a.request_mix[segment];
-        let mut items = Vec::new();
-        let mut sum = 0.0;
-        for (i, (q, x)) in mix.iter().enumerate() {
-            let x = if i + 1 == mix.len() {
-                1.0 - sum
-            } else {
-                (x * 1e6).round() / 1e6
-            };
-            sum += x;
-            items.push(format!("{q} = {:.6}", x));
-        }
-        put!(
-            out,
+        request_mix(out, &a.request_mix[segment]);
+        patience(out, r, segment);
+    }
+}
+
+/// A segment's `requests` line: its calls by type, rounded to 6 decimals
+/// with the last taking the rest, so that they add up to 1.
+fn request_mix(out: &mut String, mix: &std::collections::BTreeMap<String, f64>) {
+    let mut items = Vec::new();
+    let mut sum = 0.0;
+    for (i, (q, x)) in mix.iter().enumerate() {
+        let x = if i + 1 == mix.len() {
+            1.0 - sum
+        } else {
+            (x * 1e6).round() / 1e6
+        };
+        sum += x;
+        items.push(format!("{q} = {:.6}", x));
+    }
+    putln(
+        out,
+        format_args!(
             "requests = {{ {} }}    # the segment's calls by type (the same reassignment as the rate)",
             items.join(", ")
-        );
-        match r
-            .patience
-            .get(segment)
-            .and_then(|p| p.values.as_ref().map(|v| (p, v)))
-        {
-            Some((p, v)) => {
-                put!(
-                    out,
+        ),
+    );
+}
+
+/// A segment's `[segment.patience]` (or a note that it has none).
+fn patience(out: &mut String, r: &FitReport, segment: &str) {
+    match r
+        .patience
+        .get(segment)
+        .and_then(|p| p.values.as_ref().map(|v| (p, v)))
+    {
+        Some((p, v)) => {
+            putln(
+                out,
+                format_args!(
                     "[segment.patience]    # Kaplan-Meier on {} queued calls ({} abandoned = events, {} served = censored) to {:.2} min (last time with >= {} at risk), then an exponential tail with hazard {:.3}/min (from {} abandonments)",
                     count(p.n),
                     count(p.abandoned),
@@ -369,23 +409,25 @@ fn segments(out: &mut String, r: &FitReport) {
                     super::patience::MIN_AT_RISK,
                     p.tail_hazard.value,
                     count(p.tail_hazard.n)
-                );
-                put!(out, "dist = \"empirical\"");
-                put!(
-                    out,
+                ),
+            );
+            putln(out, format_args!("dist = \"empirical\""));
+            putln(
+                out,
+                format_args!(
                     "values = {}    # {} quantiles of that distribution at (i - 0.5)/{}; mean {:.2} min",
                     values(v),
                     v.len(),
                     v.len(),
                     p.mean
-                );
-            }
-            None => {
-                put!(
-                    out,
-                    "# no patience: no abandonment of this segment in the log"
-                );
-            }
+                ),
+            );
+        }
+        None => {
+            putln(
+                out,
+                format_args!("# no patience: no abandonment of this segment in the log"),
+            );
         }
     }
 }
@@ -393,36 +435,42 @@ fn segments(out: &mut String, r: &FitReport) {
 /// The `[calendar]`: slot, start day, day factors and the day profile.
 fn calendar(out: &mut String, r: &FitReport) {
     let a = &r.arrivals;
-    put!(
+    putln(
         out,
-        "\n[calendar]\nslot_minutes = {}\nstart_day = \"sun\"\n\n[calendar.day_factors]",
-        a.slot_minutes
+        format_args!(
+            "\n[calendar]\nslot_minutes = {}\nstart_day = \"sun\"\n\n[calendar.day_factors]",
+            a.slot_minutes
+        ),
     );
     let mean_day = a.calls as f64 / a.days.max(1) as f64;
     for name in WEEKDAYS {
         match a.weekdays.iter().find(|w| w.weekday == name) {
             Some(w) => {
-                put!(
+                putln(
                     out,
-                    "{name} = {}    # {:.1} calls/day (SE {:.1}) over {} {name} / {:.1} calls per fitted day",
-                    num(w.factor),
-                    w.calls_per_day.value,
-                    w.calls_per_day.se.unwrap_or(0.0),
-                    w.days,
-                    mean_day
+                    format_args!(
+                        "{name} = {}    # {:.1} calls/day (SE {:.1}) over {} {name} / {:.1} calls per fitted day",
+                        num(w.factor),
+                        w.calls_per_day.value,
+                        w.calls_per_day.se.unwrap_or(0.0),
+                        w.days,
+                        mean_day
+                    ),
                 );
             }
             None => {
-                put!(
+                putln(
                     out,
-                    "{name} = 0.0    # no {name} in the fitted period: no arrivals"
+                    format_args!("{name} = 0.0    # no {name} in the fitted period: no arrivals"),
                 );
             }
         }
     }
-    put!(
+    putln(
         out,
-        "\n[calendar.profile]    # share of a day's calls per slot, pooled over the fitted days, / the peak slot's"
+        format_args!(
+            "\n[calendar.profile]    # share of a day's calls per slot, pooled over the fitted days, / the peak slot's"
+        ),
     );
     let peak = a.profile.iter().map(|p| p.n).max().unwrap_or(0);
     for (s, p) in a.profile.iter().enumerate() {
@@ -431,16 +479,18 @@ fn calendar(out: &mut String, r: &FitReport) {
         }
         let start = s as u32 * a.slot_minutes;
         let end = start + a.slot_minutes;
-        put!(
+        putln(
             out,
-            "\"{:02}:{:02}-{:02}:{:02}\" = {}    # {} calls in this slot / {} in the peak slot",
-            start / 60,
-            start % 60,
-            end / 60,
-            end % 60,
-            num(p.value),
-            count(p.n),
-            count(peak)
+            format_args!(
+                "\"{:02}:{:02}-{:02}:{:02}\" = {}    # {} calls in this slot / {} in the peak slot",
+                start / 60,
+                start % 60,
+                end / 60,
+                end % 60,
+                num(p.value),
+                count(p.n),
+                count(peak)
+            ),
         );
     }
 }

@@ -306,6 +306,25 @@ pub const SLOT_CLIENT_METRICS: [&str; 5] = [
     "satisfaction_mean",
 ];
 
+/// Metric names per simulated day (`--day-quantile`), all clients by the
+/// day they arrived in; the same definitions as per slot.
+pub const DAY_METRICS: [&str; 3] = ["service_level", "abandon_rate", "wait_mean"];
+
+/// Per simulated day (empty unless `run.day_quantile` kept days): the
+/// values of [`DAY_METRICS`]; NaN for a day without admitted clients.
+pub fn day_values(r: &ReplicationResult) -> Vec<Vec<f64>> {
+    r.days
+        .iter()
+        .map(|c| {
+            vec![
+                ratio(c.within_service_level, c.admitted_finished),
+                ratio(c.abandoned, c.admitted_finished),
+                c.wait.mean(),
+            ]
+        })
+        .collect()
+}
+
 /// Metric names per slot of the day for each tier.
 pub const SLOT_TIER_METRICS: [&str; 3] = ["servers_mean", "utilization", "queue_len_mean"];
 

@@ -228,6 +228,10 @@ pub struct RunControl {
     /// Most clients inside at once; a replication reaching it stops with
     /// an [`Overload`] instead of growing until memory runs out.
     pub max_clients_inside: u64,
+    /// `--day-quantile Q` (not a scenario field): keep per-day tallies so
+    /// the summary can give figures on the Q-quantile day
+    /// (`replication/days.rs`); `None` keeps none and costs nothing.
+    pub day_quantile: Option<f64>,
 }
 
 impl Segment {

@@ -337,7 +337,8 @@ impl Search<'_> {
     /// Phase 2: add servers until every target holds.
     fn add_until_met(&mut self, staffing: &mut Trial) -> Result<Judged, Stop> {
         let mut current = self.ev.judge(staffing, self.run_seed(), "analytic plan");
-        self.analytic_targets = Some(check_targets(&self.goals.targets, &current.summary));
+        let judged = crate::experiment::days::judged(self.model, &current.summary);
+        self.analytic_targets = Some(check_targets(&self.goals.targets, &judged));
         let mut best_worst = current.worst(self.goals);
         let mut stalled = 0;
         while !current.ok() {
@@ -544,7 +545,8 @@ impl Search<'_> {
         confirmation: Judged,
         confirmation_seed: u64,
     ) -> Plan {
-        let targets = check_targets(&self.goals.targets, &confirmation.summary);
+        let judged = crate::experiment::days::judged(self.model, &confirmation.summary);
+        let targets = check_targets(&self.goals.targets, &judged);
         let slot_failures = confirmation
             .checks
             .iter()

@@ -51,10 +51,13 @@ pub fn today(model: &Model, goals: &Goals, plan: &Plan, weekly: &WeeklyCost) -> 
     Today {
         cost_per_week,
         difference_per_week: weekly.shifts - cost_per_week,
-        targets: check_targets(&goals.targets, &summary)
-            .iter()
-            .map(TargetRow::from)
-            .collect(),
+        targets: check_targets(
+            &goals.targets,
+            &crate::experiment::days::judged(model, &summary),
+        )
+        .iter()
+        .map(TargetRow::from)
+        .collect(),
     }
 }
 

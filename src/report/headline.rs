@@ -466,3 +466,35 @@ pub fn run_metrics(p: &Point) -> Vec<(String, String)> {
     }
     v
 }
+
+/// The figures on the Q-quantile day beside the means (a run with
+/// `--day-quantile Q`), in words; `None` without them.
+pub fn day_quantile_line(p: &Point) -> Option<String> {
+    let d = p.day_quantile.as_ref()?;
+    let figures: Vec<String> = d
+        .overall
+        .iter()
+        .map(|(metric, f)| {
+            let u = catalogue::unit(metric);
+            let min = if matches!(u, Unit::Minutes) {
+                " min"
+            } else {
+                ""
+            };
+            format!(
+                "{} {}{min} ± {} (mean over days {}{min})",
+                catalogue::label(metric),
+                u.show(f.value),
+                u.show(f.ci95),
+                u.show(f.day_mean)
+            )
+        })
+        .collect();
+    Some(format!(
+        "on the {q}-quantile day ({pct}% of the {n} simulated days do at least as well, per day by arrival): {}",
+        figures.join("; "),
+        q = d.q,
+        pct = (d.q * 1e4).round() / 100.0,
+        n = d.days,
+    ))
+}

@@ -9,7 +9,9 @@ use serde_json::Value;
 
 use super::format::{MeanCi, Metrics, Ordered};
 use super::goals::{CostBlock, target_rows};
-use super::summary::{Curve, Differences, Point, Slots, Summary, TOOL, WaitQuantiles};
+use super::summary::{
+    Curve, DayFigure, DayQuantileBlock, Differences, Point, Slots, Summary, TOOL, WaitQuantiles,
+};
 use crate::engine::stats::Estimate;
 use crate::experiment::goals::{check_targets, cost_rates};
 use crate::experiment::{Difference, ScenarioSummary, StopReason};
@@ -91,6 +93,33 @@ pub fn point(
             .map(|cost| CostBlock::from(&cost_rates(cost, model, summary))),
         automated_first_share: model.automated_first_share(),
         groups: (!summary.agents.is_empty()).then(|| groups(&summary.agents)),
+        day_quantile: model
+            .run
+            .day_quantile
+            .and_then(|q| summary.day_quantile(q))
+            .map(|d| day_quantile(&d)),
+    }
+}
+
+/// `day_quantile` as written.
+fn day_quantile(d: &crate::experiment::days::DayQuantile) -> DayQuantileBlock {
+    DayQuantileBlock {
+        q: d.q,
+        days: d.days,
+        overall: d
+            .overall
+            .iter()
+            .zip(&d.day_means)
+            .map(|((name, e), &day_mean)| {
+                let figure = DayFigure {
+                    value: e.mean,
+                    ci95: e.ci95,
+                    days: e.n,
+                    day_mean,
+                };
+                (name.to_string(), figure)
+            })
+            .collect(),
     }
 }
 

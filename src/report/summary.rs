@@ -17,7 +17,9 @@
 //!              "tiers": {"<tier>": {"<metric>": {..}}}},
 //!    "vs_baseline": {"<group>": {"<metric>": {"a", "b", "mean", "ci95",
 //!                                             "significant", "variance_reduction"}}},
-//!    "targets": [..], "cost": {..}}]}
+//!    "targets": [..], "cost": {..},
+//!    "day_quantile": {"q": Q, "days": N,
+//!                     "overall": {"<metric>": {"value", "ci95", "days", "day_mean"}}}}]}
 //! ```
 //!
 //! One entry per point of a sweep (one for a plain run). Metrics keep the
@@ -34,7 +36,9 @@
 //! excludes 0 (`significant`) and the share of the difference's variance
 //! removed by pairing (`variance_reduction`, `null` when undefined).
 //! `targets` and `cost` appear only for a scenario with `[targets]` or
-//! `[cost]` (see `goals`).
+//! `[cost]` (see `goals`). `day_quantile` appears only for a run with
+//! `--day-quantile Q`: the service level, abandonment and mean wait on the
+//! Q-quantile day (`experiment::days`), beside the means in `overall`.
 //!
 //! `compare.json` is `{"tool", "version", "comparison": {"a", "b",
 //! "replications", "seed", "common_random_numbers", "differences": {..}}}`
@@ -349,6 +353,39 @@ pub struct Point {
     /// (`<tier>.<group>.<skill>`), for a scenario with `[[tier.group]]`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub groups: Option<Ordered<Metrics>>,
+    /// Figures on the Q-quantile day, for a run with `--day-quantile Q`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub day_quantile: Option<DayQuantileBlock>,
+}
+
+/// `day_quantile` in `summary.json` (`experiment::days` defines it).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct DayQuantileBlock {
+    /// The share of days that do at least as well as the figures.
+    pub q: f64,
+    /// Days with counted clients, over all replications.
+    pub days: u64,
+    /// All clients: `service_level`, `abandon_rate`, `wait_mean` on the
+    /// Q-quantile day.
+    pub overall: Ordered<DayFigure>,
+}
+
+/// One metric on the Q-quantile day.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct DayFigure {
+    /// The figure (an order statistic of the days' values).
+    #[serde(with = "nullable")]
+    pub value: f64,
+    /// Half-width of its distribution-free 95% interval (the larger side).
+    #[serde(with = "nullable")]
+    pub ci95: f64,
+    /// Days with a value.
+    pub days: u64,
+    /// The mean of the days' values (the like-for-like mean: `overall`
+    /// pools each replication's clients and counts abandonment per
+    /// contact, a day counts finished journeys).
+    #[serde(with = "nullable")]
+    pub day_mean: f64,
 }
 
 /// Whether `x` is 0 (a key left out of `summary.json`).

@@ -234,6 +234,9 @@ pub fn run_styled(
         if let Some(cost) = headline::run_cost_line(doc) {
             putln(&mut out, format_args!("{cost}"));
         }
+        if let Some(day) = headline::day_quantile_line(doc) {
+            putln(&mut out, format_args!("{day}"));
+        }
         out.push('\n');
     }
     let mut clients: Vec<(&str, &Metrics)> = vec![("overall", &summary.overall)];

@@ -89,6 +89,7 @@ impl Checker<'_> {
             service_level_threshold: threshold,
             drain_limit,
             max_clients_inside,
+            day_quantile: None,
         }
     }
 }

@@ -260,3 +260,56 @@ fn forecast_bands_are_consistent_with_the_simulated_forecast() {
     assert!((coverage - inside as f64 / rows.len() as f64).abs() < 1e-12);
     assert_eq!(bands["goal_met"].as_bool(), Some(coverage >= 0.8));
 }
+
+/// `--fit-from/--fit-to` adds the predictive bands (`predictive.rs`):
+/// each day-hour's predictive cv is above the day effect's alone (it adds
+/// the hour spread and the forecast's own error), its `inside` and the
+/// coverage are as counted, the pooled hours are the day-hours summed;
+/// a fit period overlapping the held-out one is refused (exit 2).
+#[test]
+fn predictive_bands_widen_the_day_effect_and_refuse_an_overlap() {
+    let dir = scratch("backtest-predictive");
+    let out = dir.join("bt").display().to_string();
+    let fit = ["--fit-from", "1999-02-01", "--fit-to", "1999-02-01"];
+    let run = tiersim(&args(&out, &fit));
+    assert!(run.status.success(), "{}", text(&run.stderr));
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("bt/backtest.json")).unwrap())
+            .unwrap();
+    let bands = &json["modes"][0]["forecast_bands"];
+    let p = &bands["predictive"];
+    assert_eq!(p["spread"]["fit_days"].as_u64(), Some(1));
+    let rows = bands["day_hours"].as_array().unwrap();
+    let mut inside = 0;
+    for r in rows {
+        let q = &r["predictive"];
+        assert!(
+            q["cv"].as_f64().unwrap() > bands["cv"].as_f64().unwrap(),
+            "{r}"
+        );
+        let (lo, hi, obs) = (
+            q["low"].as_u64(),
+            q["high"].as_u64(),
+            r["observed"].as_u64(),
+        );
+        let is_in = lo <= obs && obs <= hi;
+        assert_eq!(q["inside"].as_bool(), Some(is_in));
+        inside += is_in as usize;
+    }
+    let coverage = p["coverage"].as_f64().unwrap();
+    assert!((coverage - inside as f64 / rows.len() as f64).abs() < 1e-12);
+    // One held-out date: each pooled hour is its day-hour.
+    for (pooled, r) in p["pooled"].as_array().unwrap().iter().zip(rows) {
+        assert_eq!(pooled["observed"], r["observed"]);
+        assert_eq!(pooled["low"], r["predictive"]["low"]);
+        assert_eq!(pooled["high"], r["predictive"]["high"]);
+    }
+    let overlap = ["--fit-from", "1999-02-01", "--fit-to", "1999-02-08"];
+    let run = tiersim(&args(&out, &overlap));
+    assert_eq!(run.status.code(), Some(2));
+    assert!(
+        text(&run.stderr).contains("overlaps the held-out period 1999-02-08 to 1999-02-08"),
+        "{}",
+        text(&run.stderr)
+    );
+}

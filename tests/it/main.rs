@@ -8,6 +8,7 @@ mod bad;
 mod bank;
 mod cli;
 mod common;
+mod day_quantile;
 mod edges;
 mod experiments;
 mod extend;

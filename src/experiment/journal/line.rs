@@ -73,6 +73,9 @@ struct Replication {
     /// Agent groups' rows; absent without groups (older journals too).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     agents: Vec<Vec<Option<f64>>>,
+    /// Per simulated day (`--day-quantile`); absent otherwise.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    days: Vec<Vec<Option<f64>>>,
 }
 
 fn finite(x: f64) -> Option<f64> {
@@ -106,6 +109,7 @@ impl From<&ReplicationMetrics> for Replication {
             requests: stored_lists(&m.requests),
             warmup_drift: finite(m.warmup_drift),
             agents: stored_lists(&m.agents),
+            days: stored_lists(&m.days),
         }
     }
 }
@@ -121,6 +125,7 @@ impl From<Replication> for ReplicationMetrics {
             requests: value_lists(r.requests),
             warmup_drift: r.warmup_drift.unwrap_or(f64::NAN),
             agents: value_lists(r.agents),
+            days: value_lists(r.days),
         }
     }
 }

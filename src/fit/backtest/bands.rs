@@ -9,6 +9,8 @@
 use chrono::NaiveDate;
 use serde::Serialize;
 
+use super::predictive::FitSpread;
+use crate::fit::arrivals::weekday_index;
 use crate::fit::clean::Call;
 use crate::model::Model;
 
@@ -34,6 +36,57 @@ pub struct BandRow {
     pub high: u64,
     /// low <= observed <= high.
     pub inside: bool,
+    /// The predictive band (`--fit-from/--fit-to`, `predictive.rs`): its
+    /// cv, low and high ends, and whether the observed is inside.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub predictive: Option<PredictiveRow>,
+}
+
+/// One day-hour's predictive band.
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct PredictiveRow {
+    /// The count's predictive cv (all sources).
+    pub cv: f64,
+    /// The band's lower end.
+    pub low: u64,
+    /// Its upper end.
+    pub high: u64,
+    /// low <= observed <= high.
+    pub inside: bool,
+}
+
+/// The predictive bands' coverage and what they were built from.
+#[derive(Debug, Clone, Serialize)]
+pub struct PredictiveCoverage {
+    /// The fit period's spread.
+    pub spread: FitSpread,
+    /// Held-out day-hours inside their predictive band / all.
+    pub coverage: f64,
+    /// coverage >= GOAL_COVERAGE.
+    pub goal_met: bool,
+    /// Mean predictive cv over the day-hours.
+    pub cv_mean: f64,
+    /// Per compared hour, the period's dates pooled (as the back-test's
+    /// plot draws calls): the forecast, its predictive band and the
+    /// observed calls.
+    pub pooled: Vec<PooledBand>,
+    /// Hours whose pooled observed calls are inside their band / all.
+    pub pooled_coverage: f64,
+}
+
+/// One compared hour's predictive band with the period's dates pooled.
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct PooledBand {
+    /// Hour of the day.
+    pub hour: u32,
+    /// Calls forecast, all dates.
+    pub forecast: f64,
+    /// The band's lower end.
+    pub low: u64,
+    /// Its upper end.
+    pub high: u64,
+    /// Calls observed, all dates.
+    pub observed: u64,
 }
 
 /// The bands and how well they cover.
@@ -53,6 +106,10 @@ pub struct Bands {
     pub day_hour_mape: f64,
     /// coverage >= GOAL_COVERAGE.
     pub goal_met: bool,
+    /// The predictive bands (all sources of error, fitted on the fit
+    /// period: `backtest --fit-from/--fit-to`); absent without them.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub predictive: Option<PredictiveCoverage>,
     /// Every day-hour.
     pub day_hours: Vec<BandRow>,
 }
@@ -93,12 +150,14 @@ pub fn quantile(mu: f64, cv: f64, q: f64) -> u64 {
 
 /// The bands of the held-out `calls` in `hours` on the period's dates at
 /// their `offsets` (minutes from the start of the scenario's week), under
-/// `model`'s arrivals; `None` when a segment replays a trace.
+/// `model`'s arrivals, and the predictive ones with the fit period's
+/// `spread`; `None` when a segment replays a trace.
 pub fn bands(
     model: &Model,
     offsets: &[(NaiveDate, f64)],
     calls: &[Call],
     hours: std::ops::Range<u32>,
+    spread: Option<FitSpread>,
 ) -> Option<Bands> {
     if model.segments.iter().any(|s| s.trace.is_some()) {
         return None;
@@ -108,39 +167,7 @@ pub fn bands(
         .iter()
         .filter_map(|s| s.day_effect.as_ref().map(|d| d.cv))
         .fold(0.0, f64::max);
-    let expected = |t0: f64| -> f64 {
-        model
-            .segments
-            .iter()
-            .map(|s| match &s.arrival_profile {
-                Some(rate) => rate.mass(t0, t0 + 60.0),
-                None => s.rate_per_hour,
-            })
-            .sum()
-    };
-    let mut rows = Vec::new();
-    for &(date, offset) in offsets {
-        for hour in hours.clone() {
-            let observed = calls
-                .iter()
-                .filter(|c| c.date == date && (c.minute / 60.0) as u32 == hour)
-                .count() as u64;
-            let forecast = expected(offset + 60.0 * hour as f64);
-            let (low, high) = (
-                quantile(forecast, cv, BAND[0]),
-                quantile(forecast, cv, BAND[1]),
-            );
-            rows.push(BandRow {
-                date,
-                hour,
-                observed,
-                forecast,
-                low,
-                high,
-                inside: low <= observed && observed <= high,
-            });
-        }
-    }
+    let rows = day_hours(model, offsets, calls, hours.clone(), cv, spread.as_ref());
     let n = rows.len().max(1) as f64;
     let coverage = rows.iter().filter(|r| r.inside).count() as f64 / n;
     let coverage_poisson = rows
@@ -161,6 +188,7 @@ pub fn bands(
         .sum::<f64>()
         / with_calls.len().max(1) as f64;
     Some(Bands {
+        predictive: spread.map(|s| predictive_coverage(&rows, s, cv, hours)),
         cv,
         quantiles: BAND,
         coverage,
@@ -169,6 +197,124 @@ pub fn bands(
         goal_met: coverage >= GOAL_COVERAGE,
         day_hours: rows,
     })
+}
+
+/// Every held-out day-hour: its observed calls, the forecast, the day
+/// effect's band (`cv`) and, with the fit period's `spread`, the
+/// predictive band.
+fn day_hours(
+    model: &Model,
+    offsets: &[(NaiveDate, f64)],
+    calls: &[Call],
+    hours: std::ops::Range<u32>,
+    cv: f64,
+    spread: Option<&FitSpread>,
+) -> Vec<BandRow> {
+    let expected = |t0: f64| -> f64 {
+        model
+            .segments
+            .iter()
+            .map(|s| match &s.arrival_profile {
+                Some(rate) => rate.mass(t0, t0 + 60.0),
+                None => s.rate_per_hour,
+            })
+            .sum()
+    };
+    let mut rows = Vec::new();
+    for &(date, offset) in offsets {
+        for hour in hours.clone() {
+            let observed = calls
+                .iter()
+                .filter(|c| c.date == date && (c.minute / 60.0) as u32 == hour)
+                .count() as u64;
+            let forecast = expected(offset + 60.0 * hour as f64);
+            let (low, high) = FitSpread::band(forecast, cv, BAND);
+            let predictive = spread.map(|s| {
+                let cv = s.cv(cv, weekday_index(date), (hour - hours.start) as usize);
+                let (low, high) = FitSpread::band(forecast, cv, BAND);
+                let inside = low <= observed && observed <= high;
+                PredictiveRow {
+                    cv,
+                    low,
+                    high,
+                    inside,
+                }
+            });
+            rows.push(BandRow {
+                date,
+                hour,
+                observed,
+                forecast,
+                low,
+                high,
+                inside: low <= observed && observed <= high,
+                predictive,
+            });
+        }
+    }
+    rows
+}
+
+/// The predictive bands' coverage of `rows`, per day-hour and per hour
+/// with the dates pooled.
+fn predictive_coverage(
+    rows: &[BandRow],
+    spread: FitSpread,
+    day_cv: f64,
+    hours: std::ops::Range<u32>,
+) -> PredictiveCoverage {
+    let n = rows.len().max(1) as f64;
+    let inside = rows
+        .iter()
+        .filter(|r| r.predictive.is_some_and(|p| p.inside));
+    let coverage = inside.count() as f64 / n;
+    let cvs = rows.iter().filter_map(|r| r.predictive.map(|p| p.cv));
+    let cv_mean = cvs.sum::<f64>() / n;
+    let pooled = pooled_bands(rows, &spread, day_cv, hours);
+    let pooled_in = pooled
+        .iter()
+        .filter(|p| p.low <= p.observed && p.observed <= p.high);
+    PredictiveCoverage {
+        pooled_coverage: pooled_in.count() as f64 / pooled.len().max(1) as f64,
+        pooled,
+        spread,
+        coverage,
+        goal_met: coverage >= GOAL_COVERAGE,
+        cv_mean,
+    }
+}
+
+/// Each compared hour's predictive band of its calls summed over the
+/// period's dates (`rows`), with the fit period's `spread` and the day
+/// effect's `day_cv`.
+fn pooled_bands(
+    rows: &[BandRow],
+    spread: &FitSpread,
+    day_cv: f64,
+    hours: std::ops::Range<u32>,
+) -> Vec<PooledBand> {
+    hours
+        .clone()
+        .map(|hour| {
+            let of_hour: Vec<&BandRow> = rows.iter().filter(|r| r.hour == hour).collect();
+            let h = (hour - hours.start) as usize;
+            let parts: Vec<(f64, f64)> = of_hour
+                .iter()
+                .map(|r| spread.parts(day_cv, weekday_index(r.date), h))
+                .collect();
+            let mu: Vec<f64> = of_hour.iter().map(|r| r.forecast).collect();
+            let a: Vec<f64> = parts.iter().map(|p| p.0).collect();
+            let b = parts.first().map_or(0.0, |p| p.1);
+            let (forecast, low, high) = FitSpread::pooled_band(&mu, &a, b, BAND);
+            PooledBand {
+                hour,
+                forecast,
+                low,
+                high,
+                observed: of_hour.iter().map(|r| r.observed).sum(),
+            }
+        })
+        .collect()
 }
 
 #[cfg(test)]

@@ -10,6 +10,7 @@ pub mod compare;
 pub mod observed;
 pub mod output;
 pub mod plot;
+pub mod predictive;
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -88,6 +89,9 @@ pub struct BacktestOptions {
     /// Agents on duty fully available before the availability share
     /// applies (`--dedicated-agents`; not with the scenario's staffing).
     pub dedicated_agents: f64,
+    /// The fit period (`--fit-from`, `--fit-to`) whose spread the
+    /// predictive bands use (forecast mode); nothing else is read from it.
+    pub fit_period: Option<(NaiveDate, NaiveDate)>,
 }
 
 /// The scenario to simulate and what the comparison needs.
@@ -201,12 +205,7 @@ pub fn prepare(options: &BacktestOptions) -> Result<Prepared, BacktestError> {
     };
     let scenario = toml::to_string(&table)
         .map_err(|e| unusable(&options.scenario, format!("cannot be written back: {e}")))?;
-    let bands = match options.arrivals {
-        ArrivalsMode::Forecast => {
-            bands::bands(model, &offsets, &period.calls, options.hours.clone())
-        }
-        _ => None,
-    };
+    let bands = forecast_bands(options, model, &offsets, &period)?;
     Ok(Prepared {
         scenario,
         traces,
@@ -215,6 +214,52 @@ pub fn prepare(options: &BacktestOptions) -> Result<Prepared, BacktestError> {
         threshold: model.run.service_level_threshold,
         bands,
     })
+}
+
+/// Forecast mode: the bands of the held-out day-hours (`bands.rs`), with
+/// the predictive ones when the fit period is given; other modes: none.
+fn forecast_bands(
+    options: &BacktestOptions,
+    model: &crate::model::Model,
+    offsets: &[(NaiveDate, f64)],
+    period: &Period,
+) -> Result<Option<bands::Bands>, LogError> {
+    if options.arrivals != ArrivalsMode::Forecast {
+        return Ok(None);
+    }
+    let spread = fit_spread(options, period)?;
+    let hours = options.hours.clone();
+    Ok(bands::bands(model, offsets, &period.calls, hours, spread))
+}
+
+/// The fit period's spread for the predictive bands (`None` without
+/// `--fit-from/--fit-to`); refused when it overlaps the held-out period.
+fn fit_spread(
+    options: &BacktestOptions,
+    held_out: &Period,
+) -> Result<Option<predictive::FitSpread>, LogError> {
+    let Some((from, to)) = options.fit_period else {
+        return Ok(None);
+    };
+    if from > to || !(to < held_out.from || from > held_out.to) {
+        return Err(unusable(
+            &options.log,
+            format!(
+                "the fit period {from} to {to} overlaps the held-out period {} to {} (or runs backwards); expected --fit-from <= --fit-to, both outside the held-out dates",
+                held_out.from, held_out.to
+            ),
+        ));
+    }
+    let fit = calls_in_period(
+        &options.log,
+        options.format,
+        Some(from),
+        Some(to),
+        options.days.as_deref(),
+        options.max_unusable,
+    )?;
+    let hours = options.hours.clone();
+    Ok(Some(predictive::fit_spread(&fit.calls, &fit.dates, hours)))
 }
 
 /// A back-test that cannot be set up: the log's or the scenario's problem.
@@ -292,6 +337,47 @@ fn set_staffing(
     Ok(())
 }
 
+/// One segment's trace file: its calls `rows` (minute of the week, request
+/// type, logged service), sorted; with `requests` (the scenario's declared
+/// types) a request column, with `services` a service column, calls in the
+/// same second then set [`TIE_MINUTES`] apart. Err: a request type the
+/// scenario does not declare.
+fn trace_csv<'a>(
+    rows: &[(f64, &'a str, Option<f64>)],
+    requests: Option<&[&str]>,
+    services: bool,
+) -> Result<String, &'a str> {
+    let mut csv = String::from(match (requests.is_some(), services) {
+        (true, true) => "arrival,request,service\n",
+        (true, false) => "arrival,request\n",
+        (false, true) => "arrival,service\n",
+        (false, false) => "arrival\n",
+    });
+    let mut previous = f64::NEG_INFINITY;
+    for &(t, request, service) in rows {
+        let t = if services {
+            t.max(previous + TIE_MINUTES)
+        } else {
+            t
+        };
+        previous = t;
+        match requests {
+            Some(declared) if !declared.contains(&request) => return Err(request),
+            Some(_) => {
+                let _ = write!(csv, "{t},{request}");
+            }
+            None => {
+                let _ = write!(csv, "{t}");
+            }
+        }
+        if services {
+            let _ = write!(csv, ",{}", service.map_or(String::new(), |s| s.to_string()));
+        }
+        csv.push('\n');
+    }
+    Ok(csv)
+}
+
 /// Each segment replays the period's calls of its label (the log's
 /// segment or priority), at their minute of the scenario's week; with
 /// `services`, each served call's logged service length too (abandoned
@@ -338,38 +424,15 @@ fn set_traces(
             })
             .collect();
         rows.sort_by(|a, b| a.0.total_cmp(&b.0));
-        let mut csv = String::from(match (with_requests, services) {
-            (true, true) => "arrival,request,service\n",
-            (true, false) => "arrival,request\n",
-            (false, true) => "arrival,service\n",
-            (false, false) => "arrival\n",
-        });
-        let mut previous = f64::NEG_INFINITY;
-        for (t, request, service) in rows {
-            let t = if services {
-                t.max(previous + TIE_MINUTES)
-            } else {
-                t
-            };
-            previous = t;
-            if with_requests {
-                if !requests.contains(&request) {
-                    return Err(unusable(
-                        scenario,
-                        format!(
-                            "declares no request type `{request}`, which the log's calls have; expected the fitted scenario's [[request]] types"
-                        ),
-                    ));
-                }
-                let _ = write!(csv, "{t},{request}");
-            } else {
-                let _ = write!(csv, "{t}");
-            }
-            if services {
-                let _ = write!(csv, ",{}", service.map_or(String::new(), |s| s.to_string()));
-            }
-            csv.push('\n');
-        }
+        let requests = with_requests.then_some(&requests[..]);
+        let csv = trace_csv(&rows, requests, services).map_err(|request| {
+            unusable(
+                scenario,
+                format!(
+                    "declares no request type `{request}`, which the log's calls have; expected the fitted scenario's [[request]] types"
+                ),
+            )
+        })?;
         let file = format!("trace-{}.csv", name.replace(['/', '\\'], "-"));
         if let Some(seg) = segments.get_mut(i).and_then(|s| s.as_table_mut()) {
             seg.remove("rate_per_hour");

@@ -1,7 +1,8 @@
 //! The over-the-day plot of a back-test (`backtest-day.svg` and `.png`):
 //! the observed hourly P(abandon), mean wait and calls (black, dashed)
 //! against each mode's simulated ones (coloured lines with their 95% CI
-//! bands), drawn with the report's day chart.
+//! bands), and the forecast's predictive band of the calls (grey dashed,
+//! `predictive.rs`), drawn with the report's day chart.
 
 use std::path::Path;
 
@@ -83,9 +84,50 @@ fn panel(
     }
 }
 
+/// Grey, for the forecast's predictive band.
+const BAND: plotters::style::RGBColor = plotters::style::RGBColor(120, 120, 120);
+
+/// The forecast mode's predictive band of the pooled calls per hour
+/// (`backtest --fit-from/--fit-to`) as two dashed lines, its lower and
+/// upper ends; none without it.
+fn band_series(b: &Backtest) -> Vec<Series> {
+    let Some(p) = b
+        .modes
+        .iter()
+        .find_map(|m| m.forecast_bands.as_ref()?.predictive.as_ref())
+    else {
+        return Vec::new();
+    };
+    let [q0, q1] = super::bands::BAND;
+    let end = |label: String, value: fn(&super::bands::PooledBand) -> u64| {
+        let mut mean = vec![f64::NAN; 24];
+        for band in p.pooled.iter().filter(|band| band.hour < 24) {
+            mean[band.hour as usize] = value(band) as f64;
+        }
+        Series {
+            label,
+            colour: BAND,
+            marker: Marker::None,
+            dashed: true,
+            slot_minutes: 60.0,
+            values: Curve {
+                mean,
+                ci95: vec![f64::NAN; 24],
+            },
+        }
+    };
+    vec![
+        end(format!("forecast band {:.0}%", 100.0 * q0), |b| b.low),
+        end(format!("forecast band {:.0}%", 100.0 * q1), |b| b.high),
+    ]
+}
+
 /// Draws the plot into `dir` as `backtest-day.svg` and `backtest-day.png`.
 pub fn draw(b: &Backtest, dir: &Path) -> Result<(), Error> {
     let [from, to] = b.setup.hours;
+    let title = "Calls (the period's dates pooled)";
+    let mut calls = panel(b, title, "calls", |r| r.calls, 1.0);
+    calls.series.extend(band_series(b));
     let day = Day {
         title: format!(
             "Back-test {} to {}: observed and simulated over the day",
@@ -102,20 +144,14 @@ pub fn draw(b: &Backtest, dir: &Path) -> Result<(), Error> {
                 |r| r.wait_mean,
                 60.0,
             ),
-            panel(
-                b,
-                "Calls (the period's dates pooled)",
-                "calls",
-                |r| r.calls,
-                1.0,
-            ),
+            calls,
         ],
         notes: Vec::new(),
     };
     let figure = plot::render(
         "backtest-day",
         "Back-test over the day",
-        "Observed against simulated hour by hour; bands are 95% CIs over replications.".into(),
+        "Observed against simulated hour by hour; shaded bands are 95% CIs over replications; grey dashed lines (with --fit-from/--fit-to) are the forecast's 10-90% predictive band of the calls.".into(),
         &day,
     )?;
     write_atomic(&dir.join("backtest-day.svg"), figure.svg.as_bytes())?;

@@ -329,6 +329,9 @@ pub struct ReplicationResult {
     /// Set when the replication stopped early at `run.max_clients_inside`
     /// (its counts are then partial).
     pub overload: Option<Overload>,
+    /// Per simulated day (by arrival; `days.rs`), with `run.day_quantile`
+    /// only: empty otherwise.
+    pub days: Vec<SlotCounts>,
 }
 
 /// Outcomes of the clients who arrived in one slot of the day.
@@ -347,6 +350,24 @@ pub struct SlotCounts {
     pub within_service_level: u64,
     /// Satisfaction of finished clients.
     pub satisfaction: Tally,
+}
+
+impl SlotCounts {
+    /// Tallies a finished journey of client `c` (satisfaction `p`, the
+    /// top-box probability; `admitted`: served or abandoned from a queue)
+    /// in this slot (or day) of its arrival.
+    #[inline(always)]
+    pub(super) fn record(&mut self, c: &Client, p: f64, admitted: bool, threshold: f64) {
+        self.satisfaction.add(100.0 * p);
+        if admitted {
+            self.admitted_finished += 1;
+            self.wait.add(c.wait);
+            self.within_service_level += (c.started && c.first_wait <= threshold) as u64;
+        }
+        if c.phase == super::client::Phase::Waiting {
+            self.abandoned += 1;
+        }
+    }
 }
 
 /// Slot of the day of time `t`.

@@ -181,6 +181,9 @@ impl Replication<'_> {
         if self.slots.len() > 1 {
             self.record_slot(id, p, admitted);
         }
+        if self.by_day {
+            self.record_day(id, p, admitted);
+        }
         let c = &self.clients[id as usize];
         if self.by_request {
             self.requests[c.request as usize]
@@ -348,16 +351,7 @@ impl Replication<'_> {
     fn record_slot(&mut self, id: u32, p: f64, admitted: bool) {
         let c = &self.clients[id as usize];
         let slot = slot_of(c.arrival, self.slot_len, self.slots.len());
-        let slot = &mut self.slots[slot];
-        slot.satisfaction.add(100.0 * p);
-        if admitted {
-            slot.admitted_finished += 1;
-            slot.wait.add(c.wait);
-            slot.within_service_level += (c.started && c.first_wait <= self.threshold) as u64;
-        }
-        if c.phase == Phase::Waiting {
-            slot.abandoned += 1;
-        }
+        self.slots[slot].record(c, p, admitted, self.threshold);
     }
 
     /// With a chatbot in the model: the measures at the first staffed tier

@@ -63,6 +63,7 @@ pub(super) fn two_tier(front_servers: u32) -> Model {
             service_level_threshold: 1.0,
             drain_limit: f64::INFINITY,
             max_clients_inside: crate::model::DEFAULT_MAX_CLIENTS_INSIDE,
+            day_quantile: None,
         },
         segments: vec![segment("vip", 30.0, 0), segment("ordinary", 120.0, 1)],
         tiers: vec![

@@ -17,7 +17,8 @@
 //! with skills: routing, reserve, overflow), [`promotion`] (priority rising
 //! with time in queue), [`record`] (contact records for the journeys file),
 //! [`chasing`] (status chasing of cases in back offices), [`virtual_hold`]
-//! (call-backs offered to waiting clients), with the client in [`client`], the
+//! (call-backs offered to waiting clients), [`days`] (per-day tallies for
+//! `--day-quantile`), with the client in [`client`], the
 //! count types in [`counts`] and the running state in [`state`]. The hot
 //! handlers are compiled twice, a lean instance for plain models and a full
 //! one, chosen once per replication ([`mode`]).
@@ -30,6 +31,7 @@ mod chatbot;
 mod client;
 mod counts;
 mod day_effect;
+mod days;
 mod escalation;
 mod exits;
 #[cfg(test)]

@@ -56,6 +56,7 @@ impl Replication<'_> {
             || self.repeating
             || self.promoting
             || self.chasing
+            || self.by_day
             || self.risk.active
             || self.slots.len() > 1);
         let plain_segments = model
@@ -141,5 +142,8 @@ mod tests {
         let mut recording = Replication::new(&model, 0);
         recording.recording = true;
         assert!(!recording.lean());
+        let mut by_day = plain();
+        by_day.run.day_quantile = Some(0.9);
+        assert!(!Replication::new(&by_day, 0).lean());
     }
 }

@@ -222,6 +222,11 @@ pub(super) struct Replication<'m> {
     pub(super) slots: Vec<SlotCounts>,
     /// Slot length, minutes (infinite without a calendar).
     pub(super) slot_len: f64,
+    /// Per simulated day: its clients' outcomes (`days.rs`); kept only
+    /// when `by_day`.
+    pub(super) days: Vec<SlotCounts>,
+    /// `run.day_quantile` asks for per-day tallies.
+    pub(super) by_day: bool,
     /// Purpose salts of the keyed request-type, channel, complexity, book
     /// and outcome draws.
     pub(super) request_salt: u64,
@@ -453,6 +458,8 @@ impl<'m> Replication<'m> {
             channel_columns: model.channels.len().max(1),
             slots: vec![SlotCounts::default(); slots],
             slot_len,
+            days: Vec::new(),
+            by_day: model.run.day_quantile.is_some(),
             request_salt: name_hash("request"),
             channel_salt: name_hash("channel"),
             complexity_salt: name_hash("complexity"),
@@ -542,6 +549,7 @@ impl<'m> Replication<'m> {
             },
             events,
             overload: self.overload,
+            days: self.days,
         }
     }
 }

@@ -136,6 +136,9 @@ fn run(out: &mut String, p: &Point, period: Option<String>) {
     if let Some(c) = headline::run_cost_line(p) {
         putln(out, format_args!("<p>{}</p>", escape(&c)));
     }
+    if let Some(d) = headline::day_quantile_line(p) {
+        putln(out, format_args!("<p class=\"answer\">{}</p>", escape(&d)));
+    }
 }
 
 fn sweep(out: &mut String, points: &[Point]) {
