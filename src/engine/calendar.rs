@@ -4,28 +4,42 @@
 //! arrival) may instead wait in fixed side slots beside the heap, under the
 //! same (time, sequence) key: they come out in exactly the same order, but
 //! never pay for a sift.
+//!
+//! The sequence is 32 bits, so an entry is 24 bytes (time, sequence, a
+//! 12-byte event). Before it would wrap (after 4.3 billion events) every
+//! pending entry is renumbered from 0 in its order, which keeps the order of
+//! exact ties ([`Calendar::renumber`]).
 
 use super::heap::{self, Keyed};
 use super::time::Time;
 use super::timers::Timers;
 
-/// One scheduled event. The key packs the time's bit pattern above the
-/// insertion sequence, so one integer comparison orders (time, sequence).
+/// One scheduled event: the time's bit pattern (ordered like the time), the
+/// insertion sequence, and the event.
 #[derive(Clone, Copy, Debug)]
 struct Entry<E> {
-    key: u128,
+    time: u64,
+    sequence: u32,
     event: E,
 }
 
 impl<E: Copy> Keyed for Entry<E> {
     #[inline(always)]
     fn key(&self) -> u128 {
-        self.key
+        key_of(self.time, self.sequence)
     }
 }
 
-/// The key of a vacant side slot: later than any event.
-const EMPTY: u128 = u128::MAX;
+/// The (time, sequence) key: one integer comparison orders both.
+#[inline(always)]
+const fn key_of(time: u64, sequence: u32) -> u128 {
+    ((time as u128) << 64) | sequence as u128
+}
+
+/// The (time, sequence) of a vacant side slot, and its key: later than any
+/// event (no finite time has the all-ones bit pattern).
+const VACANT: (u64, u32) = (u64::MAX, u32::MAX);
+const EMPTY: u128 = key_of(VACANT.0, VACANT.1);
 
 /// A future-event list holding events of type `E` (a plain `Copy` enum in
 /// practice). Scheduling and taking the next event are O(log n); nothing is
@@ -42,11 +56,13 @@ pub struct Calendar<E> {
     slots: Vec<Entry<E>>,
     /// Index of the earliest side slot (any, when all are vacant).
     first_slot: usize,
+    /// The key of the earliest side slot (`EMPTY` when all are vacant).
+    side: u128,
     /// Cancellable timers (patience), one per owner.
     timers: Timers<E>,
     /// The root was taken and not yet replaced.
     hole: bool,
-    sequence: u64,
+    sequence: u32,
     now: Time,
 }
 
@@ -63,6 +79,7 @@ impl<E: Copy> Calendar<E> {
             heap: Vec::with_capacity(64),
             slots: Vec::new(),
             first_slot: 0,
+            side: EMPTY,
             timers: Timers::new(),
             hole: false,
             sequence: 0,
@@ -80,7 +97,7 @@ impl<E: Copy> Calendar<E> {
     #[inline]
     pub fn len(&self) -> usize {
         self.heap.len() - self.hole as usize
-            + self.slots.iter().filter(|s| s.key != EMPTY).count()
+            + self.slots.iter().filter(|s| s.key() != EMPTY).count()
             + self.timers.len()
     }
 
@@ -88,12 +105,14 @@ impl<E: Copy> Calendar<E> {
     pub fn with_slots(mut self, n: usize, vacant: E) -> Self {
         self.slots = vec![
             Entry {
-                key: EMPTY,
+                time: VACANT.0,
+                sequence: VACANT.1,
                 event: vacant,
             };
             n
         ];
         self.first_slot = 0;
+        self.side = EMPTY;
         self
     }
 
@@ -103,10 +122,17 @@ impl<E: Copy> Calendar<E> {
     #[inline]
     pub fn schedule_slot(&mut self, slot: usize, at: Time, event: E) {
         debug_assert!(at >= self.now, "event scheduled in the past");
-        debug_assert!(self.slots[slot].key == EMPTY, "side slot taken");
-        let key = self.key(at);
-        self.slots[slot] = Entry { key, event };
-        if key < self.slots[self.first_slot].key {
+        let (time, sequence) = self.stamp(at);
+        let entry = &mut self.slots[slot];
+        debug_assert!(entry.key() == EMPTY, "side slot taken");
+        *entry = Entry {
+            time,
+            sequence,
+            event,
+        };
+        let key = key_of(time, sequence);
+        if key < self.side {
+            self.side = key;
             self.first_slot = slot;
         }
     }
@@ -117,8 +143,8 @@ impl<E: Copy> Calendar<E> {
     #[inline]
     pub fn schedule_timer(&mut self, owner: u32, at: Time, event: E) {
         debug_assert!(at >= self.now, "event scheduled in the past");
-        let key = self.key(at);
-        self.timers.set(owner, key, event);
+        let (time, sequence) = self.stamp(at);
+        self.timers.set(owner, key_of(time, sequence), event);
     }
 
     /// Cancels `owner`'s timer, if it has one: its event will not come out.
@@ -127,24 +153,78 @@ impl<E: Copy> Calendar<E> {
         self.timers.cancel(owner);
     }
 
-    /// The (time, sequence) key of an event scheduled now at `at`.
-    #[inline]
-    fn key(&mut self, at: Time) -> u128 {
-        let key = ((at.key() as u128) << 64) | self.sequence as u128;
+    /// The (time, sequence) of an event scheduled now at `at`: the time's
+    /// key and the next sequence number (renumbering the pending entries
+    /// first when the sequence would wrap).
+    #[inline(always)]
+    fn stamp(&mut self, at: Time) -> (u64, u32) {
+        if self.sequence == u32::MAX {
+            self.renumber();
+        }
+        let sequence = self.sequence;
         self.sequence += 1;
-        key
+        (at.key(), sequence)
+    }
+
+    /// Numbers every pending entry (heap, side slots, timers) 0, 1, 2, ...
+    /// in (time, sequence) order and continues after them: the order of
+    /// every pending pair, exact ties included, is unchanged, so the heaps
+    /// stay valid as they are, and later events still come after earlier
+    /// ones of the same time. Runs once every 4.3 billion events at most.
+    #[cold]
+    #[inline(never)]
+    fn renumber(&mut self) {
+        self.fill_hole();
+        /// Where a pending entry sits.
+        #[derive(Clone, Copy)]
+        enum At {
+            Heap(usize),
+            Slot(usize),
+            Timer(usize),
+        }
+        let mut pending: Vec<(u128, At)> = Vec::with_capacity(self.len());
+        pending.extend(
+            self.heap
+                .iter()
+                .enumerate()
+                .map(|(i, e)| (e.key(), At::Heap(i))),
+        );
+        pending.extend(
+            self.slots
+                .iter()
+                .enumerate()
+                .filter(|(_, s)| s.key() != EMPTY)
+                .map(|(i, s)| (s.key(), At::Slot(i))),
+        );
+        pending.extend(
+            self.timers
+                .keys()
+                .enumerate()
+                .map(|(i, k)| (k, At::Timer(i))),
+        );
+        pending.sort_unstable_by_key(|p| p.0);
+        for (n, &(key, at)) in pending.iter().enumerate() {
+            let n = u32::try_from(n).expect("fewer than 2^32 pending events");
+            match at {
+                At::Heap(i) => self.heap[i].sequence = n,
+                At::Slot(i) => self.slots[i].sequence = n,
+                At::Timer(i) => self.timers.set_key(i, key_of((key >> 64) as u64, n)),
+            }
+        }
+        self.sequence = pending.len() as u32;
+        self.refresh_first_slot();
     }
 
     /// Finds the earliest side slot again after one was taken.
     #[inline]
     fn refresh_first_slot(&mut self) {
-        let mut first = 0;
-        for (i, s) in self.slots.iter().enumerate().skip(1) {
-            if s.key < self.slots[first].key {
-                first = i;
+        let (mut first, mut side) = (0, EMPTY);
+        for (i, s) in self.slots.iter().enumerate() {
+            if s.key() < side {
+                (first, side) = (i, s.key());
             }
         }
-        self.first_slot = first;
+        (self.first_slot, self.side) = (first, side);
     }
 
     /// True when no event is waiting.
@@ -157,8 +237,12 @@ impl<E: Copy> Calendar<E> {
     #[inline(always)]
     pub fn schedule(&mut self, at: Time, event: E) {
         debug_assert!(at >= self.now, "event scheduled in the past");
-        let key = self.key(at);
-        let entry = Entry { key, event };
+        let (time, sequence) = self.stamp(at);
+        let entry = Entry {
+            time,
+            sequence,
+            event,
+        };
         if self.hole {
             self.hole = false;
             self.heap[0] = entry;
@@ -182,28 +266,34 @@ impl<E: Copy> Calendar<E> {
     #[inline(always)]
     pub fn pop(&mut self) -> Option<(Time, E)> {
         self.fill_hole();
-        let side = self.slots.get(self.first_slot).map_or(EMPTY, |s| s.key);
-        let heap = self.heap.first().map_or(EMPTY, |e| e.key);
+        let side = self.side;
+        let root = self.heap.first().map(|e| (e.key(), e.event));
         // Without timers (no patience) the third comparison is skipped.
         let timer = match self.timers.first() {
             Some(t) if t.key < side => t.key,
             _ => EMPTY,
         };
-        let (key, event) = if heap < side && heap < timer {
-            self.hole = true;
-            (heap, self.heap[0].event)
-        } else if side < timer {
-            let top = self.slots[self.first_slot];
-            self.slots[self.first_slot].key = EMPTY;
-            if self.slots.len() > 1 {
-                self.refresh_first_slot();
+        let (key, event) = match root {
+            Some((heap, event)) if heap < side && heap < timer => {
+                self.hole = true;
+                (heap, event)
             }
-            (side, top.event)
-        } else if timer != EMPTY {
-            let top = self.timers.pop().expect("a timer is pending");
-            (timer, top.event)
-        } else {
-            return None;
+            _ if side < timer => {
+                let slot = &mut self.slots[self.first_slot];
+                let event = slot.event;
+                (slot.time, slot.sequence) = VACANT;
+                if self.slots.len() > 1 {
+                    self.refresh_first_slot();
+                } else {
+                    self.side = EMPTY;
+                }
+                (side, event)
+            }
+            _ if timer != EMPTY => {
+                let top = self.timers.pop().expect("a timer is pending");
+                (timer, top.event)
+            }
+            _ => return None,
         };
         self.now = Time(f64::from_bits((key >> 64) as u64));
         Some((self.now, event))
@@ -229,8 +319,9 @@ impl<E: Copy> Calendar<E> {
         self.heap.clear();
         self.hole = false;
         for s in &mut self.slots {
-            s.key = EMPTY;
+            (s.time, s.sequence) = VACANT;
         }
+        self.side = EMPTY;
         self.timers.clear();
     }
 
@@ -238,14 +329,23 @@ impl<E: Copy> Calendar<E> {
     #[inline]
     pub fn peek_time(&mut self) -> Option<Time> {
         self.fill_hole();
-        let side = self.slots.get(self.first_slot).map_or(EMPTY, |s| s.key);
         let timer = self.timers.first().map_or(EMPTY, |t| t.key);
         let key = self
             .heap
             .first()
-            .map_or(side, |e| e.key.min(side))
+            .map_or(self.side, |e| e.key().min(self.side))
             .min(timer);
         (key != EMPTY).then(|| Time(f64::from_bits((key >> 64) as u64)))
+    }
+
+    /// A calendar whose next sequence number is `sequence` (to test the
+    /// renumbering near the wrap).
+    #[cfg(test)]
+    fn starting_at(sequence: u32) -> Self {
+        Calendar {
+            sequence,
+            ..Calendar::new()
+        }
     }
 }
 
@@ -344,5 +444,77 @@ mod tests {
         let rest: Vec<(f64, u32)> =
             std::iter::from_fn(|| cal.pop().map(|(t, e)| (t.0, e))).collect();
         assert_eq!(rest, reference);
+    }
+
+    /// An entry is 24 bytes: 64-bit time, 32-bit sequence, a 12-byte event
+    /// (the event loop's events are at most a tag and two `u32`s).
+    #[test]
+    fn entries_are_24_bytes() {
+        assert_eq!(std::mem::size_of::<Entry<(u32, u32, u32)>>(), 24);
+    }
+
+    /// Exact ties scheduled on both sides of the sequence's wrap come out
+    /// in the order they were scheduled.
+    #[test]
+    fn ties_keep_their_order_across_the_wrap() {
+        let mut cal = Calendar::starting_at(u32::MAX - 3);
+        for n in 0..10u32 {
+            cal.schedule(Time(1.0), n);
+        }
+        let order: Vec<u32> = std::iter::from_fn(|| cal.pop().map(|(_, e)| e)).collect();
+        assert_eq!(order, (0..10).collect::<Vec<_>>());
+        // Renumbered from the pending ones: the sequence starts low again.
+        assert!(cal.sequence < 20, "{}", cal.sequence);
+    }
+
+    /// A calendar whose sequence wraps many times (heap, side slots and
+    /// timers, with cancels and exact ties) takes every event in the same
+    /// order as one that never wraps.
+    #[test]
+    fn wrapping_sequence_keeps_the_order() {
+        let mut rng = rand_xoshiro::Xoshiro256PlusPlus::seed_from_u64(11);
+        let mut plain = Calendar::new().with_slots(2, (9, 0));
+        let mut wraps = Calendar::starting_at(u32::MAX - 40).with_slots(2, (9, 0));
+        for s in 0..2u32 {
+            plain.schedule_slot(s as usize, Time(0.0), (s, 0));
+            wraps.schedule_slot(s as usize, Time(0.0), (s, 0));
+        }
+        let mut renumbered = 0;
+        for n in 1..20_000u32 {
+            let (a, b) = (plain.pop(), wraps.pop());
+            assert_eq!(a, b, "event {n}");
+            let Some((t, (kind, _))) = a else { break };
+            let at = |rng: &mut rand_xoshiro::Xoshiro256PlusPlus| {
+                Time(t.0 + rng.random_range(0..4) as f64 * 0.5)
+            };
+            if kind < 2 {
+                let next = at(&mut rng);
+                plain.schedule_slot(kind as usize, next, (kind, n));
+                wraps.schedule_slot(kind as usize, next, (kind, n));
+            }
+            for _ in 0..rng.random_range(0..3) {
+                let (other, owner) = (at(&mut rng), rng.random_range(0..8u32));
+                if rng.random_bool(0.5) {
+                    plain.schedule(other, (7, n));
+                    wraps.schedule(other, (7, n));
+                } else if rng.random_bool(0.8) {
+                    plain.schedule_timer(owner, other, (8, owner));
+                    wraps.schedule_timer(owner, other, (8, owner));
+                } else {
+                    plain.cancel_timer(owner);
+                    wraps.cancel_timer(owner);
+                }
+            }
+            if wraps.sequence < 100 {
+                renumbered += 1;
+            }
+            // Once renumbered (every pending sequence is below 400), wrap
+            // again within a few events.
+            if (400..u32::MAX - 100).contains(&wraps.sequence) {
+                wraps.sequence = u32::MAX - rng.random_range(0..5);
+            }
+            assert_eq!(plain.len(), wraps.len());
+        }
+        assert!(renumbered > 10, "the sequence wrapped {renumbered} times");
     }
 }

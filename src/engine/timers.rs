@@ -84,6 +84,19 @@ impl<E: Copy> Timers<E> {
         Some(first)
     }
 
+    /// The keys of the pending timers, in heap order (see
+    /// [`Timers::set_key`]).
+    pub(super) fn keys(&self) -> impl Iterator<Item = u128> + '_ {
+        self.heap.iter().map(|t| t.key)
+    }
+
+    /// Gives the timer at heap position `pos` a new key that keeps its
+    /// order against every other timer (the calendar's renumbering), so
+    /// the heap stays valid.
+    pub(super) fn set_key(&mut self, pos: usize, key: u128) {
+        self.heap[pos].key = key;
+    }
+
     /// Drops every timer.
     pub(super) fn clear(&mut self) {
         self.heap.clear();

@@ -18,26 +18,30 @@ impl Replication<'_> {
     #[inline(always)]
     pub(super) fn schedule_arrival<M: Mode>(&mut self, segment: usize, now: f64) {
         let model = self.model;
-        let s = &model.segments[segment];
+        // The segment's settings matter only to the full instance.
+        let s = || &model.segments[segment];
         if M::FULL
-            && let Some(trace) = &s.trace
+            && let Some(trace) = &s().trace
         {
             return self.schedule_replayed(segment, trace);
         }
         // Exponential gaps (of mass 1 under a profile), built once.
-        let gap = self.interarrival[segment].sample(&mut self.arrivals[segment]);
-        let at = match (&s.day_effect, &s.arrival_profile) {
-            (Some(effect), _) if M::FULL => {
-                match self.advance_day_effect(segment, effect, now, gap) {
+        let feed = &mut self.feeds[segment];
+        let gap = feed.interarrival.sample(&mut feed.arrivals);
+        let at = if M::FULL {
+            match (&s().day_effect, &s().arrival_profile) {
+                (Some(effect), _) => match self.advance_day_effect(segment, effect, now, gap) {
                     Some(at) => at,
                     None => return,
-                }
+                },
+                (None, Some(rate)) => match rate.advance(now, gap) {
+                    Some(at) => at,
+                    None => return,
+                },
+                (None, None) => now + gap,
             }
-            (None, Some(rate)) if M::FULL => match rate.advance(now, gap) {
-                Some(at) => at,
-                None => return,
-            },
-            _ => now + gap,
+        } else {
+            now + gap
         };
         if at <= self.model.run.horizon {
             // Each segment's next arrival waits in its own side slot.
@@ -55,7 +59,7 @@ impl Replication<'_> {
         self.schedule_arrival::<M>(segment, t);
         let model = self.model;
         let counted = t >= self.warmup;
-        let key = self.keys[segment].random();
+        let key = self.feeds[segment].keys.random();
         self.arrivals_seen += 1;
         #[cfg(test)]
         self.trace.push((segment, t, key));
@@ -132,8 +136,10 @@ impl Replication<'_> {
         let model = self.model;
         let c = &self.clients[id as usize];
         let (segment, channel) = (c.segment as usize, c.channel as usize);
-        let entry = match (&model.segments[segment].book, c.own_rm) {
-            (Some(b), rm) if M::FULL && rm != NONE => b.tier,
+        // Only a booked client (full instance) looks up its segment's book.
+        let booked = M::FULL && c.own_rm != NONE;
+        let entry = match booked.then(|| model.segments[segment].book.as_ref()) {
+            Some(Some(b)) => b.tier,
             _ => self.entry_for(segment, c.request as usize, channel, c.key),
         };
         if M::FULL

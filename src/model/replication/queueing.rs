@@ -26,21 +26,23 @@ impl Replication<'_> {
         c.visits = next_visit(&mut c.tier_visits, &mut c.total_visits, tier);
         c.joined = t;
         c.visit_wait = 0.0;
-        let (segment, counted) = (c.segment as usize, c.counted);
-        let spec = &model.tiers[tier];
+        let (segment, counted, callback) = (c.segment as usize, c.counted, c.callback);
+        // Looked up only where a mechanism needs it: the lean instance
+        // then pays no bounds check for it.
+        let spec = || &model.tiers[tier];
         // On the line: neither a case in a back office nor a client waiting
         // to be called back.
-        let on_line = !M::FULL || (!c.callback && spec.kind != TierKind::BackOffice);
-        let rank = if M::FULL && c.callback {
+        let on_line = !M::FULL || (!callback && spec().kind != TierKind::BackOffice);
+        let ts = &mut self.tiers[tier];
+        let rank = if M::FULL && callback {
             self.callback_rank
         } else {
-            self.ranks[tier][segment]
+            ts.ranks[segment]
         };
-        let ts = &mut self.tiers[tier];
         if counted {
             ts.counts.arrived += 1;
         }
-        if M::FULL && spec.kind == TierKind::Dedicated {
+        if M::FULL && spec().kind == TierKind::Dedicated {
             self.join_own_rm(id, tier, t);
             return;
         }
@@ -56,7 +58,7 @@ impl Replication<'_> {
             }
         }
         if M::FULL
-            && spec.preemptive
+            && spec().preemptive
             && on_line
             && let Some(victim) = self.preemption_victim(tier, rank)
         {
@@ -65,7 +67,7 @@ impl Replication<'_> {
             return;
         }
         let ts = &mut self.tiers[tier];
-        if M::FULL && on_line && spec.queue_capacity.is_some_and(|cap| ts.waiting >= cap) {
+        if M::FULL && on_line && spec().queue_capacity.is_some_and(|cap| ts.waiting >= cap) {
             if counted {
                 ts.counts.blocked += 1;
             }
@@ -85,7 +87,7 @@ impl Replication<'_> {
         if on_line {
             self.schedule_patience(id, tier, t);
             if M::FULL
-                && let Some(offer) = &spec.callback_offer
+                && let Some(offer) = &spec().callback_offer
             {
                 self.schedule_offer(id, offer, t);
             }
@@ -113,11 +115,11 @@ impl Replication<'_> {
     #[inline(always)]
     pub(super) fn schedule_patience(&mut self, id: u32, tier: usize, t: f64) {
         let c = &self.clients[id as usize];
-        let segment = c.segment as usize;
-        if let Some(patience) = &self.model.segments[segment].patience {
+        let feed = &self.feeds[c.segment as usize];
+        if let Some(patience) = &feed.patience {
             let p = patience.sample(&mut keyed(
                 c.key,
-                self.patience_salts[segment] ^ self.tiers[tier].service_salt.rotate_left(29),
+                feed.patience_salt ^ self.tiers[tier].service_salt.rotate_left(29),
                 c.visits as u64,
             ));
             // A cancellable timer: most waiting clients are served first,
@@ -136,7 +138,7 @@ impl Replication<'_> {
     /// The lowest-priority client in service at a preemptive tier that an
     /// arrival of priority `rank` may interrupt (latest started among equals).
     pub(super) fn preemption_victim(&self, tier: usize, rank: u16) -> Option<u32> {
-        let ranks = &self.ranks[tier];
+        let ranks = &self.tiers[tier].ranks;
         self.tiers[tier]
             .in_service
             .iter()
@@ -158,8 +160,8 @@ impl Replication<'_> {
         c.remaining = c.service_end - t;
         c.generation = c.generation.wrapping_add(1);
         c.phase = Phase::Preempted;
-        let (generation, rank) = (c.generation, self.ranks[tier][c.segment as usize]);
         let ts = &mut self.tiers[tier];
+        let (generation, rank) = (c.generation, ts.ranks[c.segment as usize]);
         ts.set_busy(t, ts.busy - 1);
         if let Some(pos) = ts.in_service.iter().position(|&v| v == victim) {
             ts.in_service.swap_remove(pos);
@@ -182,7 +184,7 @@ impl Replication<'_> {
         let model = self.model;
         let c = &mut self.clients[id as usize];
         let tier = c.tier as usize;
-        let spec = &model.tiers[tier];
+        let spec = || &model.tiers[tier];
         let resumed = M::FULL && c.phase == Phase::Preempted;
         let ts = &mut self.tiers[tier];
         ts.set_busy(t, ts.busy + 1);
@@ -205,12 +207,12 @@ impl Replication<'_> {
                     ((c.visits as u64) << 8) | c.attempts as u64,
                 )
                 .random();
-                c.attempt_fails = u >= spec.callback.success;
+                c.attempt_fails = u >= spec().callback.success;
                 c.callback = c.attempt_fails;
                 if c.held && !c.attempt_fails {
-                    virtual_hold::reached(c, self.bots && !spec.servers.is_unlimited());
+                    virtual_hold::reached(c, self.bots && !spec().servers.is_unlimited());
                 }
-            } else if !M::FULL || spec.kind != TierKind::BackOffice {
+            } else if !M::FULL || spec().kind != TierKind::BackOffice {
                 c.wait += wait;
                 if !c.started {
                     c.started = true;
@@ -219,7 +221,7 @@ impl Replication<'_> {
                         self.contacts[id as usize].first_start = t;
                     }
                 }
-                if M::FULL && self.bots && !c.staffed && !spec.servers.is_unlimited() {
+                if M::FULL && self.bots && !c.staffed && !spec().servers.is_unlimited() {
                     // The first staffed service: the `*_staffed` metrics.
                     c.staffed = true;
                     c.staffed_wait = c.wait;
@@ -236,7 +238,7 @@ impl Replication<'_> {
         c.phase = Phase::InService;
         c.service_start = t;
         c.service_end = t + duration;
-        if M::FULL && spec.preemptive {
+        if M::FULL && spec().preemptive {
             ts.in_service.push(id);
         }
         self.calendar.schedule(

@@ -34,6 +34,9 @@ pub(super) struct TierState {
     pub(super) servers: Servers,
     /// Valid entries in the queues (clients waiting or preempted).
     pub(super) waiting: u32,
+    /// Priority rank of each segment here (0 = first served): the queue a
+    /// client of that segment joins.
+    pub(super) ranks: Vec<u16>,
     /// One FIFO per priority rank, then one for call-backs; entries are
     /// (client, generation) and may be stale (abandoned clients are left in
     /// place and skipped).
@@ -91,12 +94,14 @@ impl TierState {
         }
     }
 
-    /// The state of tier `t` before the first event, with `ranks` priority
-    /// ranks and averages made by `average`.
+    /// The state of tier `t` before the first event, with each segment's
+    /// priority rank `ranks` among `priorities` ranks, and averages made by
+    /// `average`.
     fn new(
         model: &Model,
         t: &Tier,
-        ranks: usize,
+        ranks: Vec<u16>,
+        priorities: usize,
         outbound_stream: Stream,
         average: impl Fn() -> SlotAverage,
     ) -> Self {
@@ -128,7 +133,8 @@ impl TierState {
             sessions: t.sessions,
             servers,
             waiting: 0,
-            queues: vec![VecDeque::new(); ranks + 1],
+            ranks,
+            queues: vec![VecDeque::new(); priorities + 1],
             in_service: Vec::new(),
             rm_busy: vec![false; rms],
             rm_queues: vec![VecDeque::new(); rms],
@@ -170,11 +176,25 @@ impl TierState {
     }
 }
 
+/// What a segment's arrivals draw on, in one place (one bounds check per
+/// arrival, not one per field).
+pub(super) struct Feed {
+    /// The stream of gaps between arrivals.
+    pub(super) arrivals: Stream,
+    /// The distribution of the gap to the next arrival (in arrival mass
+    /// under a profile).
+    pub(super) interarrival: Dist,
+    /// The stream of client keys.
+    pub(super) keys: Stream,
+    /// The segment's patience (none: it never abandons), and the purpose
+    /// salt of its keyed draws.
+    pub(super) patience: Option<Dist>,
+    pub(super) patience_salt: u64,
+}
+
 /// The running state of one replication.
 pub(super) struct Replication<'m> {
     pub(super) model: &'m Model,
-    /// Priority rank of each segment at each tier (0 = first served).
-    pub(super) ranks: Vec<Vec<u16>>,
     /// The rank of call-back cases: after every live client.
     pub(super) callback_rank: u16,
     pub(super) calendar: Calendar<Event>,
@@ -198,18 +218,12 @@ pub(super) struct Replication<'m> {
     pub(super) uptake: bool,
     /// Purpose salt of the keyed opt-in draws.
     pub(super) uptake_salt: u64,
-    pub(super) arrivals: Vec<Stream>,
-    /// Per segment: the distribution of the gap to the next arrival (in
-    /// arrival mass under a profile).
-    pub(super) interarrival: Vec<Dist>,
-    /// Per segment: the stream of client keys.
-    pub(super) keys: Vec<Stream>,
+    /// Per segment: what its arrivals and their patience draw on.
+    pub(super) feeds: Vec<Feed>,
     /// Per segment: its day factors (empty without day effects).
     pub(super) day_factors: Vec<super::day_effect::DayFactors>,
     /// Per segment replayed from a trace: arrivals scheduled so far.
     pub(super) replay_next: Vec<u32>,
-    /// Per segment: purpose salt of the keyed patience draws.
-    pub(super) patience_salts: Vec<u64>,
     /// The satisfaction model's coefficients, worked out once.
     pub(super) scorer: Prepared,
     /// The outcome model's (tolerance, channel offset) of a client of
@@ -330,7 +344,7 @@ fn ranks(model: &Model, t: &Tier, priorities: &[i64]) -> Vec<u16> {
 fn tier_states(
     model: &Model,
     rep: u64,
-    ranks: &[Vec<u16>],
+    ranks: Vec<Vec<u16>>,
     priorities: usize,
     slot_len: f64,
     slots: usize,
@@ -343,26 +357,39 @@ fn tier_states(
         .zip(ranks)
         .map(|(t, r)| {
             let outbound = stream(model.run.seed, rep, &format!("outbound/{}", t.name));
-            let mut ts = TierState::new(model, t, priorities, outbound, average);
-            if t.groups.is_some() {
+            let pool = t.groups.is_some().then(|| {
                 let callback = priorities as u16;
                 let draws = (model.run.seed, rep);
-                ts.start_groups(GroupPool::new(t, r, callback, (start, end), draws));
+                GroupPool::new(t, &r, callback, (start, end), draws)
+            });
+            let mut ts = TierState::new(model, t, r, priorities, outbound, average);
+            if let Some(pool) = pool {
+                ts.start_groups(pool);
             }
             ts
         })
         .collect()
 }
 
-/// Per segment: the distribution of the gap to the next arrival (in
-/// arrival mass under a profile), built once.
-fn interarrivals(model: &Model) -> Vec<Dist> {
+/// Per segment: its arrival and client-key streams, the distribution of
+/// the gap to the next arrival (in arrival mass under a profile, built
+/// once) and its patience salt.
+fn feeds(model: &Model, rep: u64) -> Vec<Feed> {
+    let draws = |purpose: &str, s: &crate::model::Segment| {
+        stream(model.run.seed, rep, &format!("{purpose}/{}", s.name))
+    };
     model
         .segments
         .iter()
-        .map(|s| match s.arrival_profile {
-            None => Dist::exponential(60.0 / s.rate_per_hour),
-            Some(_) => Dist::exponential(1.0),
+        .map(|s| Feed {
+            arrivals: draws("arrival", s),
+            interarrival: match s.arrival_profile {
+                None => Dist::exponential(60.0 / s.rate_per_hour),
+                Some(_) => Dist::exponential(1.0),
+            },
+            keys: draws("client", s),
+            patience: s.patience.clone(),
+            patience_salt: name_hash(&format!("patience/{}", s.name)),
         })
         .collect()
 }
@@ -374,21 +401,6 @@ fn values(model: &Model) -> Vec<(f64, f64)> {
             let v = model.retention.annual_value.get(s).copied().unwrap_or(0.0);
             (v, v * model.retention.feedback_new_business())
         })
-        .collect()
-}
-
-/// Per segment: the purpose salt of its keyed `purpose` draws.
-fn segment_salts(model: &Model, purpose: &str) -> Vec<u64> {
-    let salt = |s: &crate::model::Segment| name_hash(&format!("{purpose}/{}", s.name));
-    model.segments.iter().map(salt).collect()
-}
-
-/// Per segment: its random stream for `purpose` (arrivals, client keys).
-fn segment_streams(model: &Model, rep: u64, purpose: &str) -> Vec<Stream> {
-    model
-        .segments
-        .iter()
-        .map(|s| stream(model.run.seed, rep, &format!("{purpose}/{}", s.name)))
         .collect()
 }
 
@@ -425,10 +437,9 @@ impl<'m> Replication<'m> {
             .iter()
             .map(|t| ranks(model, t, &priorities))
             .collect();
-        let tiers = tier_states(model, rep, &ranks, priorities.len(), slot_len, slots);
+        let tiers = tier_states(model, rep, ranks, priorities.len(), slot_len, slots);
         Replication {
             model,
-            ranks,
             callback_rank: priorities.len() as u16,
             calendar: Calendar::new()
                 .with_slots(model.segments.len(), Event::Arrival { segment: 0 }),
@@ -447,12 +458,9 @@ impl<'m> Replication<'m> {
             uptake: model.requests.iter().any(|r| !r.bot_uptake.is_empty()),
             uptake_salt: name_hash("uptake"),
             extras: has_extras(model),
-            arrivals: segment_streams(model, rep, "arrival"),
-            interarrival: interarrivals(model),
-            keys: segment_streams(model, rep, "client"),
+            feeds: feeds(model, rep),
             day_factors: super::day_effect::day_factors(model, rep),
             replay_next: vec![0; model.segments.len()],
-            patience_salts: segment_salts(model, "patience"),
             scorer: model.outcomes.prepared(),
             journey_terms: journey_terms(model),
             channel_columns: model.channels.len().max(1),
