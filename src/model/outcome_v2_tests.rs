@@ -142,3 +142,33 @@ fn a_bot_sells_at_its_own_factor() {
     assert!((p.sale_by(0.8, 0.03, 0.3) - 0.009).abs() < 1e-12);
     assert_eq!(p.sale(0.8, 0.03, false), p.sale_by(0.8, 0.03, 1.0));
 }
+
+/// U's plain terms are its first: a journey whose other terms are all
+/// zero (the `Lean` instance's journeys) scores bit for bit as from its
+/// plain utility, in the old model and with every v2 term on; a
+/// journey served at once takes the ideal journey's P(top-box), which
+/// is σ of its utility.
+#[test]
+fn plain_utility_scores_as_the_whole_utility() {
+    for o in [Outcomes::default(), v2()] {
+        let s = o.prepared();
+        for i in 0..400 {
+            let (wait, tolerance) = (i as f64 * 0.037, [0.0, 0.5, 2.0, 7.3][i % 4]);
+            let (cold, warm, resolved) = ((i % 3) as u32, (i % 5) as u32, i % 7 != 0);
+            let j = Journey {
+                cold_handoffs: cold,
+                warm_handoffs: warm,
+                ..Journey::waited(wait, tolerance, resolved)
+            };
+            let plain = s.plain_utility(wait, tolerance, cold, warm, resolved);
+            assert_eq!(s.top_box(&j).to_bits(), logistic(plain).to_bits(), "{j:?}");
+            assert_eq!(s.top_box_of(plain).to_bits(), logistic(plain).to_bits());
+        }
+        let ideal = Journey::waited(0.0, 3.0, true);
+        assert_eq!(s.ideal.0, s.utility(&ideal));
+        assert_eq!(
+            s.top_box(&ideal).to_bits(),
+            logistic(s.utility(&ideal)).to_bits()
+        );
+    }
+}
