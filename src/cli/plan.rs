@@ -70,7 +70,8 @@ pub fn plan(args: &PlanArgs) -> Result<()> {
     // The scenario as it ran: merged with what it `extends`, every remedy
     // applied, so that the planned file stands alone in the output folder.
     let package = scenario::remedy::Package::load(&args.scenario)?;
-    let source = package.text(&package.chosen(&scenario::remedy::Choice::All)?)?;
+    let all = package.chosen(&scenario::remedy::Choice::All)?;
+    let source = package.text(&all)?;
     let workforce = &goals.plan.workforce;
     // An infeasible roster leaves the plan's files (they are valid) without
     // a roster.csv, and ends with the binding rule (exit 2).
@@ -81,12 +82,9 @@ pub fn plan(args: &PlanArgs) -> Result<()> {
         Err((tier, e)) => {
             let p = people_of(false).map_err(|(_, e)| anyhow!(e.message))?;
             let message = format!("tier `{tier}`: {}", e.message);
-            (
-                p,
-                Some(scenario::workforce::roster_error(
-                    &source, &file, &e.field, &message,
-                )),
-            )
+            // Found in the merged text; shown where a file writes the rule.
+            let error = scenario::workforce::roster_error(&source, &file, &e.field, &message);
+            (p, Some(package.blame(&all, error)))
         }
     };
     let planned = Planned {
@@ -164,8 +162,12 @@ fn plannable<'a>(
         );
     }
     if let Some((tier, group)) = crate::plan::groups::rostered_group(model) {
-        let source = std::fs::read_to_string(&args.scenario)?;
-        return Err(scenario::workforce::group_shifts_error(&source, file, tier, group).into());
+        // Found in the merged text; shown where a file writes the shifts.
+        let package = scenario::remedy::Package::load(&args.scenario)?;
+        let all = package.chosen(&scenario::remedy::Choice::All)?;
+        let source = package.text(&all)?;
+        let error = scenario::workforce::group_shifts_error(&source, file, tier, group);
+        return Err(package.blame(&all, error).into());
     }
     if args.replications == Some(0) || args.replications == Some(1) {
         bail!("--replications must be at least 2 (a confidence interval needs two)");

@@ -286,7 +286,8 @@ impl Checker<'_> {
 /// A scenario error (exit 2: file, line, field, what is allowed) for a
 /// `[plan] roster` rule that the planned shifts cannot meet, found after
 /// planning: at the rule's line in `source` (the scenario as planned), or
-/// at `[plan]`'s.
+/// at `[plan]`'s. A merged `source` is no file's text: `Package::blame`
+/// then places the error in the file that writes the rule.
 pub fn roster_error(source: &str, file: &str, field: &str, message: &str) -> crate::error::Error {
     let mut checker = Checker::new(source, file);
     let raw: Option<super::raw::RawScenario> = toml::from_str(source).ok();
@@ -311,7 +312,8 @@ pub fn roster_error(source: &str, file: &str, field: &str, message: &str) -> cra
 
 /// A group of tier `tier` staffed by `shifts`, which `plan` cannot size
 /// yet: an error at that group's `shifts` in the scenario `source` (the
-/// text as `plan` read it) of `file`.
+/// text as `plan` read it) of `file`; `Package::blame` places it in the
+/// file that writes them when `source` is merged.
 pub fn group_shifts_error(
     source: &str,
     file: &str,

@@ -279,3 +279,38 @@ fn a_group_staffed_by_shifts_is_refused_by_name() {
     );
     assert!(!dir.join("plan.json").exists());
 }
+
+/// A group staffed by `shifts` in the file that another `extends` is
+/// refused at the base's line of those shifts, not at a line of the file
+/// named on the command line (which does not write them).
+#[test]
+fn a_group_staffed_by_shifts_in_a_base_is_refused_at_the_base_line() {
+    let dir = scratch("group-plan-shifts-base");
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let base = root.join("scenarios/remedies/cross-training-plan.toml");
+    std::fs::write(
+        dir.join("shifts.toml"),
+        format!(
+            "extends = {:?}\nname = \"shifts\"\nremove = [\"tier.front.group.loan_desk.servers\"]\n\n[[tier]]\nname = \"front\"\n\n[[tier.group]]\nname = \"loan_desk\"\nshifts = [{{ start = \"08:00\", end = \"16:00\", servers = 4 }}]\n",
+            base.display().to_string()
+        ),
+    )
+    .unwrap();
+    let file = dir.join("child.toml");
+    std::fs::write(&file, "extends = \"shifts.toml\"\nname = \"child\"\n").unwrap();
+    let out = tiersim(&[
+        "plan",
+        file.to_str().unwrap(),
+        "--out",
+        dir.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
+    let err = text(&out.stderr);
+    assert!(
+        err.contains("field `tier.front.group.loan_desk.shifts`")
+            && err.contains("shifts.toml:10:")
+            && !err.contains("child.toml:"),
+        "{err}"
+    );
+    assert!(!dir.join("plan.json").exists());
+}

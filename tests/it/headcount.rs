@@ -307,3 +307,52 @@ fn an_infeasible_roster_is_a_verdict_naming_the_rule_with_no_roster_written() {
         "the plan itself is written"
     );
 }
+
+/// An infeasible roster rule of a file that `extends` another is shown
+/// where a file of the chain really writes it: the base's line when the
+/// base writes the rule, the extending file's when it does (the merged
+/// text's lines are no file's).
+#[test]
+fn an_infeasible_roster_in_an_extends_chain_names_the_file_writing_the_rule() {
+    let dir = scratch("plan-roster-infeasible-extends");
+    let base = dir.join("base.toml");
+    let infeasible = "roster = { min_hours = 6, max_hours = 7 }";
+    std::fs::write(
+        &base,
+        SMALL.replace(
+            "roster = { max_consecutive_days = 5, min_hours = 8, max_hours = 20 }",
+            infeasible,
+        ),
+    )
+    .unwrap();
+    let plan = |file: &std::path::Path| {
+        let out = tiersim(&[
+            "plan",
+            file.to_str().unwrap(),
+            "--out",
+            dir.join("out").to_str().unwrap(),
+            "--roster",
+            "--replications",
+            "4",
+        ]);
+        assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
+        text(&out.stderr)
+    };
+    // The base writes the rule (line 24, as in SMALL).
+    let child = dir.join("child.toml");
+    std::fs::write(&child, "extends = \"base.toml\"\nname = \"child\"\n").unwrap();
+    let err = plan(&child);
+    assert!(err.contains("base.toml:24:"), "{err}");
+    assert!(!err.contains("child.toml:"), "{err}");
+    assert!(err.contains("field `plan.roster.min_hours`"), "{err}");
+    // The extending file writes it (line 5).
+    std::fs::write(&base, SMALL).unwrap();
+    std::fs::write(
+        &child,
+        format!("extends = \"base.toml\"\nname = \"child\"\n\n[plan]\n{infeasible}\n"),
+    )
+    .unwrap();
+    let err = plan(&child);
+    assert!(err.contains("child.toml:5:"), "{err}");
+    assert!(err.contains("field `plan.roster.min_hours`"), "{err}");
+}

@@ -334,10 +334,18 @@ impl Package {
     /// The scenario (no sweep) with the `chosen` remedies applied.
     pub fn scenario(&self, chosen: &[bool]) -> Result<Scenario, Error> {
         let text = self.text(chosen)?;
+        parse(&text, &self.file).map_err(|e| self.blame(chosen, e))
+    }
+
+    /// `error`, found in [`Package::text`] of the `chosen` remedies, with
+    /// each problem placed in the file of the `extends` chain (or the
+    /// remedy) that writes its field, at that line: the merged text's lines
+    /// are no file's. A file merged with nothing is its own text.
+    pub fn blame(&self, chosen: &[bool], error: Error) -> Error {
         if self.plain.is_some() {
-            return parse(&text, &self.file);
+            return error;
         }
-        parse(&text, &self.file).map_err(|e| blame(&self.blame_layers(chosen), e))
+        blame(&self.blame_layers(chosen), error)
     }
 
     /// The files of the chain, then one layer per chosen remedy placing the
