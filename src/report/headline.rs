@@ -4,7 +4,9 @@
 //! * the scenario's `[targets]` first, each met or missed in A and in B;
 //! * then the outcome headline: satisfaction, CSAT, abandonment, the first
 //!   staffed tier's service level, revenue and staff cost, losses listed
-//!   before gains and written the same way;
+//!   before gains and written the same way; each metric once (the first
+//!   staffed tier's service level is named as all clients' when it is the
+//!   same number in A and in B);
 //! * then every other significant loss and gain of all clients, so that no
 //!   loss is hidden;
 //! * a metric whose meaning changed between A and B (a first-step metric
@@ -157,6 +159,52 @@ fn first_staffed(diffs: &[Diff]) -> Option<&str> {
         .map(|d| d.group.as_str())
 }
 
+/// The headline metrics in order: the outcomes of all clients with the
+/// first staffed tier's service level after abandonment, then the
+/// scenario's target metrics; each once (a tier's metric that is all
+/// clients' is named as all clients', see [`same_as_overall`]).
+fn headline_metrics(a: &Point, diffs: &[Diff], route_changed: bool) -> Vec<(String, String)> {
+    let mut headline: Vec<(String, String)> = OUTCOMES
+        .iter()
+        .map(|m| ("overall".to_string(), m.to_string()))
+        .collect();
+    if let Some(tier) = first_staffed(diffs) {
+        headline.insert(3, (tier.to_string(), "service_level".into()));
+    }
+    headline.extend(
+        a.targets
+            .iter()
+            .flatten()
+            .map(|t| (t.group.clone(), t.metric.clone())),
+    );
+    for entry in headline.iter_mut() {
+        if same_as_overall(diffs, &entry.0, &entry.1, route_changed) {
+            entry.0 = "overall".into();
+        }
+    }
+    let mut seen = Vec::new();
+    headline.retain(|e| {
+        let first = !seen.contains(e);
+        seen.push(e.clone());
+        first
+    });
+    headline
+}
+
+/// A tier's metric that repeats the one of all clients: the first staffed
+/// tier is every client's first step in A and in B (the route did not
+/// change, and the tier's value equals all clients' in both). The headline
+/// then names it once, as all clients' (`service level`), not also as
+/// `service level (tier junior)`.
+fn same_as_overall(diffs: &[Diff], group: &str, metric: &str, route_changed: bool) -> bool {
+    let find = |g: &str| diffs.iter().find(|d| d.group == g && d.metric == metric);
+    let same = |x: f64, y: f64| (x - y).abs() <= 1e-12 * x.abs().max(y.abs()).max(1.0);
+    match (group.starts_with("tier."), find(group), find("overall")) {
+        (true, Some(t), Some(o)) => !route_changed && same(t.a, o.a) && same(t.b, o.b),
+        _ => false,
+    }
+}
+
 /// One target's line: bound, A and B with their attainment; B is judged
 /// by its own `[targets]` when it has them, else by its mean against A's
 /// bound.
@@ -258,21 +306,7 @@ impl Headline {
             .flatten()
             .map(|t| target_line(t, b, diffs, route.is_some()))
             .collect();
-        let mut headline: Vec<(String, String)> = OUTCOMES
-            .iter()
-            .map(|m| ("overall".to_string(), m.to_string()))
-            .collect();
-        if let Some(tier) = first_staffed(diffs) {
-            headline.insert(3, (tier.to_string(), "service_level".into()));
-        }
-        for t in a.targets.iter().flatten() {
-            if !headline
-                .iter()
-                .any(|(g, m)| *g == t.group && *m == t.metric)
-            {
-                headline.push((t.group.clone(), t.metric.clone()));
-            }
-        }
+        let headline = headline_metrics(a, diffs, route.is_some());
         for (g, m) in &headline {
             let Some(d) = find(g, m).filter(|d| !changed(d)) else {
                 continue;

@@ -1240,3 +1240,64 @@ fn the_case_study_compare_headlines_its_losses_and_flags_the_bot_metrics() {
     assert!(answer.contains("first-contact resolution 65.7% → 49.4% worse as measured"));
     assert!(!page.contains("In short:"), "the old headline is gone");
 }
+
+/// Every client starts at the front line and nobody comes back to it, so
+/// the front line's service level is all clients' service level, in A and
+/// in B. The compare headline names it once, as `service level` (the
+/// target's metric), not again as `service level (tier front)`: in the
+/// terminal and in the report's answer table.
+#[test]
+fn the_compare_headline_names_a_service_level_once() {
+    let dir = scratch("report-headline-once");
+    let target = "[targets]\nservice_level = 0.8\n";
+    let a = write(&dir, "a.toml", &scenario("once-a", 10, target));
+    let b = write(&dir, "b.toml", &scenario("once-b", 12, target));
+    let out = dir.join("compare");
+    let o = run_ok(&[
+        "compare",
+        &a,
+        &b,
+        "--out",
+        out.to_str().unwrap(),
+        "--report",
+    ]);
+    let stdout = text(&o.stdout);
+    let summary: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("summary.json")).unwrap()).unwrap();
+    // The premise: the two service levels are one number in A and in B.
+    for p in summary["scenarios"].as_array().unwrap() {
+        let overall = &p["overall"]["service_level"]["mean"];
+        assert_eq!(overall, &p["tiers"]["front"]["service_level"]["mean"]);
+    }
+    let head: Vec<&str> = stdout
+        .lines()
+        .map(str::trim)
+        .take_while(|l| !l.starts_with("metric "))
+        .collect();
+    let verdict = head[1];
+    assert!(
+        verdict.starts_with("B is better on") && verdict.matches("service level").count() == 1,
+        "{verdict}"
+    );
+    let better = head.iter().find(|l| l.starts_with("better: ")).unwrap();
+    assert_eq!(better.matches("service level").count(), 1, "{better}");
+    assert!(!stdout.contains("(tier front)"), "{stdout}");
+    let also = head
+        .iter()
+        .find(|l| l.starts_with("also better"))
+        .copied()
+        .unwrap_or("");
+    // All clients' service level is a headline item, so not an "also" one
+    // (`service level at the first staffed tier` is another metric).
+    let repeated = also.split("; ").any(|i| {
+        i.rsplit(": ")
+            .next()
+            .and_then(|i| i.strip_prefix("service level "))
+            .is_some_and(|rest| rest.starts_with(|c: char| c.is_ascii_digit()))
+    });
+    assert!(!repeated, "{also}");
+    let page = html(&out);
+    let answer = &page[page.find("<section id=\"answer\">").unwrap()..];
+    let answer = &answer[..answer.find("</section>").unwrap()];
+    assert!(answer.contains("service level") && !answer.contains("tier front"));
+}
