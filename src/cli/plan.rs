@@ -73,17 +73,13 @@ pub fn plan(args: &PlanArgs) -> Result<()> {
                 .map_or("junior", |t| t.name.as_str())
         );
     };
-    if let Some((tier, group)) = crate::plan::groups::rostered_group(model) {
-        let source = std::fs::read_to_string(&args.scenario)?;
-        return Err(scenario::workforce::group_shifts_error(&source, &file, tier, group).into());
-    }
     if args.replications == Some(0) || args.replications == Some(1) {
         bail!("--replications must be at least 2 (a confidence interval needs two)");
     }
     let started = Instant::now();
     let plan = search(args, model, goals)?;
     let shifts = shift_plans(&file, model, goals, cost, &plan)?;
-    let group_shifts = crate::plan::group_output::group_shifts(&plan, goals)
+    let group_shifts = crate::plan::group_output::group_shifts(model, &plan, goals)
         .map_err(|e| anyhow!("{file}: {e}"))?;
     let weekly = output::weekly_cost(model, goals, &plan, &shifts, &group_shifts);
     let today = today::today(model, goals, &plan, &weekly);
@@ -116,8 +112,8 @@ pub fn plan(args: &PlanArgs) -> Result<()> {
     };
     let json = output::plan_json(&file, model, goals, &plan, &shifts, &weekly, beside);
     let csv = output::staffing_csv(model, &plan, &shifts);
-    let toml =
-        output::plan_scenario(&source, &file, model, &plan, &shifts).map_err(|e| anyhow!(e))?;
+    let toml = output::plan_scenario(&source, &file, model, &plan, &shifts, &group_shifts)
+        .map_err(|e| anyhow!(e))?;
     let dir = args
         .out
         .clone()
