@@ -250,14 +250,24 @@ impl GroupPlan {
         self.hours_per_week(grid, self.servers, &self.slots)
     }
 
+    /// Cost per week of `servers` agents always on duty, or of `slots`
+    /// for a group staffed by `shifts` (no shift starts).
+    fn cost_of(&self, grid: &SlotGrid, servers: u32, slots: &[u32]) -> f64 {
+        if self.by_slot() {
+            self.hours_per_week(grid, servers, slots) * self.hourly
+        } else {
+            self.cost_per_week(servers)
+        }
+    }
+
     /// Cost per week of the plan (no shift starts).
     pub fn planned_cost(&self, grid: &SlotGrid) -> f64 {
-        self.planned_hours(grid) * self.hourly
+        self.cost_of(grid, self.servers, &self.slots)
     }
 
     /// Cost per week of the analytic start.
     pub fn analytic_cost(&self, grid: &SlotGrid) -> f64 {
-        self.hours_per_week(grid, self.analytic, &self.analytic_slots) * self.hourly
+        self.cost_of(grid, self.analytic, &self.analytic_slots)
     }
 
     /// Days a week its agents are on duty: every day, or for a group

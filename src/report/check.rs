@@ -210,9 +210,12 @@ fn tier_table(out: &mut String, model: &Model, check: &Check) {
         let (servers, utilization) = if tier.unlimited {
             ("-".to_string(), "-".to_string())
         } else {
-            let servers = match &tier.roster {
-                Some(r) => format!("{:.1}", r.mean()),
-                None => tier.servers.to_string(),
+            // A roster's mean on duty, or agents of groups with drawn
+            // speeds or new hires on average over the run.
+            let servers = if load.rostered {
+                format!("{:.1}", load.on_duty)
+            } else {
+                tier.servers.to_string()
             };
             (servers, format!("{:.3}", load.utilization))
         };
@@ -235,6 +238,21 @@ fn tier_table(out: &mut String, model: &Model, check: &Check) {
             out,
             format_args!(
                 "(servers of a roster: the mean on duty over the week; a peak slot may be busier)"
+            ),
+        );
+    }
+    if check
+        .loads
+        .iter()
+        .zip(&model.tiers)
+        .any(|(l, t)| l.rostered && t.roster.is_none())
+    {
+        putln(
+            out,
+            format_args!(
+                "(agent groups with drawn speeds or new hires: servers are the agents on duty on \
+                 average over the run, hires from the week they join; the offered load counts each \
+                 agent's mean speed over its tenure efficiency)"
             ),
         );
     }
