@@ -63,7 +63,7 @@ pub fn plan(args: &PlanArgs) -> Result<()> {
     let started = Instant::now();
     let plan = search(args, model, goals)?;
     let shifts = shift_plans(&file, model, goals, cost, &plan)?;
-    let group_shifts = crate::plan::group_output::group_shifts(&plan, goals)
+    let group_shifts = crate::plan::group_output::group_shifts(model, &plan, goals)
         .map_err(|e| anyhow!("{file}: {e}"))?;
     let weekly = output::weekly_cost(model, goals, &plan, &shifts, &group_shifts);
     let today = today::today(model, goals, &plan, &weekly);
@@ -161,14 +161,6 @@ fn plannable<'a>(
                 .map_or("junior", |t| t.name.as_str())
         );
     }
-    if let Some((tier, group)) = crate::plan::groups::rostered_group(model) {
-        // Found in the merged text; shown where a file writes the shifts.
-        let package = scenario::remedy::Package::load(&args.scenario)?;
-        let all = package.chosen(&scenario::remedy::Choice::All)?;
-        let source = package.text(&all)?;
-        let error = scenario::workforce::group_shifts_error(&source, file, tier, group);
-        return Err(package.blame(&all, error).into());
-    }
     if args.replications == Some(0) || args.replications == Some(1) {
         bail!("--replications must be at least 2 (a confidence interval needs two)");
     }
@@ -206,8 +198,8 @@ fn write_plan(args: &PlanArgs, p: &Planned, source: &str) -> Result<(PathBuf, Ve
     };
     let json = output::plan_json(p.file, model, p.goals, plan, shifts, p.weekly, beside);
     let csv = output::staffing_csv(model, plan, shifts);
-    let toml =
-        output::plan_scenario(source, p.file, model, plan, shifts).map_err(|e| anyhow!(e))?;
+    let toml = output::plan_scenario(source, p.file, model, plan, shifts, p.group_shifts)
+        .map_err(|e| anyhow!(e))?;
     let dir = args
         .out
         .clone()

@@ -59,6 +59,43 @@ impl Group {
     pub fn on_duty_at(&self, t: f64) -> u32 {
         self.roster.as_ref().map_or(self.servers, |r| r.at(t))
     }
+
+    /// Agent-minutes on duty over `[0, horizon)` (staff as the roster's
+    /// weekly mean, new hires from the week they join) and their sum
+    /// weighted by each agent's mean service-time factor: the mean of
+    /// `agent_speed` (1 without) over the tenure efficiency of the step
+    /// the agent is in (1 for staff).
+    pub fn agent_minutes(&self, horizon: f64) -> (f64, f64) {
+        let speed = self
+            .agents
+            .speed
+            .as_ref()
+            .map_or(1.0, crate::engine::Dist::mean);
+        let staff = self
+            .roster
+            .as_ref()
+            .map_or(f64::from(self.servers), Roster::mean)
+            * horizon;
+        let (mut time, mut weighted) = (staff, staff * speed);
+        if let Some(h) = &self.agents.new_hires {
+            let count = f64::from(h.count);
+            let last = h.efficiency_curve.len().saturating_sub(1);
+            let mut from = h.joins_at();
+            let mut k = 0;
+            while from < horizon {
+                // The curve's last value holds to the horizon.
+                let to = if k >= last {
+                    horizon
+                } else {
+                    (from + h.step_minutes).min(horizon)
+                };
+                time += count * (to - from);
+                weighted += count * (to - from) * speed / h.efficiency(k);
+                (from, k) = (to, k + 1);
+            }
+        }
+        (time, weighted)
+    }
 }
 
 /// The groups of a tier and how clients are routed among them.
@@ -80,6 +117,24 @@ impl Groups {
     /// Agents in every group.
     pub fn servers(&self) -> u32 {
         self.groups.iter().map(|g| g.servers).sum()
+    }
+
+    /// Agents on duty on average over `[0, horizon)` (new hires from the
+    /// week they join) and their mean service-time factor, weighted by
+    /// time on duty (see [`Group::agent_minutes`]): what the offered-load
+    /// estimate multiplies the tier's service time by. `(servers, 1)` for
+    /// identical agents always on duty.
+    pub fn on_duty_and_factor(&self, horizon: f64) -> (f64, f64) {
+        let (time, weighted) = self
+            .groups
+            .iter()
+            .map(|g| g.agent_minutes(horizon))
+            .fold((0.0, 0.0), |a, b| (a.0 + b.0, a.1 + b.1));
+        if time > 0.0 {
+            (time / horizon, weighted / time)
+        } else {
+            (0.0, 1.0)
+        }
     }
 
     /// Whether some group follows a roster (`shifts`).

@@ -1,6 +1,9 @@
 //! Offered load per tier from the traffic equations: how busy each tier
 //! would be if nobody abandoned or was blocked. Used to warn about designs
-//! that cannot keep up, and by the capacity planner.
+//! that cannot keep up, and by the capacity planner. At a tier staffed by
+//! agent groups, the service time is scaled by the agents' mean
+//! service-time factor (drawn speeds' mean over tenure efficiency), and
+//! new hires count on duty from the week they join.
 
 use rand::SeedableRng;
 use rand_xoshiro::Xoshiro256PlusPlus;
@@ -23,6 +26,10 @@ pub struct TierLoad {
     /// Servers on duty on average over the week (a roster's mean; `servers`
     /// without one; infinite when unlimited).
     pub on_duty: f64,
+    /// True when the tier has a roster (its servers vary over the week),
+    /// or agent groups with drawn speeds or new hires (its agents on duty
+    /// are then a mean over the run).
+    pub rostered: bool,
     /// Servers available for clients (on duty on average over the week,
     /// less non-client work, times concurrent sessions).
     pub available: f64,
@@ -53,15 +60,16 @@ pub struct TierLoad {
 
 impl TierLoad {
     /// The servers behind the utilization, in words: `3 servers`, or for a
-    /// roster `0.29 servers on duty on average over the week`.
+    /// roster (or agents hired during the run) `0.29 servers on duty on
+    /// average over the week`.
     pub fn servers_text(&self) -> String {
         match self.servers {
-            Servers::Fixed(n) => format!("{n} servers"),
-            Servers::Rostered(_) => format!(
+            Servers::Unlimited => "unlimited servers".to_string(),
+            _ if self.rostered => format!(
                 "{:.2} servers on duty on average over the week",
                 self.on_duty
             ),
-            Servers::Unlimited => "unlimited servers".to_string(),
+            Servers::Fixed(n) | Servers::Rostered(n) => format!("{n} servers"),
         }
     }
 }
@@ -90,7 +98,7 @@ pub fn mean_offered_loads(model: &Model) -> Vec<TierLoad> {
 }
 
 fn loads(model: &Model, weekly_mean: bool) -> Vec<TierLoad> {
-    let mut traffic = Traffic::new(model.tiers.len());
+    let mut traffic = Traffic::new(model);
     for (request, r) in model.requests.iter().enumerate() {
         for (pattern, weight) in skill_patterns(model, request) {
             let routing = routing(model, request, &pattern);
@@ -227,15 +235,30 @@ struct Traffic {
     impatient_only: Vec<bool>,
     /// Visits per hour that are call-back cases.
     callback_rate: Vec<f64>,
+    /// Per tier: agents on duty on average over the run and their mean
+    /// service-time factor, for a tier of agent groups with drawn speeds
+    /// or new hires (`None`: identical agents, as many as the tier says).
+    agents: Vec<Option<(f64, f64)>>,
 }
 
 impl Traffic {
-    fn new(n: usize) -> Traffic {
+    fn new(model: &Model) -> Traffic {
+        let n = model.tiers.len();
+        let agents = model
+            .tiers
+            .iter()
+            .map(|t| {
+                let groups = t.groups.as_ref()?;
+                let individual = groups.groups.iter().any(|g| g.agents.individual());
+                individual.then(|| groups.on_duty_and_factor(model.run.horizon))
+            })
+            .collect();
         Traffic {
             rate: vec![0.0; n],
             load: vec![0.0; n],
             impatient_only: vec![true; n],
             callback_rate: vec![0.0; n],
+            agents,
         }
     }
 
@@ -250,9 +273,10 @@ impl Traffic {
         for (j, visit) in visits.iter().enumerate() {
             let t = &model.tiers[j];
             let escalates: f64 = v.routing[j].iter().sum();
+            let factor = self.agents[j].map_or(1.0, |a| a.1);
             let mean = match (&t.skill, v.pattern[j]) {
                 (Some(skill), true) => skill.triage.mean(),
-                _ => t.service_of(s, v.request, model.requests.len()).mean(),
+                _ => t.service_of(s, v.request, model.requests.len()).mean() * factor,
             };
             let staffed = !t.servers.is_unlimited() && t.kind != TierKind::BackOffice;
             let mean = if staffed {
@@ -292,10 +316,11 @@ impl Traffic {
             .iter()
             .enumerate()
             .map(|(j, t)| {
-                let on_duty = match (&t.roster, t.servers.count()) {
-                    (Some(r), _) => r.mean(),
-                    (None, Some(n)) => n as f64,
-                    (None, None) => f64::INFINITY,
+                let on_duty = match (self.agents[j], &t.roster, t.servers.count()) {
+                    (Some((agents, _)), _, _) => agents,
+                    (None, Some(r), _) => r.mean(),
+                    (None, None, Some(n)) => n as f64,
+                    (None, None, None) => f64::INFINITY,
                 };
                 let servers = on_duty * (1.0 - t.non_client_share) * t.sessions as f64;
                 let utilization = if t.servers.is_unlimited() {
@@ -311,6 +336,7 @@ impl Traffic {
                     offered_load: self.load[j],
                     servers: t.servers,
                     on_duty,
+                    rostered: t.roster.is_some() || self.agents[j].is_some(),
                     available: servers,
                     utilization,
                     unbounded: utilization >= 1.0

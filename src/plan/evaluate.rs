@@ -53,7 +53,7 @@ impl Evaluator<'_> {
     pub(super) fn judge(&mut self, trial: &Trial, seed: u64, phase: &str) -> Judged {
         let staffing = &trial.tiers;
         let mut m = with_staffing(self.model, self.grid, staffing);
-        with_groups(&mut m, &trial.groups);
+        with_groups(&mut m, self.grid, trial);
         m.run.replications = self.replications;
         m.run.seed = seed;
         let summary = run(&m);
@@ -112,6 +112,23 @@ impl Evaluator<'_> {
         }
         out
     }
+}
+
+/// Whether `trial` meets every target of `goals` over the run and in
+/// every slot, as the search judges it: `model` with the trial's staffing,
+/// `replications` replications on `seed`'s streams. For tests of a plan's
+/// minimality.
+pub fn meets(model: &Model, goals: &Goals, trial: &Trial, replications: u32, seed: u64) -> bool {
+    let grid = SlotGrid::of(model);
+    let mut ev = Evaluator {
+        model,
+        goals,
+        grid: &grid,
+        replications,
+        evaluations: 0,
+        progress: &|_| {},
+    };
+    ev.judge(trial, seed, "check").ok()
 }
 
 /// Mean queue length of tier `t` in slot `s` (0 when unknown).

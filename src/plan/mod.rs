@@ -26,6 +26,7 @@ mod units;
 use crate::model::week::{DAY, DAYS, WEEK};
 use crate::model::{Model, Roster, Servers};
 
+pub use evaluate::meets;
 pub use search::{Plan, PlanOptions, Verdict, plan};
 
 /// The slots of the day a plan staffs, with the arrival-rate factor of each
@@ -143,20 +144,26 @@ pub fn with_staffing(model: &Model, grid: &SlotGrid, staffing: &Staffing) -> Mod
             tier.roster = None;
             continue;
         }
-        let mut changes: Vec<(f64, u32)> = Vec::new();
-        for d in 0..7 {
-            let open = grid.open_days[(start_day + d) % 7];
-            for (s, &c) in plan.iter().enumerate() {
-                let servers = if open { c } else { 0 };
-                if changes.last().map(|c| c.1) != Some(servers) {
-                    let at = d as f64 * DAY + s as f64 * f64::from(grid.slot_minutes);
-                    changes.push((at, servers));
-                }
-            }
-        }
-        debug_assert!(changes[0].0 == 0.0 && changes.last().is_some_and(|c| c.0 < WEEK));
         tier.servers = Servers::Rostered(plan.iter().copied().max().unwrap_or(0).max(1));
-        tier.roster = Some(Roster { changes });
+        tier.roster = Some(roster_of(grid, start_day, plan));
     }
     m
+}
+
+/// The roster of a per-slot `plan` on `grid`: the plan on every open day,
+/// nobody on a closed day; time 0 is 00:00 on weekday `start_day`.
+pub fn roster_of(grid: &SlotGrid, start_day: usize, plan: &[u32]) -> Roster {
+    let mut changes: Vec<(f64, u32)> = Vec::new();
+    for d in 0..7 {
+        let open = grid.open_days[(start_day + d) % 7];
+        for (s, &c) in plan.iter().enumerate() {
+            let servers = if open { c } else { 0 };
+            if changes.last().map(|c| c.1) != Some(servers) {
+                let at = d as f64 * DAY + s as f64 * f64::from(grid.slot_minutes);
+                changes.push((at, servers));
+            }
+        }
+    }
+    debug_assert!(changes[0].0 == 0.0 && changes.last().is_some_and(|c| c.0 < WEEK));
+    Roster { changes }
 }

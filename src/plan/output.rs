@@ -38,7 +38,7 @@ use crate::report::json::document;
 use crate::report::write_atomic;
 use crate::scenario::Goals;
 
-use super::group_output::{GroupRow, group_rows, set_group_servers};
+use super::group_output::{GroupRow, group_rows, set_group_staffing};
 use super::headcount::Headcount;
 use super::people::People;
 use super::roster::RosterSummary;
@@ -122,18 +122,20 @@ pub fn weekly_cost(
         out.tiers
             .push((tier.name.clone(), planned, s.cost_per_day * days));
     }
-    // Agent groups are on duty every day of the week.
+    // Agent groups staffed by `servers` are on duty every day of the week;
+    // those staffed by `shifts` on the open days.
     for (p, s) in plan.groups.iter().zip(group_shifts) {
-        let planned = p.cost_per_week(p.servers);
-        out.analytic += p.cost_per_week(p.analytic);
+        let days = p.days_per_week(&plan.grid);
+        let planned = p.planned_cost(&plan.grid);
+        out.analytic += p.analytic_cost(&plan.grid);
         out.plan += planned;
-        out.shifts += s.cost_per_day * 7.0;
+        out.shifts += s.cost_per_day * days;
         let starts: u32 = s.shifts.iter().map(|x| x.2).sum();
         out.shift_starts +=
-            f64::from(starts) * goals.cost.as_ref().map_or(0.0, |c| c.shift_start) * 7.0;
-        out.over_staffing_hours += s.over_staffing_hours * 7.0;
+            f64::from(starts) * goals.cost.as_ref().map_or(0.0, |c| c.shift_start) * days;
+        out.over_staffing_hours += s.over_staffing_hours * days;
         out.groups
-            .push((p.name.clone(), planned, s.cost_per_day * 7.0));
+            .push((p.name.clone(), planned, s.cost_per_day * days));
     }
     out
 }
@@ -478,14 +480,16 @@ pub fn staffing_csv(model: &Model, plan: &Plan, shifts: &[Option<ShiftPlan>]) ->
 
 /// The scenario `source` with the planned staffing: each staffed tier gets
 /// the planned shifts on the open days (or, without a calendar, `servers`),
-/// and the name `<name>-plan`. The result is validated before it is
-/// returned.
+/// each planned agent group its `servers` or, staffed by `shifts`, its
+/// `group_shifts`, and the name `<name>-plan`. The result is validated
+/// before it is returned.
 pub fn plan_scenario(
     source: &str,
     file: &str,
     model: &Model,
     plan: &Plan,
     shifts: &[Option<ShiftPlan>],
+    group_shifts: &[ShiftPlan],
 ) -> Result<String, String> {
     let mut table: toml::Table =
         toml::from_str(source).map_err(|e| format!("cannot re-read {file}: {e}"))?;
@@ -511,45 +515,10 @@ pub fn plan_scenario(
                 );
                 continue;
             }
-            let shift = |start: u32, length: u32, servers: u32| {
-                let mut s = toml::Table::new();
-                s.insert("start".into(), clock(start).into());
-                s.insert("end".into(), clock(start + length).into());
-                s.insert("servers".into(), i64::from(servers).into());
-                s.insert("days".into(), toml::Value::Array(days.clone()));
-                s
-            };
-            let list: Vec<toml::Value> = if sh.staggered.is_empty() {
-                sh.shifts
-                    .iter()
-                    .map(|&(start, length, servers)| {
-                        toml::Value::Table(shift(start, length, servers))
-                    })
-                    .collect()
-            } else {
-                sh.staggered
-                    .iter()
-                    .map(|g| {
-                        let mut s = shift(g.start, g.length, g.servers);
-                        let breaks = g
-                            .breaks
-                            .iter()
-                            .map(|&(o, l)| {
-                                let mut b = toml::Table::new();
-                                b.insert("start".into(), clock(g.start + o).into());
-                                b.insert("end".into(), clock(g.start + o + l).into());
-                                toml::Value::Table(b)
-                            })
-                            .collect();
-                        s.insert("breaks".into(), toml::Value::Array(breaks));
-                        toml::Value::Table(s)
-                    })
-                    .collect()
-            };
-            raw.insert("shifts".into(), toml::Value::Array(list));
+            raw.insert("shifts".into(), toml::Value::Array(shift_list(sh, &days)));
         }
     }
-    set_group_servers(&mut table, model, plan);
+    set_group_staffing(&mut table, model, plan, group_shifts, &days);
     let body = toml::to_string(&table).map_err(|e| format!("cannot write the plan: {e}"))?;
     let text = format!(
         "# Staffing planned by `tiersim plan {file}` (verdict: {}).\n# The rest of the scenario is {file}'s.\n\n{body}",
@@ -558,6 +527,45 @@ pub fn plan_scenario(
     crate::scenario::parse(&text, &format!("{}-plan.toml", model.name))
         .map_err(|e| format!("the planned scenario does not validate (a bug): {e}"))?;
     Ok(text)
+}
+
+/// The `shifts` array of a planned tier (or group) in the scenario file:
+/// each shift on the open `days`, with its staggered breaks when it has
+/// them.
+pub fn shift_list(sh: &ShiftPlan, days: &[toml::Value]) -> Vec<toml::Value> {
+    let shift = |start: u32, length: u32, servers: u32| {
+        let mut s = toml::Table::new();
+        s.insert("start".into(), clock(start).into());
+        s.insert("end".into(), clock(start + length).into());
+        s.insert("servers".into(), i64::from(servers).into());
+        s.insert("days".into(), toml::Value::Array(days.to_vec()));
+        s
+    };
+    if sh.staggered.is_empty() {
+        return sh
+            .shifts
+            .iter()
+            .map(|&(start, length, servers)| toml::Value::Table(shift(start, length, servers)))
+            .collect();
+    }
+    sh.staggered
+        .iter()
+        .map(|g| {
+            let mut s = shift(g.start, g.length, g.servers);
+            let breaks = g
+                .breaks
+                .iter()
+                .map(|&(o, l)| {
+                    let mut b = toml::Table::new();
+                    b.insert("start".into(), clock(g.start + o).into());
+                    b.insert("end".into(), clock(g.start + o + l).into());
+                    toml::Value::Table(b)
+                })
+                .collect();
+            s.insert("breaks".into(), toml::Value::Array(breaks));
+            toml::Value::Table(s)
+        })
+        .collect()
 }
 
 /// Writes `plan.json`, `staffing.csv`, `<name>-plan.toml` and, with

@@ -292,8 +292,9 @@ fn cost_section(out: &mut String, model: &Model, goals: &Goals, plan: &Plan, cos
         putln(
             out,
             format_args!(
-                "<tr><td>{} (group, all week)</td><td>{:.2}</td><td>{planned:.2}</td><td>{shifted:.2}</td></tr>",
+                "<tr><td>{} (group, {})</td><td>{:.2}</td><td>{planned:.2}</td><td>{shifted:.2}</td></tr>",
                 escape(name),
+                if p.by_slot() { "by slot" } else { "all week" },
                 p.hourly
             ),
         );

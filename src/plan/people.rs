@@ -5,7 +5,6 @@
 //! name; an agent group becomes one more key.
 
 use super::breaks::StaggeredShift;
-use super::groups::GROUP_HOURS_PER_WEEK;
 use super::headcount::{Headcount, headcounts};
 use super::roster::{self, Infeasible, PersonWeek, RosterRow, RosterSummary};
 use super::shifts::ShiftPlan;
@@ -61,8 +60,9 @@ pub fn people(
     });
     let mut headcount = headcounts(units, plan.grid.open_days_per_week(), workforce);
     for (p, s) in plan.groups.iter().zip(group_shifts) {
-        let on_duty = f64::from(p.servers) * GROUP_HOURS_PER_WEEK;
-        let h = super::headcount::headcount(s, on_duty, 7.0, workforce);
+        let on_duty = p.planned_hours(&plan.grid);
+        let days = p.days_per_week(&plan.grid);
+        let h = super::headcount::headcount(s, on_duty, days, workforce);
         headcount.0.push((p.name.clone(), h));
     }
     if !with_roster {
@@ -77,7 +77,12 @@ pub fn people(
         out.push(tier_roster(&tier.name, s, plan.grid.open_days, workforce)?);
     }
     for (p, s) in plan.groups.iter().zip(group_shifts) {
-        out.push(tier_roster(&p.name, s, [true; 7], workforce)?);
+        let days = if p.by_slot() {
+            plan.grid.open_days
+        } else {
+            [true; 7]
+        };
+        out.push(tier_roster(&p.name, s, days, workforce)?);
     }
     Ok(People {
         headcount,

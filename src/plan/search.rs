@@ -36,7 +36,7 @@
 use std::time::Instant;
 
 use super::evaluate::{Evaluator, Judged, slot_queue, slot_utilization};
-use super::groups::{GroupPlan, Trial, Unit, analytic_groups, group_plans, grouped};
+use super::groups::{GroupPlan, Trial, Unit, analytic_trial, group_plans, grouped};
 use super::seed::{Seed, seed};
 use super::{SlotGrid, Staffing};
 use crate::analytic::erlang_c;
@@ -121,6 +121,10 @@ pub struct Plan {
     pub groups: Vec<GroupPlan>,
     /// The verdict.
     pub verdict: Verdict,
+    /// The staffing the search ended with, before any confirmation round
+    /// added to it: the one that is locally minimal on the search's
+    /// streams (the plan's own when the search stopped early).
+    pub searched: Trial,
     /// The search's last evaluation of the plan.
     pub search: ScenarioSummary,
     /// Each target with the analytic plan, simulated on the search's
@@ -208,6 +212,7 @@ pub fn plan(model: &Model, goals: &Goals, options: &PlanOptions, progress: &dyn 
         replications,
         confirm_replications: model.run.replications.max(replications),
         analytic_targets: None,
+        searched: None,
     };
     search.run()
 }
@@ -231,6 +236,8 @@ pub(super) struct Search<'a> {
     confirm_replications: u32,
     /// The analytic plan's target attainment, once it has been simulated.
     analytic_targets: Option<Vec<TargetResult>>,
+    /// The staffing the search ended with, before the confirmation.
+    searched: Option<Trial>,
 }
 
 /// How the search ended early: the staffing, the verdict and the judged
@@ -251,10 +258,7 @@ impl Search<'_> {
                 self.run_seed(),
             );
         }
-        let mut staffing = Trial {
-            tiers: self.seed.staffing.clone(),
-            groups: analytic_groups(self.model, &self.groups),
-        };
+        let mut staffing = analytic_trial(self.model, &self.groups, &self.seed.staffing);
         let current = match self.add_until_met(&mut staffing) {
             Ok(current) => current,
             Err(stop) => {
@@ -272,6 +276,7 @@ impl Search<'_> {
             }
             current = self.remove_while_met(&mut staffing, current);
         }
+        self.searched = Some(staffing.clone());
         let (confirmation, confirmation_seed) = self.confirm(&mut staffing);
         let verdict = if confirmation.ok() {
             Verdict::Met
@@ -298,12 +303,13 @@ impl Search<'_> {
     /// Phase 1, reachability: a generous staffing simulated once.
     fn reachability(&mut self) -> Result<(), Stop> {
         let max = self.goals.plan.max_servers;
-        let mut generous = Trial {
-            tiers: self.seed.staffing.clone(),
-            groups: analytic_groups(self.model, &self.groups),
-        };
+        let mut generous = analytic_trial(self.model, &self.groups, &self.seed.staffing);
         for p in &self.groups {
-            generous.groups[p.tier][p.group] = p.generous(max);
+            if p.by_slot() {
+                generous.group_slots[p.tier][p.group] = p.generous_slots(max);
+            } else {
+                generous.groups[p.tier][p.group] = p.generous(max);
+            }
         }
         for &t in &self.staffed {
             // A grouped tier has no slots here: its groups are above.
@@ -373,7 +379,14 @@ impl Search<'_> {
     fn remove_while_met(&mut self, staffing: &mut Trial, mut current: Judged) -> Judged {
         let mut rejected: Vec<Unit> = Vec::new();
         for p in &mut self.groups {
-            p.why_not_fewer = format!("at its minimum ({} agents)", p.minimum);
+            p.why_not_fewer = if p.by_slot() {
+                format!(
+                    "at its minimum in every slot ({} agents where it has load)",
+                    p.minimum
+                )
+            } else {
+                format!("at its minimum ({} agents)", p.minimum)
+            };
         }
         loop {
             let mut candidates: Vec<Unit> = self
@@ -406,6 +419,14 @@ impl Search<'_> {
                             format!("one agent fewer fails on the search's streams: {why}");
                     }
                 }
+                if let Unit::GroupSlot(t, g, _) = unit {
+                    let i = self.groups.iter().position(|p| (p.tier, p.group) == (t, g));
+                    if let Some(i) = i {
+                        self.groups[i].why_not_fewer = "one agent fewer in any slot above its \
+                             minimum fails a target on the search's streams"
+                            .into();
+                    }
+                }
             }
         }
     }
@@ -420,12 +441,15 @@ impl Search<'_> {
             round += 1;
             confirmation_seed = confirmation_seed.wrapping_add(CONFIRM_SEED_OFFSET);
             let confirmation = self.ev.judge(staffing, confirmation_seed, "confirmation");
-            let before = staffing.groups.clone();
+            let before = staffing.clone();
             if confirmation.ok() || round >= CONFIRM_ROUNDS || !self.add(&confirmation, staffing) {
                 return (confirmation, confirmation_seed);
             }
             for p in &mut self.groups {
-                if staffing.groups[p.tier][p.group] > before[p.tier][p.group] {
+                let (t, g) = (p.tier, p.group);
+                if staffing.groups[t][g] > before.groups[t][g]
+                    || staffing.group_slots[t][g] != before.group_slots[t][g]
+                {
                     p.why_not_fewer = format!(
                         "added by confirmation round {round} on fresh streams (a target was not \
                          met there with one agent fewer)"
@@ -476,6 +500,7 @@ impl Search<'_> {
             if let Some(unit) = tier.and_then(|t| self.unit_to_add(current, staffing, t, s)) {
                 *staffing.at(unit) += 1;
                 added = true;
+                // A group staffed by `shifts` grows slot by slot, as a tier.
                 if let Unit::Group(t, _) = unit {
                     grown.push(t);
                 }
@@ -555,9 +580,15 @@ impl Search<'_> {
             .collect();
         let mut groups = self.groups.clone();
         for p in &mut groups {
-            p.servers = staffing.groups[p.tier][p.group];
+            if p.by_slot() {
+                p.slots = staffing.group_slots[p.tier][p.group].clone();
+                p.servers = p.slots.iter().copied().max().unwrap_or(0);
+            } else {
+                p.servers = staffing.groups[p.tier][p.group];
+            }
         }
         Plan {
+            searched: self.searched.clone().unwrap_or_else(|| staffing.clone()),
             grid: self.grid.clone(),
             seed: self.seed.clone(),
             staffing: staffing.tiers,

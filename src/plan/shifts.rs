@@ -79,13 +79,13 @@ pub fn cover(
     let lower_bound_per_day =
         required.iter().map(|&r| f64::from(r)).sum::<f64>() * slot_hours * hourly;
     let breaks = rules.workforce.breaks;
+    let step = breaks.map_or(slot_minutes, |b| b.step);
     let grid = Grid {
-        step: breaks.map_or(slot_minutes, |b| b.step),
+        step,
         slot_minutes,
-        units: n * (slot_minutes / breaks.map_or(slot_minutes, |b| b.step)) as usize,
+        units: n * (slot_minutes / step) as usize,
         cyclic,
     };
-    let candidates = candidate_shifts(required, &grid, rules);
     if required.iter().all(|&r| r == 0) {
         return Ok(ShiftPlan {
             shifts: Vec::new(),
@@ -97,59 +97,94 @@ pub fn cover(
             break_minutes_per_day: 0.0,
         });
     }
+    let candidates = candidate_shifts(required, &grid, rules);
     check_every_slot_covered(required, &grid, &candidates)?;
     let shift_cost = |length: u32| hourly * f64::from(length) / 60.0 + shift_start;
     let need: Vec<u32> = (0..grid.units).map(|u| required[grid.slot(u)]).collect();
     let counts = cheapest_counts(&need, &grid, &candidates, shift_cost)?;
-    let mut shifts = Vec::new();
-    let mut staggered = Vec::new();
-    let mut on_duty = vec![0i64; grid.units];
-    let mut cost_per_day = 0.0;
-    let mut break_minutes_per_day = 0.0;
-    for (c, (count, by_break)) in candidates.iter().zip(&counts) {
-        if *count == 0 {
-            continue;
-        }
-        shifts.push((c.start, c.length, *count));
-        for &u in &c.covered {
-            on_duty[u] += i64::from(*count);
-        }
-        for (b, taken) in c.breaks.iter().zip(by_break) {
-            for (&offset, &k) in b.offsets.iter().zip(taken) {
-                for u in grid.span(c.start + offset, b.length) {
-                    on_duty[u] -= i64::from(k);
-                }
-            }
-            break_minutes_per_day += f64::from(*count) * f64::from(b.length);
-        }
-        if breaks.is_some() {
-            staggered.extend(stagger(c.start, c.length, &c.breaks, by_break));
-        }
-        cost_per_day += f64::from(*count) * shift_cost(c.length);
-    }
-    shifts.sort_unstable();
-    staggered.sort_by(|a, b| (a.start, a.length, &a.breaks).cmp(&(b.start, b.length, &b.breaks)));
-    let per_slot = grid.units / n;
-    let coverage: Vec<u32> = (0..n)
-        .map(|s| {
-            let least = on_duty[s * per_slot..(s + 1) * per_slot].iter().min();
-            least.copied().unwrap_or(0).max(0) as u32
-        })
-        .collect();
-    let over: f64 = on_duty
-        .iter()
-        .zip(&need)
-        .map(|(c, r)| (*c - i64::from(*r)).max(0) as f64)
-        .sum();
+    let chosen = Chosen {
+        grid: &grid,
+        candidates: &candidates,
+        counts: &counts,
+        need: &need,
+        staggered: breaks.is_some(),
+    };
     Ok(ShiftPlan {
-        shifts,
-        coverage,
-        cost_per_day,
         lower_bound_per_day,
-        over_staffing_hours: over * f64::from(grid.step) / 60.0,
-        staggered,
-        break_minutes_per_day,
+        ..chosen.plan(n, shift_cost)
     })
+}
+
+/// The programme's answer, to be read as a [`ShiftPlan`].
+struct Chosen<'a> {
+    grid: &'a Grid,
+    candidates: &'a [Candidate],
+    /// Per candidate: servers, and per break and start the servers taking it.
+    counts: &'a [Counts],
+    /// Servers needed per unit of the day.
+    need: &'a [u32],
+    /// Whether the shifts carry breaks (`[plan] breaks`).
+    staggered: bool,
+}
+
+impl Chosen<'_> {
+    /// The shifts used, their staggered breaks, servers on duty per unit
+    /// net of breaks, and so the coverage per slot (of `n`), the
+    /// over-staffing and the cost (`shift_cost` per shift of a length).
+    /// The lower bound is left at 0 for the caller.
+    fn plan(&self, n: usize, shift_cost: impl Fn(u32) -> f64) -> ShiftPlan {
+        let grid = self.grid;
+        let mut shifts = Vec::new();
+        let mut staggered = Vec::new();
+        let mut on_duty = vec![0i64; grid.units];
+        let mut cost_per_day = 0.0;
+        let mut break_minutes_per_day = 0.0;
+        for (c, (count, by_break)) in self.candidates.iter().zip(self.counts) {
+            if *count == 0 {
+                continue;
+            }
+            shifts.push((c.start, c.length, *count));
+            for &u in &c.covered {
+                on_duty[u] += i64::from(*count);
+            }
+            for (b, taken) in c.breaks.iter().zip(by_break) {
+                for (&offset, &k) in b.offsets.iter().zip(taken) {
+                    for u in grid.span(c.start + offset, b.length) {
+                        on_duty[u] -= i64::from(k);
+                    }
+                }
+                break_minutes_per_day += f64::from(*count) * f64::from(b.length);
+            }
+            if self.staggered {
+                staggered.extend(stagger(c.start, c.length, &c.breaks, by_break));
+            }
+            cost_per_day += f64::from(*count) * shift_cost(c.length);
+        }
+        shifts.sort_unstable();
+        staggered
+            .sort_by(|a, b| (a.start, a.length, &a.breaks).cmp(&(b.start, b.length, &b.breaks)));
+        let per_slot = grid.units / n;
+        let coverage: Vec<u32> = (0..n)
+            .map(|s| {
+                let least = on_duty[s * per_slot..(s + 1) * per_slot].iter().min();
+                least.copied().unwrap_or(0).max(0) as u32
+            })
+            .collect();
+        let over: f64 = on_duty
+            .iter()
+            .zip(self.need)
+            .map(|(c, r)| (*c - i64::from(*r)).max(0) as f64)
+            .sum();
+        ShiftPlan {
+            shifts,
+            coverage,
+            cost_per_day,
+            lower_bound_per_day: 0.0,
+            over_staffing_hours: over * f64::from(grid.step) / 60.0,
+            staggered,
+            break_minutes_per_day,
+        }
+    }
 }
 
 /// The day cut into units of `step` minutes (the slot without breaks).

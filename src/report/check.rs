@@ -203,12 +203,15 @@ fn tier_table(out: &mut String, model: &Model, check: &Check) {
         ),
     );
     for ((load, verdict), tier) in check.loads.iter().zip(&check.verdicts).zip(&model.tiers) {
-        let (servers, utilization) = match (tier.servers, &tier.roster) {
-            (Servers::Unlimited, _) => ("-".to_string(), "-".to_string()),
-            (Servers::Fixed(n) | Servers::Rostered(n), roster) => {
-                let servers = match roster {
-                    Some(r) => format!("{:.1}", r.mean()),
-                    None => n.to_string(),
+        let (servers, utilization) = match tier.servers {
+            Servers::Unlimited => ("-".to_string(), "-".to_string()),
+            Servers::Fixed(n) | Servers::Rostered(n) => {
+                // A roster's mean on duty, or agents of groups with drawn
+                // speeds or new hires on average over the run.
+                let servers = if load.rostered {
+                    format!("{:.1}", load.on_duty)
+                } else {
+                    n.to_string()
                 };
                 (servers, format!("{:.3}", load.utilization))
             }
@@ -232,6 +235,21 @@ fn tier_table(out: &mut String, model: &Model, check: &Check) {
             out,
             format_args!(
                 "(servers of a roster: the mean on duty over the week; a peak slot may be busier)"
+            ),
+        );
+    }
+    if check
+        .loads
+        .iter()
+        .zip(&model.tiers)
+        .any(|(l, t)| l.rostered && t.roster.is_none())
+    {
+        putln(
+            out,
+            format_args!(
+                "(agent groups with drawn speeds or new hires: servers are the agents on duty on \
+                 average over the run, hires from the week they join; the offered load counts each \
+                 agent's mean speed over its tenure efficiency)"
             ),
         );
     }

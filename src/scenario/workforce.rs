@@ -310,48 +310,6 @@ pub fn roster_error(source: &str, file: &str, field: &str, message: &str) -> cra
     checker.into_error()
 }
 
-/// A group of tier `tier` staffed by `shifts`, which `plan` cannot size
-/// yet: an error at that group's `shifts` in the scenario `source` (the
-/// text as `plan` read it) of `file`; `Package::blame` places it in the
-/// file that writes them when `source` is merged.
-pub fn group_shifts_error(
-    source: &str,
-    file: &str,
-    tier: &str,
-    group: &str,
-) -> crate::error::Error {
-    let mut checker = Checker::new(source, file);
-    // Only the tiers' names and groups: a file that `extends` another is not
-    // a whole scenario.
-    #[derive(Deserialize)]
-    struct Tiers {
-        #[serde(default)]
-        tier: Vec<Tier>,
-    }
-    #[derive(Deserialize)]
-    struct Tier {
-        name: String,
-        #[serde(default)]
-        group: Vec<Spanned<Group>>,
-    }
-    #[derive(Deserialize)]
-    struct Group {
-        name: String,
-        shifts: Option<Vec<Spanned<toml::Value>>>,
-    }
-    let raw: Option<Tiers> = toml::from_str(source).ok();
-    let t = raw.iter().flat_map(|r| &r.tier).find(|t| t.name == tier);
-    let g = t.and_then(|t| t.group.iter().find(|g| g.get_ref().name == group));
-    let shifts = g.and_then(|g| g.get_ref().shifts.as_ref()?.first().map(|s| s.span()));
-    let span = shifts.or(g.map(|g| g.span())).unwrap_or(0..0);
-    checker.problem(
-        span,
-        format!("tier.{tier}.group.{group}.shifts"),
-        "`tiersim plan` sizes agent groups staffed by `servers` (always on duty) and cannot plan a group's shifts yet; allowed for plan: `servers` (then plan chooses it)",
-    );
-    checker.into_error()
-}
-
 /// Greatest common divisor.
 fn gcd(a: u32, b: u32) -> u32 {
     if b == 0 { a } else { gcd(b, a % b) }
@@ -360,18 +318,6 @@ fn gcd(a: u32, b: u32) -> u32 {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn a_group_with_shifts_is_located_at_its_shifts() {
-        let source = "extends = \"base.toml\"\nname = \"x\"\n\n[[tier]]\nname = \"front\"\n\n[[tier.group]]\nname = \"desk\"\nshifts = [{ start = \"08:00\", end = \"16:00\", servers = 4 }]\n";
-        let crate::error::Error::Scenario(e) =
-            group_shifts_error(source, "f.toml", "front", "desk")
-        else {
-            panic!("a scenario error")
-        };
-        assert_eq!(e.problems[0].line, 9, "{}", e.rendered);
-        assert_eq!(e.problems[0].field, "tier.front.group.desk.shifts");
-    }
 
     #[test]
     fn working_days_under_a_consecutive_limit() {

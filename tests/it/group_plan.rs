@@ -8,7 +8,7 @@
 
 use tiersim::analytic::Mmc;
 use tiersim::experiment::goals::{Attainment, check_targets};
-use tiersim::plan::groups::with_groups;
+use tiersim::plan::groups::{planned_trial, with_groups};
 use tiersim::plan::{Plan, PlanOptions, Verdict, group_output, people, plan};
 use tiersim::scenario::{Scenario, parse};
 
@@ -157,7 +157,7 @@ fn the_plan_is_locally_minimal_and_its_headcount_covers_it() {
         let s = shipped(name);
         let p = planned(&s);
         assert_eq!(p.verdict, Verdict::Met, "{name}");
-        for (i, g) in p.groups.iter().enumerate() {
+        for g in &p.groups {
             // One agent fewer, on the search's streams: a target fails, or
             // the plan says why the group has no fewer.
             if !g.why_not_fewer.starts_with("one agent fewer fails") {
@@ -170,19 +170,9 @@ fn the_plan_is_locally_minimal_and_its_headcount_covers_it() {
                 continue;
             }
             let mut m = s.model.clone();
-            let mut staffing: Vec<Vec<u32>> = m
-                .tiers
-                .iter()
-                .map(|t| {
-                    t.groups
-                        .as_ref()
-                        .map_or(Vec::new(), |x| vec![0; x.groups.len()])
-                })
-                .collect();
-            for (j, h) in p.groups.iter().enumerate() {
-                staffing[h.tier][h.group] = h.servers - u32::from(i == j);
-            }
-            with_groups(&mut m, &staffing);
+            let mut trial = planned_trial(&s.model, &p);
+            trial.groups[g.tier][g.group] -= 1;
+            with_groups(&mut m, &p.grid, &trial);
             m.run.replications = p.replications;
             let fewer = tiersim::experiment::run(&m);
             let held = check_targets(&s.goals.targets, &fewer)
@@ -192,7 +182,7 @@ fn the_plan_is_locally_minimal_and_its_headcount_covers_it() {
         }
         // Headcount per group: people × FTE hours × (1 - shrinkage) cover
         // the agents' hours on duty (all week), one person fewer does not.
-        let shifts = group_output::group_shifts(&p, &s.goals).unwrap();
+        let shifts = group_output::group_shifts(&s.model, &p, &s.goals).unwrap();
         let none = vec![None; s.model.tiers.len()];
         let w = &s.goals.plan.workforce;
         let people = people::people(&s.model, &p, &none, &shifts, w, false).unwrap();
@@ -246,71 +236,40 @@ fn plan_writes_each_groups_agents_and_the_planned_file_runs_them() {
     assert!(html.contains("<section id=\"groups\">"));
 }
 
-/// A group staffed by `shifts` cannot be planned yet: `plan` refuses the
-/// file, naming the tier and the group, rather than writing a planned file
-/// with `servers` beside the group's `shifts` (which would not validate).
+/// A group staffed by one shift covering the whole week is planned
+/// exactly as the same group staffed by `servers` (no calendar: one slot,
+/// all day): the same start, the same evaluations, the same agents, the
+/// same confirmation byte for byte, the same cost; with one group, and
+/// with two groups at different rates (so trades are tried too).
 #[test]
-fn a_group_staffed_by_shifts_is_refused_by_name() {
-    let dir = scratch("group-plan-shifts");
-    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-    let base = root.join("scenarios/remedies/cross-training-plan.toml");
-    let file = dir.join("shifts.toml");
-    std::fs::write(
-        &file,
-        format!(
-            "extends = {:?}\nname = \"shifts\"\nremove = [\"tier.front.group.loan_desk.servers\"]\n\n[[tier]]\nname = \"front\"\n\n[[tier.group]]\nname = \"loan_desk\"\nshifts = [{{ start = \"08:00\", end = \"16:00\", servers = 4 }}]\n",
-            base.display().to_string()
+fn a_group_on_one_shift_all_week_is_planned_as_a_group_with_servers() {
+    let all_week = "shifts = [{ start = \"00:00\", end = \"24:00\", servers = 3 }]";
+    let designs = [
+        (
+            "[[tier.group]]\nname = \"all\"\nSTAFF\nskills = { ra = 1, rb = 1 }",
+            "",
         ),
-    )
-    .unwrap();
-    let out = tiersim(&[
-        "plan",
-        file.to_str().unwrap(),
-        "--out",
-        dir.to_str().unwrap(),
-    ]);
-    assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
-    let err = text(&out.stderr);
-    assert!(
-        err.contains("field `tier.front.group.loan_desk.shifts`")
-            && err.contains("cannot plan a group's shifts yet")
-            && err.contains("shifts.toml:10:"),
-        "{err}"
-    );
-    assert!(!dir.join("plan.json").exists());
-}
-
-/// A group staffed by `shifts` in the file that another `extends` is
-/// refused at the base's line of those shifts, not at a line of the file
-/// named on the command line (which does not write them).
-#[test]
-fn a_group_staffed_by_shifts_in_a_base_is_refused_at_the_base_line() {
-    let dir = scratch("group-plan-shifts-base");
-    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-    let base = root.join("scenarios/remedies/cross-training-plan.toml");
-    std::fs::write(
-        dir.join("shifts.toml"),
-        format!(
-            "extends = {:?}\nname = \"shifts\"\nremove = [\"tier.front.group.loan_desk.servers\"]\n\n[[tier]]\nname = \"front\"\n\n[[tier.group]]\nname = \"loan_desk\"\nshifts = [{{ start = \"08:00\", end = \"16:00\", servers = 4 }}]\n",
-            base.display().to_string()
+        (
+            "[[tier.group]]\nname = \"dear\"\nSTAFF\nskills = { ra = 1, rb = 1 }\n\
+             [[tier.group]]\nname = \"cheap\"\nSTAFF\nskills = { a = 1, b = 1 }",
+            "group_hourly = { desk = { dear = 60.0, cheap = 30.0 } }",
         ),
-    )
-    .unwrap();
-    let file = dir.join("child.toml");
-    std::fs::write(&file, "extends = \"shifts.toml\"\nname = \"child\"\n").unwrap();
-    let out = tiersim(&[
-        "plan",
-        file.to_str().unwrap(),
-        "--out",
-        dir.to_str().unwrap(),
-    ]);
-    assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
-    let err = text(&out.stderr);
-    assert!(
-        err.contains("field `tier.front.group.loan_desk.shifts`")
-            && err.contains("shifts.toml:10:")
-            && !err.contains("child.toml:"),
-        "{err}"
-    );
-    assert!(!dir.join("plan.json").exists());
+    ];
+    for (groups, cost) in designs {
+        let with = |staff: &str| planned(&desk(&groups.replace("STAFF", staff), OVERALL, cost));
+        let (servers, shifts) = (with("servers = 3"), with(all_week));
+        assert_eq!(servers.verdict, Verdict::Met);
+        assert_eq!(shifts.verdict, Verdict::Met);
+        assert_eq!(shifts.evaluations, servers.evaluations);
+        for (a, b) in servers.groups.iter().zip(&shifts.groups) {
+            assert!(!a.by_slot() && b.by_slot());
+            assert_eq!((b.analytic, b.servers), (a.analytic, a.servers));
+            assert_eq!(b.slots, vec![a.servers]);
+            assert_eq!(b.planned_cost(&shifts.grid), a.cost_per_week(a.servers));
+        }
+        assert_eq!(
+            format!("{:?}", shifts.confirmation.overall),
+            format!("{:?}", servers.confirmation.overall)
+        );
+    }
 }

@@ -120,8 +120,9 @@ pub struct RawGroup {
     /// `{ request_or_segment = rank }` (1 = first rank).
     pub skills: Option<BTreeMap<Spanned<String>, Spanned<u32>>>,
     /// `{ request_or_segment = service-time factor }` (default 1 at rank
-    /// 1, 1.15 off-skill).
-    pub speed: Option<BTreeMap<Spanned<String>, Spanned<f64>>>,
+    /// 1, 1.15 off-skill), or with a `dist` key each agent's drawn factor
+    /// (as `agent_speed`); split in `scenario::tier::speed`.
+    pub speed: Option<Spanned<BTreeMap<Spanned<String>, Spanned<toml::Value>>>>,
     /// Agents kept for the group's first-rank skills.
     pub reserve: Option<Spanned<u32>>,
     /// Roster: the group's shifts (instead of `servers`).

@@ -4,11 +4,12 @@
 //! (agents joining at a week, ramping up along an efficiency curve).
 
 use super::super::diagnostics::{Checker, unknown_word};
-use super::super::raw::{RawGroup, RawNewHires, RawTier};
+use super::super::raw::{RawDist, RawGroup, RawNewHires, RawTier};
 use crate::engine::Dist;
 use crate::model::Roster;
 use crate::model::agents::{Agents, MONTH, NewHires};
 use crate::model::week::WEEK;
+use toml::Spanned;
 
 /// The most agents a tier's groups may have (a client in service keeps its
 /// agent's number in 16 bits).
@@ -70,10 +71,17 @@ impl Checker<'_> {
         }
     }
 
-    /// `agent_speed` and `new_hires` of a group.
-    pub(super) fn group_agents(&mut self, raw: &RawGroup, field: &str) -> Agents {
-        let speed = raw.agent_speed.as_ref().and_then(|d| {
-            let at = format!("{field}.agent_speed");
+    /// Each agent's drawn factor `drawn` (`agent_speed`, or `speed` with a
+    /// `dist`, with the key it was written under) and `new_hires` of a
+    /// group.
+    pub(super) fn group_agents(
+        &mut self,
+        raw: &RawGroup,
+        field: &str,
+        drawn: Option<(&Spanned<RawDist>, &str)>,
+    ) -> Agents {
+        let speed = drawn.and_then(|(d, key)| {
+            let at = format!("{field}.{key}");
             let dist = self.dist(d, &at)?;
             // The continuous kinds are > 0 almost surely; a uniform from 0
             // or an empirical 0 draws 0 itself.

@@ -169,9 +169,15 @@ impl Checker<'_> {
         let field = |f: &str| format!("tier.{tier}.group.{}.{f}", raw.name.get_ref());
         let prefix = format!("tier.{tier}.group.{}", raw.name.get_ref());
         let (servers, roster) = self.group_staffing(raw, &prefix, start_day);
-        let agents = self.group_agents(raw, &prefix);
+        let split = self.group_speed(raw, &prefix);
+        let drawn = match (&split.agents, &raw.agent_speed) {
+            (Some(d), _) => Some((d, "speed")),
+            (None, Some(d)) => Some((d, "agent_speed")),
+            (None, None) => None,
+        };
+        let agents = self.group_agents(raw, &prefix, drawn);
         let skills = self.skills(raw, names, &field("skills"));
-        let speeds = self.speeds(raw, &skills, &field("speed"));
+        let speeds = self.speeds(&split.skills, &skills, &field("speed"));
         let reserve = raw.reserve.as_ref().map_or(0, |r| {
             if *r.get_ref() > servers {
                 self.problem(
@@ -267,12 +273,12 @@ impl Checker<'_> {
     /// `speed`: a service-time factor > 0 for some of the group's skills.
     fn speeds<'r>(
         &mut self,
-        raw: &'r RawGroup,
+        table: &'r BTreeMap<Spanned<String>, Spanned<f64>>,
         skills: &BTreeMap<&str, u8>,
         field: &str,
     ) -> BTreeMap<&'r str, f64> {
         let mut out = BTreeMap::new();
-        for (key, factor) in raw.speed.iter().flatten() {
+        for (key, factor) in table {
             if !skills.contains_key(key.get_ref().as_str()) {
                 let known: Vec<String> = skills.keys().map(|k| format!("`{k}`")).collect();
                 self.problem(

@@ -11,6 +11,7 @@ mod group;
 mod resolution;
 mod routes;
 mod service;
+mod speed;
 mod staffing;
 mod work;
 
