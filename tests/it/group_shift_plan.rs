@@ -177,38 +177,3 @@ fn plan_writes_each_groups_shifts_and_the_planned_file_runs_them() {
         }
     }
 }
-
-/// `plan --roster` names the people of each group's shifts, or, when the
-/// roster's integer programme cannot be solved (here on a 10-replication
-/// plan it once grew to 18 GB in two minutes and aborted), ends with a
-/// clear verdict at `plan.roster`, exit 2 and no roster.csv: never a crash.
-#[test]
-fn plan_roster_of_group_shifts_gives_a_roster_or_a_clear_verdict() {
-    for replications in ["10", "20"] {
-        let dir = scratch(&format!("group-shift-roster-{replications}"));
-        let file = dir.join("group-shifts.toml");
-        std::fs::write(&file, SCENARIO).unwrap();
-        let out = tiersim(&[
-            "plan",
-            file.to_str().unwrap(),
-            "--roster",
-            "--replications",
-            replications,
-            "--out",
-            dir.to_str().unwrap(),
-        ]);
-        let (stdout, stderr) = (text(&out.stdout), text(&out.stderr));
-        match out.status.code() {
-            Some(0) => {
-                assert!(stdout.contains("roster desk.juniors: "), "{stdout}");
-                assert!(dir.join("roster.csv").exists());
-            }
-            Some(2) => {
-                assert!(stderr.contains("plan.roster"), "{stderr}");
-                assert!(!dir.join("roster.csv").exists());
-                assert!(dir.join("plan.json").exists());
-            }
-            code => panic!("exit {code:?}: {stderr}"),
-        }
-    }
-}
