@@ -37,15 +37,22 @@ fn args<'a>(out: &'a str, extra: &[&'a str]) -> Vec<&'a str> {
     a
 }
 
-#[test]
-fn replayed_calls_match_the_observed_hours_exactly() {
-    let dir = scratch("backtest-fixture");
+/// Runs the fixture's back-test with `extra` into a fresh folder `name`,
+/// which must succeed; the folder and its parsed `bt/backtest.json`.
+fn backtested(name: &str, extra: &[&str]) -> (std::path::PathBuf, serde_json::Value) {
+    let dir = scratch(name);
     let out = dir.join("bt").display().to_string();
-    let run = tiersim(&args(&out, &["--arrivals", "forecast,replay"]));
+    let run = tiersim(&args(&out, extra));
     assert!(run.status.success(), "{}", text(&run.stderr));
-    let json: serde_json::Value =
+    let json =
         serde_json::from_str(&std::fs::read_to_string(dir.join("bt/backtest.json")).unwrap())
             .unwrap();
+    (dir, json)
+}
+
+#[test]
+fn replayed_calls_match_the_observed_hours_exactly() {
+    let (dir, json) = backtested("backtest-fixture", &["--arrivals", "forecast,replay"]);
     let modes = json["modes"].as_array().unwrap();
     assert_eq!(modes.len(), 2);
     assert_eq!(modes[0]["arrivals"], "forecast");
@@ -90,17 +97,14 @@ fn replayed_calls_match_the_observed_hours_exactly() {
 /// over-the-day plot names the observed and the simulated series.
 #[test]
 fn replay_service_replays_the_logged_talk_time() {
-    let dir = scratch("backtest-replay-service");
-    let out = dir.join("bt").display().to_string();
-    let run = tiersim(&args(&out, &["--arrivals", "replay-service", "--report"]));
-    assert!(run.status.success(), "{}", text(&run.stderr));
+    let (dir, json) = backtested(
+        "backtest-replay-service",
+        &["--arrivals", "replay-service", "--report"],
+    );
     // --report draws the over-the-day plot beside backtest.json.
     let svg = std::fs::read_to_string(dir.join("bt/backtest-day.svg")).unwrap();
     assert!(svg.contains("simulated, replay-service") && svg.contains("observed"));
     assert!(dir.join("bt/backtest-day.png").exists());
-    let json: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(dir.join("bt/backtest.json")).unwrap())
-            .unwrap();
     assert_eq!(json["modes"][0]["arrivals"], "replay-service");
     assert_eq!(
         json["modes"][0]["overall"]["volume_mape"].as_f64(),
@@ -225,13 +229,7 @@ fn bad_backtest_arguments_exit_2_saying_what_is_allowed() {
 /// errors of the 4 replications: t(3) 95% = 3.182); replay has no bands.
 #[test]
 fn forecast_bands_are_consistent_with_the_simulated_forecast() {
-    let dir = scratch("backtest-bands");
-    let out = dir.join("bt").display().to_string();
-    let run = tiersim(&args(&out, &["--arrivals", "forecast,replay"]));
-    assert!(run.status.success(), "{}", text(&run.stderr));
-    let json: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(dir.join("bt/backtest.json")).unwrap())
-            .unwrap();
+    let (_, json) = backtested("backtest-bands", &["--arrivals", "forecast,replay"]);
     let modes = json["modes"].as_array().unwrap();
     assert!(modes[1].get("forecast_bands").is_none());
     let bands = &modes[0]["forecast_bands"];
@@ -268,14 +266,9 @@ fn forecast_bands_are_consistent_with_the_simulated_forecast() {
 /// a fit period overlapping the held-out one is refused (exit 2).
 #[test]
 fn predictive_bands_widen_the_day_effect_and_refuse_an_overlap() {
-    let dir = scratch("backtest-predictive");
-    let out = dir.join("bt").display().to_string();
     let fit = ["--fit-from", "1999-02-01", "--fit-to", "1999-02-01"];
-    let run = tiersim(&args(&out, &fit));
-    assert!(run.status.success(), "{}", text(&run.stderr));
-    let json: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(dir.join("bt/backtest.json")).unwrap())
-            .unwrap();
+    let (dir, json) = backtested("backtest-predictive", &fit);
+    let out = dir.join("bt").display().to_string();
     let bands = &json["modes"][0]["forecast_bands"];
     let p = &bands["predictive"];
     assert_eq!(p["spread"]["fit_days"].as_u64(), Some(1));
