@@ -230,6 +230,12 @@ fn tier_table(out: &mut String, model: &Model, check: &Check) {
         );
     }
     notes(out, check);
+    footnotes(out, model, check);
+}
+
+/// The lines under the tier table that explain its figures: rosters' and
+/// varying groups' servers, and the events per replication.
+fn footnotes(out: &mut String, model: &Model, check: &Check) {
     if model.tiers.iter().any(|t| t.roster.is_some()) {
         putln(
             out,

@@ -10,49 +10,6 @@ use crate::model::{
 
 /// Two tiers, two segments (VIP first), 30% escalating to the expert tier.
 pub(super) fn two_tier(front_servers: u32) -> Model {
-    let segment = |name: &str, rate: f64, priority: i64| Segment {
-        name: name.into(),
-        rate_per_hour: rate,
-        patience: Some(Dist::exponential(3.0)),
-        priority,
-        entry: 0,
-        requests: vec![1.0],
-        tolerance: 2.0,
-        arrival_profile: None,
-        trace: None,
-        channels: Vec::new(),
-        back_office: Vec::new(),
-        book: None,
-        redial: None,
-        promote_after: f64::INFINITY,
-        chasing: None,
-        day_effect: None,
-    };
-    let tier = |name: &str, servers: u32, escalate: Vec<Escalation>| Tier {
-        name: name.into(),
-        servers: Servers::Fixed(servers),
-        service: vec![Dist::exponential(2.0); 2],
-        queue_capacity: Some(5),
-        preemptive: false,
-        discipline: Discipline::Priority,
-        routes: vec![escalate],
-        handoff: Handoff::Warm,
-        roster: None,
-        kind: TierKind::Staffed,
-        skill: None,
-        transfer: Transfer::Warm,
-        handoff_minutes: 0.0,
-        callback: crate::model::CallbackRules::default(),
-        sessions: 1,
-        session_slowdown: 1.0,
-        non_client_share: 0.0,
-        outbound: None,
-        groups: None,
-        resolves: vec![1.0],
-        sale_factor: None,
-        callback_offer: None,
-        service_factors: None,
-    };
     Model {
         name: "crn".into(),
         run: RunControl {
@@ -77,26 +34,82 @@ pub(super) fn two_tier(front_servers: u32) -> Model {
             ),
             tier("expert", 2, vec![]),
         ],
-        requests: vec![RequestType {
-            name: "default".into(),
-            sale_probability: 0.03,
-            revenue_per_sale: 0.0,
-            entry: None,
-            complexity: None,
-            back_office: Vec::new(),
-            promised_turnaround: f64::INFINITY,
-            expected_turnaround: f64::INFINITY,
-            bot_uptake: Vec::new(),
-            repeat: None,
-            status_visible: false,
-            proactive: None,
-        }],
+        requests: vec![request()],
         outcomes: Outcomes::default(),
         week: None,
         selling_minutes: 0.0,
         channels: Vec::new(),
         risk: Default::default(),
         retention: Default::default(),
+    }
+}
+
+/// A segment of the fixture: Poisson arrivals, exponential patience of 3 min.
+fn segment(name: &str, rate: f64, priority: i64) -> Segment {
+    Segment {
+        name: name.into(),
+        rate_per_hour: rate,
+        patience: Some(Dist::exponential(3.0)),
+        priority,
+        entry: 0,
+        requests: vec![1.0],
+        tolerance: 2.0,
+        arrival_profile: None,
+        trace: None,
+        channels: Vec::new(),
+        back_office: Vec::new(),
+        book: None,
+        redial: None,
+        promote_after: f64::INFINITY,
+        chasing: None,
+        day_effect: None,
+    }
+}
+
+/// A staffed tier of the fixture: exponential service of 2 min, room for 5.
+fn tier(name: &str, servers: u32, escalate: Vec<Escalation>) -> Tier {
+    Tier {
+        name: name.into(),
+        servers: Servers::Fixed(servers),
+        service: vec![Dist::exponential(2.0); 2],
+        queue_capacity: Some(5),
+        preemptive: false,
+        discipline: Discipline::Priority,
+        routes: vec![escalate],
+        handoff: Handoff::Warm,
+        roster: None,
+        kind: TierKind::Staffed,
+        skill: None,
+        transfer: Transfer::Warm,
+        handoff_minutes: 0.0,
+        callback: crate::model::CallbackRules::default(),
+        sessions: 1,
+        session_slowdown: 1.0,
+        non_client_share: 0.0,
+        outbound: None,
+        groups: None,
+        resolves: vec![1.0],
+        sale_factor: None,
+        callback_offer: None,
+        service_factors: None,
+    }
+}
+
+/// The fixture's one request type.
+fn request() -> RequestType {
+    RequestType {
+        name: "default".into(),
+        sale_probability: 0.03,
+        revenue_per_sale: 0.0,
+        entry: None,
+        complexity: None,
+        back_office: Vec::new(),
+        promised_turnaround: f64::INFINITY,
+        expected_turnaround: f64::INFINITY,
+        bot_uptake: Vec::new(),
+        repeat: None,
+        status_visible: false,
+        proactive: None,
     }
 }
 

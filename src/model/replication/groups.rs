@@ -26,7 +26,7 @@ use super::state::Replication;
 use crate::engine::Time;
 use crate::engine::stats::TimeAverage;
 use crate::model::Tier;
-use crate::model::groups::{Groups, Routing};
+use crate::model::groups::{Group, Groups, Routing};
 use crate::model::week::WEEK;
 
 /// One group's running state.
@@ -97,6 +97,51 @@ pub(super) struct GroupPool {
     pub(super) duties: Vec<u32>,
 }
 
+impl GroupRun {
+    /// Group `group` of `spec` before the first event: its agents are
+    /// `first..` in `agents`, those on duty at time 0 free, the rest off.
+    fn start(
+        spec: &Groups,
+        group: &Group,
+        first: u32,
+        agents: &[Agent],
+        window: (f64, f64),
+    ) -> Self {
+        let by_speed = spec.routing == Routing::Fastest && group.agents.individual();
+        let hires = group.agents.new_hires.as_ref();
+        let count = hires.map_or(0, |h| h.count);
+        let mut run = GroupRun {
+            free: FreeAgents::new(by_speed, (group.servers + count) as usize),
+            off: VecDeque::new(),
+            leaving: 0,
+            duty: 0,
+            busy: TimeAverage::new(window.0, window.1),
+            varying: Varying::of(group, window),
+            hiring: hires.map(|_| Hiring {
+                first: first + group.servers,
+                count,
+                next_step: 0,
+                joined: 0,
+            }),
+            counts: GroupCounts {
+                servers: group.servers,
+                by_skill: vec![0; group.skills.len()],
+                ..GroupCounts::default()
+            },
+        };
+        let duty = group.on_duty_at(0.0);
+        for agent in first..first + group.servers {
+            if agent < first + duty {
+                run.free.release(agent, agents[agent as usize].factor, 0.0);
+            } else {
+                run.off.push_back(agent);
+            }
+        }
+        run.set_duty(0.0, duty, 0);
+        run
+    }
+}
+
 impl GroupPool {
     /// The groups of `tier` before the first event; `ranks` is each
     /// segment's priority rank there and `callback_rank` that of
@@ -132,38 +177,7 @@ impl GroupPool {
         for (g, group) in spec.groups.iter().enumerate() {
             let first = agents.len() as u32;
             agents.extend(group_agents(group, g, &tier.name, draws));
-            let by_speed = spec.routing == Routing::Fastest && group.agents.individual();
-            let hires = group.agents.new_hires.as_ref();
-            let count = hires.map_or(0, |h| h.count);
-            let mut run = GroupRun {
-                free: FreeAgents::new(by_speed, (group.servers + count) as usize),
-                off: VecDeque::new(),
-                leaving: 0,
-                duty: 0,
-                busy: TimeAverage::new(window.0, window.1),
-                varying: Varying::of(group, window),
-                hiring: hires.map(|_| Hiring {
-                    first: first + group.servers,
-                    count,
-                    next_step: 0,
-                    joined: 0,
-                }),
-                counts: GroupCounts {
-                    servers: group.servers,
-                    by_skill: vec![0; group.skills.len()],
-                    ..GroupCounts::default()
-                },
-            };
-            let duty = group.on_duty_at(0.0);
-            for agent in first..first + group.servers {
-                if agent < first + duty {
-                    run.free.release(agent, agents[agent as usize].factor, 0.0);
-                } else {
-                    run.off.push_back(agent);
-                }
-            }
-            run.set_duty(0.0, duty, 0);
-            groups.push(run);
+            groups.push(GroupRun::start(spec, group, first, &agents, window));
         }
         let duties = if spec.rostered() {
             spec.duty_plan().into_iter().flat_map(|(_, d)| d).collect()
