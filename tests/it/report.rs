@@ -297,7 +297,7 @@ fn assert_self_contained(page: &str) {
 }
 
 #[test]
-fn a_run_gets_a_cdf_and_segment_bars_and_a_note_for_sweep_plots() {
+fn a_run_gets_a_cdf_and_segment_bars_and_no_note_on_sweep_plots() {
     let dir = scratch("report-run");
     let out = run_folder(&dir);
     let summary: serde_json::Value =
@@ -342,7 +342,9 @@ fn a_run_gets_a_cdf_and_segment_bars_and_a_note_for_sweep_plots() {
     }
     let page = html(&out);
     assert_self_contained(&page);
-    assert!(page.contains("need a sweep of two or more points"));
+    // A run asked for no sweep: no note on the sweep plots it cannot have
+    // (a sweep of one point gets one: a_sweep_of_one_point_is_reported...).
+    assert!(!page.contains("sweep axis"), "a run's page talks of sweeps");
     // No calendar, no shifts: no plots over the day, and a note why.
     assert!(summary["scenarios"][0].get("slots").is_none());
     assert!(!page.contains("id=\"day\"") && !out.join("plot-day-arrivals.svg").exists());

@@ -173,9 +173,14 @@ fn by_segment(several: &[&Point], plots: &mut Plots) -> Result<(), Error> {
 
 /// The plots against the sweep's numeric axes: lines against the first
 /// axis, heat maps over the first two; notes when the sweep has too few.
+/// A plain run or comparison (no sweep axes) gets no note: it asked for
+/// no sweep, so a note on plots it could not have would only distract.
 fn against_sweep_axes(results: &Results, target: &Target, plots: &mut Plots) -> Result<(), Error> {
     let axes = sweep::numeric_axes(results);
     let compare = results.comparison.is_some();
+    if results.axes.is_empty() {
+        return Ok(());
+    }
     if results.points.len() < 2 {
         plots.notes.push(
             "Service level and mean wait against a sweep axis, and the heat map over two axes, need a sweep of two or more points: this run has one point, so they are left out.".into(),
