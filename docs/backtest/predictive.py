@@ -86,3 +86,31 @@ for label, use_h, use_est in (("day effect only", 0, 0), ("+ hour spread", 1, 0)
             mu = S[h] / T * day[df]
             k += quantile(mu, cv, 0.1) <= n[dt, h] <= quantile(mu, cv, 0.9)
     print(f"  {label:24} {100 * k / total:.0f}%")
+# Round 6 (docs/backtest.md): the same band with each fitted variance replaced by its predictive
+# value, E[sigma^2 | s^2] = s^2 nu / (nu - 2) under the reference prior p(sigma^2) ~ 1/sigma^2
+# (the Student-t predictive of a variance estimated with nu degrees of freedom): the day totals'
+# variance (nu = fit days - 1) and the hour-within-day residual variance (nu = cells - params).
+# Everything else as above; the band is still the moment-matched negative binomial.
+if len(sys.argv) > 2 and sys.argv[2] == "--uncertain-cv":
+    nu_d, nu_h = len(tot) - 1, cells - params
+    d2u = max(0.0, (v * nu_d / (nu_d - 2) - m) / m ** 2)
+    h2u = max(0.0, (rss * cells / (nu_h - 2) - se) / se2)
+    print(f"uncertain cv: day cv {math.sqrt(d2):.3f} -> {math.sqrt(d2u):.3f} (nu {nu_d}), "
+          f"hour cv {math.sqrt(h2):.3f} -> {math.sqrt(h2u):.3f} (nu {nu_h})")
+    k = 0; parts = {}
+    for dt in TEST:
+        df = fitby[wd(dt)]
+        a = (1 + d2u) * (1 + h2u) * (1 + (d2u + 1 / day[df])) - 1
+        for h in H:
+            b = 1 / S[h] + h2u * sum(e[d, h] ** 2 for d in FIT) / S[h] ** 2
+            mu = S[h] / T * day[df]
+            cv = math.sqrt((1 + a) * (1 + b) - 1)
+            k += quantile(mu, cv, 0.1) <= n[dt, h] <= quantile(mu, cv, 0.9)
+            parts.setdefault(h, []).append((mu, a, b, n[dt, h]))
+    pin = 0
+    for h in H:
+        mu = [x[0] for x in parts[h]]; M = sum(mu); b = parts[h][0][2]
+        var = (M * M + sum(u * u * x[1] for u, x in zip(mu, parts[h]))) * (1 + b) - M * M
+        cv = math.sqrt(var) / M
+        o = sum(x[3] for x in parts[h]); pin += quantile(M, cv, 0.1) <= o <= quantile(M, cv, 0.9)
+    print(f"uncertain-cv coverage {k}/{total} = {100 * k / total:.0f}%; pooled hours {pin}/{len(H)}")

@@ -352,6 +352,20 @@ fn print(b: &Backtest) {
                     100.0 * crate::fit::backtest::bands::GOAL_COVERAGE,
                     if p.goal_met { "met" } else { "NOT met" },
                 );
+                if let Some(u) = &p.uncertain_spread {
+                    println!(
+                        "predictive bands with uncertain spreads (day cv {:.3} -> {:.3} from {} degrees of freedom, hour cv {:.3} from {}; mean cv {:.3}): {:.0}% inside (goal {:.0}%: {})",
+                        u.spread.day_cv_fitted,
+                        u.spread.day_cv,
+                        u.spread.day_degrees_of_freedom,
+                        u.spread.hour_cv,
+                        u.spread.hour_degrees_of_freedom,
+                        u.cv_mean,
+                        100.0 * u.coverage,
+                        100.0 * crate::fit::backtest::bands::GOAL_COVERAGE,
+                        if u.goal_met { "met" } else { "NOT met" },
+                    );
+                }
             }
         }
         for g in &c.goals {

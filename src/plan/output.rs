@@ -291,6 +291,11 @@ pub struct PlanDocument {
     /// fewer (absent without groups).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub groups: Option<Ordered<GroupRow>>,
+    /// `--day-quantile Q`: the share Q of days whose figures the overall
+    /// targets on service level, abandonment and mean wait were judged on
+    /// (absent without the flag, and in files written before it was added).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub day_quantile: Option<f64>,
 }
 
 /// `plan.json`, read back.
@@ -396,6 +401,7 @@ pub fn plan_json(
         headcount: Some(people.headcount.clone()),
         roster: people.roster_summaries(),
         groups: (!plan.groups.is_empty()).then(|| group_rows(plan, beside.group_shifts)),
+        day_quantile: model.run.day_quantile,
     };
     document("plan", &doc)
 }

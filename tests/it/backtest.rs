@@ -263,7 +263,8 @@ fn forecast_bands_are_consistent_with_the_simulated_forecast() {
 /// each day-hour's predictive cv is above the day effect's alone (it adds
 /// the hour spread and the forecast's own error), its `inside` and the
 /// coverage are as counted, the pooled hours are the day-hours summed;
-/// a fit period overlapping the held-out one is refused (exit 2).
+/// a fit period overlapping the held-out one is refused (exit 2); one fit
+/// day gives no band with uncertain spreads.
 #[test]
 fn predictive_bands_widen_the_day_effect_and_refuse_an_overlap() {
     let fit = ["--fit-from", "1999-02-01", "--fit-to", "1999-02-01"];
@@ -272,6 +273,10 @@ fn predictive_bands_widen_the_day_effect_and_refuse_an_overlap() {
     let bands = &json["modes"][0]["forecast_bands"];
     let p = &bands["predictive"];
     assert_eq!(p["spread"]["fit_days"].as_u64(), Some(1));
+    // One fit day: no degrees of freedom for the day spread, so no band
+    // with uncertain spreads (docs/backtest.md round 6; values: the unit
+    // test of `predictive.rs`).
+    assert!(p.get("uncertain_spread").is_none(), "{p}");
     let rows = bands["day_hours"].as_array().unwrap();
     let mut inside = 0;
     for r in rows {

@@ -188,3 +188,58 @@ fn plan_judges_the_day_metrics_on_the_quantile_day() {
     let plain = experiment::days::judged(&m, &summary);
     assert!(matches!(plain, std::borrow::Cow::Borrowed(_)));
 }
+
+/// A small scenario whose plan is quick: one tier, four hours a day.
+const PLANNABLE: &str = r#"name = "plannable"
+[run]
+horizon = 2880.0
+replications = 4
+seed = 5
+service_level_threshold = 1.0
+[calendar]
+slot_minutes = 60
+profile = { "08:00-12:00" = 1.0 }
+[[segment]]
+name = "retail"
+rate_per_hour = 40.0
+[[tier]]
+name = "front"
+servers = 4
+service = { dist = "exponential", mean = 3.0 }
+[targets]
+service_level = 0.7
+[cost]
+hourly = { front = 30.0 }
+[plan]
+shift_lengths = [240]
+"#;
+
+/// `plan --day-quantile Q` records Q in `plan.json` (`day_quantile`), so
+/// that the file says which day its targets were judged on; a plan without
+/// the flag has no such key.
+#[test]
+fn plan_json_records_the_day_quantile() {
+    let dir = scratch("day-quantile-plan");
+    let file = dir.join("plannable.toml");
+    std::fs::write(&file, PLANNABLE).unwrap();
+    let plan_json = |extra: &[&str], name: &str| -> serde_json::Value {
+        let out = dir.join(name);
+        let mut args = vec![
+            "plan",
+            file.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+        ];
+        args.extend_from_slice(extra);
+        let o = tiersim(&args);
+        assert!(o.status.success(), "{}", text(&o.stderr));
+        serde_json::from_slice(&std::fs::read(out.join("plan.json")).unwrap()).unwrap()
+    };
+    let q = plan_json(&["--day-quantile", "0.9"], "q");
+    assert_eq!(q["plan"]["day_quantile"], 0.9);
+    let plain = plan_json(&[], "plain");
+    assert!(plain["plan"].get("day_quantile").is_none(), "{plain}");
+    // Read back by the typed document.
+    let doc: tiersim::plan::output::PlanFile = serde_json::from_value(q).unwrap();
+    assert_eq!(doc.plan.day_quantile, Some(0.9));
+}

@@ -9,7 +9,7 @@
 use chrono::NaiveDate;
 use serde::Serialize;
 
-use super::predictive::FitSpread;
+use super::predictive::{FitSpread, UncertainSpread};
 use crate::fit::arrivals::weekday_index;
 use crate::fit::clean::Call;
 use crate::model::Model;
@@ -70,6 +70,26 @@ pub struct PredictiveCoverage {
     /// plot draws calls): the forecast, its predictive band and the
     /// observed calls.
     pub pooled: Vec<PooledBand>,
+    /// Hours whose pooled observed calls are inside their band / all.
+    pub pooled_coverage: f64,
+    /// The same band with the fitted spreads' own uncertainty
+    /// (docs/backtest.md round 6); absent with 2 or fewer degrees of
+    /// freedom for either spread.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uncertain_spread: Option<UncertainCoverage>,
+}
+
+/// The predictive band with uncertain spreads, and its coverage.
+#[derive(Debug, Clone, Serialize)]
+pub struct UncertainCoverage {
+    /// The spreads it uses.
+    pub spread: UncertainSpread,
+    /// Held-out day-hours inside their band / all.
+    pub coverage: f64,
+    /// coverage >= GOAL_COVERAGE.
+    pub goal_met: bool,
+    /// Mean predictive cv over the day-hours.
+    pub cv_mean: f64,
     /// Hours whose pooled observed calls are inside their band / all.
     pub pooled_coverage: f64,
 }
@@ -188,7 +208,20 @@ pub fn bands(
         .sum::<f64>()
         / with_calls.len().max(1) as f64;
     Some(Bands {
-        predictive: spread.map(|s| predictive_coverage(&rows, s, cv, hours)),
+        predictive: spread.map(|s| {
+            let uncertain = s.uncertain().map(|(u, us)| {
+                let rows = day_hours(model, offsets, calls, hours.clone(), u.day_cv, Some(&us));
+                let p = predictive_coverage(&rows, us, u.day_cv, hours.clone(), None);
+                UncertainCoverage {
+                    spread: u,
+                    coverage: p.coverage,
+                    goal_met: p.goal_met,
+                    cv_mean: p.cv_mean,
+                    pooled_coverage: p.pooled_coverage,
+                }
+            });
+            predictive_coverage(&rows, s, cv, hours, uncertain)
+        }),
         cv,
         quantiles: BAND,
         coverage,
@@ -256,12 +289,13 @@ fn day_hours(
 }
 
 /// The predictive bands' coverage of `rows`, per day-hour and per hour
-/// with the dates pooled.
+/// with the dates pooled, with the `uncertain` spreads' beside it.
 fn predictive_coverage(
     rows: &[BandRow],
     spread: FitSpread,
     day_cv: f64,
     hours: std::ops::Range<u32>,
+    uncertain: Option<UncertainCoverage>,
 ) -> PredictiveCoverage {
     let n = rows.len().max(1) as f64;
     let inside = rows
@@ -281,6 +315,7 @@ fn predictive_coverage(
         coverage,
         goal_met: coverage >= GOAL_COVERAGE,
         cv_mean,
+        uncertain_spread: uncertain,
     }
 }
 

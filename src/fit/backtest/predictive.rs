@@ -52,6 +52,35 @@ pub struct FitSpread {
     /// Per weekday (0 = Sunday): (calls in the compared hours, days).
     #[serde(skip)]
     weekdays: [(f64, usize); 7],
+    /// RSS × cells, Σe and Σe² of the hour spread's moment estimate.
+    #[serde(skip)]
+    moments: [f64; 3],
+    /// Degrees of freedom of the hour spread: cells − (D + H − 1).
+    pub hour_degrees_of_freedom: usize,
+    /// The fit days' whole-day totals by weekday (0 = Sunday).
+    #[serde(skip)]
+    totals: [Vec<f64>; 7],
+}
+
+/// The band with uncertain spreads (docs/backtest.md round 6): each
+/// variance fitted from ν degrees of freedom enters as its predictive
+/// value E[σ² | s²] = s² ν / (ν − 2) (the Student-t predictive; reference
+/// prior p(σ²) ∝ 1/σ²), the rest as the predictive band.
+#[derive(Debug, Clone, Serialize)]
+pub struct UncertainSpread {
+    /// The day cv from the fit days' totals (method of moments, pooled
+    /// within weekdays when some weekday repeats, as `fit`'s day effect).
+    pub day_cv_fitted: f64,
+    /// The day cv with its variance's uncertainty:
+    /// cv² + 2/(ν_d − 2) × s²/m² (s²/m² pooled as cv²).
+    pub day_cv: f64,
+    /// ν_d, the day spread's degrees of freedom.
+    pub day_degrees_of_freedom: usize,
+    /// The hour cv with its variance's uncertainty:
+    /// (RSS × cells / (ν_h − 2) − Σe) / Σe², truncated at 0.
+    pub hour_cv: f64,
+    /// ν_h, the hour spread's degrees of freedom.
+    pub hour_degrees_of_freedom: usize,
 }
 
 /// The spread of the fit days' `calls` (on `dates`) over `hours`.
@@ -95,6 +124,16 @@ pub fn fit_spread(calls: &[Call], dates: &[NaiveDate], hours: std::ops::Range<u3
         w.0 += day[d];
         w.1 += 1;
     }
+    let mut whole: BTreeMap<NaiveDate, f64> = dates.iter().map(|d| (*d, 0.0)).collect();
+    for c in calls {
+        if let Some(n) = whole.get_mut(&c.date) {
+            *n += 1.0;
+        }
+    }
+    let mut totals: [Vec<f64>; 7] = Default::default();
+    for (date, n) in whole {
+        totals[weekday_index(date)].push(n);
+    }
     FitSpread {
         fit_from: dates.first().map_or(String::new(), |d| d.to_string()),
         fit_to: dates.last().map_or(String::new(), |d| d.to_string()),
@@ -105,10 +144,70 @@ pub fn fit_spread(calls: &[Call], dates: &[NaiveDate], hours: std::ops::Range<u3
         pooled,
         squares,
         weekdays,
+        moments: [rss * cells, sum_e, sum_e2],
+        hour_degrees_of_freedom: (cells - params).max(0.0) as usize,
+        totals,
     }
 }
 
+/// The pooled (cv², s²/m², ν) of day totals grouped by weekday: within
+/// weekdays when some weekday has two or more days, else across all days
+/// (as `fit`'s day effect, `day_effect.rs`).
+fn day_moments(totals: &[Vec<f64>; 7]) -> (f64, f64, usize) {
+    let all: Vec<f64> = totals.iter().flatten().copied().collect();
+    let groups: Vec<&[f64]> = if totals.iter().any(|g| g.len() >= 2) {
+        totals.iter().map(Vec::as_slice).collect()
+    } else {
+        vec![&all[..]]
+    };
+    let (mut df, mut cv2, mut ratio) = (0usize, 0.0, 0.0);
+    for g in groups.iter().filter(|g| g.len() >= 2) {
+        let n = g.len() as f64;
+        let m = g.iter().sum::<f64>() / n;
+        if m <= 0.0 {
+            continue;
+        }
+        let s2 = g.iter().map(|x| (x - m).powi(2)).sum::<f64>() / (n - 1.0);
+        df += g.len() - 1;
+        cv2 += (n - 1.0) * (s2 - m) / (m * m);
+        ratio += (n - 1.0) * s2 / (m * m);
+    }
+    if df == 0 {
+        return (0.0, 0.0, 0);
+    }
+    (cv2 / df as f64, ratio / df as f64, df)
+}
+
 impl FitSpread {
+    /// The spreads with their own uncertainty ([`UncertainSpread`]) and
+    /// this spread with the hour cv replaced by it; `None` when either has
+    /// 2 or fewer degrees of freedom (the predictive variance is then
+    /// infinite).
+    pub fn uncertain(&self) -> Option<(UncertainSpread, FitSpread)> {
+        let (cv2, ratio, nu_d) = day_moments(&self.totals);
+        let nu_h = self.hour_degrees_of_freedom;
+        if nu_d <= 2 || nu_h <= 2 {
+            return None;
+        }
+        let day2 = (cv2 + 2.0 / (nu_d as f64 - 2.0) * ratio).max(0.0);
+        let [rss_cells, sum_e, sum_e2] = self.moments;
+        let hour2 = if sum_e2 > 0.0 {
+            ((rss_cells / (nu_h as f64 - 2.0) - sum_e) / sum_e2).max(0.0)
+        } else {
+            0.0
+        };
+        let mut spread = self.clone();
+        spread.hour_cv = hour2.sqrt();
+        let u = UncertainSpread {
+            day_cv_fitted: cv2.max(0.0).sqrt(),
+            day_cv: day2.sqrt(),
+            day_degrees_of_freedom: nu_d,
+            hour_cv: spread.hour_cv,
+            hour_degrees_of_freedom: nu_h,
+        };
+        Some((u, spread))
+    }
+
     /// The predictive cv of the calls of hour `hour` (index in the
     /// compared hours) on a day of weekday `w` (0 = Sunday), with the day
     /// effect's `day_cv`.
@@ -232,5 +331,47 @@ mod tests {
         }
         let s = fit_spread(&calls, &[d0, d1], 7..9);
         assert!((s.hour_cv2_moments - 0.95).abs() < 1e-12);
+    }
+
+    /// The spreads' own uncertainty: four days (Sunday-Wednesday, each
+    /// weekday once: ν_d = 3) of (10, 30), (30, 20), (20, 20), (25, 35)
+    /// calls at 07 and 08. Day totals 40, 50, 40, 60: m = 47.5,
+    /// s² = 275/3, cv² = (s² − m)/m², s²/m² as written; the predictive
+    /// cv² = cv² + 2/(3 − 2) × s²/m². The hour spread has ν_h = 8 − 5 = 3
+    /// and its predictive variance is the moment estimate's RSS × cells
+    /// over ν_h − 2 instead of ν_h. Three days (ν_d = 2): none.
+    #[test]
+    fn uncertain_spreads_take_the_predictive_variance() {
+        let d0 = NaiveDate::from_ymd_opt(1999, 2, 7).unwrap(); // a Sunday
+        let counts = [(10, 30), (30, 20), (20, 20), (25, 35)];
+        let dates: Vec<NaiveDate> = (0..4).map(|i| d0 + chrono::Days::new(i)).collect();
+        let mut calls = Vec::new();
+        for (d, (a, b)) in dates.iter().zip(counts) {
+            calls.extend(std::iter::repeat_n(call(*d, 7), a));
+            calls.extend(std::iter::repeat_n(call(*d, 8), b));
+        }
+        let s = fit_spread(&calls, &dates, 7..9);
+        let (u, us) = s.uncertain().expect("3 degrees of freedom each");
+        let (m, s2): (f64, f64) = (47.5, 275.0 / 3.0);
+        let cv2 = (s2 - m) / (m * m);
+        assert!((u.day_cv_fitted - cv2.sqrt()).abs() < 1e-12);
+        let want = cv2 + 2.0 * s2 / (m * m);
+        assert!((u.day_cv * u.day_cv - want).abs() < 1e-12);
+        assert_eq!(
+            (u.day_degrees_of_freedom, u.hour_degrees_of_freedom),
+            (3, 3)
+        );
+        // Σe = 190 calls; Σe² from the day totals and the pooled shares.
+        let (total, pooled) = (190.0, [85.0, 105.0]);
+        let sum_e2: f64 = [40.0, 50.0, 40.0, 60.0]
+            .iter()
+            .flat_map(|d| pooled.map(|p| (d * p / total) * (d * p / total)))
+            .sum();
+        let rss_cells = (s.hour_cv2_moments * sum_e2 + total) * 3.0;
+        let want = (rss_cells / 1.0 - total) / sum_e2;
+        assert!(want > s.hour_cv2_moments);
+        assert!((u.hour_cv * u.hour_cv - want.max(0.0)).abs() < 1e-12);
+        assert_eq!(us.hour_cv, u.hour_cv);
+        assert!(fit_spread(&calls, &dates[..3], 7..9).uncertain().is_none());
     }
 }
