@@ -110,6 +110,10 @@ fn relaxation(
             .filter(|(c, _)| p.columns[**c].contains(&r))
             .map(|(_, v)| (*v, 1.0))
             .collect();
+        if terms.is_empty() {
+            // A row nobody can work.
+            return Ok(None);
+        }
         lp.add_constraint(terms.as_slice(), ComparisonOp::Eq, f64::from(want));
     }
     match lp.solve() {
@@ -147,8 +151,8 @@ fn dive(p: &Programme) -> Option<Vec<u32>> {
         if take.is_empty() {
             // The largest share, the first of equals: one person.
             let mut best = 0;
-            for i in 1..x.len() {
-                if x[i] > x[best] + TOLERANCE {
+            for (i, v) in x.iter().enumerate() {
+                if *v > x[best] + TOLERANCE {
                     best = i;
                 }
             }
@@ -185,6 +189,9 @@ fn branch_and_bound(p: &Programme, target: Option<u32>, node_limit: u64) -> Call
             .filter(|(rows, _)| rows.contains(&r))
             .map(|(_, v)| (*v, 1.0))
             .collect();
+        if terms.is_empty() && want > 0 {
+            return Call::None;
+        }
         ip.add_constraint(terms.as_slice(), ComparisonOp::Eq, f64::from(want));
     }
     if let Some(t) = target {
@@ -360,6 +367,12 @@ mod tests {
         let p = Programme {
             columns: vec![vec![0], vec![0, 1]],
             demand: vec![1, 2],
+        };
+        assert_eq!(search(&p, LIMITS), Search::Infeasible);
+        // Row 2 has no column at all.
+        let p = Programme {
+            columns: vec![vec![0], vec![1]],
+            demand: vec![1, 1, 1],
         };
         assert_eq!(search(&p, LIMITS), Search::Infeasible);
     }
