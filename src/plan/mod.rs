@@ -16,6 +16,7 @@ pub mod output;
 pub mod page;
 pub mod people;
 pub mod roster;
+pub mod roster_search;
 pub mod search;
 pub mod seed;
 pub mod shifts;

@@ -6,7 +6,7 @@
 
 use super::breaks::StaggeredShift;
 use super::headcount::{Headcount, headcounts};
-use super::roster::{self, Infeasible, PersonWeek, RosterRow, RosterSummary};
+use super::roster::{self, Infeasible, PersonWeek, Proof, RosterRow, RosterSummary};
 use super::shifts::ShiftPlan;
 use super::{Plan, Staffing};
 use crate::model::Model;
@@ -24,6 +24,8 @@ pub struct TierRoster {
     pub shifts: Vec<StaggeredShift>,
     /// The people and their weeks.
     pub people: Vec<PersonWeek>,
+    /// The proven lower bound on the people, and the search's effort.
+    pub proof: Proof,
 }
 
 /// Headcount per tier, and rosters when asked for.
@@ -99,7 +101,9 @@ fn tier_roster(
 ) -> Result<TierRoster, (String, Infeasible)> {
     let day = roster::day_shifts(&s.with_breaks());
     let rules = &workforce.roster;
-    let people = roster::roster(&day, open_days, rules, name).map_err(|e| (name.to_string(), e))?;
+    let solved =
+        roster::solved_roster(&day, open_days, rules, name).map_err(|e| (name.to_string(), e))?;
+    let people = solved.people;
     // Checked against every rule before it is written: a broken rule
     // here is a bug, reported rather than written.
     roster::check(&people, &day, open_days, rules).map_err(|e| {
@@ -113,6 +117,7 @@ fn tier_roster(
         tier: name.to_string(),
         shifts: day,
         people,
+        proof: solved.proof,
     })
 }
 
@@ -121,7 +126,12 @@ impl People {
     pub fn roster_summaries(&self) -> Option<Ordered<RosterSummary>> {
         self.rosters.as_ref().map(|r| {
             r.iter()
-                .map(|t| (t.tier.clone(), roster::summary(&t.people, &t.shifts)))
+                .map(|t| {
+                    (
+                        t.tier.clone(),
+                        roster::summary(&t.people, &t.shifts, &t.proof),
+                    )
+                })
                 .collect()
         })
     }
@@ -154,9 +164,23 @@ impl People {
             ));
         }
         for (tier, r) in self.roster_summaries().iter().flatten() {
+            let proof = if r.optimal {
+                format!("optimal: no roster has fewer than {}", r.lower_bound)
+            } else {
+                format!(
+                    "{} people against a proven lower bound of {}: the search stopped at its node limit",
+                    r.people, r.lower_bound
+                )
+            };
             out.push(format!(
-                "roster {tier}: {} people work {} shifts a week ({}-{} h each, at most {} days in a row); roster.csv",
-                r.people, r.shifts_per_week, r.hours[0], r.hours[1], r.longest_run_days
+                "roster {tier}: {} people work {} shifts a week ({}-{} h each, at most {} days in a row; {proof}; {} week patterns, {} branch-and-bound calls); roster.csv",
+                r.people,
+                r.shifts_per_week,
+                r.hours[0],
+                r.hours[1],
+                r.longest_run_days,
+                r.patterns,
+                r.calls
             ));
         }
         out

@@ -10,12 +10,15 @@
 //! constraints: for each open day and length, the patterns working it add
 //! up to the shifts of that length; objective: fewest people. It is exact
 //! and small (at most (lengths + 1)^open days patterns), solved by
-//! `good_lp`/`microlp`. People are then named and given the day's shifts
-//! of their length in start order. When no pattern mix fits, each rule is
-//! relaxed alone to name the one that binds.
+//! [`roster_search`](super::roster_search) with a deterministic limit: the
+//! roster comes with a proven lower bound on its people (optimal when it
+//! meets it). People are then named and given the day's shifts of their
+//! length in start order. When no pattern mix fits, each rule is relaxed
+//! alone to name the one that binds.
 
-use good_lp::{Expression, Solution, SolverModel, constraint, microlp, variable, variables};
 use serde::{Deserialize, Serialize};
+
+use super::roster_search::{LIMITS, Programme, Search, search};
 
 use super::breaks::StaggeredShift;
 use super::output::clock;
@@ -37,6 +40,27 @@ pub struct PersonWeek {
     pub name: String,
     /// Shift worked each day (`None`: day off).
     pub days: [Option<usize>; 7],
+}
+
+/// How a roster was solved: the size of its programme, the proven lower
+/// bound on its people and the branch-and-bound calls the search made.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Proof {
+    /// Week patterns the rules allow (the programme's columns).
+    pub patterns: u32,
+    /// Fewest people any roster of these shifts and rules can have.
+    pub lower_bound: u32,
+    /// Branch-and-bound calls made (0 when the dive met the bound).
+    pub calls: u32,
+}
+
+/// A roster and how it was solved.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Roster {
+    /// The people and their weeks.
+    pub people: Vec<PersonWeek>,
+    /// Its lower bound; optimal when the people are as few.
+    pub proof: Proof,
 }
 
 /// No roster satisfies the rules: the rule that binds and why.
@@ -81,6 +105,20 @@ pub struct RosterSummary {
     pub hours: [f64; 2],
     /// Most working days in a row of anyone (the week repeating).
     pub longest_run_days: u32,
+    /// Fewest people any roster can have, proven (by the programme's
+    /// relaxation, and branch and bound where it ran).
+    #[serde(default)]
+    pub lower_bound: u32,
+    /// Whether `people` equals `lower_bound`: no roster has fewer.
+    #[serde(default)]
+    pub optimal: bool,
+    /// Week patterns the rules allow.
+    #[serde(default)]
+    pub patterns: u32,
+    /// Branch-and-bound calls the search made, each of at most 2,000
+    /// nodes (0: none were needed).
+    #[serde(default)]
+    pub calls: u32,
 }
 
 /// The shifts of one day as single-server instances, in start order.
@@ -157,46 +195,38 @@ fn patterns(
     Ok(out)
 }
 
-/// People per pattern covering `demand[l]` shifts of length `lengths[l]`
-/// on each open day, fewest people; `None` when no mix fits.
+/// The allowed patterns and the search for people per pattern covering
+/// `demand[l]` shifts of length `lengths[l]` on each open day, fewest
+/// people.
 fn solve(
     lengths: &[u32],
     demand: &[u32],
     open: [bool; 7],
     rules: &RosterRules,
-) -> Result<Option<Vec<(Pattern, u32)>>, Infeasible> {
+) -> Result<(Vec<Pattern>, Search), Infeasible> {
     let pats = patterns(lengths, open, rules)?;
     if pats.is_empty() {
-        return Ok(None);
+        return Ok((pats, Search::Infeasible));
     }
-    let mut vars = variables!();
-    let n: Vec<_> = pats
+    let days: Vec<usize> = (0..7).filter(|&d| open[d]).collect();
+    // Row of open day i and length l: i * lengths + l.
+    let columns = pats
         .iter()
-        .map(|_| vars.add(variable().integer().min(0)))
+        .map(|p| {
+            days.iter()
+                .enumerate()
+                .filter(|(_, d)| p[**d] > 0)
+                .map(|(i, d)| i * lengths.len() + p[*d] - 1)
+                .collect()
+        })
         .collect();
-    let people: Expression = n.iter().copied().sum();
-    let mut problem = vars.minimise(people).using(microlp);
-    for d in (0..7).filter(|&d| open[d]) {
-        for (l, &want) in demand.iter().enumerate() {
-            let working: Expression = pats
-                .iter()
-                .zip(&n)
-                .filter(|(p, _)| p[d] == l + 1)
-                .map(|(_, v)| *v)
-                .sum();
-            problem = problem.with(constraint!(working == f64::from(want)));
-        }
-    }
-    let Ok(solution) = problem.solve() else {
-        return Ok(None);
+    let rows = days.iter().flat_map(|_| demand.iter().copied()).collect();
+    let programme = Programme {
+        columns,
+        demand: rows,
     };
-    Ok(Some(
-        pats.into_iter()
-            .zip(&n)
-            .map(|(p, v)| (p, solution.value(*v).round().max(0.0) as u32))
-            .filter(|(_, k)| *k > 0)
-            .collect(),
-    ))
+    let found = search(&programme, LIMITS);
+    Ok((pats, found))
 }
 
 /// The roster of `shifts` (one day's single-server shifts, the same on
@@ -207,6 +237,18 @@ pub fn roster(
     rules: &RosterRules,
     prefix: &str,
 ) -> Result<Vec<PersonWeek>, Infeasible> {
+    solved_roster(shifts, open, rules, prefix).map(|r| r.people)
+}
+
+/// [`roster`] with its proof: the lower bound it meets or not. When the
+/// search stops at its limit without a roster, the error is at
+/// `plan.roster` and says so (it proves nothing about the rules).
+pub fn solved_roster(
+    shifts: &[StaggeredShift],
+    open: [bool; 7],
+    rules: &RosterRules,
+    prefix: &str,
+) -> Result<Roster, Infeasible> {
     let mut lengths: Vec<u32> = shifts.iter().map(|s| s.length).collect();
     lengths.sort_unstable();
     lengths.dedup();
@@ -215,13 +257,38 @@ pub fn roster(
         .map(|&l| shifts.iter().filter(|s| s.length == l).count() as u32)
         .collect();
     if shifts.is_empty() || !open.iter().any(|o| *o) {
-        return Ok(Vec::new());
+        let proof = Proof {
+            patterns: 0,
+            lower_bound: 0,
+            calls: 0,
+        };
+        return Ok(Roster {
+            people: Vec::new(),
+            proof,
+        });
     }
-    let Some(mix) = solve(&lengths, &demand, open, rules)? else {
-        return Err(binding_rule(&lengths, &demand, open, rules)?);
+    let (pats, found) = solve(&lengths, &demand, open, rules)?;
+    let patterns = pats.len() as u32;
+    let (counts, proof) = match found {
+        Search::Found {
+            counts,
+            lower_bound,
+            calls,
+        } => (
+            counts,
+            Proof {
+                patterns,
+                lower_bound,
+                calls,
+            },
+        ),
+        Search::Infeasible => return Err(binding_rule(&lengths, &demand, open, rules)?),
+        Search::Undecided { lower_bound, calls } => {
+            return Err(undecided(patterns, lower_bound, calls));
+        }
     };
     let mut people = Vec::new();
-    for (p, count) in mix {
+    for (p, count) in pats.into_iter().zip(counts) {
         for _ in 0..count {
             people.push((p, [None; 7]));
         }
@@ -238,14 +305,26 @@ pub fn roster(
             }
         }
     }
-    Ok(people
+    let people = people
         .into_iter()
         .enumerate()
         .map(|(i, (_, days))| PersonWeek {
             name: format!("{prefix}-{:03}", i + 1),
             days,
         })
-        .collect())
+        .collect();
+    Ok(Roster { people, proof })
+}
+
+/// The verdict when the search stops at its limit without a roster.
+fn undecided(patterns: u32, lower_bound: u32, calls: u32) -> Infeasible {
+    Infeasible {
+        field: "plan.roster".into(),
+        message: format!(
+            "no roster found within the search's limit ({patterns} week patterns; at least {lower_bound} people by the proven bound; branch and bound stopped at its limit of {} nodes in call {calls} of at most {}: a limit in nodes, not time, so the same on any machine); this proves nothing about the rules; allowed: fewer `plan.shift_lengths` or tighter `plan.roster` rules, which make fewer week patterns",
+            LIMITS.nodes, LIMITS.calls
+        ),
+    }
 }
 
 /// Names the rule whose relaxation alone makes a roster possible.
@@ -295,7 +374,7 @@ fn binding_rule(
         rules.max_hours
     );
     for (name, r, value) in relaxed {
-        if solve(lengths, demand, open, &r)?.is_some() {
+        if let (_, Search::Found { .. }) = solve(lengths, demand, open, &r)? {
             return Ok(Infeasible {
                 field: format!("plan.roster.{name}"),
                 message: format!(
@@ -383,8 +462,8 @@ pub fn rows(tier: &str, people: &[PersonWeek], shifts: &[StaggeredShift]) -> Vec
     out
 }
 
-/// A tier's roster summary.
-pub fn summary(people: &[PersonWeek], shifts: &[StaggeredShift]) -> RosterSummary {
+/// A tier's roster summary, with the `proof` of its size.
+pub fn summary(people: &[PersonWeek], shifts: &[StaggeredShift], proof: &Proof) -> RosterSummary {
     let hours: Vec<f64> = people.iter().map(|p| week_hours(p, shifts)).collect();
     RosterSummary {
         people: people.len() as u32,
@@ -405,6 +484,10 @@ pub fn summary(people: &[PersonWeek], shifts: &[StaggeredShift]) -> RosterSummar
             .map(|p| longest_run(|d| p.days[d].is_some()))
             .max()
             .unwrap_or(0),
+        lower_bound: proof.lower_bound,
+        optimal: people.len() as u32 == proof.lower_bound,
+        patterns: proof.patterns,
+        calls: proof.calls,
     }
 }
 
@@ -431,6 +514,15 @@ mod tests {
         assert_eq!(people.len(), 5);
         check(&people, &shifts, [true; 7], &rules).unwrap();
         assert_eq!(people[0].name, "junior-001");
+        // The dive meets the relaxation's bound (21 / 5 rounded up), which
+        // proves the roster optimal without branching.
+        let solved = solved_roster(&shifts, [true; 7], &rules, "junior").unwrap();
+        assert_eq!(solved.people, people);
+        assert_eq!(solved.proof.lower_bound, 5);
+        assert_eq!(solved.proof.calls, 0);
+        let sum = summary(&solved.people, &shifts, &solved.proof);
+        assert!(sum.optimal);
+        assert_eq!(sum.patterns, solved.proof.patterns);
     }
 
     #[test]
