@@ -7,7 +7,7 @@ use std::collections::VecDeque;
 use rand::Rng;
 
 use super::chasing::ChaseEnd;
-use super::client::{NONE, Phase};
+use super::client::{NONE, Phase, at, at_mut};
 use super::counts::slot_of;
 use super::mode::{Full, Mode};
 use super::state::Replication;
@@ -18,12 +18,12 @@ use crate::model::{ContactKind, ContactOutcome, TierKind};
 
 impl Replication<'_> {
     pub(super) fn abandon<M: Mode>(&mut self, id: u32, t: f64) {
-        let c = &mut self.clients[id as usize];
+        let c = at_mut(&mut self.clients, id);
         let tier = c.tier as usize;
         let wait = t - c.joined;
         c.visit_wait = wait;
         c.wait += wait;
-        let c = &self.clients[id as usize];
+        let c = at(&self.clients, id);
         let counted = c.counted;
         let ts = &mut self.tiers[tier];
         ts.queue_len.change(t, -1.0);
@@ -94,7 +94,7 @@ impl Replication<'_> {
     #[inline(always)]
     pub(super) fn depart<M: Mode>(&mut self, id: u32, t: f64, resolved: bool) {
         // Read in place: the client is about 180 bytes, not worth a copy.
-        let c = &self.clients[id as usize];
+        let c = at(&self.clients, id);
         if c.counted {
             let counts = &mut self.segments[c.segment as usize];
             counts.served += 1;
@@ -156,7 +156,7 @@ impl Replication<'_> {
         } else {
             (None, self.lean_top_box(id, resolved))
         };
-        let c = &self.clients[id as usize];
+        let c = at(&self.clients, id);
         // Served, or abandoning from a queue (blocked clients are not
         // admitted, and their slot is already free).
         let admitted = c.phase != Phase::Free;
@@ -212,7 +212,7 @@ impl Replication<'_> {
     #[inline(always)]
     fn tally_outcome<M: Mode>(&mut self, id: u32, p: f64, resolved: bool, handoffs: u32) -> bool {
         let o = &self.model.outcomes;
-        let c = &self.clients[id as usize];
+        let c = at(&self.clients, id);
         // The seller's factor: 1 for a human, else the chatbot's.
         let bot = if !M::FULL || c.human {
             1.0
@@ -283,7 +283,7 @@ impl Replication<'_> {
     /// [`Lean`]: super::mode::Lean
     #[inline(always)]
     fn lean_top_box(&self, id: u32, resolved: bool) -> f64 {
-        let c = &self.clients[id as usize];
+        let c = at(&self.clients, id);
         debug_assert!(c.repeats == 0 && c.steps == 0 && c.earlier_wait == 0.0);
         let (tolerance, offset) = self.journey_terms[c.segment as usize];
         debug_assert!(offset == 0.0 && self.channel_columns == 1);
@@ -399,7 +399,7 @@ impl Replication<'_> {
     /// queue entry still naming it stale.
     pub(super) fn release(&mut self, id: u32) {
         self.released += 1;
-        let c = &mut self.clients[id as usize];
+        let c = at_mut(&mut self.clients, id);
         c.generation = c.generation.wrapping_add(1);
         c.phase = Phase::Free;
         self.free.push(id);
