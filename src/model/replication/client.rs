@@ -35,6 +35,36 @@ pub(super) fn at_mut(clients: &mut [Client], id: u32) -> &mut Client {
     unsafe { clients.get_unchecked_mut(id as usize) }
 }
 
+/// Entry `segment` of a per-segment table of the replication (its
+/// counts, values, journey terms), without a bounds check, for the
+/// segment of a client in the slab.
+///
+/// Invariant: a client's segment is set only at its arrival (or copied
+/// from another client's), from an `Arrival` event's segment, and those
+/// are scheduled only for `0..model.segments.len()`; every per-segment
+/// table has at least that many entries (built from `model.segments`).
+/// Debug builds check it.
+#[inline(always)]
+pub(super) fn of_segment<T>(table: &[T], segment: u16) -> &T {
+    debug_assert!(
+        (segment as usize) < table.len(),
+        "segment {segment} outside the table"
+    );
+    // SAFETY: `segment` is below `table.len()` by the invariant above.
+    unsafe { table.get_unchecked(segment as usize) }
+}
+
+/// [`of_segment`], mutable; the same invariant.
+#[inline(always)]
+pub(super) fn of_segment_mut<T>(table: &mut [T], segment: u16) -> &mut T {
+    debug_assert!(
+        (segment as usize) < table.len(),
+        "segment {segment} outside the table"
+    );
+    // SAFETY: `segment` is below `table.len()` by the invariant of [`of_segment`].
+    unsafe { table.get_unchecked_mut(segment as usize) }
+}
+
 /// Where a client is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(super) enum Phase {

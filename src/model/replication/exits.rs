@@ -7,7 +7,7 @@ use std::collections::VecDeque;
 use rand::Rng;
 
 use super::chasing::ChaseEnd;
-use super::client::{NONE, Phase, at, at_mut};
+use super::client::{NONE, Phase, at, at_mut, of_segment, of_segment_mut};
 use super::counts::slot_of;
 use super::mode::{Full, Mode};
 use super::state::Replication;
@@ -42,7 +42,7 @@ impl Replication<'_> {
             self.end_chase(id, ChaseEnd::Lost);
         } else {
             if counted {
-                let counts = &mut self.segments[c.segment as usize];
+                let counts = of_segment_mut(&mut self.segments, c.segment);
                 counts.abandoned += 1;
                 counts.record_admitted(c, self.threshold, self.midpoint);
             }
@@ -96,7 +96,7 @@ impl Replication<'_> {
         // Read in place: the client is about 180 bytes, not worth a copy.
         let c = at(&self.clients, id);
         if c.counted {
-            let counts = &mut self.segments[c.segment as usize];
+            let counts = of_segment_mut(&mut self.segments, c.segment);
             counts.served += 1;
             counts.unresolved += !resolved as u64;
             counts.record_admitted(c, self.threshold, self.midpoint);
@@ -219,7 +219,7 @@ impl Replication<'_> {
         } else {
             self.bot_sale_factor(c.bot_tier)
         };
-        let counts = &mut self.segments[c.segment as usize];
+        let counts = of_segment_mut(&mut self.segments, c.segment);
         let mut draws = keyed(c.key, self.outcome_salt, 0);
         counts.finished += 1;
         counts.satisfaction.add(100.0 * p);
@@ -256,7 +256,7 @@ impl Replication<'_> {
             }
         }
         let h = self.attrition[Ending::of(resolved, top_box, complaint, formal) as usize];
-        let (value, new_business) = self.value[c.segment as usize];
+        let (value, new_business) = *of_segment(&self.value, c.segment);
         counts.attrition += h;
         counts.value_at_risk += h * value;
         counts.feedback_value += new_business;
@@ -285,7 +285,7 @@ impl Replication<'_> {
     fn lean_top_box(&self, id: u32, resolved: bool) -> f64 {
         let c = at(&self.clients, id);
         debug_assert!(c.repeats == 0 && c.steps == 0 && c.earlier_wait == 0.0);
-        let (tolerance, offset) = self.journey_terms[c.segment as usize];
+        let (tolerance, offset) = *of_segment(&self.journey_terms, c.segment);
         debug_assert!(offset == 0.0 && self.channel_columns == 1);
         let u = self.scorer.plain_utility(
             c.wait,

@@ -7,7 +7,7 @@ use rand::Rng;
 use super::Event;
 use super::chasing::chase_service;
 use super::chatbot::bot_handed_off;
-use super::client::{Client, NONE, Phase, at, at_mut, next_visit};
+use super::client::{Client, NONE, Phase, at, at_mut, next_visit, of_segment};
 use super::escalation::route;
 use super::mode::{Full, Mode};
 use super::state::{Replication, TierState};
@@ -37,7 +37,7 @@ impl Replication<'_> {
         let rank = if M::FULL && callback {
             self.callback_rank
         } else {
-            ts.ranks[segment]
+            *of_segment(&ts.ranks, segment as u16)
         };
         if counted {
             ts.counts.arrived += 1;
@@ -115,7 +115,7 @@ impl Replication<'_> {
     #[inline(always)]
     pub(super) fn schedule_patience(&mut self, id: u32, tier: usize, t: f64) {
         let c = at(&self.clients, id);
-        let feed = &self.feeds[c.segment as usize];
+        let feed = of_segment(&self.feeds, c.segment);
         if let Some(patience) = &feed.patience {
             let p = patience.sample(&mut keyed(
                 c.key,
