@@ -265,7 +265,11 @@ impl<E: Copy> Calendar<E> {
     /// event loop (an out-of-line call cost its register saving each time).
     #[inline(always)]
     pub fn pop(&mut self) -> Option<(Time, E)> {
-        self.fill_hole();
+        // Tested here, not in the call: most events leave no hole (their
+        // handler filled it), and the call would cost its register saving.
+        if self.hole {
+            self.fill_hole();
+        }
         let side = self.side;
         let root = self.heap.first().map(|e| (e.key(), e.event));
         // Without timers (no patience) the third comparison is skipped.

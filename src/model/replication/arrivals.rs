@@ -4,7 +4,7 @@
 use rand::Rng;
 
 use super::Event;
-use super::client::{Client, NONE, Phase};
+use super::client::{Client, NONE, Phase, at, at_mut};
 use super::counts::slot_of;
 use super::mode::Mode;
 use super::state::Replication;
@@ -78,7 +78,7 @@ impl Replication<'_> {
         } else {
             (0, 0.0, NONE)
         };
-        let c = &mut self.clients[id as usize];
+        let c = at_mut(&mut self.clients, id);
         *c = Client {
             generation: c.generation,
             phase: Phase::Waiting,
@@ -134,7 +134,7 @@ impl Replication<'_> {
     #[inline(always)]
     pub(super) fn enter<M: Mode>(&mut self, id: u32, t: f64) {
         let model = self.model;
-        let c = &self.clients[id as usize];
+        let c = at(&self.clients, id);
         let (segment, channel) = (c.segment as usize, c.channel as usize);
         // Only a booked client (full instance) looks up its segment's book.
         let booked = M::FULL && c.own_rm != NONE;

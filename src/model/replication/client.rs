@@ -5,6 +5,66 @@
 /// No tier (`Client::next`) or no RM (`Client::own_rm`).
 pub(super) const NONE: u16 = u16::MAX;
 
+/// Client `id` of the slab `clients`, without a bounds check.
+///
+/// Invariant: every client id the loop holds (in an event, a queue entry,
+/// a timer, a handler's argument) was handed out by
+/// `Replication::take_slot` as an index below the slab's length, and the
+/// slab only grows during a replication (no slot is ever removed), so the
+/// index is in range. Debug builds (and so the tests) check it. Used on the
+/// hot handlers' paths, where each client is looked up several times per
+/// event and each bounds check costs its compare and branch.
+#[inline(always)]
+pub(super) fn at(clients: &[Client], id: u32) -> &Client {
+    debug_assert!(
+        (id as usize) < clients.len(),
+        "client {id} outside the slab"
+    );
+    // SAFETY: `id` is below `clients.len()` by the invariant above.
+    unsafe { clients.get_unchecked(id as usize) }
+}
+
+/// [`at`], mutable; the same invariant.
+#[inline(always)]
+pub(super) fn at_mut(clients: &mut [Client], id: u32) -> &mut Client {
+    debug_assert!(
+        (id as usize) < clients.len(),
+        "client {id} outside the slab"
+    );
+    // SAFETY: `id` is below `clients.len()` by the invariant of [`at`].
+    unsafe { clients.get_unchecked_mut(id as usize) }
+}
+
+/// Entry `segment` of a per-segment table of the replication (its
+/// counts, values, journey terms), without a bounds check, for the
+/// segment of a client in the slab.
+///
+/// Invariant: a client's segment is set only at its arrival (or copied
+/// from another client's), from an `Arrival` event's segment, and those
+/// are scheduled only for `0..model.segments.len()`; every per-segment
+/// table has at least that many entries (built from `model.segments`).
+/// Debug builds check it.
+#[inline(always)]
+pub(super) fn of_segment<T>(table: &[T], segment: u16) -> &T {
+    debug_assert!(
+        (segment as usize) < table.len(),
+        "segment {segment} outside the table"
+    );
+    // SAFETY: `segment` is below `table.len()` by the invariant above.
+    unsafe { table.get_unchecked(segment as usize) }
+}
+
+/// [`of_segment`], mutable; the same invariant.
+#[inline(always)]
+pub(super) fn of_segment_mut<T>(table: &mut [T], segment: u16) -> &mut T {
+    debug_assert!(
+        (segment as usize) < table.len(),
+        "segment {segment} outside the table"
+    );
+    // SAFETY: `segment` is below `table.len()` by the invariant of [`of_segment`].
+    unsafe { table.get_unchecked_mut(segment as usize) }
+}
+
 /// Where a client is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(super) enum Phase {

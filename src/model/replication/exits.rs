@@ -7,7 +7,7 @@ use std::collections::VecDeque;
 use rand::Rng;
 
 use super::chasing::ChaseEnd;
-use super::client::{NONE, Phase};
+use super::client::{NONE, Phase, at, at_mut, of_segment, of_segment_mut};
 use super::counts::slot_of;
 use super::mode::{Full, Mode};
 use super::state::Replication;
@@ -18,12 +18,12 @@ use crate::model::{ContactKind, ContactOutcome, TierKind};
 
 impl Replication<'_> {
     pub(super) fn abandon<M: Mode>(&mut self, id: u32, t: f64) {
-        let c = &mut self.clients[id as usize];
+        let c = at_mut(&mut self.clients, id);
         let tier = c.tier as usize;
         let wait = t - c.joined;
         c.visit_wait = wait;
         c.wait += wait;
-        let c = &self.clients[id as usize];
+        let c = at(&self.clients, id);
         let counted = c.counted;
         let ts = &mut self.tiers[tier];
         ts.queue_len.change(t, -1.0);
@@ -42,7 +42,7 @@ impl Replication<'_> {
             self.end_chase(id, ChaseEnd::Lost);
         } else {
             if counted {
-                let counts = &mut self.segments[c.segment as usize];
+                let counts = of_segment_mut(&mut self.segments, c.segment);
                 counts.abandoned += 1;
                 counts.record_admitted(c, self.threshold, self.midpoint);
             }
@@ -94,9 +94,9 @@ impl Replication<'_> {
     #[inline(always)]
     pub(super) fn depart<M: Mode>(&mut self, id: u32, t: f64, resolved: bool) {
         // Read in place: the client is about 180 bytes, not worth a copy.
-        let c = &self.clients[id as usize];
+        let c = at(&self.clients, id);
         if c.counted {
-            let counts = &mut self.segments[c.segment as usize];
+            let counts = of_segment_mut(&mut self.segments, c.segment);
             counts.served += 1;
             counts.unresolved += !resolved as u64;
             counts.record_admitted(c, self.threshold, self.midpoint);
@@ -156,7 +156,7 @@ impl Replication<'_> {
         } else {
             (None, self.lean_top_box(id, resolved))
         };
-        let c = &self.clients[id as usize];
+        let c = at(&self.clients, id);
         // Served, or abandoning from a queue (blocked clients are not
         // admitted, and their slot is already free).
         let admitted = c.phase != Phase::Free;
@@ -212,14 +212,14 @@ impl Replication<'_> {
     #[inline(always)]
     fn tally_outcome<M: Mode>(&mut self, id: u32, p: f64, resolved: bool, handoffs: u32) -> bool {
         let o = &self.model.outcomes;
-        let c = &self.clients[id as usize];
+        let c = at(&self.clients, id);
         // The seller's factor: 1 for a human, else the chatbot's.
         let bot = if !M::FULL || c.human {
             1.0
         } else {
             self.bot_sale_factor(c.bot_tier)
         };
-        let counts = &mut self.segments[c.segment as usize];
+        let counts = of_segment_mut(&mut self.segments, c.segment);
         let mut draws = keyed(c.key, self.outcome_salt, 0);
         counts.finished += 1;
         counts.satisfaction.add(100.0 * p);
@@ -256,7 +256,7 @@ impl Replication<'_> {
             }
         }
         let h = self.attrition[Ending::of(resolved, top_box, complaint, formal) as usize];
-        let (value, new_business) = self.value[c.segment as usize];
+        let (value, new_business) = *of_segment(&self.value, c.segment);
         counts.attrition += h;
         counts.value_at_risk += h * value;
         counts.feedback_value += new_business;
@@ -283,9 +283,9 @@ impl Replication<'_> {
     /// [`Lean`]: super::mode::Lean
     #[inline(always)]
     fn lean_top_box(&self, id: u32, resolved: bool) -> f64 {
-        let c = &self.clients[id as usize];
+        let c = at(&self.clients, id);
         debug_assert!(c.repeats == 0 && c.steps == 0 && c.earlier_wait == 0.0);
-        let (tolerance, offset) = self.journey_terms[c.segment as usize];
+        let (tolerance, offset) = *of_segment(&self.journey_terms, c.segment);
         debug_assert!(offset == 0.0 && self.channel_columns == 1);
         let u = self.scorer.plain_utility(
             c.wait,
@@ -399,7 +399,7 @@ impl Replication<'_> {
     /// queue entry still naming it stale.
     pub(super) fn release(&mut self, id: u32) {
         self.released += 1;
-        let c = &mut self.clients[id as usize];
+        let c = at_mut(&mut self.clients, id);
         c.generation = c.generation.wrapping_add(1);
         c.phase = Phase::Free;
         self.free.push(id);

@@ -59,6 +59,7 @@ pub use counts::{
 pub use trace::Trace;
 
 use super::{ContactSink, Model};
+use client::at;
 use mode::{Full, Lean, Mode};
 use state::Replication;
 
@@ -167,12 +168,12 @@ impl Replication<'_> {
             match event {
                 Event::Arrival { segment } => self.arrival::<M>(segment as usize, t),
                 Event::ServiceEnd { client, generation } => {
-                    if self.clients[client as usize].generation == generation {
+                    if at(&self.clients, client).generation == generation {
                         self.service_end::<M>(client, t);
                     }
                 }
                 Event::Abandon { client, generation } => {
-                    let c = &self.clients[client as usize];
+                    let c = at(&self.clients, client);
                     if c.generation == generation && !(M::FULL && c.callback) {
                         self.abandon::<M>(client, t);
                     }

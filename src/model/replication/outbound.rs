@@ -27,7 +27,7 @@ impl Replication<'_> {
         }
         let ts = &mut self.tiers[tier];
         while ts.waiting == 0 && ts.busy + 1 + outbound.keep_idle * ts.sessions <= ts.capacity {
-            ts.set_busy(t, ts.busy + 1);
+            ts.add_busy(t, 1);
             ts.outbound_busy += 1;
             ts.outbound.change(t, 1.0);
             let length = outbound.call.sample(&mut ts.outbound_stream);
@@ -43,7 +43,7 @@ impl Replication<'_> {
             .as_ref()
             .expect("outbound calls come from a tier that makes them");
         let ts = &mut self.tiers[tier];
-        ts.set_busy(t, ts.busy - 1);
+        ts.add_busy(t, -1);
         ts.outbound_busy -= 1;
         ts.outbound.change(t, -1.0);
         let sale = ts.outbound_stream.random::<f64>() < outbound.sale_probability;

@@ -7,7 +7,7 @@ use rand::Rng;
 use super::Event;
 use super::chasing::chase_service;
 use super::chatbot::bot_handed_off;
-use super::client::{Client, NONE, Phase, next_visit};
+use super::client::{Client, NONE, Phase, at, at_mut, next_visit, of_segment};
 use super::escalation::route;
 use super::mode::{Full, Mode};
 use super::state::{Replication, TierState};
@@ -21,7 +21,7 @@ impl Replication<'_> {
     /// preempts, waits, or is blocked.
     pub(super) fn join<M: Mode>(&mut self, id: u32, tier: usize, t: f64) {
         let model = self.model;
-        let c = &mut self.clients[id as usize];
+        let c = at_mut(&mut self.clients, id);
         c.tier = tier as u16;
         c.visits = next_visit(&mut c.tier_visits, &mut c.total_visits, tier);
         c.joined = t;
@@ -37,7 +37,7 @@ impl Replication<'_> {
         let rank = if M::FULL && callback {
             self.callback_rank
         } else {
-            ts.ranks[segment]
+            *of_segment(&ts.ranks, segment as u16)
         };
         if counted {
             ts.counts.arrived += 1;
@@ -104,7 +104,7 @@ impl Replication<'_> {
         let ts = &mut self.tiers[tier];
         ts.queue_len.change(t, 1.0);
         ts.waiting += 1;
-        let c = &mut self.clients[id as usize];
+        let c = at_mut(&mut self.clients, id);
         c.generation = c.generation.wrapping_add(1);
         c.phase = Phase::Waiting;
         c.generation
@@ -114,8 +114,8 @@ impl Replication<'_> {
     /// patience.
     #[inline(always)]
     pub(super) fn schedule_patience(&mut self, id: u32, tier: usize, t: f64) {
-        let c = &self.clients[id as usize];
-        let feed = &self.feeds[c.segment as usize];
+        let c = at(&self.clients, id);
+        let feed = of_segment(&self.feeds, c.segment);
         if let Some(patience) = &feed.patience {
             let p = patience.sample(&mut keyed(
                 c.key,
@@ -162,7 +162,7 @@ impl Replication<'_> {
         c.phase = Phase::Preempted;
         let ts = &mut self.tiers[tier];
         let (generation, rank) = (c.generation, ts.ranks[c.segment as usize]);
-        ts.set_busy(t, ts.busy - 1);
+        ts.add_busy(t, -1);
         if let Some(pos) = ts.in_service.iter().position(|&v| v == victim) {
             ts.in_service.swap_remove(pos);
         }
@@ -182,12 +182,12 @@ impl Replication<'_> {
     #[inline(always)]
     pub(super) fn start_service_in<M: Mode>(&mut self, id: u32, t: f64) {
         let model = self.model;
-        let c = &mut self.clients[id as usize];
+        let c = at_mut(&mut self.clients, id);
         let tier = c.tier as usize;
         let spec = || &model.tiers[tier];
         let resumed = M::FULL && c.phase == Phase::Preempted;
         let ts = &mut self.tiers[tier];
-        ts.set_busy(t, ts.busy + 1);
+        ts.add_busy(t, 1);
         let duration = if resumed {
             c.remaining
         } else {
@@ -253,20 +253,21 @@ impl Replication<'_> {
     pub(super) fn service_end<M: Mode>(&mut self, id: u32, t: f64) {
         let model = self.model;
         // Only the few fields needed, not a copy of the whole client.
-        let c = &self.clients[id as usize];
+        let c = at(&self.clients, id);
         let (tier, rm, next) = (c.tier as usize, c.rm as usize, c.next);
         let (fails, counted, visit_wait, joined) =
             (c.attempt_fails, c.counted, c.visit_wait, c.joined);
-        let spec = &model.tiers[tier];
+        // Looked up only where a mechanism (or an escalation) needs it.
+        let spec = || &model.tiers[tier];
         let ts = &mut self.tiers[tier];
-        ts.set_busy(t, ts.busy - 1);
+        ts.add_busy(t, -1);
         if M::FULL
-            && spec.preemptive
+            && spec().preemptive
             && let Some(pos) = ts.in_service.iter().position(|&v| v == id)
         {
             ts.in_service.swap_remove(pos);
         }
-        if M::FULL && spec.kind == TierKind::Dedicated {
+        if M::FULL && spec().kind == TierKind::Dedicated {
             ts.rm_busy[rm] = false;
         }
         if M::FULL && fails {
@@ -289,21 +290,22 @@ impl Replication<'_> {
         // client coming back to the same tier queues behind those already
         // waiting).
         self.free_server::<M>(tier, rm, t);
-        let c = &mut self.clients[id as usize];
-        c.human |= !M::FULL || (!spec.servers.is_unlimited() && spec.kind != TierKind::BackOffice);
-        if M::FULL && spec.kind == TierKind::Chatbot {
+        let c = at_mut(&mut self.clients, id);
+        c.human |=
+            !M::FULL || (!spec().servers.is_unlimited() && spec().kind != TierKind::BackOffice);
+        if M::FULL && spec().kind == TierKind::Chatbot {
             c.bot_tier = tier as u16;
             if next.is_some() {
-                bot_handed_off(c, spec.handoff, t);
+                bot_handed_off(c, spec().handoff, t);
             }
         }
         match next {
             Some(to) => {
-                match spec.handoff {
+                match spec().handoff {
                     Handoff::Cold => c.cold_handoffs += 1,
                     Handoff::Warm => c.warm_handoffs += 1,
                 }
-                if M::FULL && spec.transfer == Transfer::Callback {
+                if M::FULL && spec().transfer == Transfer::Callback {
                     c.callback = true;
                     c.attempts = 0;
                     c.repeats = c.repeats.saturating_add(1);
@@ -347,7 +349,7 @@ impl Replication<'_> {
         }
         for q in 0..ts.queues.len() {
             while let Some((id, generation)) = ts.queues[q].pop_front() {
-                if self.clients[id as usize].generation == generation {
+                if at(&self.clients, id).generation == generation {
                     ts.queue_len.change(t, -1.0);
                     ts.waiting -= 1;
                     self.start_service_in::<M>(id, t);

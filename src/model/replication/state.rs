@@ -81,12 +81,14 @@ pub(super) struct TierState {
 }
 
 impl TierState {
-    /// Sets the number of busy sessions at time `t`, keeping the busy and
-    /// overtime averages.
+    /// Changes the number of busy sessions by `delta` (one more or one
+    /// fewer) at time `t`, keeping the busy and overtime averages. The
+    /// average changes by `delta` itself: the same value as the difference
+    /// of the two counts as `f64` (both exact), without the conversions.
     #[inline(always)]
-    pub(super) fn set_busy(&mut self, t: f64, busy: u32) {
-        self.busy_servers.change(t, busy as f64 - self.busy as f64);
-        self.busy = busy;
+    pub(super) fn add_busy(&mut self, t: f64, delta: i32) {
+        self.busy_servers.change(t, delta as f64);
+        self.busy = self.busy.wrapping_add_signed(delta);
         // Without a roster the servers on duty never change, so nobody
         // works beyond them.
         if matches!(self.servers, Servers::Rostered(_)) {
