@@ -226,7 +226,7 @@ fn write_plan(args: &PlanArgs, p: &Planned, source: &str) -> Result<(PathBuf, Ve
 /// The plan's tables on the terminal: the decision first, then staffing,
 /// groups, today, people.
 fn print_all(p: &Planned) {
-    println!("{}", p.decision.sentence);
+    println!("{}\n{}", p.decision.sentence, p.decision.note);
     print_plan(p.model, p.plan, p.shifts, p.weekly);
     for line in crate::plan::group_output::group_lines(p.plan) {
         println!("{line}");

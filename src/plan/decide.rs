@@ -36,6 +36,8 @@ pub struct Decision {
     pub plan_without_starts_per_week: f64,
     /// The answer in words (the first line of the terminal and the report).
     pub sentence: String,
+    /// What today's cost counts (the line after the answer).
+    pub note: String,
 }
 
 /// Today against the plan: which to keep, and the sentence that says so.
@@ -53,10 +55,10 @@ pub fn decide(plan: &Plan, weekly: &WeeklyCost, today: &Today) -> Decision {
     } else {
         String::new()
     };
-    let basis = "Today's figure is its hours on duty at the hourly rates: it counts no shift starts and no paid breaks.";
+    let note = "Today's cost is its hours on duty at the hourly rates: it counts no shift starts and no paid breaks.";
     let sentence = if keep_today && plan_met {
         format!(
-            "Your current staffing already meets every target at {}/week; the plan's cheapest found costs {}/week{starts}. Keep today's staffing. {basis}",
+            "Your current staffing already meets every target at {}/week; the plan's cheapest found costs {}/week{starts}. Keep today's staffing.",
             money(now),
             money(cost)
         )
@@ -68,7 +70,7 @@ pub fn decide(plan: &Plan, weekly: &WeeklyCost, today: &Today) -> Decision {
         )
     } else if meets {
         format!(
-            "Your current staffing meets every target at {}/week; the plan meets them too for {}/week{starts}, {} less. {basis}",
+            "Your current staffing meets every target at {}/week; the plan meets them too for {}/week{starts}, {} less.",
             money(now),
             money(cost),
             money(now - on_duty)
@@ -99,6 +101,7 @@ pub fn decide(plan: &Plan, weekly: &WeeklyCost, today: &Today) -> Decision {
         plan_per_week: cost,
         plan_without_starts_per_week: on_duty,
         sentence,
+        note: note.into(),
     }
 }
 

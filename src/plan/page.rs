@@ -118,7 +118,7 @@ pub fn write_report(
     targets_section(&mut out, plan, today);
     staffing_section(&mut out, &figure);
     cost_section(&mut out, model, goals, plan, cost);
-    today_cost(&mut out, beside.decision);
+    today_cost(&mut out, beside.decision, plan);
     shifts_section(&mut out, model, plan, shifts);
     super::group_output::group_section(&mut out, plan);
     people.section(&mut out);
@@ -228,8 +228,9 @@ fn decision_section(out: &mut String, decision: &Decision) {
     putln(
         out,
         format_args!(
-            "<section id=\"decision\">\n<h2>Answer</h2>\n<p class=\"answer\"><strong>{}</strong></p>\n</section>",
-            escape(&decision.sentence)
+            "<section id=\"decision\">\n<h2>Answer</h2>\n<p class=\"answer\"><strong>{}</strong></p>\n<p>{}</p>\n</section>",
+            escape(&decision.sentence),
+            escape(&decision.note)
         ),
     );
 }
@@ -274,8 +275,15 @@ fn targets_section(out: &mut String, plan: &Plan, today: &Today) {
     putln(
         out,
         format_args!(
-            "<p>Met: the whole 95% interval is on the allowed side. Per hour with arrivals too: today's staffing misses {} of the {} checks (each target over the week and in each slot), judged as the plan is.</p>",
-            today.checks_not_met, today.checks
+            "<p>Met: the whole 95% interval is on the allowed side. Judged as the plan is, each target over the week and in each slot with arrivals, today's staffing {}.</p>",
+            if today.checks_not_met == 0 {
+                format!("meets all {} checks", today.checks)
+            } else {
+                format!(
+                    "misses {} of the {} checks",
+                    today.checks_not_met, today.checks
+                )
+            }
         ),
     );
     if !plan.slot_failures.is_empty() {
@@ -292,14 +300,14 @@ fn targets_section(out: &mut String, plan: &Plan, today: &Today) {
 
 /// Today's cost beside the plan's, like for like (hours on duty at the
 /// hourly rates; the plan's shift starts apart).
-fn today_cost(out: &mut String, d: &Decision) {
+fn today_cost(out: &mut String, d: &Decision, plan: &Plan) {
     let gap = d.plan_without_starts_per_week - d.today_per_week;
     putln(
         out,
         format_args!(
             "<section id=\"today\">\n<h2>Today against the plan (per week)</h2>\n<table>\n<thead><tr><th></th><th>without shift starts</th><th>with shift starts</th><th>meets every target</th></tr></thead>\n<tbody>\n\
              <tr><td>today's staffing (the scenario's own)</td><td>{}</td><td>not counted</td><td>{}</td></tr>\n\
-             <tr><td>the plan's shifts</td><td>{}</td><td>{}</td><td>see the verdict</td></tr>\n</tbody>\n</table>\n\
+             <tr><td>the plan's shifts</td><td>{}</td><td>{}</td><td>{}</td></tr>\n</tbody>\n</table>\n\
              <p>Without shift starts the plan costs {}. Today's cost is its hours on duty at the hourly rates (as <code>run</code> reports it): it counts no shift starts and no time on breaks, so if breaks are paid today costs more than shown.</p>\n</section>",
             money(d.today_per_week),
             if d.today_meets_every_target {
@@ -309,6 +317,11 @@ fn today_cost(out: &mut String, d: &Decision) {
             },
             money(d.plan_without_starts_per_week),
             money(d.plan_per_week),
+            if matches!(plan.verdict, Verdict::Met) {
+                "yes"
+            } else {
+                "no (see the verdict)"
+            },
             if money(gap) == "0" || money(gap) == "-0" {
                 "the same as today's staffing".to_string()
             } else {

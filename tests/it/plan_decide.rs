@@ -101,8 +101,11 @@ fn todays_staffing_that_meets_every_target_for_less_is_named_first() {
             .starts_with(&sentence),
         "{decision}"
     );
-    // First line of the terminal and first section of the report.
+    // First line of the terminal and first section of the report; what
+    // today's cost counts on the line after it.
     assert!(stdout.starts_with(&sentence), "{stdout}");
+    assert_eq!(stdout.lines().nth(1), decision["note"].as_str());
+    assert!(section(&html, "targets").contains("today's staffing meets all "));
     let first = html.find("<section").unwrap();
     assert_eq!(Some(first), html.find("<section id=\"decision\">"));
     let decision = section(&html, "decision");
@@ -134,6 +137,7 @@ fn todays_staffing_that_misses_a_target_is_not_called_sufficient() {
         "{first}"
     );
     assert!(section(&html, "decision").contains(&escape(first)));
+    assert!(section(&html, "targets").contains("today's staffing misses "));
 }
 
 #[test]
