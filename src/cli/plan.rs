@@ -13,7 +13,7 @@ use super::output::OutputArgs;
 use super::thread_pool;
 use crate::model::Model;
 use crate::plan::shifts::{ShiftPlan, cover};
-use crate::plan::{Plan, PlanOptions, Verdict, output, people, today};
+use crate::plan::{Plan, PlanOptions, Verdict, decide, output, people, today};
 use crate::scenario;
 use crate::scenario::{Cost, Goals};
 
@@ -67,6 +67,7 @@ pub fn plan(args: &PlanArgs) -> Result<()> {
         .map_err(|e| anyhow!("{file}: {e}"))?;
     let weekly = output::weekly_cost(model, goals, &plan, &shifts, &group_shifts);
     let today = today::today(model, goals, &plan, &weekly);
+    let decision = decide::decide(&plan, &weekly, &today);
     // The scenario as it ran: merged with what it `extends`, every remedy
     // applied, so that the planned file stands alone in the output folder.
     let package = scenario::remedy::Package::load(&args.scenario)?;
@@ -95,6 +96,7 @@ pub fn plan(args: &PlanArgs) -> Result<()> {
         shifts: &shifts,
         weekly: &weekly,
         today: &today,
+        decision: &decision,
         people: &people,
         group_shifts: &group_shifts,
     };
@@ -180,6 +182,8 @@ struct Planned<'a> {
     weekly: &'a output::WeeklyCost,
     /// The scenario's own staffing on the plan's streams.
     today: &'a today::Today,
+    /// Keep today's staffing or take the plan.
+    decision: &'a decide::Decision,
     /// Headcount and rosters.
     people: &'a people::People,
     /// The agent groups' whole shifts.
@@ -193,6 +197,7 @@ fn write_plan(args: &PlanArgs, p: &Planned, source: &str) -> Result<(PathBuf, Ve
     let (model, plan, shifts) = (p.model, p.plan, p.shifts);
     let beside = output::Beside {
         today: p.today,
+        decision: p.decision,
         people: p.people,
         group_shifts: p.group_shifts,
     };
@@ -212,14 +217,16 @@ fn write_plan(args: &PlanArgs, p: &Planned, source: &str) -> Result<(PathBuf, Ve
     let mut written = output::write(&dir, &json, &csv, &toml, &model.name, roster_csv.as_deref())?;
     if args.report {
         written.push(crate::plan::page::write_report(
-            &dir, model, p.goals, plan, shifts, p.weekly, p.people,
+            &dir, model, p.goals, plan, shifts, p.weekly, beside,
         )?);
     }
     Ok((dir, written))
 }
 
-/// The plan's tables on the terminal: staffing, groups, today, people.
+/// The plan's tables on the terminal: the decision first, then staffing,
+/// groups, today, people.
 fn print_all(p: &Planned) {
+    println!("{}\n{}", p.decision.sentence, p.decision.note);
     print_plan(p.model, p.plan, p.shifts, p.weekly);
     for line in crate::plan::group_output::group_lines(p.plan) {
         println!("{line}");

@@ -76,7 +76,9 @@ impl Evaluator<'_> {
         Judged { summary, checks }
     }
 
-    fn checks(&self, summary: &ScenarioSummary) -> Vec<SlotCheck> {
+    /// Every check of `summary`: each target over the run, then each
+    /// per-slot target in every slot with arrivals.
+    pub(super) fn checks(&self, summary: &ScenarioSummary) -> Vec<SlotCheck> {
         // `--day-quantile Q`: the overall targets on the Q-quantile day
         // (the slot targets stay on the slots' means over days).
         let judged = crate::experiment::days::judged(self.model, summary);

@@ -7,6 +7,7 @@
 //! only by `cli`.
 
 pub mod breaks;
+pub mod decide;
 pub mod erlang;
 mod evaluate;
 pub mod group_output;

@@ -13,7 +13,8 @@
 //!   "gap_to_lower_bound"}, "targets": [..], "slot_failures": [..],
 //!   "overall": {"<metric>": {"mean", "ci95"}}}}`; servers per slot of the
 //!   day, costs per week of the open days; `targets` and `overall` from the
-//!   confirmation run on fresh streams. With agent groups, `groups` (one
+//!   confirmation run on fresh streams; `today` and `decision`
+//!   ([`super::decide::Decision`]) beside them. With agent groups, `groups` (one
 //!   key `<tier>.<group>` each, [`super::group_output::GroupRow`]), in the
 //!   `cost` totals too.
 //! - `staffing.csv`: one row per slot and staffed tier: `slot`, `tier`,
@@ -38,6 +39,7 @@ use crate::report::json::document;
 use crate::report::write_atomic;
 use crate::scenario::Goals;
 
+use super::decide::Decision;
 use super::group_output::{GroupRow, group_rows, set_group_staffing};
 use super::headcount::Headcount;
 use super::people::People;
@@ -278,6 +280,10 @@ pub struct PlanDocument {
     /// before it was added).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub today: Option<Today>,
+    /// Keep today's staffing or take the plan, with the sentence that says
+    /// so (absent in files written before it was added).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub decision: Option<Decision>,
     /// The confirmation's metrics of all clients.
     pub overall: Metrics,
     /// People per staffed tier: shift hours, shrinkage, FTE, headcount
@@ -339,6 +345,8 @@ fn tier_plan(goals: &Goals, plan: &Plan, t: usize, s: &ShiftPlan) -> TierPlan {
 pub struct Beside<'a> {
     /// The scenario's own staffing on the plan's streams.
     pub today: &'a Today,
+    /// Today against the plan.
+    pub decision: &'a Decision,
     /// Headcount and rosters.
     pub people: &'a People,
     /// The groups' whole shifts, in the order of `plan.groups`.
@@ -392,6 +400,7 @@ pub fn plan_json(
         targets: target_rows(&plan.targets),
         slot_failures: slot_failures(goals, plan),
         today: Some(today.clone()),
+        decision: Some(beside.decision.clone()),
         overall: plan
             .confirmation
             .overall

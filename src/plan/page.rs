@@ -7,27 +7,31 @@
 
 use std::path::{Path, PathBuf};
 
-use super::output::{WeeklyCost, clock};
-use super::people::People;
+use super::decide::{Decision, money};
+use super::output::{Beside, WeeklyCost, clock};
 use super::shifts::ShiftPlan;
+use super::today::Today;
 use super::{Plan, Verdict};
 use crate::error::Error;
 use crate::experiment::goals::TargetResult;
 use crate::model::Model;
-use crate::report::format::{put, putln};
-use crate::report::html::{escape, head, inline_svg};
+use crate::report::format::{MeanCi, put, putln};
+use crate::report::goals::TargetRow;
+use crate::report::headline::target_words;
+use crate::report::html::{self, escape, head, inline_svg};
 use crate::report::plot::staffing::{StaffingChart, TierStaffing};
 use crate::report::plot::{Figure, render};
 use crate::report::write_atomic;
 use crate::scenario::Goals;
 
-/// `mean ± ci` with 4 significant decimals.
+/// `mean ± ci` of a target's metric for people (a share as a percentage),
+/// as the run report writes it.
 fn estimate(r: &TargetResult) -> String {
-    if r.estimate.mean.is_finite() {
-        format!("{:.4} ± {:.4}", r.estimate.mean, r.estimate.ci95)
-    } else {
-        "undefined".into()
-    }
+    let v = MeanCi {
+        mean: r.estimate.mean,
+        ci95: r.estimate.ci95,
+    };
+    html::estimate(r.target.metric, Some(v))
 }
 
 /// The closing note: where simulation moved the plan, and the model's
@@ -103,15 +107,18 @@ pub fn write_report(
     plan: &Plan,
     shifts: &[Option<ShiftPlan>],
     cost: &WeeklyCost,
-    people: &People,
+    beside: Beside,
 ) -> Result<PathBuf, Error> {
     let figure = staffing_figure(dir, model, plan, shifts)?;
+    let (today, people) = (beside.today, beside.people);
     let mut out = String::new();
     page_header(&mut out, model);
+    decision_section(&mut out, beside.decision);
     verdict_section(&mut out, model, plan);
-    targets_section(&mut out, plan);
+    targets_section(&mut out, plan, today);
     staffing_section(&mut out, &figure);
     cost_section(&mut out, model, goals, plan, cost);
+    today_cost(&mut out, beside.decision, plan);
     shifts_section(&mut out, model, plan, shifts);
     super::group_output::group_section(&mut out, plan);
     people.section(&mut out);
@@ -215,30 +222,70 @@ fn verdict_section(out: &mut String, model: &Model, plan: &Plan) {
     );
 }
 
-/// Each target's attainment, the analytic plan's beside the plan's, and
-/// how many per-slot checks failed in the confirmation.
-fn targets_section(out: &mut String, plan: &Plan) {
-    out.push_str("<section id=\"targets\">\n<h2>Target attainment</h2>\n<table>\n<thead><tr><th>target</th><th>analytic plan (search streams)</th><th>plan (confirmation)</th><th>attainment</th></tr></thead>\n<tbody>\n");
+/// The plan's answer: keep today's staffing or take the plan, in one
+/// sentence, before anything else.
+fn decision_section(out: &mut String, decision: &Decision) {
+    putln(
+        out,
+        format_args!(
+            "<section id=\"decision\">\n<h2>Answer</h2>\n<p class=\"answer\"><strong>{}</strong></p>\n<p>{}</p>\n</section>",
+            escape(&decision.sentence),
+            escape(&decision.note)
+        ),
+    );
+}
+
+/// Each target in words with its attainment: the analytic plan's, the
+/// plan's and today's staffing's, shares as percentages; and how many
+/// per-slot checks failed in the confirmation.
+fn targets_section(out: &mut String, plan: &Plan, today: &Today) {
+    out.push_str("<section id=\"targets\">\n<h2>Target attainment</h2>\n<table>\n<thead><tr><th>target</th><th>analytic plan (search streams)</th><th>plan (confirmation)</th><th>today's staffing (same clients)</th></tr></thead>\n<tbody>\n");
     for (i, r) in plan.targets.iter().enumerate() {
         let analytic = plan
             .analytic_targets
             .as_ref()
             .and_then(|a| a.get(i))
             .map_or("not simulated".into(), |a| {
-                format!("{} ({})", estimate(a), a.attainment.as_str())
+                format!("{}, {}", estimate(a), a.attainment.as_str())
             });
+        let now = today.targets.get(i).map_or("–".into(), |t| {
+            let v = MeanCi {
+                mean: t.mean,
+                ci95: t.ci95,
+            };
+            format!(
+                "{}, {}",
+                html::estimate(&t.metric, Some(v)),
+                t.attainment.as_str()
+            )
+        });
         putln(
             out,
             format_args!(
-                "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-                escape(&r.target.label()),
+                "<tr><td>{}</td><td>{}</td><td>{}, {}</td><td>{}</td></tr>",
+                escape(&target_words(&TargetRow::from(r))),
                 escape(&analytic),
                 escape(&estimate(r)),
-                r.attainment.as_str()
+                r.attainment.as_str(),
+                escape(&now)
             ),
         );
     }
     out.push_str("</tbody>\n</table>\n");
+    putln(
+        out,
+        format_args!(
+            "<p>Met: the whole 95% interval is on the allowed side. Judged as the plan is, each target over the week and in each slot with arrivals, today's staffing {}.</p>",
+            if today.checks_not_met == 0 {
+                format!("meets all {} checks", today.checks)
+            } else {
+                format!(
+                    "misses {} of the {} checks",
+                    today.checks_not_met, today.checks
+                )
+            }
+        ),
+    );
     if !plan.slot_failures.is_empty() {
         putln(
             out,
@@ -249,6 +296,43 @@ fn targets_section(out: &mut String, plan: &Plan) {
         );
     }
     out.push_str("</section>\n");
+}
+
+/// Today's cost beside the plan's, like for like (hours on duty at the
+/// hourly rates; the plan's shift starts apart).
+fn today_cost(out: &mut String, d: &Decision, plan: &Plan) {
+    let gap = d.plan_without_starts_per_week - d.today_per_week;
+    putln(
+        out,
+        format_args!(
+            "<section id=\"today\">\n<h2>Today against the plan (per week)</h2>\n<table>\n<thead><tr><th></th><th>without shift starts</th><th>with shift starts</th><th>meets every target</th></tr></thead>\n<tbody>\n\
+             <tr><td>today's staffing (the scenario's own)</td><td>{}</td><td>not counted</td><td>{}</td></tr>\n\
+             <tr><td>the plan's shifts</td><td>{}</td><td>{}</td><td>{}</td></tr>\n</tbody>\n</table>\n\
+             <p>Without shift starts the plan costs {}. Today's cost is its hours on duty at the hourly rates (as <code>run</code> reports it): it counts no shift starts and no time on breaks, so if breaks are paid today costs more than shown.</p>\n</section>",
+            money(d.today_per_week),
+            if d.today_meets_every_target {
+                "yes"
+            } else {
+                "no"
+            },
+            money(d.plan_without_starts_per_week),
+            money(d.plan_per_week),
+            if matches!(plan.verdict, Verdict::Met) {
+                "yes"
+            } else {
+                "no (see the verdict)"
+            },
+            if money(gap) == "0" || money(gap) == "-0" {
+                "the same as today's staffing".to_string()
+            } else {
+                format!(
+                    "{} {} than today's staffing",
+                    money(gap.abs()),
+                    if gap > 0.0 { "more" } else { "less" }
+                )
+            }
+        ),
+    );
 }
 
 /// The staffing chart, inlined with its caption.
@@ -283,8 +367,10 @@ fn cost_section(out: &mut String, model: &Model, goals: &Goals, plan: &Plan, cos
         putln(
             out,
             format_args!(
-                "<tr><td>{}</td><td>{hourly:.2}</td><td>{planned:.2}</td><td>{shifted:.2}</td></tr>",
-                escape(name)
+                "<tr><td>{}</td><td>{hourly:.2}</td><td>{}</td><td>{}</td></tr>",
+                escape(name),
+                money(*planned),
+                money(*shifted)
             ),
         );
     }
@@ -292,24 +378,26 @@ fn cost_section(out: &mut String, model: &Model, goals: &Goals, plan: &Plan, cos
         putln(
             out,
             format_args!(
-                "<tr><td>{} (group, {})</td><td>{:.2}</td><td>{planned:.2}</td><td>{shifted:.2}</td></tr>",
+                "<tr><td>{} (group, {})</td><td>{:.2}</td><td>{}</td><td>{}</td></tr>",
                 escape(name),
                 if p.by_slot() { "by slot" } else { "all week" },
-                p.hourly
+                p.hourly,
+                money(*planned),
+                money(*shifted)
             ),
         );
     }
     put(
         out,
         format_args!(
-            "<tr><th>all</th><td></td><th>{:.2}</th><th>{:.2}</th></tr>\n</tbody>\n</table>\n\
-         <p>The analytic plan would cost {:.2}. The whole shifts cost {:.1}% more than the per-slot plan (its lower bound): \
-         {:.2} for shift starts and {:.1} server-hours of over-staffing that shift lengths force.</p>\n</section>\n",
-            cost.plan,
-            cost.shifts,
-            cost.analytic,
+            "<tr><th>all</th><td></td><th>{}</th><th>{}</th></tr>\n</tbody>\n</table>\n\
+         <p>The analytic plan would cost {}. The whole shifts cost {:.1}% more than the per-slot plan (its lower bound): \
+         {} for shift starts and {:.1} server-hours of over-staffing that shift lengths force.</p>\n</section>\n",
+            money(cost.plan),
+            money(cost.shifts),
+            money(cost.analytic),
             100.0 * cost.gap(),
-            cost.shift_starts,
+            money(cost.shift_starts),
             cost.over_staffing_hours
         ),
     );

@@ -6,9 +6,10 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::evaluate::Evaluator;
 use super::output::WeeklyCost;
 use super::{Plan, SlotGrid};
-use crate::experiment::goals::{check_targets, cost_rates};
+use crate::experiment::goals::{Attainment, check_targets, cost_rates};
 use crate::experiment::run;
 use crate::model::Model;
 use crate::model::week::{DAY, WEEK};
@@ -31,6 +32,23 @@ pub struct Today {
     /// Each target over the run with today's staffing, on the confirmation's
     /// streams and replications.
     pub targets: Vec<TargetRow>,
+    /// Checks judged as the plan's search and confirmation judge a staffing:
+    /// each target over the run, and each per-slot target in every slot with
+    /// arrivals (0 in files written before it was added).
+    #[serde(default)]
+    pub checks: usize,
+    /// Of those, the checks not met with 95% confidence (missed or
+    /// uncertain). Today's staffing meets every target when this is 0.
+    #[serde(default)]
+    pub checks_not_met: usize,
+}
+
+impl Today {
+    /// Whether today's staffing meets every target, over the run and in
+    /// every slot, as the plan's confirmation judges a plan.
+    pub fn meets_every_target(&self) -> bool {
+        self.checks > 0 && self.checks_not_met == 0
+    }
 }
 
 /// Runs `model` as staffed today on `plan`'s confirmation streams and
@@ -40,6 +58,15 @@ pub fn today(model: &Model, goals: &Goals, plan: &Plan, weekly: &WeeklyCost) -> 
     m.run.replications = plan.confirm_replications;
     m.run.seed = plan.confirmation_seed;
     let summary = run(&m);
+    let judge = Evaluator {
+        model,
+        goals,
+        grid: &plan.grid,
+        replications: m.run.replications,
+        evaluations: 0,
+        progress: &|_| {},
+    };
+    let checks = judge.checks(&summary);
     let cost_per_week = goals.cost.as_ref().map_or(f64::NAN, |c| {
         cost_rates(c, model, &summary)
             .tiers
@@ -58,6 +85,11 @@ pub fn today(model: &Model, goals: &Goals, plan: &Plan, weekly: &WeeklyCost) -> 
         .iter()
         .map(TargetRow::from)
         .collect(),
+        checks: checks.len(),
+        checks_not_met: checks
+            .iter()
+            .filter(|c| c.attainment != Attainment::Met)
+            .count(),
     }
 }
 

@@ -205,9 +205,32 @@ fn same_as_overall(diffs: &[Diff], group: &str, metric: &str, route_changed: boo
     }
 }
 
+/// A target in words, as every report writes it: the metric's label (with
+/// its group), the bound and its value in the metric's unit (`service level
+/// >= 80.0%`, `wait (segment vip) <= 2.00`).
+pub fn target_words(t: &super::goals::TargetRow) -> String {
+    let u = catalogue::unit(&t.metric);
+    format!(
+        "{} {} {}",
+        name(&t.group, &t.metric),
+        t.bound,
+        u.show(t.value)
+    )
+}
+
+/// Whether value `x` is on target `t`'s allowed side (by the mean alone).
+fn holds(t: &super::goals::TargetRow, x: f64) -> bool {
+    if t.bound == ">=" {
+        x >= t.value
+    } else {
+        x <= t.value
+    }
+}
+
 /// One target's line: bound, A and B with their attainment; B is judged
 /// by its own `[targets]` when it has them, else by its mean against A's
-/// bound.
+/// bound. A first-step target that a route change made not comparable is
+/// judged on the first staffed tier instead ([`first_tier_verdict`]).
 fn target_line(
     t: &super::goals::TargetRow,
     b: Option<&Point>,
@@ -215,14 +238,12 @@ fn target_line(
     route: bool,
 ) -> String {
     let u = catalogue::unit(&t.metric);
-    let bound = format!(
-        "{} {} {}",
-        name(&t.group, &t.metric),
-        t.bound,
-        u.show(t.value)
-    );
+    let bound = target_words(t);
     if route && catalogue::first_step(&t.group, &t.metric) {
-        return format!("{bound}: not comparable (the route changed; see below)");
+        return format!(
+            "{bound}: not comparable as measured (the route changed, so B's value counts a different first step); {}",
+            first_tier_verdict(t, diffs)
+        );
     }
     let own = b.and_then(|p| p.targets.as_ref()).and_then(|ts| {
         ts.iter()
@@ -235,24 +256,47 @@ fn target_line(
             .find(|d| d.group == t.group && d.metric == t.metric),
     ) {
         (Some(r), _) => format!("B {} {}", u.show(r.mean), r.attainment.as_str()),
-        (None, Some(d)) if d.b.is_finite() => {
-            let met = if t.bound == ">=" {
-                d.b >= t.value
-            } else {
-                d.b <= t.value
-            };
-            format!(
-                "B {} {} (by its mean)",
-                u.show(d.b),
-                if met { "met" } else { "missed" }
-            )
-        }
+        (None, Some(d)) if d.b.is_finite() => format!(
+            "B {} {} (by its mean)",
+            u.show(d.b),
+            if holds(t, d.b) { "met" } else { "missed" }
+        ),
         _ => "B –".into(),
     };
     format!(
         "{bound}: A {} {}, {b_part}",
         u.show(t.mean),
         t.attainment.as_str()
+    )
+}
+
+/// What to conclude on a target that a route change made not comparable:
+/// the same bound on the first tier staffed in A and B (its clients are
+/// served by people on both routes), A's and B's means against it, and
+/// whether B holds it there.
+fn first_tier_verdict(t: &super::goals::TargetRow, diffs: &[Diff]) -> String {
+    let tier = first_staffed(diffs).and_then(|g| {
+        diffs
+            .iter()
+            .find(|d| d.group == g && d.metric == t.metric && d.a.is_finite() && d.b.is_finite())
+    });
+    let Some(d) = tier else {
+        return "no tier measures it on both routes, so this target cannot be judged from this comparison: judge B by its own run".into();
+    };
+    let u = catalogue::unit(&t.metric);
+    let word = |x: f64| if holds(t, x) { "met" } else { "missed" };
+    let conclusion = match (holds(t, d.a), holds(t, d.b)) {
+        (_, true) => "B holds the target where people serve",
+        (true, false) => "B breaks the target where people serve",
+        (false, false) => "B does not reach the target where people serve either",
+    };
+    format!(
+        "on {}, the first tier both routes staff: A {} {}, B {} {} (by their means): {conclusion}",
+        name(&d.group, &d.metric),
+        u.show(d.a),
+        word(d.a),
+        u.show(d.b),
+        word(d.b)
     )
 }
 

@@ -26,6 +26,7 @@ mod outcome_v2_decisions;
 mod outcomes_v2;
 mod outputs;
 mod plan;
+mod plan_decide;
 mod promotion;
 mod properties;
 mod remedy;

@@ -34,7 +34,7 @@ fn decimals(x: f64) -> usize {
 /// `mean ± ci95` of `metric` for people (a narrow cell breaks only before
 /// the `±`): a share as a percentage, its half-width in points; others
 /// with as many decimals as their size needs; `–` when undefined.
-pub(super) fn estimate(metric: &str, v: Option<MeanCi>) -> String {
+pub(crate) fn estimate(metric: &str, v: Option<MeanCi>) -> String {
     shown(metric, v, "%")
 }
 
