@@ -171,14 +171,9 @@ pub fn scenario(r: &FitReport, name: &str) -> String {
     calendar(&mut out, r);
     requests(&mut out, r);
     segments(&mut out, r);
-    let pool = if r.groups.is_some() {
-        "the log's agents in groups by their skills (`[[tier.group]]` below)"
-    } else {
-        "every agent in one pool (see the notes)"
-    };
     putln(
         &mut out,
-        format_args!("\n[[tier]]\nname = \"{TIER}\"    # {pool}"),
+        format_args!("\n[[tier]]\nname = \"{TIER}\"    # {}", pool(r)),
     );
     if let Some(all) = r.service.get("all") {
         service_table(
@@ -239,6 +234,15 @@ fn groups(out: &mut String, g: &super::groups::Groups, slot: u32) {
             format_args!("skills = {{ {} }}    # {why}", skills.join(", ")),
         );
         shifts_under(out, "tier.group.shifts", &group.staffing, slot);
+    }
+}
+
+/// The tier's comment: one pool, or groups.
+fn pool(r: &FitReport) -> &'static str {
+    if r.groups.is_some() {
+        "the log's agents in groups by their skills (`[[tier.group]]` below)"
+    } else {
+        "every agent in one pool (see the notes)"
     }
 }
 
