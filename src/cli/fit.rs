@@ -46,6 +46,11 @@ pub struct FitArgs {
     /// Largest share of unusable rows to fit on; more stops the fit.
     #[arg(long, default_value_t = 0.01, value_name = "SHARE")]
     max_unusable: f64,
+    /// Also fit agent groups from the log's agents: each agent's skills
+    /// (the request types it serves), groups of agents with equal skills,
+    /// each staffed from its own agents' activity (docs/fit.md §6a).
+    #[arg(long)]
+    agent_groups: bool,
     /// The scenario file written; fit.json goes beside it
     /// [default: output/fit/scenario.toml].
     #[arg(long)]
@@ -109,6 +114,7 @@ pub fn fit(args: &FitArgs) -> Result<()> {
         dedicated_agents: args.dedicated_agents,
         max_unusable: args.max_unusable,
         name,
+        agent_groups: args.agent_groups,
     };
     let started = std::time::Instant::now();
     let fitted = fit::fit(&options)?;

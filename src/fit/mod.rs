@@ -10,6 +10,7 @@ pub mod backtest;
 pub mod clean;
 pub mod day_effect;
 pub mod error;
+pub mod groups;
 pub mod patience;
 pub mod read;
 pub mod service;
@@ -76,6 +77,8 @@ pub struct FitOptions {
     pub max_unusable: f64,
     /// Scenario name.
     pub name: String,
+    /// Fit agent groups from the log's agents (`--agent-groups`).
+    pub agent_groups: bool,
 }
 
 /// fit.json.
@@ -106,6 +109,9 @@ pub struct FitReport {
     /// Calls served by each agent, by request type: which agents serve
     /// which types (agent groups, once the format has them).
     pub agents: BTreeMap<String, BTreeMap<String, usize>>,
+    /// Agent groups and their skills (`--agent-groups` only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub groups: Option<groups::Groups>,
     /// What the scenario format could not hold.
     pub notes: Vec<String>,
 }
@@ -216,6 +222,12 @@ pub struct Period {
 
 /// Fits a scenario to a call log.
 pub fn fit(options: &FitOptions) -> Result<Fitted, LogError> {
+    if let (true, Some(file)) = (options.agent_groups, &options.staffing) {
+        return Err(LogError::Unusable {
+            path: file.clone(),
+            message: "--agent-groups estimates each group's staffing from its agents' activity; a staffing file (day,slot,agents) has no groups: drop --staffing or --agent-groups".into(),
+        });
+    }
     let Period {
         calls,
         cleaning,
@@ -254,6 +266,7 @@ pub fn fit(options: &FitOptions) -> Result<Fitted, LogError> {
                 .or_default() += 1;
         }
     }
+    let groups = agent_groups(options, &agents, &arrivals, &service, &calls, &dates)?;
     let mut report = FitReport {
         log: options.log.display().to_string(),
         format: options.format,
@@ -271,9 +284,51 @@ pub fn fit(options: &FitOptions) -> Result<Fitted, LogError> {
         patience,
         staffing,
         agents,
+        groups,
         notes: Vec::new(),
     };
     report.notes = write::notes(&report);
     let scenario = write::scenario(&report, &options.name);
     Ok(Fitted { scenario, report })
+}
+
+/// With `--agent-groups`: the groups (every request type the scenario
+/// writes gets one).
+fn agent_groups(
+    options: &FitOptions,
+    agents: &BTreeMap<String, BTreeMap<String, usize>>,
+    arrivals: &arrivals::Arrivals,
+    service: &BTreeMap<String, service::ServiceFit>,
+    calls: &[clean::Call],
+    dates: &[NaiveDate],
+) -> Result<Option<groups::Groups>, LogError> {
+    if !options.agent_groups {
+        return Ok(None);
+    }
+    if agents.is_empty() {
+        return Err(LogError::Unusable {
+            path: options.log.clone(),
+            message: "--agent-groups: no served call names its agent, so no group can be formed"
+                .into(),
+        });
+    }
+    let requests = arrivals
+        .request_mix
+        .values()
+        .flat_map(|m| m.keys().cloned())
+        .chain(service.keys().filter(|k| k.as_str() != "all").cloned())
+        .collect();
+    let availability = staffing::Availability {
+        share: options.availability,
+        dedicated: options.dedicated_agents,
+    };
+    groups::fit(
+        agents,
+        &requests,
+        calls,
+        dates,
+        options.slot_minutes,
+        availability,
+    )
+    .map(Some)
 }

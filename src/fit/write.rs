@@ -173,7 +173,7 @@ pub fn scenario(r: &FitReport, name: &str) -> String {
     segments(&mut out, r);
     putln(
         &mut out,
-        format_args!("\n[[tier]]\nname = \"{TIER}\"    # every agent in one pool (see the notes)"),
+        format_args!("\n[[tier]]\nname = \"{TIER}\"    # {}", pool(r)),
     );
     if let Some(all) = r.service.get("all") {
         service_table(
@@ -184,8 +184,66 @@ pub fn scenario(r: &FitReport, name: &str) -> String {
         );
     }
     service_factors(&mut out, r);
-    shifts(&mut out, &r.staffing, r.arrivals.slot_minutes);
+    match &r.groups {
+        Some(g) => groups(&mut out, g, r.arrivals.slot_minutes),
+        None => shifts(&mut out, &r.staffing, r.arrivals.slot_minutes),
+    }
     out
+}
+
+/// One `[[tier.group]]` per fitted group: its skills (rank 1) and its
+/// shifts (`[[tier.group.shifts]]`), with comments on where they came from.
+fn groups(out: &mut String, g: &super::groups::Groups, slot: u32) {
+    for group in &g.groups {
+        let calls: Vec<String> = group
+            .calls
+            .iter()
+            .map(|(q, n)| format!("{q} {n}"))
+            .collect();
+        putln(
+            out,
+            format_args!(
+                "\n[[tier.group]]\nname = \"{}\"    # {} agent(s): {}; served calls {} (fit.json groups)",
+                group.name,
+                group.agents.len(),
+                group.agents.join(", "),
+                calls.join(", ")
+            ),
+        );
+        let skills: Vec<String> = group.skills.iter().map(|q| format!("{q} = 1")).collect();
+        let mut why = format!(
+            "the types with >= {} of an agent's calls and >= {} calls",
+            super::groups::MIN_SKILL_SHARE,
+            super::groups::MIN_SKILL_CALLS
+        );
+        if !group.added_skills.is_empty() {
+            why.push_str(&format!(
+                "; {} added: no group had it, this one served most of it",
+                group.added_skills.join(", ")
+            ));
+        }
+        for merged in &group.merged_from {
+            why.push_str(&format!(
+                "; agents with skills {} merged in (< {} of the calls)",
+                merged.join("+"),
+                super::groups::MIN_GROUP_SHARE
+            ));
+        }
+        putln(
+            out,
+            format_args!("skills = {{ {} }}    # {why}", skills.join(", ")),
+        );
+        shifts_under(out, "tier.group.shifts", &group.staffing, slot);
+    }
+}
+
+/// The tier's comment: one pool, or groups.
+fn pool(r: &FitReport) -> &'static str {
+    if r.groups.is_some() {
+        "the log's agents in groups by their skills (`[[tier.group]]` below)"
+    } else {
+        "every agent in one pool (see the notes)"
+    }
 }
 
 /// `[tier.service_factors]` when the by-hour test calls it: each hour's
@@ -222,6 +280,12 @@ fn service_factors(out: &mut String, r: &FitReport) {
 /// One `[[tier.shifts]]` per run of equal servers on a weekday (slots of
 /// `slot` minutes).
 pub fn shifts(out: &mut String, staffing: &Staffing, slot: u32) {
+    shifts_under(out, "tier.shifts", staffing, slot);
+}
+
+/// [`shifts`] under the array-of-tables `header` (`tier.shifts` or
+/// `tier.group.shifts`).
+fn shifts_under(out: &mut String, header: &str, staffing: &Staffing, slot: u32) {
     let minutes = |label: &str| -> u32 {
         let (h, m) = label.split_once(':').unwrap_or(("0", "0"));
         h.parse::<u32>().unwrap_or(0) * 60 + m.parse::<u32>().unwrap_or(0)
@@ -247,7 +311,7 @@ pub fn shifts(out: &mut String, staffing: &Staffing, slot: u32) {
                 putln(
                     out,
                     format_args!(
-                        "[[tier.shifts]]\nstart = \"{}\"\nend = \"{}\"\ndays = [\"{day}\"]",
+                        "[[{header}]]\nstart = \"{}\"\nend = \"{}\"\ndays = [\"{day}\"]",
                         clock(start),
                         clock(minutes(&slots[j].slot) + slot)
                     ),
@@ -275,8 +339,12 @@ pub fn shifts(out: &mut String, staffing: &Staffing, slot: u32) {
 
 /// What the scenario cannot hold, said in its header and in fit.json.
 pub fn notes(r: &FitReport) -> Vec<String> {
+    let pool = match &r.groups {
+        None => "one pool of agents serves every request type: the format has no agent groups yet (fit.json `agents` says who serves what)".to_string(),
+        Some(g) => format!("{} agent groups by the skills rule (fit.json `groups`); each request's service time is the same in every group (no speed per group fitted)", g.groups.len()),
+    };
     let mut notes = vec![
-        "one pool of agents serves every request type: the format has no agent groups yet (fit.json `agents` says who serves what)".to_string(),
+        pool,
         "one day profile for all weekdays and segments, scaled by day factors; per-type, per-weekday rates are in fit.json `arrivals.cells`".to_string(),
         "patience is written as empirical quantiles; a censored Weibull fit is in fit.json (the format has no Weibull)".to_string(),
     ];

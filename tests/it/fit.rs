@@ -24,6 +24,7 @@ fn options(log: &str, format: Format) -> FitOptions {
         dedicated_agents: 0.0,
         max_unusable: 0.01,
         name: "fitted".into(),
+        agent_groups: false,
     }
 }
 

@@ -14,6 +14,7 @@ mod experiments;
 mod extend;
 mod failure_demand;
 mod fit;
+mod fit_groups;
 mod forecast;
 mod group_load;
 mod group_plan;

@@ -332,6 +332,12 @@ fn set_staffing(
         .and_then(|t| t.first_mut())
         .and_then(|t| t.as_table_mut())
         .ok_or_else(|| unusable(scenario, "has no [[tier]] to staff".into()))?;
+    if tier.contains_key("group") {
+        return Err(unusable(
+            scenario,
+            "its first tier has agent groups ([[tier.group]], e.g. from `fit --agent-groups`); backtest cannot yet give each group the period's staffing: back-test the one-pool fit, or keep the groups' own shifts with --scenario-staffing".into(),
+        ));
+    }
     tier.remove("servers");
     tier.insert("shifts".into(), shifts);
     Ok(())
