@@ -5,8 +5,9 @@
 //! hourly rates (the `cost` block of `run`), so without the plan's shift
 //! starts, which today's cost does not count. Today's cost also leaves out
 //! any break time (off duty), which the plan's shifts include when `[plan]
-//! breaks` places breaks: the sentence says so. The sentence is the first line of the terminal and of the plan's
-//! `report.html`, and `decision` in `plan.json`.
+//! breaks` places breaks: the sentence says so. The sentence is the first
+//! line of the terminal and of the plan's `report.html`, and `decision` in
+//! `plan.json`.
 
 use serde::{Deserialize, Serialize};
 
