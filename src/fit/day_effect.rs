@@ -28,20 +28,33 @@ pub struct DayEffectFit {
     pub note: String,
 }
 
-/// The day effect from the day totals grouped by weekday (`groups`: each
-/// weekday's days' totals).
-pub fn fit(groups: &[Vec<f64>]) -> DayEffectFit {
-    let days: usize = groups.iter().map(Vec::len).sum();
-    let repeated = groups.iter().any(|g| g.len() >= 2);
-    let (method, spread): (&'static str, Vec<&[f64]>) = if repeated {
-        ("within_weekday", groups.iter().map(Vec::as_slice).collect())
+/// The pooled spread of day totals: Σ (n − 1)(s² − m)/m² and
+/// Σ (n − 1) s²/m² over the groups, with their degrees of freedom Σ (n − 1).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Moments {
+    /// Σ (n − 1)(s² − m)/m²: over `df`, the method-of-moments cv².
+    pub sum_cv2: f64,
+    /// Σ (n − 1) s²/m²: over `df`, the relative variance of a day.
+    pub sum_ratio: f64,
+    /// Degrees of freedom, Σ (n − 1).
+    pub df: usize,
+}
+
+/// The pooled moments of day totals grouped by weekday (`groups`): each
+/// weekday's days about their own mean when some weekday has two or more
+/// days, else every day about the mean of all (each weekday once).
+pub fn moments<G: AsRef<[f64]>>(groups: &[G]) -> Moments {
+    let all: Vec<f64> = groups.iter().flat_map(|g| g.as_ref()).copied().collect();
+    let spread: Vec<&[f64]> = if groups.iter().any(|g| g.as_ref().len() >= 2) {
+        groups.iter().map(AsRef::as_ref).collect()
     } else {
-        ("across_days", Vec::new())
+        vec![&all[..]]
     };
-    let all: Vec<f64> = groups.iter().flatten().copied().collect();
-    let spread = if repeated { spread } else { vec![&all[..]] };
-    // Pooled (s² − m)/m² and the pooled s²/m², by degrees of freedom.
-    let (mut df, mut sum_cv2, mut sum_ratio) = (0usize, 0.0, 0.0);
+    let mut out = Moments {
+        sum_cv2: 0.0,
+        sum_ratio: 0.0,
+        df: 0,
+    };
     for g in spread.iter().filter(|g| g.len() >= 2) {
         let n = g.len() as f64;
         let m = g.iter().sum::<f64>() / n;
@@ -49,10 +62,27 @@ pub fn fit(groups: &[Vec<f64>]) -> DayEffectFit {
             continue;
         }
         let s2 = g.iter().map(|x| (x - m).powi(2)).sum::<f64>() / (n - 1.0);
-        df += g.len() - 1;
-        sum_cv2 += (n - 1.0) * (s2 - m) / (m * m);
-        sum_ratio += (n - 1.0) * s2 / (m * m);
+        out.df += g.len() - 1;
+        out.sum_cv2 += (n - 1.0) * (s2 - m) / (m * m);
+        out.sum_ratio += (n - 1.0) * s2 / (m * m);
     }
+    out
+}
+
+/// The day effect from the day totals grouped by weekday (`groups`: each
+/// weekday's days' totals).
+pub fn fit(groups: &[Vec<f64>]) -> DayEffectFit {
+    let days: usize = groups.iter().map(Vec::len).sum();
+    let method = if groups.iter().any(|g| g.len() >= 2) {
+        "within_weekday"
+    } else {
+        "across_days"
+    };
+    let Moments {
+        sum_cv2,
+        sum_ratio,
+        df,
+    } = moments(groups);
     if days < MIN_DAYS || df == 0 {
         return DayEffectFit {
             method,

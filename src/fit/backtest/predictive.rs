@@ -26,6 +26,7 @@ use serde::Serialize;
 use super::bands::quantile;
 use crate::fit::arrivals::weekday_index;
 use crate::fit::clean::Call;
+use crate::fit::day_effect;
 
 /// The fit period's spread, as the band uses it.
 #[derive(Debug, Clone, Serialize)]
@@ -150,32 +151,14 @@ pub fn fit_spread(calls: &[Call], dates: &[NaiveDate], hours: std::ops::Range<u3
     }
 }
 
-/// The pooled (cv², s²/m², ν) of day totals grouped by weekday: within
-/// weekdays when some weekday has two or more days, else across all days
-/// (as `fit`'s day effect, `day_effect.rs`).
+/// The pooled (cv², s²/m², ν) of day totals grouped by weekday (the
+/// moments of `fit`'s day effect, `day_effect::moments`).
 fn day_moments(totals: &[Vec<f64>; 7]) -> (f64, f64, usize) {
-    let all: Vec<f64> = totals.iter().flatten().copied().collect();
-    let groups: Vec<&[f64]> = if totals.iter().any(|g| g.len() >= 2) {
-        totals.iter().map(Vec::as_slice).collect()
-    } else {
-        vec![&all[..]]
-    };
-    let (mut df, mut cv2, mut ratio) = (0usize, 0.0, 0.0);
-    for g in groups.iter().filter(|g| g.len() >= 2) {
-        let n = g.len() as f64;
-        let m = g.iter().sum::<f64>() / n;
-        if m <= 0.0 {
-            continue;
-        }
-        let s2 = g.iter().map(|x| (x - m).powi(2)).sum::<f64>() / (n - 1.0);
-        df += g.len() - 1;
-        cv2 += (n - 1.0) * (s2 - m) / (m * m);
-        ratio += (n - 1.0) * s2 / (m * m);
-    }
-    if df == 0 {
+    let m = day_effect::moments(totals);
+    if m.df == 0 {
         return (0.0, 0.0, 0);
     }
-    (cv2 / df as f64, ratio / df as f64, df)
+    (m.sum_cv2 / m.df as f64, m.sum_ratio / m.df as f64, m.df)
 }
 
 impl FitSpread {
