@@ -65,6 +65,30 @@ pub(super) fn of_segment_mut<T>(table: &mut [T], segment: u16) -> &mut T {
     unsafe { table.get_unchecked_mut(segment as usize) }
 }
 
+/// Entry `tier` of a per-tier table (the replication's tier states, the
+/// model's tiers), without a bounds check, for a tier a client is at or
+/// goes to.
+///
+/// Invariant: every tier index the loop holds comes from the model (a
+/// segment's, request's or channel's entry, an escalation route, a skill's
+/// or book's tier), and the scenario layer admits only indices below
+/// `model.tiers.len()`; every per-tier table has one entry per model tier
+/// and never shrinks. Debug builds check it.
+#[inline(always)]
+pub(super) fn of_tier<T>(table: &[T], tier: usize) -> &T {
+    debug_assert!(tier < table.len(), "tier {tier} outside the table");
+    // SAFETY: `tier` is below `table.len()` by the invariant above.
+    unsafe { table.get_unchecked(tier) }
+}
+
+/// [`of_tier`], mutable; the same invariant.
+#[inline(always)]
+pub(super) fn of_tier_mut<T>(table: &mut [T], tier: usize) -> &mut T {
+    debug_assert!(tier < table.len(), "tier {tier} outside the table");
+    // SAFETY: `tier` is below `table.len()` by the invariant of [`of_tier`].
+    unsafe { table.get_unchecked_mut(tier) }
+}
+
 /// Where a client is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(super) enum Phase {

@@ -7,7 +7,7 @@ use std::collections::VecDeque;
 use rand::Rng;
 
 use super::chasing::ChaseEnd;
-use super::client::{NONE, Phase, at, at_mut, of_segment, of_segment_mut};
+use super::client::{NONE, Phase, at, at_mut, of_segment, of_segment_mut, of_tier_mut};
 use super::counts::slot_of;
 use super::mode::{Full, Mode};
 use super::state::Replication;
@@ -25,7 +25,7 @@ impl Replication<'_> {
         c.wait += wait;
         let c = at(&self.clients, id);
         let counted = c.counted;
-        let ts = &mut self.tiers[tier];
+        let ts = of_tier_mut(&mut self.tiers, tier);
         ts.queue_len.change(t, -1.0);
         ts.waiting -= 1;
         if counted {
@@ -68,7 +68,7 @@ impl Replication<'_> {
         }
         // Abandoned entries stay in the queue and are skipped when reached;
         // compact when they outnumber the live ones so memory stays bounded.
-        let ts = &mut self.tiers[tier];
+        let ts = of_tier_mut(&mut self.tiers, tier);
         let entries = if M::FULL {
             ts.entries() + ts.rm_queues.iter().map(VecDeque::len).sum::<usize>()
         } else {

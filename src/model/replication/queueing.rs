@@ -7,7 +7,9 @@ use rand::Rng;
 use super::Event;
 use super::chasing::chase_service;
 use super::chatbot::bot_handed_off;
-use super::client::{Client, NONE, Phase, at, at_mut, next_visit, of_segment};
+use super::client::{
+    Client, NONE, Phase, at, at_mut, next_visit, of_segment, of_tier, of_tier_mut,
+};
 use super::escalation::route;
 use super::mode::{Full, Mode};
 use super::state::{Replication, TierState};
@@ -29,11 +31,11 @@ impl Replication<'_> {
         let (segment, counted, callback) = (c.segment as usize, c.counted, c.callback);
         // Looked up only where a mechanism needs it: the lean instance
         // then pays no bounds check for it.
-        let spec = || &model.tiers[tier];
+        let spec = || of_tier(&model.tiers, tier);
         // On the line: neither a case in a back office nor a client waiting
         // to be called back.
         let on_line = !M::FULL || (!callback && spec().kind != TierKind::BackOffice);
-        let ts = &mut self.tiers[tier];
+        let ts = of_tier_mut(&mut self.tiers, tier);
         let rank = if M::FULL && callback {
             self.callback_rank
         } else {
@@ -66,7 +68,7 @@ impl Replication<'_> {
             self.start_service_in::<M>(id, t);
             return;
         }
-        let ts = &mut self.tiers[tier];
+        let ts = of_tier_mut(&mut self.tiers, tier);
         if M::FULL && on_line && spec().queue_capacity.is_some_and(|cap| ts.waiting >= cap) {
             if counted {
                 ts.counts.blocked += 1;
@@ -82,7 +84,7 @@ impl Replication<'_> {
             self.group_wait(id, tier, generation, at_once, t);
         } else {
             let rank = if at_once { 0 } else { rank };
-            self.tiers[tier].queues[rank as usize].push_back((id, generation));
+            of_tier_mut(&mut self.tiers, tier).queues[rank as usize].push_back((id, generation));
         }
         if on_line {
             self.schedule_patience(id, tier, t);
@@ -101,7 +103,7 @@ impl Replication<'_> {
     /// new generation (returned) for its queue entry.
     #[inline(always)]
     pub(super) fn start_waiting(&mut self, id: u32, tier: usize, t: f64) -> u32 {
-        let ts = &mut self.tiers[tier];
+        let ts = of_tier_mut(&mut self.tiers, tier);
         ts.queue_len.change(t, 1.0);
         ts.waiting += 1;
         let c = at_mut(&mut self.clients, id);
@@ -119,7 +121,7 @@ impl Replication<'_> {
         if let Some(patience) = &feed.patience {
             let p = patience.sample(&mut keyed(
                 c.key,
-                feed.patience_salt ^ self.tiers[tier].service_salt.rotate_left(29),
+                feed.patience_salt ^ of_tier(&self.tiers, tier).service_salt.rotate_left(29),
                 c.visits as u64,
             ));
             // A cancellable timer: most waiting clients are served first,
@@ -184,9 +186,9 @@ impl Replication<'_> {
         let model = self.model;
         let c = at_mut(&mut self.clients, id);
         let tier = c.tier as usize;
-        let spec = || &model.tiers[tier];
+        let spec = || of_tier(&model.tiers, tier);
         let resumed = M::FULL && c.phase == Phase::Preempted;
-        let ts = &mut self.tiers[tier];
+        let ts = of_tier_mut(&mut self.tiers, tier);
         ts.add_busy(t, 1);
         let duration = if resumed {
             c.remaining
@@ -258,8 +260,8 @@ impl Replication<'_> {
         let (fails, counted, visit_wait, joined) =
             (c.attempt_fails, c.counted, c.visit_wait, c.joined);
         // Looked up only where a mechanism (or an escalation) needs it.
-        let spec = || &model.tiers[tier];
-        let ts = &mut self.tiers[tier];
+        let spec = || of_tier(&model.tiers, tier);
+        let ts = of_tier_mut(&mut self.tiers, tier);
         ts.add_busy(t, -1);
         if M::FULL
             && spec().preemptive
@@ -320,7 +322,7 @@ impl Replication<'_> {
     /// the next client, or makes an outbound call.
     #[inline(always)]
     pub(super) fn free_server<M: Mode>(&mut self, tier: usize, rm: usize, t: f64) {
-        let ts = &self.tiers[tier];
+        let ts = of_tier(&self.tiers, tier);
         let outbound = M::FULL && ts.outbound_calls;
         if M::FULL && ts.dedicated {
             self.rm_free(tier, rm, t);
@@ -343,7 +345,7 @@ impl Replication<'_> {
     /// [`Self::serve_next`] in the handlers' instance `M`.
     #[inline(always)]
     pub(super) fn serve_next_in<M: Mode>(&mut self, tier: usize, t: f64) {
-        let ts = &mut self.tiers[tier];
+        let ts = of_tier_mut(&mut self.tiers, tier);
         if ts.waiting == 0 || ts.busy >= ts.capacity {
             return;
         }
@@ -363,6 +365,7 @@ impl Replication<'_> {
 /// The length of the service client `c` starts at `tier` (a failed
 /// call-back attempt's, or a triage's, or a full service), deciding where
 /// the client goes after it (`c.next`); `t` is now.
+#[inline(always)]
 fn service_time<M: Mode>(
     model: &Model,
     tier: usize,
@@ -377,7 +380,7 @@ fn service_time<M: Mode>(
         let mut draws = keyed(c.key, ts.service_salt, c.visits as u64);
         chase_service(model, tier, c, &mut draws)
     } else {
-        let spec = &model.tiers[tier];
+        let spec = of_tier(&model.tiers, tier);
         let kinds = model.requests.len();
         let beyond = spec
             .skill
