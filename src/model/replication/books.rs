@@ -2,7 +2,6 @@
 //! blocks of non-client work, and an overflow rule for clients kept waiting.
 
 use super::Event;
-use super::mode::Full;
 use super::state::Replication;
 use crate::engine::Time;
 use crate::model::Overflow;
@@ -127,7 +126,7 @@ impl Replication<'_> {
                 ts.queue_len.change(t, -1.0);
                 ts.waiting -= 1;
                 ts.counts.overflowed += counted as u64;
-                self.join::<Full>(id, to, t);
+                self.join_full(id, to, t);
             }
         }
     }

@@ -95,7 +95,7 @@ impl Replication<'_> {
                     c.bo_start = t;
                 }
                 c.steps += 1;
-                self.join::<Full>(id, to, t);
+                self.join_full(id, to, t);
                 if first && self.chasing {
                     self.start_chasing(id, t);
                 }

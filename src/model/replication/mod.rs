@@ -184,7 +184,7 @@ impl Replication<'_> {
                 Event::Rejoin { client, generation } => {
                     let c = &self.clients[client as usize];
                     if c.generation == generation {
-                        self.join::<Full>(client, c.next as usize, t);
+                        self.join_full(client, c.next as usize, t);
                     }
                 }
                 Event::Overflow { client, generation } => {

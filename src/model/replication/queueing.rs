@@ -19,8 +19,18 @@ use crate::engine::rng::keyed;
 use crate::model::{Handoff, Model, TierKind, Transfer};
 
 impl Replication<'_> {
+    /// The client (or their case) joins tier `tier` from a mechanism's own
+    /// handler (a call-back's rejoin, a book's overflow, a back office's
+    /// return): [`Self::join`]'s `Full` instance, called, not inlined.
+    #[inline(never)]
+    pub(super) fn join_full(&mut self, id: u32, tier: usize, t: f64) {
+        self.join::<Full>(id, tier, t);
+    }
+
     /// The client (or their case) joins tier `tier`: starts service,
-    /// preempts, waits, or is blocked.
+    /// preempts, waits, or is blocked. Inlined into the two hot callers
+    /// (an arrival's entry, an escalation).
+    #[inline(always)]
     pub(super) fn join<M: Mode>(&mut self, id: u32, tier: usize, t: f64) {
         let model = self.model;
         let c = at_mut(&mut self.clients, id);
