@@ -4,7 +4,7 @@
 use rand::Rng;
 
 use super::Event;
-use super::client::{Client, NONE, Phase, at, at_mut};
+use super::client::{Client, NONE, Phase, at, at_mut, of_segment, of_segment_mut};
 use super::counts::slot_of;
 use super::mode::Mode;
 use super::state::Replication;
@@ -19,14 +19,14 @@ impl Replication<'_> {
     pub(super) fn schedule_arrival<M: Mode>(&mut self, segment: usize, now: f64) {
         let model = self.model;
         // The segment's settings matter only to the full instance.
-        let s = || &model.segments[segment];
+        let s = || of_segment(&model.segments, segment as u16);
         if M::FULL
             && let Some(trace) = &s().trace
         {
             return self.schedule_replayed(segment, trace);
         }
         // Exponential gaps (of mass 1 under a profile), built once.
-        let feed = &mut self.feeds[segment];
+        let feed = of_segment_mut(&mut self.feeds, segment as u16);
         let gap = feed.interarrival.sample(&mut feed.arrivals);
         let at = if M::FULL {
             match (&s().day_effect, &s().arrival_profile) {
@@ -59,14 +59,16 @@ impl Replication<'_> {
         self.schedule_arrival::<M>(segment, t);
         let model = self.model;
         let counted = t >= self.warmup;
-        let key = self.feeds[segment].keys.random();
+        let key = of_segment_mut(&mut self.feeds, segment as u16)
+            .keys
+            .random();
         self.arrivals_seen += 1;
         #[cfg(test)]
         self.trace.push((segment, t, key));
         let Some(id) = self.take_slot(t) else {
             return;
         };
-        let seg = &model.segments[segment];
+        let seg = of_segment(&model.segments, segment as u16);
         let request = match &seg.trace {
             Some(_) if M::FULL => self
                 .replayed_request(segment)
@@ -97,7 +99,7 @@ impl Replication<'_> {
             self.open_contact(id, t);
         }
         if counted {
-            self.segments[segment].arrived += 1;
+            of_segment_mut(&mut self.segments, segment as u16).arrived += 1;
             if M::FULL && self.by_request {
                 self.requests[request].arrived += 1;
             }

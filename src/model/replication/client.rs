@@ -36,8 +36,9 @@ pub(super) fn at_mut(clients: &mut [Client], id: u32) -> &mut Client {
 }
 
 /// Entry `segment` of a per-segment table of the replication (its
-/// counts, values, journey terms), without a bounds check, for the
-/// segment of a client in the slab.
+/// counts, values, journey terms, arrival feeds, the model's segments),
+/// without a bounds check, for the segment of an `Arrival` event or of a
+/// client in the slab.
 ///
 /// Invariant: a client's segment is set only at its arrival (or copied
 /// from another client's), from an `Arrival` event's segment, and those
