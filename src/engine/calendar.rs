@@ -32,7 +32,7 @@ impl<E: Copy> Keyed for Entry<E> {
 
 /// The (time, sequence) key: one integer comparison orders both.
 #[inline(always)]
-const fn key_of(time: u64, sequence: u32) -> u128 {
+pub(super) const fn key_of(time: u64, sequence: u32) -> u128 {
     ((time as u128) << 64) | sequence as u128
 }
 
@@ -144,7 +144,7 @@ impl<E: Copy> Calendar<E> {
     pub fn schedule_timer(&mut self, owner: u32, at: Time, event: E) {
         debug_assert!(at >= self.now, "event scheduled in the past");
         let (time, sequence) = self.stamp(at);
-        self.timers.set(owner, key_of(time, sequence), event);
+        self.timers.set(owner, time, sequence, event);
     }
 
     /// Cancels `owner`'s timer, if it has one: its event will not come out.
@@ -203,12 +203,12 @@ impl<E: Copy> Calendar<E> {
                 .map(|(i, k)| (k, At::Timer(i))),
         );
         pending.sort_unstable_by_key(|p| p.0);
-        for (n, &(key, at)) in pending.iter().enumerate() {
+        for (n, &(_, at)) in pending.iter().enumerate() {
             let n = u32::try_from(n).expect("fewer than 2^32 pending events");
             match at {
                 At::Heap(i) => self.heap[i].sequence = n,
                 At::Slot(i) => self.slots[i].sequence = n,
-                At::Timer(i) => self.timers.set_key(i, key_of((key >> 64) as u64, n)),
+                At::Timer(i) => self.timers.set_sequence(i, n),
             }
         }
         self.sequence = pending.len() as u32;
@@ -274,7 +274,7 @@ impl<E: Copy> Calendar<E> {
         let root = self.heap.first().map(|e| (e.key(), e.event));
         // Without timers (no patience) the third comparison is skipped.
         let timer = match self.timers.first() {
-            Some(t) if t.key < side => t.key,
+            Some(t) if t.key() < side => t.key(),
             _ => EMPTY,
         };
         let (key, event) = match root {
@@ -333,7 +333,7 @@ impl<E: Copy> Calendar<E> {
     #[inline]
     pub fn peek_time(&mut self) -> Option<Time> {
         self.fill_hole();
-        let timer = self.timers.first().map_or(EMPTY, |t| t.key);
+        let timer = self.timers.first().map_or(EMPTY, |t| t.key());
         let key = self
             .heap
             .first()

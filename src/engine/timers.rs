@@ -3,12 +3,16 @@
 //! so a timer that will not fire (the client's service began) is removed at
 //! once instead of being taken later as a stale event.
 
+use super::calendar::key_of;
 use super::heap::{self, Keyed};
 
-/// A timer: its (time, sequence) key, owner and event.
+/// A timer: its (time, sequence) key, kept as the time's key and the
+/// sequence (32 bytes with the owner and a 12-byte event, where a `u128`
+/// field would align it to 48), the owner and the event.
 #[derive(Clone, Copy, Debug)]
 pub(super) struct Timer<E> {
-    pub(super) key: u128,
+    time: u64,
+    sequence: u32,
     owner: u32,
     pub(super) event: E,
 }
@@ -16,7 +20,7 @@ pub(super) struct Timer<E> {
 impl<E: Copy> Keyed for Timer<E> {
     #[inline(always)]
     fn key(&self) -> u128 {
-        self.key
+        key_of(self.time, self.sequence)
     }
 }
 
@@ -51,14 +55,20 @@ impl<E: Copy> Timers<E> {
         self.heap.first()
     }
 
-    /// Sets `owner`'s timer (replacing the one it had).
+    /// Sets `owner`'s timer at key (`time`, `sequence`), replacing the one
+    /// it had.
     #[inline(always)]
-    pub(super) fn set(&mut self, owner: u32, key: u128, event: E) {
+    pub(super) fn set(&mut self, owner: u32, time: u64, sequence: u32, event: E) {
         self.cancel(owner);
         if owner as usize >= self.position.len() {
             self.position.resize(owner as usize + 1, NOWHERE);
         }
-        self.heap.push(Timer { key, owner, event });
+        self.heap.push(Timer {
+            time,
+            sequence,
+            owner,
+            event,
+        });
         let (last, position) = (self.heap.len() - 1, &mut self.position);
         heap::sift_up(&mut self.heap, last, |t, at| {
             position[t.owner as usize] = at as u32
@@ -85,16 +95,16 @@ impl<E: Copy> Timers<E> {
     }
 
     /// The keys of the pending timers, in heap order (see
-    /// [`Timers::set_key`]).
+    /// [`Timers::set_sequence`]).
     pub(super) fn keys(&self) -> impl Iterator<Item = u128> + '_ {
-        self.heap.iter().map(|t| t.key)
+        self.heap.iter().map(|t| t.key())
     }
 
-    /// Gives the timer at heap position `pos` a new key that keeps its
-    /// order against every other timer (the calendar's renumbering), so
-    /// the heap stays valid.
-    pub(super) fn set_key(&mut self, pos: usize, key: u128) {
-        self.heap[pos].key = key;
+    /// Gives the timer at heap position `pos` a new sequence that keeps
+    /// its order against every other timer (the calendar's renumbering),
+    /// so the heap stays valid.
+    pub(super) fn set_sequence(&mut self, pos: usize, sequence: u32) {
+        self.heap[pos].sequence = sequence;
     }
 
     /// Drops every timer.
@@ -127,12 +137,13 @@ mod tests {
         let mut rng = rand_xoshiro::Xoshiro256PlusPlus::seed_from_u64(4);
         let mut timers = Timers::new();
         let mut reference: Vec<(u128, u32)> = Vec::new();
-        for step in 0..20_000u128 {
+        for step in 0..20_000u32 {
             let owner = rng.random_range(0..50u32);
             match rng.random_range(0..4) {
                 0 | 1 => {
-                    let key = (rng.random_range(0..100u128) << 64) | step;
-                    timers.set(owner, key, owner);
+                    let (time, sequence) = (rng.random_range(0..100u64), step);
+                    timers.set(owner, time, sequence, owner);
+                    let key = key_of(time, sequence);
                     reference.retain(|&(_, o)| o != owner);
                     reference.push((key, owner));
                 }
@@ -143,7 +154,7 @@ mod tests {
                 _ => {
                     reference.sort();
                     let expected = (!reference.is_empty()).then(|| reference.remove(0));
-                    assert_eq!(timers.pop().map(|t| (t.key, t.event)), expected);
+                    assert_eq!(timers.pop().map(|t| (t.key(), t.event)), expected);
                 }
             }
             assert_eq!(timers.len(), reference.len());
