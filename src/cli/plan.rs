@@ -13,7 +13,7 @@ use super::output::OutputArgs;
 use super::thread_pool;
 use crate::model::Model;
 use crate::plan::shifts::{ShiftPlan, cover};
-use crate::plan::{Plan, PlanOptions, Verdict, decide, output, people, today};
+use crate::plan::{Plan, PlanOptions, Verdict, decide, output, people, planned_scenario, today};
 use crate::scenario;
 use crate::scenario::{Cost, Goals};
 
@@ -203,7 +203,7 @@ fn write_plan(args: &PlanArgs, p: &Planned, source: &str) -> Result<(PathBuf, Ve
     };
     let json = output::plan_json(p.file, model, p.goals, plan, shifts, p.weekly, beside);
     let csv = output::staffing_csv(model, plan, shifts);
-    let toml = output::plan_scenario(source, p.file, model, plan, shifts, p.group_shifts)
+    let toml = planned_scenario::plan_scenario(source, p.file, model, plan, shifts, p.group_shifts)
         .map_err(|e| anyhow!(e))?;
     let dir = args
         .out

@@ -6,7 +6,7 @@ use super::FitReport;
 use super::arrivals::WEEKDAYS;
 use super::service::{Chosen, ServiceFit};
 use super::staffing::{Availability, Staffing};
-use crate::report::format::putln;
+use crate::report::format::{putln, thousands};
 
 /// The tier every fitted call is served by (the log's agents, one pool).
 pub const TIER: &str = "agents";
@@ -24,15 +24,7 @@ fn num(x: f64) -> String {
 
 /// A thousands-separated count for comments.
 fn count(n: usize) -> String {
-    let s = n.to_string();
-    let mut out = String::new();
-    for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
+    thousands(&n.to_string())
 }
 
 fn values(v: &[f64]) -> String {

@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 use super::output::WeeklyCost;
 use super::today::Today;
 use super::{Plan, Verdict};
-use crate::report::format::nullable;
+use crate::report::format::{nullable, thousands};
 
 /// The plan's answer, as written in `plan.json` (`decision`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -120,15 +120,8 @@ pub fn money(x: f64) -> String {
     if !x.is_finite() {
         return "–".into();
     }
-    let digits = format!("{:.0}", x.abs());
-    let mut out = String::from(if x.round() < 0.0 { "-" } else { "" });
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
+    let sign = if x.round() < 0.0 { "-" } else { "" };
+    thousands(&format!("{sign}{:.0}", x.abs()))
 }
 
 #[cfg(test)]

@@ -145,7 +145,7 @@ pub fn group_rows(plan: &Plan, shifts: &[ShiftPlan]) -> Ordered<GroupRow> {
 /// Sets each planned group's `servers` in the scenario `table` (as read
 /// from its file), or for a group staffed by `shifts`, its planned
 /// `shifts` (`shifts`, in the order of `plan.groups`, as
-/// [`super::output::shift_list`] writes them on the open `days`).
+/// [`super::planned_scenario::shift_list`] writes them on the open `days`).
 pub fn set_group_staffing(
     table: &mut toml::Table,
     model: &Model,
@@ -172,7 +172,7 @@ pub fn set_group_staffing(
                 && g.get("name").and_then(toml::Value::as_str) == name.map(String::as_str)
             {
                 if p.by_slot() {
-                    let list = super::output::shift_list(sh, days);
+                    let list = super::planned_scenario::shift_list(sh, days);
                     g.insert("shifts".into(), toml::Value::Array(list));
                 } else {
                     g.insert("servers".into(), i64::from(p.servers).into());

@@ -16,6 +16,7 @@ pub mod headcount;
 pub mod output;
 pub mod page;
 pub mod people;
+pub mod planned_scenario;
 pub mod roster;
 pub mod roster_search;
 pub mod search;

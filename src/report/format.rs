@@ -206,6 +206,24 @@ pub fn putln(out: &mut String, args: std::fmt::Arguments) {
     out.push('\n');
 }
 
+/// A whole number written in decimal (`1234567`, `-1234`), with its digits
+/// grouped by threes with commas (`1,234,567`, `-1,234`): the one place the
+/// readable counts of `fit` and the costs of `plan` are grouped.
+pub fn thousands(number: &str) -> String {
+    let (sign, digits) = match number.strip_prefix('-') {
+        Some(digits) => ("-", digits),
+        None => ("", number),
+    };
+    let mut out = String::from(sign);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -225,5 +243,16 @@ mod tests {
         assert_eq!(serde_json::to_string(&ordered).unwrap(), r#"{"b":1,"a":2}"#);
         let e = serde_json::from_str::<MeanCi>(r#"{"mean":"x","ci95":1}"#).unwrap_err();
         assert!(e.to_string().contains("expected a number"), "{e}");
+    }
+
+    #[test]
+    fn thousands_groups_digits_by_threes_after_the_sign() {
+        assert_eq!(thousands("0"), "0");
+        assert_eq!(thousands("999"), "999");
+        assert_eq!(thousands("1000"), "1,000");
+        assert_eq!(thousands("1234567"), "1,234,567");
+        assert_eq!(thousands("-1234567"), "-1,234,567");
+        assert_eq!(thousands("-999"), "-999");
+        assert_eq!(thousands("-1000"), "-1,000");
     }
 }
