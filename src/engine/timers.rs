@@ -31,8 +31,22 @@ const NOWHERE: u32 = u32::MAX;
 #[derive(Debug)]
 pub(super) struct Timers<E> {
     heap: Vec<Timer<E>>,
-    /// Heap position of each owner's timer (`NOWHERE` without one).
+    /// Heap position of each owner's timer (`NOWHERE` without one). It
+    /// covers every owner that ever had a timer: `set` grows it first.
     position: Vec<u32>,
+}
+
+/// Records that the timer of `owner` sits at heap position `at`, without a
+/// bounds check: called only for timers in the heap, whose owners `set`
+/// made room for (the table never shrinks). Debug builds check it.
+#[inline(always)]
+fn place(position: &mut [u32], owner: u32, at: usize) {
+    debug_assert!(
+        (owner as usize) < position.len(),
+        "owner {owner} has no slot"
+    );
+    // SAFETY: `owner` is below `position.len()` by the invariant above.
+    unsafe { *position.get_unchecked_mut(owner as usize) = at as u32 }
 }
 
 impl<E: Copy> Timers<E> {
@@ -70,9 +84,7 @@ impl<E: Copy> Timers<E> {
             event,
         });
         let (last, position) = (self.heap.len() - 1, &mut self.position);
-        heap::sift_up(&mut self.heap, last, |t, at| {
-            position[t.owner as usize] = at as u32
-        });
+        heap::sift_up(&mut self.heap, last, |t, at| place(position, t.owner, at));
     }
 
     /// Removes `owner`'s timer, if it has one.
@@ -116,12 +128,10 @@ impl<E: Copy> Timers<E> {
     #[inline(always)]
     fn remove(&mut self, pos: usize) {
         let removed = self.heap.swap_remove(pos);
-        self.position[removed.owner as usize] = NOWHERE;
+        place(&mut self.position, removed.owner, NOWHERE as usize);
         if pos < self.heap.len() {
             let position = &mut self.position;
-            heap::resift(&mut self.heap, pos, |t, at| {
-                position[t.owner as usize] = at as u32
-            });
+            heap::resift(&mut self.heap, pos, |t, at| place(position, t.owner, at));
         }
     }
 }
