@@ -108,13 +108,13 @@ fn run(file: &Path, out: &Path, extra: &[&str]) -> PathBuf {
 
 /// `overall.<metric>` of each replication in `replications.csv`.
 fn per_replication(dir: &Path, metric: &str) -> Vec<f64> {
+    column(dir, &format!("overall.{metric}"))
+}
+
+/// The column `name` of each replication in `replications.csv`.
+fn column(dir: &Path, name: &str) -> Vec<f64> {
     let mut r = csv::Reader::from_path(dir.join("replications.csv")).unwrap();
-    let column = r
-        .headers()
-        .unwrap()
-        .iter()
-        .position(|h| h == format!("overall.{metric}"))
-        .unwrap();
+    let column = r.headers().unwrap().iter().position(|h| h == name).unwrap();
     r.records()
         .map(|rec| rec.unwrap()[column].parse().unwrap_or(f64::NAN))
         .collect()
@@ -206,6 +206,49 @@ fn rows_reproduce_the_counts_exactly() {
         // Without a drain some clients are still inside at the end.
         assert_eq!(seen_inside > 0.0, drain == "0");
     }
+}
+
+/// A virtual hold (`scenarios/remedies/virtual-hold.toml`: the juniors
+/// offer a call-back after 3 minutes on the line) and the call-back that
+/// follows it are one contact: still one row per contact counted in
+/// `attempts`. A client served only by the call-back had no service on
+/// the line: its row's `service_start` is empty (it was written as 0, a
+/// time before the contact began, or a repeat contact's as the earlier
+/// contact's start), and the row is otherwise whole: served, ended, at a
+/// tier, after at least the 3 minutes on the line that brought the offer.
+#[test]
+fn a_virtual_hold_and_its_call_back_are_one_contact() {
+    let dir = scratch("journeys-virtual-hold");
+    let out = dir.join("out");
+    let file = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/remedies/virtual-hold.toml");
+    let rows = rows(&run(&file, &out, &["--journeys"]));
+    let attempts = per_replication(&out, "attempts");
+    let accepted = column(&out, "tier.junior.callback_accepted");
+    let mut by_rep: BTreeMap<u32, Vec<&Row>> = BTreeMap::new();
+    for r in &rows {
+        by_rep.entry(r.replication).or_default().push(r);
+    }
+    assert_eq!(by_rep.len(), attempts.len());
+    let mut held = 0;
+    for (rep, rows) in by_rep {
+        assert_eq!(rows.len() as f64, attempts[rep as usize]);
+        for r in &rows {
+            assert!(r.service_start.is_none_or(|s| s >= r.arrival), "{r:?}");
+        }
+        // Served (or left unresolved) with no service on the line: called back.
+        let called_back: Vec<_> = rows
+            .iter()
+            .filter(|r| r.service_start.is_none())
+            .filter(|r| r.outcome == "served" || r.outcome == "unresolved")
+            .collect();
+        for r in &called_back {
+            assert!(r.wait >= 3.0 - 1e-9, "{r:?}");
+            assert!(r.tier.is_some() && r.end.is_some_and(|e| e >= r.arrival + 3.0 - 1e-9));
+        }
+        assert!(called_back.len() as f64 <= accepted[rep as usize]);
+        held += called_back.len();
+    }
+    assert!(held > 1000, "{held} called back");
 }
 
 /// The same bytes whatever the thread count, for a run and for a sweep

@@ -31,7 +31,10 @@ pub(super) struct ContactState {
     /// Visits to any tier before the current contact.
     visits: u32,
     /// When the first service on the line of the current contact began
-    /// (valid once the client's `started`; set by `start_service`).
+    /// (set by `start_service`); NaN until then. A call-back reaching a
+    /// client who took a virtual hold starts the client's service
+    /// (`started`) but not one on the line, so it leaves this NaN and the
+    /// contact's `service_start` empty.
     pub(super) first_start: f64,
     /// Between contacts: a redial or repeat contact is pending.
     returning: bool,
@@ -58,7 +61,7 @@ impl Replication<'_> {
             cold: 0,
             warm: 0,
             visits: 0,
-            first_start: 0.0,
+            first_start: f64::NAN,
             returning: false,
         };
         let id = id as usize;
@@ -92,6 +95,7 @@ impl Replication<'_> {
         let s = &mut self.contacts[id as usize];
         s.start = t;
         s.kind = kind;
+        s.first_start = f64::NAN;
         s.returning = false;
     }
 
@@ -137,7 +141,7 @@ impl Replication<'_> {
             kind: s.kind,
             tier: (c.total_visits > s.visits).then_some(c.tier as usize),
             arrival: s.start,
-            service_start: c.started.then_some(s.first_start),
+            service_start: (c.started && !s.first_start.is_nan()).then_some(s.first_start),
             service_end: (c.started && over).then_some(c.service_end),
             end,
             wait: c.wait,
