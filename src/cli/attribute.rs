@@ -23,6 +23,7 @@ use crate::model::{CLIENT_METRICS, Model};
 use crate::report::attribution::{
     self, AttributionFile, HEADLINES, MetricRecord, RemedyNote, SwingRecord,
 };
+use crate::report::headline::model_route_change;
 use crate::scenario::Cost;
 use crate::scenario::remedy::Package;
 use crate::scenario::sensitivity::Parameter;
@@ -96,7 +97,7 @@ pub(super) fn attribute_command(args: &AttributeArgs) -> Result<()> {
         file: args.scenario.display().to_string(),
         seed,
         replications,
-        remedies: package.remedies.iter().map(RemedyNote::from).collect(),
+        remedies: remedy_notes(&package, &first.points[0].scenario.model)?,
         order: order.iter().map(|&i| names[i].clone()).collect(),
         method: match method {
             Method::Exact => "exact".into(),
@@ -246,6 +247,24 @@ fn order(package: &Package, names: &[String]) -> Result<Vec<usize>> {
             .into());
     }
     Ok(indices.into_iter().flatten().collect())
+}
+
+/// The remedies, each with how it alone changes the route of `base` (the
+/// model without any remedy), if it does.
+fn remedy_notes(package: &Package, base: &Model) -> Result<Vec<RemedyNote>> {
+    let k = package.remedies.len();
+    let mut notes = Vec::with_capacity(k);
+    for (i, remedy) in package.remedies.iter().enumerate() {
+        let only: Vec<bool> = (0..k).map(|j| j == i).collect();
+        let sweep = package.sweep(&only)?;
+        let mut note = RemedyNote::from(remedy);
+        note.route_change = sweep
+            .points
+            .first()
+            .and_then(|p| model_route_change(base, &p.scenario.model));
+        notes.push(note);
+    }
+    Ok(notes)
 }
 
 /// The model of each subset in `masks`, every one validated (a sweep of

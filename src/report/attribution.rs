@@ -7,6 +7,7 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
+use super::catalogue;
 use super::format::{MeanCi, nullable};
 use super::write_atomic;
 use crate::error::Error;
@@ -37,6 +38,13 @@ pub struct RemedyNote {
     pub name: String,
     /// What it is.
     pub description: String,
+    /// How the remedy alone changes the clients' route against the base
+    /// (a tier added or dropped, or another share of clients whose first
+    /// tier is automated), if it does: its contributions to first-step
+    /// metrics (service level, first-contact resolution) then measure a
+    /// different first step and are not comparable.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub route_change: Option<String>,
 }
 
 impl From<&crate::scenario::remedy::Remedy> for RemedyNote {
@@ -44,8 +52,34 @@ impl From<&crate::scenario::remedy::Remedy> for RemedyNote {
         RemedyNote {
             name: r.name.clone(),
             description: r.description.clone(),
+            route_change: None,
         }
     }
+}
+
+/// One sentence per remedy that changes the route: which of its headline
+/// contributions are not comparable, and what to judge it by instead.
+pub fn route_notes(file: &AttributionFile) -> Vec<String> {
+    let first_step: Vec<&str> = HEADLINES
+        .iter()
+        .filter(|(metric, _, _)| catalogue::first_step("overall", metric))
+        .map(|&(_, label, _)| label)
+        .collect();
+    if first_step.is_empty() {
+        return Vec::new();
+    }
+    file.remedies
+        .iter()
+        .filter_map(|r| {
+            r.route_change.as_ref().map(|change| {
+                format!(
+                    "{} changes the route ({change}): its contribution to {}, and the interaction's and the package's effect on it, count a different first step and are not comparable; judge it on the tiers' own metrics (attribution.json, groups tier.<name>)",
+                    r.name,
+                    first_step.join(", ")
+                )
+            })
+        })
+        .collect()
 }
 
 /// `attribution.json`.
@@ -332,6 +366,9 @@ pub fn table(file: &AttributionFile) -> String {
     out.push_str(
         "(Shapley contributions, paired 95% CIs over replications; they sum to the package effect)\n",
     );
+    for note in route_notes(file) {
+        out.push_str(&format!("not comparable: {note}\n"));
+    }
     out
 }
 

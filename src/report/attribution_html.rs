@@ -7,6 +7,7 @@
 
 use super::attribution::{
     AttributionFile, HEADLINES, MetricRecord, SwingRecord, digits, flip_words, label, pm,
+    route_notes,
 };
 use super::format::MeanCi;
 use super::page::{escape, head};
@@ -46,6 +47,12 @@ pub fn page(file: &AttributionFile) -> String {
         "<p><strong>In short:</strong> {}</p>\n",
         escape(&in_short(file))
     ));
+    for note in route_notes(file) {
+        out.push_str(&format!(
+            "<p><strong>Not comparable:</strong> {}</p>\n",
+            escape(&note)
+        ));
+    }
     out.push_str(&remedy_list(file));
     out.push_str(&table(file));
     for (metric, _, more_is_better) in HEADLINES {

@@ -19,6 +19,7 @@ use super::format::MeanCi;
 use super::summary::{Diff, Point};
 use super::verdict::{Direction, Verdict};
 use crate::experiment::goals::Attainment;
+use crate::model::Model;
 
 /// One headline metric: its values in A and B and the verdict on B − A.
 #[derive(Clone, Debug, PartialEq)]
@@ -129,22 +130,42 @@ const OUTCOMES: [&str; 4] = ["satisfaction_mean", "csat", "abandon_rate", "reven
 /// than half a percentage point apart).
 pub fn route_change(a: &Point, b: &Point) -> Option<String> {
     let names = |p: &Point| p.tiers.iter().map(|(n, _)| n.clone()).collect::<Vec<_>>();
-    let (ta, tb) = (names(a), names(b));
+    route_change_of(
+        ("A", &names(a), a.automated_first_share),
+        ("B", &names(b), b.automated_first_share),
+    )
+}
+
+/// How a remedy's model changes the route of the base model, in the words
+/// of [`route_change`] ("it adds tier chatbot").
+pub fn model_route_change(base: &Model, remedy: &Model) -> Option<String> {
+    let names = |m: &Model| m.tiers.iter().map(|t| t.name.clone()).collect::<Vec<_>>();
+    route_change_of(
+        ("the base", &names(base), base.automated_first_share()),
+        ("it", &names(remedy), remedy.automated_first_share()),
+    )
+}
+
+/// The route change from A to B, each given by what to call it, its
+/// tiers' names and its share of clients whose first tier is automated.
+fn route_change_of(
+    (a, ta, fa): (&str, &[String], f64),
+    (b, tb, fb): (&str, &[String], f64),
+) -> Option<String> {
     let added: Vec<&String> = tb.iter().filter(|t| !ta.contains(t)).collect();
     let dropped: Vec<&String> = ta.iter().filter(|t| !tb.contains(t)).collect();
     let list = |v: &[&String]| v.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", ");
-    let (fa, fb) = (a.automated_first_share, b.automated_first_share);
     match (added.is_empty(), dropped.is_empty()) {
         (true, true) if (fa - fb).abs() > 0.005 => Some(format!(
-            "B sends {:.0}% of clients to an automated tier first, A {:.0}%",
+            "{b} sends {:.0}% of clients to an automated tier first, {a} {:.0}%",
             100.0 * fb,
             100.0 * fa
         )),
         (true, true) => None,
-        (false, true) => Some(format!("B adds tier {}", list(&added))),
-        (true, false) => Some(format!("B drops tier {}", list(&dropped))),
+        (false, true) => Some(format!("{b} adds tier {}", list(&added))),
+        (true, false) => Some(format!("{b} drops tier {}", list(&dropped))),
         (false, false) => Some(format!(
-            "B adds tier {} and drops tier {}",
+            "{b} adds tier {} and drops tier {}",
             list(&added),
             list(&dropped)
         )),

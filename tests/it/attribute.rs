@@ -465,3 +465,40 @@ fn every_default_range_applies_to_the_shipped_scenarios() {
         }
     }
 }
+
+/// A remedy that sends clients to a new first tier changes what the
+/// first-step metrics (service level) measure: the attribution names it,
+/// in `attribution.json` and under the terminal table, and a remedy that
+/// only restaffs is not flagged (its JSON carries no `route_change`).
+#[test]
+fn a_remedy_that_changes_the_route_is_flagged_not_comparable() {
+    let dir = scratch("attribute-route");
+    let front = "[[remedy]]\nname = \"front\"\nset = { \"segment.left.entry\" = \"c\", \"cost.hourly\" = { a = 30.0, b = 40.0, c = 30.0 } }\n\n[[remedy.add.tier]]\nname = \"c\"\nservers = 3\nservice = { dist = \"exponential\", mean = 1.0 }\n";
+    let file = attribute(&dir, "route", &format!("{STAFF_B}\n{front}"));
+    let change = |name: &str| {
+        file.remedies
+            .iter()
+            .find(|r| r.name == name)
+            .unwrap()
+            .route_change
+            .clone()
+    };
+    assert_eq!(change("front").as_deref(), Some("it adds tier c"));
+    assert_eq!(change("staff_b"), None);
+    let notes = tiersim::report::attribution::route_notes(&file);
+    assert_eq!(notes.len(), 1, "{notes:?}");
+    assert!(notes[0].starts_with(
+        "front changes the route (it adds tier c): its contribution to service level"
+    ));
+    let table = tiersim::report::attribution::table(&file);
+    assert!(
+        table.contains(&format!("not comparable: {}", notes[0])),
+        "{table}"
+    );
+    // Only restaffing: nothing flagged, and the file is as before.
+    let plain = attribute(&dir, "plain", STAFF_A);
+    assert!(plain.remedies.iter().all(|r| r.route_change.is_none()));
+    let json = std::fs::read_to_string(dir.join("plain/attribution.json")).unwrap();
+    assert!(!json.contains("route_change"), "{json}");
+    assert!(!tiersim::report::attribution::table(&plain).contains("not comparable"));
+}
